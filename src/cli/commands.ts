@@ -1,0 +1,20 @@
+import type { Command } from 'commander';
+import * as completion from '../commands/completion.js';
+import * as config from '../commands/config.js';
+import * as inspect from '../commands/inspect.js';
+import * as link from '../commands/link.js';
+import * as qr from '../commands/qr.js';
+import type { Deps } from './deps.js';
+
+/** Every top-level command. Each module wires commander only; heavy work is imported inside actions. */
+const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> = [
+  link,
+  inspect,
+  qr,
+  config,
+  completion,
+];
+
+export function registerCommands(program: Command, deps: Deps): void {
+  for (const command of COMMANDS) command.register(program, deps);
+}

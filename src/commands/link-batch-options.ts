@@ -1,0 +1,42 @@
+import { type Command, Option } from 'commander';
+
+export interface BatchFlags {
+  batch?: string;
+  inputFormat?: 'csv' | 'jsonl';
+  output?: string;
+  outputFormat?: 'csv' | 'jsonl' | 'json';
+  qrDir?: string;
+  qrFormat?: 'png' | 'svg';
+  nameColumn?: string;
+  jobs?: string;
+}
+
+export function addBatchOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '--batch <file>',
+      'build one link per row of a CSV or JSONL file ("-" reads stdin); column phone is required',
+    )
+    .addOption(
+      new Option(
+        '--input-format <format>',
+        'batch input format (default: from the file name, else csv)',
+      ).choices(['csv', 'jsonl']),
+    )
+    .option('-o, --output <file>', 'batch output file ("-" for stdout, the default)')
+    .addOption(
+      new Option(
+        '--output-format <format>',
+        'batch output format (default: from the output name, else csv)',
+      ).choices(['csv', 'jsonl', 'json']),
+    )
+    .option('--qr-dir <dir>', 'batch: write one QR code per row into this directory')
+    .addOption(
+      new Option('--qr-format <format>', 'batch: QR file format').choices(['png', 'svg']).default('png'),
+    )
+    .option('--name-column <column>', 'batch: name QR files from this column (default: the number)')
+    .option(
+      '-j, --jobs <n>',
+      'batch: QR codes rendered in parallel (default: the number of cores; 1 renders in-process)',
+    );
+}

@@ -1,0 +1,204 @@
+import { type Command, Option } from 'commander';
+import type { Deps } from '../cli/deps.js';
+import { emit, warn } from '../cli/output.js';
+import { readStdinText } from '../cli/stdin.js';
+import { invalidInput } from '../core/errors.js';
+import { addBatchOptions } from './link-batch-options.js';
+import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './qr-options.js';
+import type { QrWritten } from './qr-output.js';
+
+/** Flags that build one link; shared by `link` and `qr <phone>`. */
+export interface LinkFlags {
+  country?: string;
+  text?: string;
+  var?: string[];
+  ref?: string;
+  api?: boolean;
+  share?: boolean;
+  strict?: boolean;
+}
+
+/** `link --json`: part of the interface, keep it stable. */
+export interface LinkResult {
+  url: string;
+  /** E.164; null for a share link. */
+  phone: string | null;
+  /** Digits only; null for a share link. */
+  waId: string | null;
+  country: string | null;
+  /** The prefilled text as the user wrote it (variables filled), without the ref tag. */
+  text: string | null;
+  ref: string | null;
+}
+
+export interface LinkOptions extends LinkFlags, QrStyleFlags {
+  phone?: string;
+  json?: boolean;
+  qr?: string;
+  batch?: string;
+}
+
+/** A message longer than this cannot be sent as one WhatsApp text (Cloud API `text.body` limit). */
+export const TEXT_LIMIT = 4096;
+/** No limit is documented for wa.me; ~2,000 characters is where browsers and mail clients start to break URLs. */
+export const URL_LIMIT = 2000;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+export function addLinkOptions(cmd: Command): Command {
+  return cmd
+    .option(
+      '-c, --country <code>',
+      'region for numbers without a country code (ISO 3166-1, e.g. IN); default: config default-country',
+    )
+    .option(
+      '-t, --text <text>',
+      'prefilled message text ("-" reads stdin); {{name}} placeholders take --var values',
+    )
+    .option('--var <key=value>', 'value for a {{key}} placeholder in the text (repeatable)', collect)
+    .option('--ref <code>', 'campaign reference appended to the text as [ref:<code>], read back by the inbox')
+    .addOption(
+      new Option('--api', 'emit https://api.whatsapp.com/send?phone=... instead of wa.me').conflicts('share'),
+    )
+    .option('--share', 'a link without a number: the user picks the chat (needs --text)')
+    .option('--strict', 'refuse numbers in no assigned range, not only impossible ones');
+}
+
+export function register(program: Command, deps: Deps): void {
+  const cmd = program
+    .command('link')
+    .description('build a click-to-chat wa.me link (one, or a batch from CSV/JSONL)')
+    .argument(
+      '[phone]',
+      'phone number in any common form: +91 98765 43210, 0044 7700 900123, (650) 555-1234 with --country US',
+    );
+  addLinkOptions(cmd)
+    .option('--json', 'print {url, phone, waId, country, text, ref}')
+    .option('--qr <file>', 'also write a QR code of the link (.png or .svg; "-" draws it in the terminal)');
+  addQrStyleOptions(cmd);
+  addBatchOptions(cmd);
+  cmd.addHelpText(
+    'after',
+    `
+Examples:
+  wabox link +919876543210
+  wabox link "07700 900123" --country GB --text "Hi! I'd like to book a table"
+  wabox link +14155550123 --text "Order #42 & more" --ref spring-flyer --json
+  wabox link +919876543210 --text "Hello {{name}}" --var name=Asha --qr asha.png
+  echo "નમસ્તે 🙏" | wabox link +919876543210 --text -
+  wabox link --share --text "Check out our menu"
+  wabox link --batch contacts.csv --text "Hi {{name}}" --output links.csv --qr-dir qr/
+
+Placeholders: {{name}} takes --var name=...; {{name|fallback}} has a default; \\{{ is a literal "{{".
+Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
+  );
+  cmd.action(async (phone: string | undefined, flags: LinkOptions) => {
+    const options = { ...flags, phone };
+    if (options.batch !== undefined) {
+      const { runLinkBatch } = await import('./link-batch.js');
+      await runLinkBatch(options, deps);
+      return;
+    }
+    const result = await runLink(options, deps);
+    emit(deps, flags, result, (r) => r.url);
+  });
+}
+
+export async function runLink(options: LinkOptions, deps: Deps): Promise<LinkResult & { qr?: QrWritten }> {
+  const { result, warnings } = await resolveLink(deps, options.phone, options);
+  for (const warning of warnings) warn(deps.io, warning);
+  if (options.qr === undefined) return result;
+  const style = await parseQrStyle(options);
+  for (const warning of style.warnings) warn(deps.io, warning);
+  if (options.qr === '-' && options.json) {
+    throw invalidInput('--qr - draws on stdout, which --json needs: write the QR code to a file', {
+      code: 'usage.conflict',
+    });
+  }
+  const { writeQr } = await import('./qr-output.js');
+  const qr = await writeQr(deps, result.url, options.qr, style, options.qr === '-' ? 'terminal' : undefined);
+  return options.json ? { ...result, qr } : result;
+}
+
+/** Builds one link from flags: phone normalisation, text (stdin, placeholders), ref, form. */
+export async function resolveLink(
+  deps: Deps,
+  phoneInput: string | undefined,
+  flags: LinkFlags,
+): Promise<{ result: LinkResult; warnings: string[] }> {
+  const [{ normalizePhone, phoneTypeWarning }, link, { renderPlaceholders, mapResolver, parseAssignments }] =
+    await Promise.all([
+      import('../core/phone.js'),
+      import('../core/link.js'),
+      import('../core/placeholders.js'),
+    ]);
+  const warnings: string[] = [];
+  if (flags.share && phoneInput !== undefined) {
+    throw invalidInput('--share makes a link without a number: drop the phone number or --share', {
+      code: 'usage.conflict',
+    });
+  }
+  if (!flags.share && phoneInput === undefined) {
+    throw invalidInput('missing phone number', {
+      code: 'usage.missing_phone',
+      hint: 'wabox link <phone>, or --share for a link without a number',
+    });
+  }
+  const vars = parseAssignments(flags.var ?? []);
+  let text: string | null = null;
+  if (flags.text !== undefined) {
+    const raw = flags.text === '-' ? await readStdinText(deps.io) : flags.text;
+    if (raw.trim() === '')
+      throw invalidInput('the text is empty', {
+        code: 'text.empty',
+        hint: 'omit --text for a link without prefilled text',
+      });
+    const rendered = renderPlaceholders(raw, mapResolver(vars, 'var'));
+    text = rendered.text;
+    const unused = Object.keys(vars).filter((k) => !rendered.used.some((u) => u.name === k));
+    if (unused.length > 0)
+      warnings.push(`--var ${unused.join(', ')} not used: the text has no such placeholder`);
+  } else if (Object.keys(vars).length > 0) {
+    warnings.push('--var given without --text: nothing to fill');
+  }
+  const ref = flags.ref === undefined ? null : link.validateRef(flags.ref);
+  if (text !== null && ref === null && link.containsRefTag(text)) {
+    warnings.push('the text contains a [ref:...] tag, which the inbox will read as a campaign reference');
+  }
+  let phone: LinkResult['phone'] = null;
+  let waId: string | null = null;
+  let country: string | null = null;
+  if (phoneInput !== undefined) {
+    const defaultCountry =
+      flags.country ??
+      (looksInternational(phoneInput) ? undefined : (await deps.config()).get('default-country'));
+    const normalized = normalizePhone(phoneInput, { defaultCountry, strict: flags.strict });
+    const typeWarning = phoneTypeWarning(normalized);
+    if (typeWarning) warnings.push(typeWarning);
+    ({ phone, waId, country } = normalized);
+  }
+  const url = link.buildLink({ waId, text, ref }, flags.share ? 'share' : flags.api ? 'api' : 'wa.me');
+  warnings.push(...lengthWarnings(text, url));
+  return { result: { url, phone, waId, country, text, ref }, warnings };
+}
+
+export function lengthWarnings(text: string | null, url: string): string[] {
+  const warnings: string[] = [];
+  const chars = text === null ? 0 : [...text].length;
+  if (chars > TEXT_LIMIT) {
+    warnings.push(
+      `the text is ${chars} characters; WhatsApp sends at most ${TEXT_LIMIT} in one message (Cloud API text.body limit)`,
+    );
+  }
+  if (url.length > URL_LIMIT) {
+    warnings.push(
+      `the link is ${url.length} characters; links over ~${URL_LIMIT} break in some browsers, mail clients and QR scanners (wa.me documents no limit)`,
+    );
+  }
+  return warnings;
+}
+
+function looksInternational(input: string): boolean {
+  const compact = input.trim().replace(/[\s().\-/]/g, '');
+  return compact.startsWith('+') || /^00[1-9]/.test(compact);
+}

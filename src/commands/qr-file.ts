@@ -1,0 +1,15 @@
+import { writeFileAtomicSync } from '../cli/files.js';
+import { type ErrorCorrection, qrMatrix, type RenderOptions, renderQr } from '../core/qr.js';
+
+/** One QR file for a batch row; plain data so it can cross to a worker thread. */
+export interface QrFileJob {
+  data: string;
+  path: string;
+  format: 'png' | 'svg';
+  ecl: ErrorCorrection;
+  render: RenderOptions;
+}
+
+export function renderQrFile(job: QrFileJob): void {
+  writeFileAtomicSync(job.path, renderQr(qrMatrix(job.data, job.ecl), job.format, job.render));
+}

@@ -1,0 +1,186 @@
+// The config file (conf: atomic writes, mode 0600). Shape:
+//   { "profile": "default", "profiles": { "default": { "default-country": "IN", ... } } }
+// Every read validates the whole file; a hand-edited file that no longer parses or validates is an
+// error naming the file and the bad entry, never silently reset.
+import Conf from 'conf';
+import { configInvalid, invalidInput, notFound } from '../core/errors.js';
+import { CONFIG_KEYS, findKey } from './keys.js';
+
+type Profile = Record<string, string>;
+interface ConfigData {
+  profile?: string;
+  profiles?: Record<string, Profile>;
+}
+
+export const DEFAULT_PROFILE = 'default';
+const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
+
+export interface ConfigOptions {
+  dir: string;
+  /** Use this profile instead of the file's active one (--profile, WABOX_PROFILE). */
+  profile?: string | undefined;
+}
+
+export class Config {
+  readonly #conf: Conf<ConfigData>;
+  readonly #profileOverride: string | undefined;
+
+  constructor(options: ConfigOptions) {
+    this.#conf = new Conf<ConfigData>({
+      cwd: options.dir,
+      configName: 'config',
+      projectName: 'wabox',
+      projectSuffix: '',
+      configFileMode: 0o600,
+      clearInvalidConfig: false,
+    });
+    this.#profileOverride = options.profile;
+  }
+
+  get path(): string {
+    return this.#conf.path;
+  }
+
+  /** The profile in use: the override, else the file's active one, else `default`. */
+  get profile(): string {
+    return this.#profileOverride ?? this.#read().profile ?? DEFAULT_PROFILE;
+  }
+
+  get(key: string): string | undefined {
+    findKey(key);
+    return this.#read().profiles?.[this.profile]?.[key];
+  }
+
+  set(key: string, value: string): string {
+    const normalized = findKey(key).validate(value);
+    this.#update((data) => {
+      const profiles = data.profiles ?? {};
+      profiles[this.profile] = { ...profiles[this.profile], [key]: normalized };
+      return { ...data, profiles };
+    });
+    return normalized;
+  }
+
+  /** Returns whether the key had a value. */
+  unset(key: string): boolean {
+    findKey(key);
+    let had = false;
+    this.#update((data) => {
+      const current = { ...data.profiles?.[this.profile] };
+      had = key in current;
+      delete current[key];
+      return { ...data, profiles: { ...data.profiles, [this.profile]: current } };
+    });
+    return had;
+  }
+
+  /** Every known key of the profile in use, set or not. */
+  entries(): Array<{ key: string; value: string | undefined }> {
+    const profile = this.#read().profiles?.[this.profile] ?? {};
+    return CONFIG_KEYS.map((k) => ({ key: k.name, value: profile[k.name] }));
+  }
+
+  profiles(): Array<{ name: string; active: boolean }> {
+    const data = this.#read();
+    const names = new Set([DEFAULT_PROFILE, ...Object.keys(data.profiles ?? {})]);
+    const active = this.profile;
+    return [...names].sort().map((name) => ({ name, active: name === active }));
+  }
+
+  addProfile(name: string): void {
+    validateProfileName(name);
+    this.#update((data) => {
+      if (data.profiles?.[name] !== undefined)
+        throw invalidInput(`profile "${name}" already exists`, { code: 'config.profile_exists' });
+      return { ...data, profiles: { ...data.profiles, [name]: {} } };
+    });
+  }
+
+  useProfile(name: string): void {
+    this.#update((data) => {
+      if (name !== DEFAULT_PROFILE && data.profiles?.[name] === undefined) throw unknownProfile(name);
+      return { ...data, profile: name };
+    });
+  }
+
+  removeProfile(name: string): void {
+    this.#update((data) => {
+      if (data.profiles?.[name] === undefined) throw unknownProfile(name);
+      if ((data.profile ?? DEFAULT_PROFILE) === name) {
+        throw invalidInput(`profile "${name}" is in use`, {
+          code: 'config.profile_in_use',
+          hint: 'switch first: wabox config profile use <other>',
+        });
+      }
+      const profiles = { ...data.profiles };
+      delete profiles[name];
+      return { ...data, profiles };
+    });
+  }
+
+  #read(): ConfigData {
+    let data: unknown;
+    try {
+      data = this.#conf.store;
+    } catch (err) {
+      throw configInvalid(`${this.path} is not valid JSON: ${(err as Error).message}`, {
+        code: 'config.unreadable',
+        hint: 'fix the file by hand, or move it away to start over',
+      });
+    }
+    return validateFile(data, this.path);
+  }
+
+  #update(change: (data: ConfigData) => ConfigData): void {
+    this.#conf.store = change(this.#read()) as ConfigData & Record<string, unknown>;
+  }
+}
+
+function validateFile(data: unknown, path: string): ConfigData {
+  const bad = (entry: string, why: string) =>
+    configInvalid(`${path}: ${entry} ${why}`, {
+      code: 'config.invalid_file',
+      hint: `fix or remove that entry (wabox config unset, or edit ${path})`,
+    });
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw bad('the file', 'is not a JSON object');
+  const { profile, profiles, ...rest } = data as Record<string, unknown>;
+  const extra = Object.keys(rest)[0];
+  if (extra !== undefined) throw bad(`"${extra}"`, 'is not a known setting');
+  if (profile !== undefined && (typeof profile !== 'string' || !PROFILE_NAME.test(profile)))
+    throw bad('"profile"', 'is not a profile name');
+  if (profiles === undefined) return { profile: profile as string | undefined };
+  if (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles))
+    throw bad('"profiles"', 'is not an object');
+  for (const [name, values] of Object.entries(profiles as Record<string, unknown>)) {
+    if (!PROFILE_NAME.test(name)) throw bad(`profiles."${name}"`, 'is not a valid profile name');
+    if (typeof values !== 'object' || values === null || Array.isArray(values))
+      throw bad(`profiles.${name}`, 'is not an object');
+    for (const [key, value] of Object.entries(values as Record<string, unknown>)) {
+      const known = CONFIG_KEYS.find((k) => k.name === key);
+      if (!known) throw bad(`profiles.${name}."${key}"`, 'is not a known key');
+      if (typeof value !== 'string') throw bad(`profiles.${name}.${key}`, 'is not a string');
+      try {
+        known.validate(value);
+      } catch (err) {
+        throw bad(`profiles.${name}.${key}`, `is invalid: ${(err as Error).message}`);
+      }
+    }
+  }
+  return data as ConfigData;
+}
+
+function validateProfileName(name: string): void {
+  if (!PROFILE_NAME.test(name)) {
+    throw invalidInput(`invalid profile name "${name}": use 1-40 letters, digits, _ . or -`, {
+      code: 'config.bad_profile_name',
+    });
+  }
+}
+
+function unknownProfile(name: string) {
+  return notFound(`no profile named "${name}"`, {
+    code: 'config.unknown_profile',
+    hint: 'list them with: wabox config profile list',
+  });
+}

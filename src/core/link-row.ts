@@ -1,0 +1,64 @@
+// One batch row -> one link. Pure: the stream plumbing lives in commands/link-batch.ts.
+
+import { invalidInput } from './errors.js';
+import { buildLink, validateRef } from './link.js';
+import { normalizePhone } from './phone.js';
+import { parsePlaceholders, type Resolver, renderSegments, type Segment } from './placeholders.js';
+
+export interface RowTemplate {
+  defaultCountry?: string | undefined;
+  /** The text for rows without a non-empty `text` column (parsed once). */
+  text: Segment[] | null;
+  /** The ref, which may use placeholders too (`--ref '{{campaign}}'`). */
+  ref: Segment[] | null;
+  /** `--var` values: a column of the same name wins. */
+  vars: Readonly<Record<string, string>>;
+  form: 'wa.me' | 'api';
+  strict?: boolean | undefined;
+}
+
+export interface RowLink {
+  url: string;
+  waId: string;
+  /** Set when the number has a possible length but no assigned range (see NormalizedPhone.assigned). */
+  warning: string | null;
+}
+
+export function rowTemplate(
+  options: Omit<RowTemplate, 'text' | 'ref'> & { text?: string | undefined; ref?: string | undefined },
+): RowTemplate {
+  return {
+    ...options,
+    text: options.text === undefined ? null : parsePlaceholders(options.text),
+    ref: options.ref === undefined ? null : parsePlaceholders(options.ref),
+  };
+}
+
+/** Columns other than `phone` and `text` are variables; throws a WaboxError for a bad row. */
+export function linkForRow(
+  row: Readonly<Record<string, string | undefined>>,
+  template: RowTemplate,
+): RowLink {
+  const phoneValue = row.phone;
+  if (phoneValue === undefined || phoneValue.trim() === '')
+    throw invalidInput('empty phone', { code: 'phone.empty' });
+  const phone = normalizePhone(phoneValue, {
+    defaultCountry: template.defaultCountry,
+    strict: template.strict,
+  });
+  const resolve: Resolver = (name) => {
+    const column = name === 'phone' || name === 'text' ? undefined : row[name];
+    if (column !== undefined) return { value: column, source: 'column' };
+    return Object.hasOwn(template.vars, name)
+      ? { value: template.vars[name] as string, source: 'var' }
+      : undefined;
+  };
+  const ownText = row.text !== undefined && row.text.trim() !== '' ? parsePlaceholders(row.text) : null;
+  const segments = ownText ?? template.text;
+  const text = segments === null ? null : renderSegments(segments, resolve).text;
+  const ref = template.ref === null ? null : validateRef(renderSegments(template.ref, resolve).text);
+  const warning = phone.assigned
+    ? null
+    : `${phone.phone} is in no assigned range (libphonenumber metadata): check it`;
+  return { url: buildLink({ waId: phone.waId, text, ref }, template.form), waId: phone.waId, warning };
+}
