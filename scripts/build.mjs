@@ -17,7 +17,10 @@ const external = [
   'cli-table3',
 ];
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// --clean (used by `prepare`) starts from an empty dist; a plain build overwrites in place, so a
+// test run in one shell never sees dist vanish under it because another shell is building.
+if (process.argv.includes('--clean'))
+  rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
   entryPoints: {
     cli: 'src/cli/entry.ts',
