@@ -1,0 +1,266 @@
+// Webhook payloads -> flat events (../shared/reference/cloud-api.md §4.4). Every entry, change,
+// message, status and error is visited, never only [0]; what wabox does not understand becomes a raw
+// event to be stored as it came, never a crash.
+import { extractRef } from '../core/link.js';
+
+export interface WebhookErrorInfo {
+  code: number | null;
+  title: string;
+  message: string | null;
+  details: string | null;
+}
+
+export interface Referral {
+  sourceUrl: string | null;
+  sourceId: string | null;
+  sourceType: string | null;
+  headline: string | null;
+  body: string | null;
+  ctwaClid: string | null;
+}
+
+export interface InboundMessage {
+  kind: 'message';
+  /** `in` for a customer's message; `out` for an echo of a message the business sent from its app. */
+  direction: 'in' | 'out';
+  id: string;
+  /** The customer (sender of inbound, recipient of an echo), digits only where WhatsApp gives them. */
+  waId: string;
+  name: string | null;
+  timestamp: Date;
+  type: string;
+  /** Text, caption, chosen button/row title, emoji of a reaction, or a short summary; null if none. */
+  text: string | null;
+  /** A campaign ref tag found in the text (wabox link --ref). */
+  ref: string | null;
+  referral: Referral | null;
+  /** The quoted message (context.id). */
+  replyTo: string | null;
+  errors: WebhookErrorInfo[];
+  /** False for a message type wabox does not know; it is stored with its payload. */
+  known: boolean;
+  phoneNumberId: string | null;
+  payload: unknown;
+}
+
+export interface StatusUpdate {
+  kind: 'status';
+  /** The wamid of our outbound message. */
+  id: string;
+  status: string;
+  timestamp: Date;
+  recipientId: string | null;
+  errors: WebhookErrorInfo[];
+  phoneNumberId: string | null;
+  payload: unknown;
+}
+
+export interface ChangeError {
+  kind: 'error';
+  error: WebhookErrorInfo;
+  phoneNumberId: string | null;
+}
+
+export interface RawEvent {
+  kind: 'raw';
+  field: string;
+  /** Why it is raw: an unknown field, an unknown message type, a malformed part. */
+  reason: string;
+  value: unknown;
+}
+
+export type WebhookEvent = InboundMessage | StatusUpdate | ChangeError | RawEvent;
+
+const KNOWN_TYPES = new Set([
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'reaction',
+  'button',
+  'interactive',
+  'order',
+  'system',
+  'unsupported',
+  'unknown',
+  'revoke',
+  'edit',
+  'request_welcome',
+]);
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const str = (v: unknown): string | null =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
+
+/** True when the body has the shape of a webhook POST: an object with an `entry` array. */
+export function isWebhookPayload(body: unknown): body is { object?: unknown; entry: unknown[] } {
+  return isObj(body) && Array.isArray(body.entry);
+}
+
+export function parseWebhook(body: { entry: unknown[] }): WebhookEvent[] {
+  const events: WebhookEvent[] = [];
+  for (const entry of body.entry) {
+    if (!isObj(entry) || !Array.isArray(entry.changes)) {
+      events.push({ kind: 'raw', field: 'entry', reason: 'entry without changes', value: entry });
+      continue;
+    }
+    for (const change of entry.changes) events.push(...parseChange(change));
+  }
+  return events;
+}
+
+function parseChange(change: unknown): WebhookEvent[] {
+  if (!isObj(change) || !isObj(change.value))
+    return [{ kind: 'raw', field: 'change', reason: 'change without value', value: change }];
+  const field = str(change.field) ?? '';
+  const value = change.value;
+  if (field !== 'messages' && field !== 'smb_message_echoes')
+    return [{ kind: 'raw', field, reason: 'field', value }];
+  const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
+  const names = new Map<string, string>();
+  for (const contact of list(value.contacts)) {
+    if (!isObj(contact)) continue;
+    const id = str(contact.wa_id) ?? str(contact.user_id);
+    const name = isObj(contact.profile) ? str(contact.profile.name) : null;
+    if (id && name) names.set(id, name);
+  }
+  const events: WebhookEvent[] = [];
+  for (const message of list(value.messages)) events.push(parseMessage(message, 'in', names, phoneNumberId));
+  for (const echo of list(value.message_echoes)) events.push(parseMessage(echo, 'out', names, phoneNumberId));
+  for (const status of list(value.statuses)) events.push(parseStatus(status, phoneNumberId));
+  for (const error of list(value.errors))
+    events.push({ kind: 'error', error: parseError(error), phoneNumberId });
+  return events;
+}
+
+function parseMessage(
+  m: unknown,
+  direction: 'in' | 'out',
+  names: Map<string, string>,
+  phoneNumberId: string | null,
+): WebhookEvent {
+  const field = direction === 'in' ? 'messages' : 'smb_message_echoes';
+  if (!isObj(m)) return { kind: 'raw', field, reason: 'message is not an object', value: m };
+  const id = str(m.id);
+  const waId = direction === 'in' ? (str(m.from) ?? str(m.from_user_id)) : (str(m.to) ?? str(m.to_user_id));
+  const timestamp = unixTime(m.timestamp);
+  if (!id || !waId || !timestamp)
+    return { kind: 'raw', field, reason: 'message without id, sender or timestamp', value: m };
+  const type = str(m.type) ?? 'unknown';
+  const text = messageText(type, m);
+  return {
+    kind: 'message',
+    direction,
+    id,
+    waId,
+    name: names.get(waId) ?? null,
+    timestamp,
+    type,
+    text,
+    ref: text === null ? null : extractRef(text).ref,
+    referral: isObj(m.referral) ? parseReferral(m.referral) : null,
+    replyTo: isObj(m.context) ? str(m.context.id) : null,
+    errors: list(m.errors).map(parseError),
+    known: KNOWN_TYPES.has(type),
+    phoneNumberId,
+    payload: m,
+  };
+}
+
+function messageText(type: string, m: Obj): string | null {
+  const part = isObj(m[type]) ? (m[type] as Obj) : {};
+  switch (type) {
+    case 'text':
+      return str(part.body);
+    case 'image':
+    case 'video':
+    case 'document':
+      return str(part.caption) ?? (type === 'document' ? str(part.filename) : null);
+    case 'reaction':
+      return str(part.emoji) ?? '';
+    case 'button':
+      return str(part.text);
+    case 'interactive': {
+      const reply = isObj(part.button_reply)
+        ? part.button_reply
+        : isObj(part.list_reply)
+          ? part.list_reply
+          : null;
+      if (reply) return str(reply.title);
+      return isObj(part.nfm_reply) ? str(part.nfm_reply.body) : null;
+    }
+    case 'location':
+      return (
+        str(part.name) ??
+        str(part.address) ??
+        (part.latitude !== undefined ? `${part.latitude},${part.longitude}` : null)
+      );
+    case 'contacts':
+      return (
+        list(m.contacts)
+          .map((c) => (isObj(c) && isObj(c.name) ? str(c.name.formatted_name) : null))
+          .filter(Boolean)
+          .join(', ') || null
+      );
+    case 'order':
+      return str(part.text) || `order of ${list(part.product_items).length} item(s)`;
+    case 'system':
+      return str(part.body);
+    case 'edit':
+      return isObj(part.message) ? messageText(str(part.message.type) ?? '', part.message) : null;
+    default:
+      return null;
+  }
+}
+
+function parseStatus(s: unknown, phoneNumberId: string | null): WebhookEvent {
+  if (!isObj(s)) return { kind: 'raw', field: 'messages', reason: 'status is not an object', value: s };
+  const id = str(s.id);
+  const status = str(s.status);
+  const timestamp = unixTime(s.timestamp);
+  if (!id || !status || !timestamp)
+    return { kind: 'raw', field: 'messages', reason: 'status without id, status or timestamp', value: s };
+  return {
+    kind: 'status',
+    id,
+    status,
+    timestamp,
+    recipientId: str(s.recipient_id),
+    errors: list(s.errors).map(parseError),
+    phoneNumberId,
+    payload: s,
+  };
+}
+
+function parseError(e: unknown): WebhookErrorInfo {
+  if (!isObj(e)) return { code: null, title: 'unknown error', message: null, details: null };
+  return {
+    code: typeof e.code === 'number' ? e.code : null,
+    title: str(e.title) ?? str(e.message) ?? 'unknown error',
+    message: str(e.message),
+    details: isObj(e.error_data) ? str(e.error_data.details) : null,
+  };
+}
+
+function parseReferral(r: Obj): Referral {
+  return {
+    sourceUrl: str(r.source_url),
+    sourceId: str(r.source_id),
+    sourceType: str(r.source_type),
+    headline: str(r.headline),
+    body: str(r.body),
+    ctwaClid: str(r.ctwa_clid),
+  };
+}
+
+function unixTime(v: unknown): Date | null {
+  const seconds =
+    typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
+  return Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+}
