@@ -1,0 +1,183 @@
+// The webhook receiver (../shared/reference/cloud-api.md §4): GET verification, signed POSTs, health.
+// A POST is answered 200 only after its handler resolved, i.e. after the store committed its events:
+// Meta redelivers anything not acknowledged, so a crash never loses an acknowledged event.
+import { timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { isWebhookPayload, parseWebhook, type WebhookEvent } from '../cloud/webhook-events.js';
+import { verifySignature } from '../cloud/webhook-signature.js';
+
+/** Larger bodies get 413 (Meta batches at most 1,000 updates; real payloads are a few KB). */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface WebhookLogger {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface WebhookServerOptions {
+  path: string;
+  /** Null only with insecureSkipSignature. */
+  appSecret: string | null;
+  verifyToken: string | null;
+  insecureSkipSignature?: boolean;
+  /** Stores the events of one POST; the 200 waits for it. */
+  handle(events: WebhookEvent[], context: { rawBody: Buffer; receivedAt: Date }): Promise<void>;
+  logger: WebhookLogger;
+  clock?: () => Date;
+}
+
+export interface RunningServer {
+  server: Server;
+  url: string;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+}
+
+export function createWebhookServer(options: WebhookServerOptions): Server {
+  const clock = options.clock ?? (() => new Date());
+  return createServer((req, res) => {
+    const started = performance.now();
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const done = (status: number, extra: object = {}) =>
+      options.logger.info(
+        {
+          method: req.method,
+          path: url.pathname,
+          status,
+          ms: +(performance.now() - started).toFixed(1),
+          ...extra,
+        },
+        'request',
+      );
+    route(req, res, url, options, clock)
+      .then((result) => done(result.status, result.log))
+      .catch((err: unknown) => {
+        options.logger.error(
+          { err: err instanceof Error ? err.message : String(err), path: url.pathname },
+          'request failed',
+        );
+        if (!res.headersSent) send(res, 500, 'internal error');
+        else res.destroy();
+        done(500);
+      });
+  });
+}
+
+interface RouteResult {
+  status: number;
+  log?: object;
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  options: WebhookServerOptions,
+  clock: () => Date,
+): Promise<RouteResult> {
+  if (url.pathname === '/healthz' && req.method === 'GET') {
+    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}\n');
+    return { status: 200 };
+  }
+  if (url.pathname !== options.path) return { status: send(res, 404, 'not found') };
+  if (req.method === 'GET') return { status: verifyChallenge(res, url, options.verifyToken) };
+  if (req.method !== 'POST') {
+    res.setHeader('allow', 'GET, POST');
+    return { status: send(res, 405, 'method not allowed') };
+  }
+  const declared = Number(req.headers['content-length']);
+  if (declared > MAX_BODY_BYTES) return { status: tooLarge(req, res) };
+  const rawBody = await readBody(req);
+  if (rawBody === null) return { status: tooLarge(req, res) };
+  if (options.insecureSkipSignature) {
+    options.logger.warn({}, 'signature NOT checked (--insecure-skip-signature): anyone can post events');
+  } else if (!verifySignature(rawBody, header(req, 'x-hub-signature-256'), options.appSecret ?? '')) {
+    return { status: send(res, 401, 'invalid signature') };
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(rawBody.toString('utf8'));
+  } catch {
+    return { status: send(res, 400, 'invalid JSON') };
+  }
+  if (!isWebhookPayload(body))
+    return { status: send(res, 400, 'not a webhook payload: expected {"entry": [...]}') };
+  const events = parseWebhook(body);
+  await options.handle(events, { rawBody, receivedAt: clock() });
+  return { status: send(res, 200, 'ok'), log: { events: events.length } };
+}
+
+/** hub.mode=subscribe with the right hub.verify_token: 200 and the challenge as text/plain; else 403. */
+function verifyChallenge(res: ServerResponse, url: URL, verifyToken: string | null): number {
+  const mode = url.searchParams.get('hub.mode');
+  const token = url.searchParams.get('hub.verify_token');
+  const challenge = url.searchParams.get('hub.challenge');
+  if (
+    mode === 'subscribe' &&
+    verifyToken !== null &&
+    token !== null &&
+    challenge !== null &&
+    sameSecret(token, verifyToken)
+  ) {
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' }).end(challenge);
+    return 200;
+  }
+  return send(res, 403, 'forbidden');
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The body, or null when it grows past MAX_BODY_BYTES (a lying or missing Content-Length). */
+async function readBody(req: IncomingMessage): Promise<Buffer | null> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return null;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+function tooLarge(req: IncomingMessage, res: ServerResponse): number {
+  res.setHeader('connection', 'close');
+  send(res, 413, 'payload too large');
+  req.resume();
+  return 413;
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function send(res: ServerResponse, status: number, text: string): number {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' }).end(`${text}\n`);
+  return status;
+}
+
+export function listen(server: Server, port: number, host: string, path: string): Promise<RunningServer> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      const address = server.address() as AddressInfo;
+      const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+      resolve({
+        server,
+        url: `http://${shownHost}:${address.port}${path}`,
+        close: () =>
+          new Promise<void>((done) => {
+            server.close(() => done());
+            server.closeIdleConnections();
+          }),
+      });
+    });
+  });
+}
