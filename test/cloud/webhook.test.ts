@@ -136,3 +136,28 @@ describe('webhook payload parsing', () => {
     expect(isWebhookPayload([])).toBe(false);
   });
 });
+
+describe('simulated payloads', () => {
+  it('serialise like Meta (ASCII with \\u escapes) and parse back to the same message', async () => {
+    const { simulatedTextMessage, serializeLikeMeta, simulatedStatus } = await import(
+      '../../src/cloud/webhook-simulate.js'
+    );
+    const now = new Date('2026-11-22T10:00:05Z');
+    const text = 'નમસ્તે 🙏 کیا حال ہے\nline 2 [ref:diwali]';
+    const { id, body } = simulatedTextMessage({ from: '919876543210', name: 'અમર', text, now });
+    const raw = serializeLikeMeta(body);
+    expect([...raw].every((b) => b < 0x80)).toBe(true);
+    expect(raw.toString()).toContain('\\u0aa8');
+    expect(JSON.parse(raw.toString())).toEqual(body);
+    const [event] = parseWebhook(JSON.parse(raw.toString())) as InboundMessage[];
+    expect(event).toMatchObject({ id, waId: '919876543210', name: 'અમર', text, ref: 'diwali', type: 'text' });
+    expect(event?.timestamp.toISOString()).toBe('2026-11-22T10:00:05.000Z');
+    const again = simulatedTextMessage({ from: '919876543210', text: 'x', now });
+    expect(again.id).not.toBe(id);
+    const [failed] = parseWebhook(
+      simulatedStatus({ wamid: 'wamid.A', status: 'failed', recipient: '1', now }) as { entry: unknown[] },
+    ) as StatusUpdate[];
+    expect(failed).toMatchObject({ kind: 'status', id: 'wamid.A', status: 'failed' });
+    expect(failed?.errors[0]?.code).toBe(131049);
+  });
+});
