@@ -1,6 +1,19 @@
 // wabox as a library: the pure domain functions (phone numbers, links, placeholders, QR codes).
 export { type ErrorKind, WaboxError } from './core/errors.js';
 export {
+  type BusinessHours,
+  formatWeek,
+  type HoursStatus,
+  hoursStatus,
+  isOpen,
+  nextOpening,
+  openIntervals,
+  parseHoursSpec,
+  parseInstant,
+  validateTimeZone,
+  type WeekSchedule,
+} from './core/hours.js';
+export {
   buildLink,
   composeText,
   containsRefTag,
@@ -39,3 +52,30 @@ export {
   renderSvg,
   renderTerminal,
 } from './core/qr.js';
+export {
+  checkTemplate,
+  findAutoReply,
+  findTemplate,
+  type RenderContext,
+  type RenderedTemplate,
+  renderTemplate,
+  TEMPLATE_KINDS,
+  type Template,
+  type TemplateKind,
+  validateTemplate,
+} from './core/template.js';
+export { parseDuration, parseIsoTime, parseSince } from './core/time.js';
+export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/window.js';
+export { openStore } from './store/open.js';
+export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.js';
+export type {
+  Direction,
+  InboundRecord,
+  MessageError,
+  MessageFilter,
+  MessageRecord,
+  MessageStatus,
+  OutboundRecord,
+  StatusRecord,
+  Store,
+} from './store/store.js';

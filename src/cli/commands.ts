@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config.js';
+import * as hours from '../commands/hours/index.js';
 import * as inspect from '../commands/inspect.js';
 import * as link from '../commands/link.js';
+import * as messages from '../commands/messages/index.js';
 import * as qr from '../commands/qr.js';
+import * as template from '../commands/template/index.js';
 import type { Deps } from './deps.js';
 
 /** Every top-level command. Each module wires commander only; heavy work is imported inside actions. */
@@ -11,6 +14,9 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   link,
   inspect,
   qr,
+  template,
+  hours,
+  messages,
   config,
   completion,
 ];

@@ -1,5 +1,9 @@
+import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
 import type { Config } from '../config/config.js';
+import type { Store } from '../store/store.js';
 import type { IO } from './io.js';
+import { createMasker, type Masker } from './mask.js';
+import type { Prompter } from './prompt.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,8 +19,27 @@ export interface Deps {
   globals: GlobalOptions;
   config(): Promise<Config>;
   clock(): Date;
+  /** Interactive prompts (inquirer, loaded on first use); only call it when `io.canPrompt`. */
+  prompt(): Promise<Prompter>;
   /** Exit code for a run that finished without throwing (a batch with failed rows sets 1). */
   exitCode: number;
+  /**
+   * Removes every known secret from text. Starts with the secret WABOX_* variables; secrets read from
+   * the config file or given as flags are added as they are read. Everything that prints errors uses it.
+   */
+  mask: Masker;
+  /**
+   * The message store (SQLite at resolveDbLocation, migrated), opened on first use; main() closes it
+   * when the command ends. A postgres:// location is a config error until PostgreSQL support exists.
+   */
+  store(): Promise<Store>;
+  /**
+   * The Cloud API client for the resolved settings (resolveCloudSettings: flag > env > profile), made
+   * on first use (undici loads then); close() releases its connections.
+   */
+  cloud(): Promise<CloudClient>;
+  /** Releases what the run opened (the store, the Cloud API connections). Safe to call more than once. */
+  close(): Promise<void>;
 }
 
 export interface GlobalOptions {
@@ -27,25 +50,81 @@ export interface GlobalOptions {
 export interface DepsOverrides {
   clock?: () => Date;
   config?: () => Promise<Config>;
+  prompt?: () => Promise<Prompter>;
+  store?: () => Promise<Store>;
+  /** Cloud API client knobs for tests: retry budget, fake sleep and clock, timeouts. */
+  cloudOptions?: Partial<CloudClientOptions>;
 }
 
 export function createDeps(io: IO, env: Env, overrides: DepsOverrides = {}): Deps {
   let config: Promise<Config> | undefined;
+  let prompter: Promise<Prompter> | undefined;
+  let store: Promise<Store> | undefined;
+  let cloud: Promise<CloudClient> | undefined;
+  const mask = createMasker(env);
   const deps: Deps = {
     io,
     env,
     globals: { debug: false, profile: undefined },
     exitCode: 0,
+    mask,
     clock: overrides.clock ?? (() => new Date()),
     config() {
       config ??=
         overrides.config?.() ??
         Promise.all([import('../config/config.js'), import('../config/paths.js')]).then(
           ([{ Config }, { configDir }]) =>
-            new Config({ dir: configDir(env), profile: deps.globals.profile ?? env.WABOX_PROFILE }),
+            new Config({
+              dir: configDir(env),
+              profile: deps.globals.profile ?? env.WABOX_PROFILE,
+              onSecret: mask.add,
+            }),
         );
       return config;
     },
+    store() {
+      store ??= overrides.store?.() ?? openStore(deps);
+      return store;
+    },
+    cloud() {
+      cloud ??= import('./cloud.js').then(({ openCloudClient }) =>
+        openCloudClient(deps, overrides.cloudOptions),
+      );
+      return cloud;
+    },
+    async close() {
+      const client = cloud;
+      cloud = undefined;
+      if (client !== undefined) await (await client.catch(() => undefined))?.close();
+      const opened = store;
+      store = undefined;
+      if (opened === undefined) return;
+      const s = await opened.catch(() => undefined);
+      await s?.close();
+    },
+    prompt() {
+      prompter ??=
+        overrides.prompt?.() ??
+        import('./prompt.js').then(({ createInquirerPrompter }) => createInquirerPrompter(io));
+      return prompter;
+    },
   };
   return deps;
+}
+
+async function openStore(deps: Deps): Promise<Store> {
+  const [{ resolveDbLocation }, { POSTGRES_URL }, { configInvalid }] = await Promise.all([
+    import('../config/settings.js'),
+    import('../config/keys.js'),
+    import('../core/errors.js'),
+  ]);
+  const location = await resolveDbLocation(deps);
+  if (POSTGRES_URL.test(location)) {
+    throw configInvalid('PostgreSQL support is not built yet: the store can only be a SQLite file for now', {
+      code: 'store.postgres_unsupported',
+      hint: 'point WABOX_DB (or `wabox config set db`) at a file path, or unset it for the default',
+    });
+  }
+  const { openSqliteStore } = await import('../store/sqlite.js');
+  return openSqliteStore(location);
 }

@@ -16,16 +16,26 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
     await writeFile(temp, data, { mode });
     await rename(temp, path);
   } catch (err) {
-    await rm(temp, { force: true });
+    await removeTemp(temp);
     throw fileError(err, path);
   }
+}
+
+/**
+ * Removes a temp file after a failed write. The cause of that failure (ENOTDIR, EACCES...) often makes the
+ * removal fail too, and then it is the cause that the user needs to see, not the clean-up's error.
+ */
+export async function removeTemp(temp: string): Promise<void> {
+  await rm(temp, { force: true }).catch(() => {});
 }
 
 export async function ensureDir(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (err) {
-    throw fileError(err, dir);
+    // mkdir -p says EEXIST when the path (or a parent) is a file: "not a directory" is what the user needs
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fileError(code === 'EEXIST' ? { code: 'ENOTDIR' } : err, dir);
   }
 }
 
@@ -56,7 +66,11 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array, mod
     writeFileSync(temp, data, { mode });
     renameSync(temp, path);
   } catch (err) {
-    rmSync(temp, { force: true });
+    try {
+      rmSync(temp, { force: true });
+    } catch {
+      // as in removeTemp: the write's own error is the one to report
+    }
     throw fileError(err, path);
   }
 }

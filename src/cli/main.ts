@@ -4,7 +4,6 @@ import { registerCommands } from './commands.js';
 import type { Deps } from './deps.js';
 import { ExitCode, exitCodeOf, formatError } from './errors.js';
 import { decideColor } from './io.js';
-import { createMasker } from './mask.js';
 
 declare const WABOX_VERSION: string;
 const version = typeof WABOX_VERSION === 'string' ? WABOX_VERSION : '0.0.0-dev';
@@ -67,7 +66,7 @@ function applyRecursively(cmd: Command, fn: (cmd: Command) => void): void {
 export async function main(argv: readonly string[], deps: Deps): Promise<number> {
   const program = buildProgram(deps);
   const json = argv.includes('--json');
-  const mask = createMasker(deps.env);
+  const mask = deps.mask;
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return deps.exitCode;
@@ -89,8 +88,27 @@ export async function main(argv: readonly string[], deps: Deps): Promise<number>
       deps.io.stderr.write('cancelled\n');
       return ExitCode.cancelled;
     }
+    await registerConfigSecrets(deps);
     deps.io.stderr.write(formatError(err, { json, debug: deps.globals.debug, mask }));
     return exitCodeOf(err);
+  } finally {
+    // the store (if a command opened it) is closed however the command ended
+    await deps.close().catch((err: unknown) => {
+      deps.io.stderr.write(mask(`warning: closing the store failed: ${(err as Error).message}\n`));
+    });
+  }
+}
+
+/**
+ * A command that took its settings from the environment never read the config file, so the secrets
+ * in it are not registered with the masker yet; an error (a path, a dumped request) may still carry
+ * one. Reading the file registers them all (every profile). A broken file registers nothing.
+ */
+async function registerConfigSecrets(deps: Deps): Promise<void> {
+  try {
+    (await deps.config()).profiles();
+  } catch {
+    // the error being reported may be this very one
   }
 }
 

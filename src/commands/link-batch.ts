@@ -29,6 +29,15 @@ interface InputRow {
 }
 
 const RESULT_COLUMNS = ['url', 'waId', 'error'] as const;
+/** The longest QR file name taken from --name-column, before its extension. */
+const MAX_NAME_BYTES = 200;
+/** Rows the CSV writer holds back while it waits for a JSONL object that names the input columns. */
+const MAX_ROWS_BEFORE_COLUMNS = 1000;
+
+/** The input column names once known: the CSV reader sets them from the header; JSONL has none. */
+interface InputColumns {
+  names: string[] | null;
+}
 
 export interface BatchSummary {
   rows: number;
@@ -68,6 +77,7 @@ export async function runLinkBatch(
   const input = source === '-' ? deps.io.stdin : await openInput(source);
   const sink = await openOutput(deps, output);
   const counters = { rows: 0, failed: 0, bytes: 0 };
+  const columns: InputColumns = { names: null };
   const progress = await startProgress(deps, source, counters);
   const s = style(deps.io);
   const reportRow = (row: InputRow, message: string) => {
@@ -80,9 +90,9 @@ export async function runLinkBatch(
     await pipeline(
       input,
       countBytes(counters),
-      inputFormat === 'csv' ? csvRows() : jsonlRows(),
+      inputFormat === 'csv' ? csvRows(columns) : jsonlRows(),
       new RowMapper((row) => mapRow(row, template, qr, counters, reportRow, warnRow), qr ? qr.limit : 1),
-      formatter(outputFormat),
+      formatter(outputFormat, columns),
       sink.stream,
     );
     await sink.commit();
@@ -189,12 +199,24 @@ function uniqueName(qr: QrTarget, row: InputRow, waId: string): string {
   return name;
 }
 
+/**
+ * A file name from a column value: letters with their combining marks (Indic vowel signs and viramas are
+ * marks), digits, `.`, `_` and `-`. Cut by UTF-8 bytes on a character boundary: file systems allow 255
+ * bytes, and the extension and a `-<line>` suffix need some of them.
+ */
 export function safeName(value: string): string {
-  return value
+  const name = value
     .normalize('NFKC')
-    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
-    .replace(/^[._]+/, '')
-    .slice(0, 100);
+    .replace(/[^\p{L}\p{M}\p{N}._-]+/gu, '_')
+    .replace(/^[._]+/, '');
+  let out = '';
+  let bytes = 0;
+  for (const char of name) {
+    bytes += Buffer.byteLength(char);
+    if (bytes > MAX_NAME_BYTES) break;
+    out += char;
+  }
+  return out;
 }
 
 /** Maps rows in order; up to `limit` asynchronous results (QR renders) are in flight at once. */
@@ -240,8 +262,14 @@ class RowMapper extends Transform {
   }
 }
 
+/** Where csv-parse is when a record ends (its record info, and the context of its errors). */
+interface RecordEnd {
+  lines: number;
+  empty_lines: number;
+}
+
 /** CSV text in, InputRow objects out; the first record is the header. */
-function csvRows(): Transform {
+function csvRows(columns: InputColumns): Transform {
   let header: string[] | null = null;
   const parser = parseCsv({
     bom: true,
@@ -269,19 +297,30 @@ function csvRows(): Transform {
       parser.end();
     },
   });
+  // csv-parse says where a record ends; it starts after the previous one and the empty lines skipped
+  // since, and that start is the line a user looks for (a quoted field may span lines)
+  const end = { lines: 0, emptyLines: 0 };
+  const startLine = (at: RecordEnd) => {
+    const line = end.lines + 1 + (at.empty_lines - end.emptyLines);
+    end.lines = at.lines;
+    end.emptyLines = at.empty_lines;
+    return line;
+  };
   // a record that csv-parse cannot read becomes a failed row; the batch goes on
-  parser.on('skip', (err: Error & { lines?: number }) => {
+  parser.on('skip', (err: Error & RecordEnd) => {
     rows.push({
-      line: err.lines ?? 0,
+      line: startLine(err),
       values: {},
       error: `unreadable CSV: ${err.message}`,
     } satisfies InputRow);
   });
   parser.on('error', (err) => rows.destroy(err));
-  parser.on('data', ({ record, info }: { record: string[]; info: { lines: number } }) => {
+  parser.on('data', ({ record, info }: { record: string[]; info: RecordEnd }) => {
+    const line = startLine(info);
     if (header === null) {
       try {
         header = readHeader(record);
+        columns.names = header;
       } catch (err) {
         rows.destroy(err as Error);
       }
@@ -295,7 +334,7 @@ function csvRows(): Transform {
       record.length === header.length
         ? undefined
         : `has ${record.length} fields, the header has ${header.length}`;
-    rows.push({ line: info.lines, values, ...(error === undefined ? {} : { error }) } satisfies InputRow);
+    rows.push({ line, values, ...(error === undefined ? {} : { error }) } satisfies InputRow);
   });
   return rows;
 }
@@ -364,8 +403,8 @@ function jsonlRow(text: string, line: number): InputRow {
   return { line, values };
 }
 
-function formatter(format: 'csv' | 'jsonl' | 'json'): Transform {
-  if (format === 'csv') return csvFormatter();
+function formatter(format: 'csv' | 'jsonl' | 'json', columns: InputColumns): Transform {
+  if (format === 'csv') return csvFormatter(columns);
   let first = true;
   return new Transform({
     writableObjectMode: true,
@@ -383,28 +422,39 @@ function formatter(format: 'csv' | 'jsonl' | 'json'): Transform {
   });
 }
 
-/** CSV out: the input columns (minus earlier result columns) then url, waId, error. */
-function csvFormatter(): Transform {
+/**
+ * CSV out: the input columns (minus earlier result columns) then url, waId, error. The input columns are
+ * the CSV header, or the keys of the first JSONL object: rows before it (lines that were no object) wait
+ * for it, a bounded number of them, so that a bad first line does not drop every column after it.
+ */
+function csvFormatter(input: InputColumns): Transform {
+  const isInput = (k: string) => !(RESULT_COLUMNS as readonly string[]).includes(k);
   let stringifier: ReturnType<typeof stringifyCsv> | null = null;
-  const out = new Transform({
+  const waiting: Values[] = [];
+  const start = (out: Transform, names: readonly string[]) => {
+    const started = stringifyCsv({ header: true, columns: [...names.filter(isInput), ...RESULT_COLUMNS] });
+    started.on('data', (chunk: Buffer) => out.push(chunk));
+    for (const values of waiting.splice(0)) started.write(values);
+    return started;
+  };
+  return new Transform({
     writableObjectMode: true,
     transform(values: Values, _enc, callback) {
       if (stringifier === null) {
-        const columns = [
-          ...Object.keys(values).filter((k) => !(RESULT_COLUMNS as readonly string[]).includes(k)),
-          ...RESULT_COLUMNS,
-        ];
-        stringifier = stringifyCsv({ header: true, columns });
-        stringifier.on('data', (chunk: Buffer) => this.push(chunk));
+        const names = input.names ?? Object.keys(values).filter(isInput);
+        if (names.length === 0 && waiting.length < MAX_ROWS_BEFORE_COLUMNS) {
+          waiting.push(values);
+          return callback();
+        }
+        stringifier = start(this, names);
       }
       stringifier.write(values, callback);
     },
     flush(callback) {
-      if (stringifier === null) return callback(null, `${RESULT_COLUMNS.join(',')}\n`);
+      stringifier ??= start(this, input.names ?? []);
       stringifier.end(() => callback());
     },
   });
-  return out;
 }
 
 async function openInput(path: string): Promise<Readable> {

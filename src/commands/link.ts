@@ -16,6 +16,8 @@ export interface LinkFlags {
   api?: boolean;
   share?: boolean;
   strict?: boolean;
+  /** A CTA template as the text (`link --template`). */
+  template?: string;
 }
 
 /** `link --json`: part of the interface, keep it stable. */
@@ -73,6 +75,10 @@ export function register(program: Command, deps: Deps): void {
       'phone number in any common form: +91 98765 43210, 0044 7700 900123, (650) 555-1234 with --country US',
     );
   addLinkOptions(cmd)
+    .option(
+      '--template <name>',
+      'a cta template as the text (see wabox template list --kind cta); takes --var',
+    )
     .option('--json', 'print {url, phone, waId, country, text, ref}')
     .option('--qr <file>', 'also write a QR code of the link (.png or .svg; "-" draws it in the terminal)');
   addQrStyleOptions(cmd);
@@ -87,6 +93,7 @@ Examples:
   wabox link +919876543210 --text "Hello {{name}}" --var name=Asha --qr asha.png
   echo "નમસ્તે 🙏" | wabox link +919876543210 --text -
   wabox link --share --text "Check out our menu"
+  wabox link +919876543210 --template cta-order-en --ref diwali-flyer
   wabox link --batch contacts.csv --text "Hi {{name}}" --output links.csv --qr-dir qr/
 
 Placeholders: {{name}} takes --var name=...; {{name|fallback}} has a default; \\{{ is a literal "{{".
@@ -95,6 +102,10 @@ Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
   cmd.action(async (phone: string | undefined, flags: LinkOptions) => {
     const options = { ...flags, phone };
     if (options.batch !== undefined) {
+      if (options.template !== undefined)
+        throw invalidInput('--template cannot be used with --batch yet: pass the text with --text', {
+          code: 'usage.conflict',
+        });
       const { runLinkBatch } = await import('./link-batch.js');
       await runLinkBatch(options, deps);
       return;
@@ -126,12 +137,15 @@ export async function resolveLink(
   phoneInput: string | undefined,
   flags: LinkFlags,
 ): Promise<{ result: LinkResult; warnings: string[] }> {
-  const [{ normalizePhone, phoneTypeWarning }, link, { renderPlaceholders, mapResolver, parseAssignments }] =
-    await Promise.all([
-      import('../core/phone.js'),
-      import('../core/link.js'),
-      import('../core/placeholders.js'),
-    ]);
+  const [
+    { normalizePhone, phoneTypeWarning, hasCountryCode },
+    link,
+    { renderPlaceholders, mapResolver, parseAssignments },
+  ] = await Promise.all([
+    import('../core/phone.js'),
+    import('../core/link.js'),
+    import('../core/placeholders.js'),
+  ]);
   const warnings: string[] = [];
   if (flags.share && phoneInput !== undefined) {
     throw invalidInput('--share makes a link without a number: drop the phone number or --share', {
@@ -146,14 +160,24 @@ export async function resolveLink(
   }
   const vars = parseAssignments(flags.var ?? []);
   let text: string | null = null;
-  if (flags.text !== undefined) {
+  if (flags.template !== undefined) {
+    if (flags.text !== undefined)
+      throw invalidInput('--text and --template both give the text: choose one', { code: 'usage.conflict' });
+    const { renderTemplateForContact } = await import('./template/shared.js');
+    const rendered = await renderTemplateForContact(deps, flags.template, {}, { vars, kind: 'cta' });
+    text = rendered.text;
+    const unused = Object.keys(vars).filter((k) => !rendered.variables.some((u) => u.name === k));
+    if (unused.length > 0)
+      warnings.push(`--var ${unused.join(', ')} not used: the template has no such placeholder`);
+  } else if (flags.text !== undefined) {
     const raw = flags.text === '-' ? await readStdinText(deps.io) : flags.text;
-    if (raw.trim() === '')
+    const rendered = renderPlaceholders(raw, mapResolver(vars, 'var'));
+    // checked once filled: `{{name}}` with an empty --var is as empty as no text at all
+    if (rendered.text.trim() === '')
       throw invalidInput('the text is empty', {
         code: 'text.empty',
         hint: 'omit --text for a link without prefilled text',
       });
-    const rendered = renderPlaceholders(raw, mapResolver(vars, 'var'));
     text = rendered.text;
     const unused = Object.keys(vars).filter((k) => !rendered.used.some((u) => u.name === k));
     if (unused.length > 0)
@@ -171,7 +195,7 @@ export async function resolveLink(
   if (phoneInput !== undefined) {
     const defaultCountry =
       flags.country ??
-      (looksInternational(phoneInput) ? undefined : (await deps.config()).get('default-country'));
+      (hasCountryCode(phoneInput) ? undefined : (await deps.config()).get('default-country'));
     const normalized = normalizePhone(phoneInput, { defaultCountry, strict: flags.strict });
     const typeWarning = phoneTypeWarning(normalized);
     if (typeWarning) warnings.push(typeWarning);
@@ -196,9 +220,4 @@ export function lengthWarnings(text: string | null, url: string): string[] {
     );
   }
   return warnings;
-}
-
-function looksInternational(input: string): boolean {
-  const compact = input.trim().replace(/[\s().\-/]/g, '');
-  return compact.startsWith('+') || /^00[1-9]/.test(compact);
 }

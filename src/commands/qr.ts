@@ -63,28 +63,51 @@ export async function runQr(options: QrOptions, deps: Deps): Promise<QrResult> {
       code: 'usage.conflict',
     });
   }
-  const input =
-    options.data === undefined || options.data === '-'
-      ? await readStdinText(deps.io, 'QR data')
-      : options.data;
-  if (input.trim() === '')
-    throw invalidInput('nothing to encode: the QR data is empty', { code: 'qr.empty' });
-  const isPhone = PHONE_LIKE.test(input.trim()) && (input.match(/\d/g)?.length ?? 0) >= 5;
-  const linkFlagsUsed = ['text', 'var', 'ref', 'api', 'share', 'country'].some(
-    (k) => options[k as keyof LinkFlags] !== undefined,
-  );
-  let data = input;
-  if (isPhone || options.share) {
-    const { result, warnings } = await resolveLink(deps, options.share ? undefined : input, options);
-    for (const warning of warnings) warn(deps.io, warning);
-    data = result.url;
-  } else if (linkFlagsUsed) {
-    throw invalidInput('--text, --var, --ref, --api and --country apply when the data is a phone number', {
-      code: 'usage.conflict',
-    });
+  let data: string;
+  if (options.share) {
+    // a share link has no number: the link made of --text and --ref is the data
+    if (options.data !== undefined) {
+      throw invalidInput('--share makes a link without a number: drop the data or --share', {
+        code: 'usage.conflict',
+      });
+    }
+    data = await linkData(deps, undefined, options);
+  } else {
+    const input = await readData(options, deps);
+    const isPhone = PHONE_LIKE.test(input.trim()) && (input.match(/\d/g)?.length ?? 0) >= 5;
+    const linkFlagsUsed = ['text', 'var', 'ref', 'api', 'country'].some(
+      (k) => options[k as keyof LinkFlags] !== undefined,
+    );
+    if (isPhone) data = await linkData(deps, input, options);
+    else if (linkFlagsUsed) {
+      throw invalidInput('--text, --var, --ref, --api and --country apply when the data is a phone number', {
+        code: 'usage.conflict',
+      });
+    } else data = input;
   }
   const style = await parseQrStyle(options);
   for (const warning of style.warnings) warn(deps.io, warning);
   const { writeQr } = await import('./qr-output.js');
   return { data, ...(await writeQr(deps, data, target, style, options.format)) };
+}
+
+/** The data argument, or stdin for none or "-" (which --text - cannot then also read). */
+async function readData(options: QrOptions, deps: Deps): Promise<string> {
+  const fromStdin = options.data === undefined || options.data === '-';
+  if (fromStdin && options.text === '-') {
+    throw invalidInput('--text - and QR data cannot both come from stdin: pass the data as an argument', {
+      code: 'usage.conflict',
+    });
+  }
+  const input = fromStdin ? await readStdinText(deps.io, 'QR data') : (options.data as string);
+  if (input.trim() === '')
+    throw invalidInput('nothing to encode: the QR data is empty', { code: 'qr.empty' });
+  return input;
+}
+
+/** The link for a phone number (or a share link), its warnings printed. */
+async function linkData(deps: Deps, phone: string | undefined, options: QrOptions): Promise<string> {
+  const { result, warnings } = await resolveLink(deps, phone, options);
+  for (const warning of warnings) warn(deps.io, warning);
+  return result.url;
 }

@@ -2,9 +2,10 @@
 //   { "profile": "default", "profiles": { "default": { "default-country": "IN", ... } } }
 // Every read validates the whole file; a hand-edited file that no longer parses or validates is an
 // error naming the file and the bad entry, never silently reset.
+import { resolve } from 'node:path';
 import Conf from 'conf';
-import { configInvalid, invalidInput, notFound } from '../core/errors.js';
-import { CONFIG_KEYS, findKey } from './keys.js';
+import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import { CONFIG_KEYS, findKey, secretsOf } from './keys.js';
 
 type Profile = Record<string, string>;
 interface ConfigData {
@@ -19,6 +20,11 @@ export interface ConfigOptions {
   dir: string;
   /** Use this profile instead of the file's active one (--profile, WABOX_PROFILE). */
   profile?: string | undefined;
+  /**
+   * Called with every secret the file holds (secret keys of every profile, a postgres:// password)
+   * each time it is read, so the CLI masks them in anything it prints.
+   */
+  onSecret?: ((secret: string) => void) | undefined;
 }
 
 export class Config {
@@ -26,14 +32,22 @@ export class Config {
   readonly #profileOverride: string | undefined;
 
   constructor(options: ConfigOptions) {
-    this.#conf = new Conf<ConfigData>({
-      cwd: options.dir,
-      configName: 'config',
-      projectName: 'wabox',
-      projectSuffix: '',
-      configFileMode: 0o600,
-      clearInvalidConfig: false,
-    });
+    const path = resolve(options.dir, 'config.json');
+    try {
+      this.#conf = new Conf<ConfigData>({
+        cwd: options.dir,
+        configName: 'config',
+        projectName: 'wabox',
+        projectSuffix: '',
+        configFileMode: 0o600,
+        clearInvalidConfig: false,
+        // validated as parsed: conf would turn a file holding `[]` or `5` into {} and write that back
+        deserialize: (text) => reportSecrets(validateFile(JSON.parse(text), path), options.onSecret),
+      });
+    } catch (err) {
+      // conf reads the file as it starts, so a broken file fails here before any #read
+      throw unreadable(path, err);
+    }
     this.#profileOverride = options.profile;
   }
 
@@ -44,6 +58,16 @@ export class Config {
   /** The profile in use: the override, else the file's active one, else `default`. */
   get profile(): string {
     return this.#profileOverride ?? this.#read().profile ?? DEFAULT_PROFILE;
+  }
+
+  /** The file's active profile (`config profile use`), ignoring --profile and WABOX_PROFILE. */
+  get activeProfile(): string {
+    return this.#read().profile ?? DEFAULT_PROFILE;
+  }
+
+  /** Whether the file has this profile (`default` always exists). */
+  hasProfile(name: string): boolean {
+    return name === DEFAULT_PROFILE || this.#read().profiles?.[name] !== undefined;
   }
 
   get(key: string): string | undefined {
@@ -119,16 +143,11 @@ export class Config {
   }
 
   #read(): ConfigData {
-    let data: unknown;
     try {
-      data = this.#conf.store;
+      return this.#conf.store;
     } catch (err) {
-      throw configInvalid(`${this.path} is not valid JSON: ${(err as Error).message}`, {
-        code: 'config.unreadable',
-        hint: 'fix the file by hand, or move it away to start over',
-      });
+      throw unreadable(this.path, err);
     }
-    return validateFile(data, this.path);
   }
 
   #update(change: (data: ConfigData) => ConfigData): void {
@@ -136,11 +155,32 @@ export class Config {
   }
 }
 
+function reportSecrets(data: ConfigData, onSecret: ((secret: string) => void) | undefined): ConfigData {
+  if (onSecret === undefined) return data;
+  for (const values of Object.values(data.profiles ?? {})) {
+    for (const key of CONFIG_KEYS) for (const secret of secretsOf(key, values[key.name])) onSecret(secret);
+  }
+  return data;
+}
+
+function unreadable(path: string, err: unknown) {
+  if (err instanceof WaboxError) return err;
+  const why = err instanceof SyntaxError ? 'is not valid JSON' : 'cannot be read';
+  // V8 quotes the text around a syntax error (`Unexpected token 'E', ..."token": EAA"...`), which can be
+  // a secret: keep the reason, drop the quote
+  const message = (err as Error).message.replace(/,\s*(?:\.\.\.)?".*$/s, ' (content not shown)');
+  return configInvalid(`${path} ${why}: ${message}`, {
+    code: 'config.unreadable',
+    hint: 'fix the file by hand, or move it away to start over',
+  });
+}
+
 function validateFile(data: unknown, path: string): ConfigData {
   const bad = (entry: string, why: string) =>
     configInvalid(`${path}: ${entry} ${why}`, {
       code: 'config.invalid_file',
-      hint: `fix or remove that entry (wabox config unset, or edit ${path})`,
+      // not `wabox config unset`: it reads (and so refuses) the file like every other command
+      hint: `fix or remove that entry in ${path}`,
     });
   if (typeof data !== 'object' || data === null || Array.isArray(data))
     throw bad('the file', 'is not a JSON object');

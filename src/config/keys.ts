@@ -1,5 +1,8 @@
 // The configuration keys wabox knows. Every value is validated on `config set` and on load, so a
 // hand-edited file cannot smuggle in a value that fails later in a surprising place.
+// Precedence (flag > env > profile > default) lives in one place: ./settings.ts.
+import { homedir } from 'node:os';
+import { isAbsolute, resolve } from 'node:path';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
 
@@ -10,6 +13,8 @@ export interface ConfigKey {
   env?: string;
   /** Never printed back; `config set` reads it from a prompt or stdin, not the command line. */
   secret?: boolean;
+  /** The value when neither a flag, the environment nor the profile gives one. */
+  default?: string;
   /** Returns the normalised value or throws an invalid-input error. */
   validate(value: string): string;
 }
@@ -20,6 +25,75 @@ const nonEmpty = (name: string, max: number) => (value: string) => {
     throw invalidInput(`${name} must be 1-${max} characters`, { code: 'config.invalid_value' });
   return v;
 };
+
+const invalid = (message: string) => invalidInput(message, { code: 'config.invalid_value' });
+
+/** A secret: 1-4096 printable ASCII characters without spaces. The message never quotes the value. */
+const secretValue = (name: string) => (value: string) => {
+  const v = value.trim();
+  if (v === '') throw invalid(`${name} is empty`);
+  if (v.length > 4096) throw invalid(`${name} is longer than 4096 characters`);
+  if (!/^[\x21-\x7e]+$/.test(v))
+    throw invalid(`${name} contains spaces or characters other than printable ASCII; was it pasted whole?`);
+  return v;
+};
+
+/** A numeric Graph API id (phone number id, WABA id). */
+const graphId = (name: string) => (value: string) => {
+  const v = value.trim();
+  if (!/^\d{1,30}$/.test(v))
+    throw invalid(`${name} must be digits only (the numeric id from Meta's WhatsApp Manager), got "${v}"`);
+  return v;
+};
+
+export const API_VERSION_PATTERN = /^v\d+\.\d+$/;
+export const DEFAULT_API_VERSION = 'v23.0';
+export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
+
+function apiVersion(value: string): string {
+  const v = value.trim();
+  if (!API_VERSION_PATTERN.test(v)) throw invalid(`api-version must look like v23.0, got "${v}"`);
+  return v;
+}
+
+/** An http(s) URL without query or fragment; returned without a trailing slash. */
+function graphUrl(value: string): string {
+  const v = value.trim();
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw invalid(`graph-url must be an http(s) URL such as ${DEFAULT_GRAPH_URL}, got "${v}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalid(`graph-url must be an http or https URL, got "${v}"`);
+  if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
+    throw invalid('graph-url must not carry credentials, a query or a fragment');
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+
+/**
+ * The store: a `postgres://` URL, or a SQLite file path (`~/` expanded; a relative path is made
+ * absolute against the current directory, so a saved value does not depend on where wabox runs).
+ */
+export function dbLocation(value: string): string {
+  const v = value.trim();
+  if (v === '') throw invalid('db is empty: give a SQLite file path or a postgres:// URL');
+  if (POSTGRES_URL.test(v)) {
+    try {
+      new URL(v);
+    } catch {
+      throw invalid('db looks like a postgres:// URL but does not parse');
+    }
+    return v;
+  }
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(v)) throw invalid('db must be a SQLite file path or a postgres:// URL');
+  if (v === ':memory:') return v;
+  if (v === '~' || v.startsWith('~/')) return resolve(homedir(), v.slice(2));
+  return isAbsolute(v) ? v : resolve(v);
+}
 
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
@@ -36,6 +110,60 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     name: 'agent-name',
     description: 'your name as an agent, {{agent.name}} in templates',
     validate: nonEmpty('agent-name', 100),
+  },
+  {
+    name: 'token',
+    description: 'Cloud API access token (a system user token); set it without a value to be prompted',
+    env: 'WABOX_TOKEN',
+    secret: true,
+    validate: secretValue('token'),
+  },
+  {
+    name: 'phone-number-id',
+    description: 'the business phone number id that sends (WhatsApp Manager > API setup)',
+    env: 'WABOX_PHONE_NUMBER_ID',
+    validate: graphId('phone-number-id'),
+  },
+  {
+    name: 'waba-id',
+    description: 'the WhatsApp Business Account id (message templates, phone numbers)',
+    env: 'WABOX_WABA_ID',
+    validate: graphId('waba-id'),
+  },
+  {
+    name: 'api-version',
+    description: `Graph API version (default ${DEFAULT_API_VERSION})`,
+    env: 'WABOX_API_VERSION',
+    default: DEFAULT_API_VERSION,
+    validate: apiVersion,
+  },
+  {
+    name: 'graph-url',
+    description: `Graph API base URL (default ${DEFAULT_GRAPH_URL})`,
+    env: 'WABOX_GRAPH_URL',
+    default: DEFAULT_GRAPH_URL,
+    validate: graphUrl,
+  },
+  {
+    name: 'db',
+    description:
+      'the message store: a SQLite file path or a postgres:// URL (default: wabox.db in the data dir)',
+    env: 'WABOX_DB',
+    validate: dbLocation,
+  },
+  {
+    name: 'app-secret',
+    description: 'the Meta app secret that signs webhooks (X-Hub-Signature-256)',
+    env: 'WABOX_APP_SECRET',
+    secret: true,
+    validate: secretValue('app-secret'),
+  },
+  {
+    name: 'verify-token',
+    description: 'the token Meta sends to verify the webhook URL (you choose it)',
+    env: 'WABOX_VERIFY_TOKEN',
+    secret: true,
+    validate: secretValue('verify-token'),
   },
 ];
 
@@ -54,4 +182,29 @@ export function findKey(name: string): ConfigKey {
 export function maskSecret(value: string | undefined): string {
   if (value === undefined || value === '') return 'not set';
   return value.length >= 12 ? `set (…${value.slice(-4)})` : 'set';
+}
+
+/** How a value is shown by `config get|list`: secrets masked, a password in a postgres:// URL hidden. */
+export function displayValue(key: ConfigKey, value: string): string {
+  if (key.secret) return maskSecret(value);
+  const password = urlPassword(key, value);
+  return password === undefined ? value : value.replace(`:${password}@`, ':***@');
+}
+
+/** The secret parts of a value, for the output masker: the whole value of a secret key, a URL's password. */
+export function secretsOf(key: ConfigKey, value: string | undefined): string[] {
+  if (value === undefined || value === '') return [];
+  if (key.secret) return [value];
+  const password = urlPassword(key, value);
+  return password === undefined ? [] : [password, decodeURIComponent(password)];
+}
+
+function urlPassword(key: ConfigKey, value: string): string | undefined {
+  if (key.name !== 'db' || !POSTGRES_URL.test(value)) return undefined;
+  try {
+    const password = new URL(value).password;
+    return password === '' ? undefined : password;
+  } catch {
+    return undefined;
+  }
 }

@@ -56,6 +56,9 @@ export function linkForRow(
   const ownText = row.text !== undefined && row.text.trim() !== '' ? parsePlaceholders(row.text) : null;
   const segments = ownText ?? template.text;
   const text = segments === null ? null : renderSegments(segments, resolve).text;
+  // a row whose placeholders fill to nothing (`{{name}}`, empty name) would get a link without text
+  if (text !== null && text.trim() === '')
+    throw invalidInput('the text is empty once its placeholders are filled', { code: 'text.empty' });
   const ref = template.ref === null ? null : validateRef(renderSegments(template.ref, resolve).text);
   const warning = phone.assigned
     ? null

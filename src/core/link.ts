@@ -95,23 +95,24 @@ export function parseLink(input: string): ParsedLink {
     throw notALink(input);
   }
   const host = url.hostname.toLowerCase().replace(/^www\./, '');
-  const text = readText(url.searchParams.get('text'));
+  const text = readText(textParam(url, input));
   if (url.protocol === 'whatsapp:') {
     if (host !== 'send') throw notALink(input);
     return { form: 'whatsapp', waId: readPhoneParam(url, input), ...text };
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw notALink(input);
+  // wa.me/message/<CODE> redirects to api.whatsapp.com/message/<CODE> (cloud-api.md §8)
+  if ((host === 'wa.me' || host === 'api.whatsapp.com') && url.pathname.startsWith('/message/')) {
+    throw invalidInput(
+      `${input} is a managed short link: its text is stored by WhatsApp and cannot be read offline`,
+      {
+        code: 'link.short_link',
+      },
+    );
+  }
   if (host === 'wa.me') {
     const path = url.pathname.replace(/\/+$/, '');
     if (path === '') return { form: 'share', waId: null, ...text };
-    if (path.startsWith('/message/')) {
-      throw invalidInput(
-        `${input} is a managed short link: its text is stored by WhatsApp and cannot be read offline`,
-        {
-          code: 'link.short_link',
-        },
-      );
-    }
     const digits = path.slice(1);
     if (!/^\d+$/.test(digits))
       throw invalidInput(`the number in ${input} is not digits only ("${digits}")`, {
@@ -128,12 +129,35 @@ export function parseLink(input: string): ParsedLink {
 function readPhoneParam(url: URL, input: string): string | null {
   const phone = url.searchParams.get('phone');
   if (phone === null || phone === '') return null;
-  const digits = phone.replace(/^\+/, '');
+  // a hand-written `phone=+44...` reaches us as " 44..." (a raw + in a query is a space)
+  const digits = phone.trim().replace(/^\+/, '');
   if (!/^\d+$/.test(digits))
     throw invalidInput(`the phone parameter in ${input} is not digits only ("${phone}")`, {
       code: 'link.bad_wa_id',
     });
   return digits;
+}
+
+/**
+ * The first `text` parameter, decoded as a form value: `+` is a space and a `%` that starts no escape
+ * stays literal (both as URLSearchParams reads them), but escapes that do not decode to UTF-8 are an
+ * error, where URLSearchParams would silently put U+FFFD in the text.
+ */
+function textParam(url: URL, input: string): string | null {
+  const pair = url.search
+    .slice(1)
+    .split('&')
+    .find((p) => p === 'text' || p.startsWith('text='));
+  if (pair === undefined) return null;
+  const value = pair
+    .slice('text='.length)
+    .replace(/\+/g, ' ')
+    .replace(/%(?![0-9a-f]{2})/gi, '%25');
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    throw invalidInput(`the text in ${input} is not UTF-8 once percent-decoded`, { code: 'link.bad_text' });
+  }
 }
 
 function readText(value: string | null): { text: string | null; ref: string | null } {

@@ -71,9 +71,9 @@ export function supportedCountries(): readonly string[] {
  * (too short, too long, not valid for that country, unknown country code, missing country).
  */
 export function normalizePhone(input: string, options: PhoneOptions = {}): NormalizedPhone {
-  const written = input.trim();
+  const written = withoutTelScheme(input);
   if (written === '') throw invalidInput('empty phone number', { code: 'phone.empty' });
-  if (!/^[+\d\s().\-/]+$/.test(written) && !/^tel:/i.test(written)) {
+  if (!/^[+\d\s().\-/]+$/.test(written)) {
     throw invalidInput(
       `"${input}" is not a phone number: use digits with an optional leading + and spaces, dashes, dots or brackets`,
       {
@@ -85,9 +85,9 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
   // "00" is the international prefix in most of the world (ITU-T E.164 recommends it) and no national
   // number begins with it, so a leading 00 always means "+" (libphonenumber knows 00 only when the
   // default country uses it; other prefixes such as the US 011 still go through the default country).
-  const compact = written.replace(/[\s().\-/]/g, '');
-  const text = /^00[1-9]/.test(compact) ? `+${compact.slice(2)}` : written;
-  const international = text.startsWith('+');
+  const digits = compact(written);
+  const text = /^00[1-9]/.test(digits) ? `+${digits.slice(2)}` : written;
+  const international = hasCountryCode(written);
   if (!international && !defaultCountry) {
     throw invalidInput(`"${input}" has no country code`, {
       code: 'phone.missing_country',
@@ -128,6 +128,24 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
     type: parsed.getType() ?? null,
     assigned,
   };
+}
+
+/** True when the written number starts with + or 00, so it needs no default country. */
+export function hasCountryCode(input: string): boolean {
+  const digits = compact(withoutTelScheme(input));
+  return digits.startsWith('+') || /^00[1-9]/.test(digits);
+}
+
+/**
+ * RFC 3966 `tel:` links (web pages, vCards) carry the written number after the scheme; parameters such
+ * as `;ext=` are then refused like any other character that is not part of a number.
+ */
+function withoutTelScheme(input: string): string {
+  return input.trim().replace(/^tel:/i, '').trim();
+}
+
+function compact(written: string): string {
+  return written.replace(/[\s().\-/]/g, '');
 }
 
 /** A warning for numbers unlikely to have WhatsApp (unassigned ranges, landlines, premium rate), or null. */

@@ -48,6 +48,37 @@ export interface OutboundRecord {
   reason?: string | null;
   /** The request body as sent (token never included). */
   payload?: unknown;
+  /** The business phone number id that sent it. */
+  phoneNumberId?: string | null;
+}
+
+/** A customer's message from the webhook (issue 5 builds on this). */
+export interface InboundRecord {
+  /** The wamid. */
+  id: string;
+  waId: string;
+  /** The profile name WhatsApp gives (contacts[].profile.name). */
+  name?: string | null;
+  type: string;
+  text: string | null;
+  timestamp: Date;
+  replyTo?: string | null;
+  /** The message object as received. */
+  payload?: unknown;
+  /** The business phone number id that received it. */
+  phoneNumberId?: string | null;
+}
+
+/** A delivery status from the webhook for one of our messages. */
+export interface StatusRecord {
+  /** The wamid of the outbound message. */
+  id: string;
+  status: 'sent' | 'delivered' | 'read' | 'played' | 'failed';
+  timestamp: Date;
+  /** The recipient (recipient_id). */
+  waId?: string | null;
+  error?: MessageError | null;
+  payload?: unknown;
 }
 
 export interface MessageFilter {
@@ -59,10 +90,26 @@ export interface MessageFilter {
   limit?: number;
 }
 
+export const DEFAULT_MESSAGE_LIMIT = 50;
+
 export interface Store {
+  /** Records a message wabox sent (or tried to: status `failed` with the error). */
   recordOutbound(record: OutboundRecord): Promise<void>;
+  /** Matching messages, newest first (timestamp, then insertion order). */
   listMessages(filter?: MessageFilter): Promise<MessageRecord[]>;
   /** The time of the contact's last inbound message, or null when the store knows none. */
   lastInboundAt(waId: string): Promise<Date | null>;
+  /**
+   * Records a customer's message; false (and nothing changed) when its wamid is already stored, so a
+   * redelivered webhook is harmless. Updates the contact (name, first/last seen) and the conversation
+   * (last inbound at, unread, reopened).
+   */
+  recordInbound(record: InboundRecord): Promise<boolean>;
+  /**
+   * Records a delivery status; false when (wamid, status) is already stored. The message's status only
+   * moves forward (a late `delivered` never replaces `read`).
+   */
+  recordStatus(record: StatusRecord): Promise<boolean>;
+  /** Idempotent. */
   close(): Promise<void>;
 }

@@ -28,6 +28,8 @@ export interface RunOptions {
   env?: Record<string, string | undefined>;
   overrides?: DepsOverrides;
   canPrompt?: boolean;
+  /** Colour on (as a TTY without NO_COLOR would decide); off by default. */
+  color?: boolean;
 }
 
 export interface RunResult {
@@ -41,7 +43,12 @@ export interface RunResult {
 
 /** Runs the CLI in-process (main() with a test IO and a fresh temp config dir unless env says otherwise). */
 export async function run(argv: string[], options: RunOptions = {}): Promise<RunResult> {
-  const io = createTestIO({ stdin: options.stdin, tty: options.tty, canPrompt: options.canPrompt });
+  const io = createTestIO({
+    stdin: options.stdin,
+    tty: options.tty,
+    canPrompt: options.canPrompt,
+    color: options.color,
+  });
   const env = { WABOX_CONFIG_DIR: tempDir('wabox-config-'), ...options.env };
   const deps = createDeps(io, env, options.overrides);
   const code = await main(argv, deps);

@@ -1,0 +1,155 @@
+import { type Command, Option } from 'commander';
+import type { Deps } from '../../cli/deps.js';
+import { emit, note } from '../../cli/output.js';
+import { invalidInput } from '../../core/errors.js';
+import type { MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
+
+export interface MessagesListOptions {
+  to?: string;
+  country?: string;
+  since?: string;
+  status?: string;
+  limit?: string;
+  json?: boolean;
+}
+
+export const MESSAGE_STATUSES: readonly MessageStatus[] = [
+  'accepted',
+  'failed',
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'received',
+];
+const MAX_LIMIT = 100_000;
+
+export function register(parent: Command, deps: Deps): void {
+  parent
+    .command('list')
+    .alias('ls')
+    .description(
+      'list recorded messages, newest first (a table on a terminal, tab-separated lines in a pipe)',
+    )
+    .option('--to <phone>', 'only messages with this contact (any phone form, as for wabox link)')
+    .option(
+      '-c, --country <code>',
+      'region for a --to number without a country code; default: config default-country',
+    )
+    .option(
+      '--since <when>',
+      'only messages since a time (2025-06-01, 2025-06-01T09:00+05:30) or a duration back (30m, 24h, 7d)',
+    )
+    .addOption(new Option('--status <status>', 'only messages with this status').choices(MESSAGE_STATUSES))
+    .option('-n, --limit <n>', `at most this many, newest first (default 50, at most ${MAX_LIMIT})`)
+    .option(
+      '--json',
+      'print an array of {id, direction, waId, type, text, timestamp, status, error, replyTo, reason}',
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox messages list
+  wabox messages list --to +919876543210 --since 24h
+  wabox messages list --to "07700 900123" --country GB --limit 10
+  wabox messages list --status failed --since 7d --json
+  wabox messages list | cut -f3 | sort -u          # contacts written to
+
+Lines in a pipe: time (ISO 8601), direction (in/out), waId, type, status, text (one line; - when none).`,
+    )
+    .action(async (flags: MessagesListOptions) => {
+      const messages = await runMessagesList(flags, deps);
+      if (!flags.json && messages.length === 0) {
+        note(deps.io, 'no messages');
+        return;
+      }
+      const table = deps.io.isStdoutTTY && !flags.json ? await renderTable(messages, deps) : '';
+      emit(deps, flags, messages, (list) => table || list.map(line).join('\n'));
+    });
+}
+
+export async function runMessagesList(options: MessagesListOptions, deps: Deps): Promise<MessageRecord[]> {
+  const filter: MessageFilter = { limit: parseLimit(options.limit) };
+  if (options.to !== undefined) {
+    const { resolveContactWaId } = await import('../contact-arg.js');
+    filter.waId = await resolveContactWaId(deps, options.to, { country: options.country });
+  }
+  if (options.since !== undefined) {
+    const { parseSince } = await import('../../core/time.js');
+    const since = parseSince(options.since, deps.clock());
+    if (since === null)
+      throw invalidInput(`--since "${options.since}" is neither a time nor a duration`, {
+        code: 'usage.bad_since',
+        hint: 'use an ISO 8601 time (2025-06-01, 2025-06-01T09:00+05:30) or a duration (30m, 24h, 7d, 2w)',
+      });
+    filter.since = since;
+  }
+  if (options.status !== undefined) {
+    if (!MESSAGE_STATUSES.includes(options.status as MessageStatus))
+      throw invalidInput(`unknown status "${options.status}"`, {
+        code: 'usage.bad_status',
+        hint: `one of: ${MESSAGE_STATUSES.join(', ')}`,
+      });
+    filter.status = options.status as MessageStatus;
+  }
+  const store = await deps.store();
+  return store.listMessages(filter);
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 50;
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LIMIT)
+    throw invalidInput(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value}"`, {
+      code: 'usage.bad_limit',
+    });
+  return n;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/[\t\r\n]+/g, ' ');
+}
+
+function line(m: MessageRecord): string {
+  return [m.timestamp, m.direction, m.waId, m.type, m.status, m.text === null ? '-' : oneLine(m.text)].join(
+    '\t',
+  );
+}
+
+/** Local time, minutes, for the table: 2025-06-01 14:05. */
+function localTime(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function preview(text: string, width: number): string {
+  const chars = [...oneLine(text)];
+  return chars.length <= width ? chars.join('') : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+}
+
+async function renderTable(messages: MessageRecord[], deps: Deps): Promise<string> {
+  const { default: Table } = await import('cli-table3');
+  const cells = messages.map((m) => [
+    localTime(m.timestamp),
+    m.direction === 'out' ? '→ out' : '← in',
+    `+${m.waId}`,
+    m.type,
+    m.error?.code != null ? `${m.status} (${m.error.code})` : m.status,
+  ]);
+  const heads = ['TIME', 'DIR', 'CONTACT', 'TYPE', 'STATUS'];
+  const widths = heads.map(
+    (h, i) => Math.max(h.length, ...cells.map((c) => [...(c[i] as string)].length)) + 2,
+  );
+  const textWidth = Math.max(20, deps.io.columns - widths.reduce((a, b) => a + b, 0) - 8);
+  const table = new Table({
+    head: [...heads, 'TEXT'],
+    colWidths: [...widths, textWidth],
+    style: { head: deps.io.color ? ['cyan'] : [], border: deps.io.color ? ['grey'] : [] },
+  });
+  messages.forEach((m, i) => {
+    table.push([...(cells[i] as string[]), m.text === null ? '' : preview(m.text, textWidth - 3)]);
+  });
+  return table.toString();
+}

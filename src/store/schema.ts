@@ -1,0 +1,129 @@
+// The SQLite schema as numbered migrations (DESIGN.md §6). Each runs once, in order, inside one
+// IMMEDIATE transaction with its row in schema_migrations; PRAGMA user_version holds the latest applied.
+// Never edit a released migration: add the next number.
+//
+// Conventions: times are INTEGER milliseconds since the epoch (UTC); JSON is TEXT; wa_id is digits only;
+// booleans are INTEGER 0/1.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema: contacts, conversations, messages, status events, auto replies, raw events',
+    sql: `
+CREATE TABLE contacts (
+  wa_id          TEXT PRIMARY KEY,
+  name           TEXT,                      -- the WhatsApp profile name, or one set by an agent
+  first_seen_at  INTEGER,                   -- their first inbound message (null: never wrote to us)
+  last_seen_at   INTEGER,                   -- their latest inbound message
+  opted_out_at   INTEGER,                   -- null, or when they asked not to be contacted
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE contact_labels (
+  wa_id       TEXT NOT NULL REFERENCES contacts(wa_id) ON DELETE CASCADE,
+  label       TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (wa_id, label)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX contact_labels_label ON contact_labels(label);
+
+-- One conversation (thread) per contact: the inbox lists these.
+CREATE TABLE conversations (
+  id                INTEGER PRIMARY KEY,
+  wa_id             TEXT NOT NULL UNIQUE REFERENCES contacts(wa_id) ON DELETE CASCADE,
+  status            TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+  assignee          TEXT,
+  campaign          TEXT,                   -- a wabox link --ref code from an inbound message
+  referral          TEXT,                   -- JSON: a click-to-WhatsApp ad referral
+  last_inbound_at   INTEGER,                -- the 24-hour window derives from it
+  last_outbound_at  INTEGER,
+  last_message_at   INTEGER,
+  unread            INTEGER NOT NULL DEFAULT 0 CHECK (unread >= 0),
+  handoff_at        INTEGER,                -- a hand-off keyword stopped automatic replies
+  created_at        INTEGER NOT NULL,
+  updated_at        INTEGER NOT NULL
+) STRICT;
+CREATE INDEX conversations_last_message ON conversations(last_message_at DESC);
+
+CREATE TABLE messages (
+  seq              INTEGER PRIMARY KEY,     -- insertion order (--follow resumes from it)
+  wamid            TEXT NOT NULL UNIQUE,    -- or local.<uuid> for a send the API refused
+  direction        TEXT NOT NULL CHECK (direction IN ('in', 'out')),
+  wa_id            TEXT NOT NULL REFERENCES contacts(wa_id),
+  type             TEXT NOT NULL,
+  text             TEXT,                    -- text, caption or a one-line summary
+  payload          TEXT,                    -- JSON: the request body sent, or the message received
+  timestamp        INTEGER NOT NULL,        -- sent (out) or WhatsApp's timestamp (in)
+  status           TEXT NOT NULL CHECK (status IN
+                     ('accepted', 'failed', 'sent', 'delivered', 'read', 'played', 'received')),
+  status_at        INTEGER,
+  error            TEXT,                    -- JSON {code, title, details}
+  reply_to         TEXT,                    -- context.message_id
+  reason           TEXT,                    -- greeting | away | keyword:<rule>; null for a person
+  phone_number_id  TEXT,                    -- the business number
+  created_at       INTEGER NOT NULL
+) STRICT;
+CREATE INDEX messages_contact_time ON messages(wa_id, timestamp);
+CREATE INDEX messages_time ON messages(timestamp);
+CREATE INDEX messages_status ON messages(status);
+
+-- Every status the webhook delivered, once: redeliveries hit the UNIQUE constraint.
+CREATE TABLE status_events (
+  id               INTEGER PRIMARY KEY,
+  wamid            TEXT NOT NULL,           -- no foreign key: statuses of messages sent elsewhere arrive too
+  status           TEXT NOT NULL,
+  timestamp        INTEGER NOT NULL,
+  recipient_wa_id  TEXT,
+  error            TEXT,                    -- JSON {code, title, details}
+  payload          TEXT,
+  received_at      INTEGER NOT NULL,
+  UNIQUE (wamid, status)
+) STRICT;
+
+-- What wabox sent by itself and why. UNIQUE (inbound_wamid, reason): a reply is claimed here before it
+-- is sent, so a redelivered webhook or a restart never sends it twice.
+CREATE TABLE auto_replies (
+  id              INTEGER PRIMARY KEY,
+  inbound_wamid   TEXT NOT NULL,            -- the message that triggered it
+  wa_id           TEXT NOT NULL REFERENCES contacts(wa_id),
+  kind            TEXT NOT NULL CHECK (kind IN ('greeting', 'away', 'keyword')),
+  reason          TEXT NOT NULL,            -- greeting | away | keyword:<rule>
+  rule            TEXT,                     -- the template or keyword rule used
+  state           TEXT NOT NULL CHECK (state IN ('pending', 'sent', 'failed', 'skipped', 'dry-run')),
+  outbound_wamid  TEXT,                     -- the message sent, once it is
+  error           TEXT,                     -- JSON
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  UNIQUE (inbound_wamid, reason)
+) STRICT;
+CREATE INDEX auto_replies_contact ON auto_replies(wa_id, kind, created_at);
+
+-- Webhook parts wabox does not understand, kept as they came. digest = sha256 of field + payload, so a
+-- redelivery is stored once.
+CREATE TABLE raw_events (
+  id           INTEGER PRIMARY KEY,
+  field        TEXT NOT NULL,
+  reason       TEXT NOT NULL,
+  payload      TEXT NOT NULL,
+  digest       TEXT NOT NULL UNIQUE,
+  received_at  INTEGER NOT NULL
+) STRICT;
+
+-- Store-wide settings shared by everyone using this store (e.g. automatic reply rules): key -> JSON.
+CREATE TABLE settings (
+  key         TEXT PRIMARY KEY,
+  value       TEXT NOT NULL,
+  updated_at  INTEGER NOT NULL
+) STRICT;
+`,
+  },
+];
+
+export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -1,0 +1,329 @@
+import { existsSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { WaboxError } from '../../src/core/errors.js';
+import { LATEST_VERSION } from '../../src/store/schema.js';
+import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import type { OutboundRecord } from '../../src/store/store.js';
+import { tempDir } from '../helpers/cli.js';
+
+const T0 = new Date('2025-06-01T10:00:00.000Z');
+const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
+
+function out(id: string, waId: string, minutes: number, extra: Partial<OutboundRecord> = {}): OutboundRecord {
+  return {
+    id,
+    waId,
+    type: 'text',
+    text: `hello ${id}`,
+    timestamp: at(minutes),
+    status: 'accepted',
+    ...extra,
+  };
+}
+
+function dbPath(): string {
+  return join(tempDir('wabox-store-'), 'nested', 'dir', 'wabox.db');
+}
+
+const TABLES = [
+  'auto_replies',
+  'contact_labels',
+  'contacts',
+  'conversations',
+  'messages',
+  'raw_events',
+  'schema_migrations',
+  'settings',
+  'status_events',
+];
+
+describe('opening and migrating', () => {
+  it('creates the parent dir and the file with mode 0600, migrates from empty, WAL on', async () => {
+    const path = dbPath();
+    const store = openSqliteStore(path);
+    try {
+      expect(statSync(path).mode & 0o777).toBe(0o600);
+      expect(statSync(join(path, '..')).mode & 0o777).toBe(0o700);
+      const db = store.db;
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+      expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      expect(db.pragma('user_version', { simple: true })).toBe(1);
+      expect(LATEST_VERSION).toBe(1);
+      const tables = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        .all()
+        .map((r) => (r as { name: string }).name);
+      expect(tables).toEqual(TABLES);
+      expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+      // a write creates the WAL file, which inherits the database's mode
+      await store.recordOutbound(out('wamid.1', '919876543210', 0));
+      expect(existsSync(`${path}-wal`)).toBe(true);
+      expect(statSync(`${path}-wal`).mode & 0o777).toBe(0o600);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('reopens without migrating again and keeps the data', async () => {
+    const path = dbPath();
+    const first = openSqliteStore(path);
+    await first.recordOutbound(out('wamid.1', '919876543210', 0));
+    await first.close();
+    await first.close(); // idempotent
+    const second = openSqliteStore(path);
+    try {
+      expect(second.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+      expect(second.db.pragma('user_version', { simple: true })).toBe(1);
+      expect((await second.listMessages()).map((m) => m.id)).toEqual(['wamid.1']);
+    } finally {
+      await second.close();
+    }
+  });
+
+  it('two connections on one file both open (the second sees the schema already there)', async () => {
+    const path = dbPath();
+    const a = openSqliteStore(path);
+    const b = openSqliteStore(path);
+    try {
+      await a.recordOutbound(out('wamid.a', '447700900123', 0));
+      expect((await b.listMessages()).map((m) => m.id)).toEqual(['wamid.a']);
+      expect(b.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('refuses a store from a newer wabox (config error)', () => {
+    const path = dbPath();
+    openSqliteStore(path).db.close();
+    const raw = new Database(path);
+    raw.pragma('user_version = 7');
+    raw.close();
+    let error: unknown;
+    try {
+      openSqliteStore(path);
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(WaboxError);
+    expect((error as WaboxError).kind).toBe('config');
+    expect((error as WaboxError).code).toBe('store.too_new');
+    expect((error as WaboxError).message).toBe(
+      `the store ${path} has schema version 7, newer than this wabox knows (1)`,
+    );
+  });
+
+  it('a file that is not a database is a config error naming the path', () => {
+    const path = join(tempDir(), 'not-a.db');
+    writeFileSync(
+      path,
+      'this is not sqlite, just some text that is long enough to be a header......'.repeat(20),
+    );
+    let error: unknown;
+    try {
+      openSqliteStore(path);
+    } catch (err) {
+      error = err;
+    }
+    expect((error as WaboxError).kind).toBe('config');
+    expect((error as WaboxError).code).toBe('store.open_failed');
+    expect((error as WaboxError).message).toBe(`cannot open the store at ${path}: file is not a database`);
+  });
+
+  it('enforces foreign keys', () => {
+    const store = openSqliteStore(dbPath());
+    try {
+      expect(() =>
+        store.db
+          .prepare(
+            "INSERT INTO messages (wamid, direction, wa_id, type, timestamp, status, created_at) VALUES ('x', 'out', 'nobody', 'text', 1, 'accepted', 1)",
+          )
+          .run(),
+      ).toThrow(/FOREIGN KEY constraint failed/);
+    } finally {
+      store.db.close();
+    }
+  });
+});
+
+describe('recordOutbound and listMessages', () => {
+  async function seeded(): Promise<SqliteStore> {
+    const store = openSqliteStore(dbPath());
+    await store.recordOutbound(out('wamid.a1', '919876543210', 0, { payload: { to: '919876543210' } }));
+    await store.recordOutbound(out('wamid.b1', '447700900123', 10, { type: 'image', text: null }));
+    await store.recordOutbound(
+      out('', '447700900123', 20, {
+        status: 'failed',
+        error: { code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' },
+      }),
+    );
+    await store.recordOutbound(out('wamid.a2', '919876543210', 30, { replyTo: 'wamid.in1', reason: 'away' }));
+    // same timestamp as a2: insertion order breaks the tie (newest first)
+    await store.recordOutbound(out('wamid.a3', '919876543210', 30));
+    return store;
+  }
+
+  it('returns every field, newest first (ties by insertion order)', async () => {
+    const store = await seeded();
+    try {
+      const all = await store.listMessages();
+      expect(all.map((m) => (m.id.startsWith('local.') ? 'local' : m.id))).toEqual([
+        'wamid.a3',
+        'wamid.a2',
+        'local',
+        'wamid.b1',
+        'wamid.a1',
+      ]);
+      expect(all[1]).toEqual({
+        id: 'wamid.a2',
+        direction: 'out',
+        waId: '919876543210',
+        type: 'text',
+        text: 'hello wamid.a2',
+        timestamp: '2025-06-01T10:30:00.000Z',
+        status: 'accepted',
+        error: null,
+        replyTo: 'wamid.in1',
+        reason: 'away',
+      });
+      expect(all[2]).toMatchObject({
+        waId: '447700900123',
+        status: 'failed',
+        error: { code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' },
+      });
+      expect(all[2]!.id).toMatch(/^local\.[0-9a-f-]{36}$/);
+      expect(all[3]).toMatchObject({ id: 'wamid.b1', type: 'image', text: null });
+      const payload = store.db.prepare("SELECT payload FROM messages WHERE wamid = 'wamid.a1'").get();
+      expect(payload).toEqual({ payload: '{"to":"919876543210"}' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('filters by contact, status, direction and since (inclusive), and limits', async () => {
+    const store = await seeded();
+    const ids = async (filter: Parameters<SqliteStore['listMessages']>[0]) =>
+      (await store.listMessages(filter)).map((m) => (m.id.startsWith('local.') ? 'local' : m.id));
+    try {
+      expect(await ids({ waId: '919876543210' })).toEqual(['wamid.a3', 'wamid.a2', 'wamid.a1']);
+      expect(await ids({ status: 'failed' })).toEqual(['local']);
+      expect(await ids({ since: at(10) })).toEqual(['wamid.a3', 'wamid.a2', 'local', 'wamid.b1']);
+      expect(await ids({ since: new Date(at(10).getTime() + 1) })).toEqual(['wamid.a3', 'wamid.a2', 'local']);
+      expect(await ids({ waId: '447700900123', since: at(15) })).toEqual(['local']);
+      expect(await ids({ limit: 2 })).toEqual(['wamid.a3', 'wamid.a2']);
+      expect(await ids({ direction: 'in' })).toEqual([]);
+      expect(await ids({ direction: 'out', limit: 1 })).toEqual(['wamid.a3']);
+      await expect(store.listMessages({ limit: 0 })).rejects.toThrow(
+        'limit must be a positive integer, got 0',
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('defaults to the newest 50', async () => {
+    const store = openSqliteStore(dbPath());
+    try {
+      for (let i = 0; i < 60; i++) await store.recordOutbound(out(`wamid.${i}`, '919876543210', i));
+      const list = await store.listMessages();
+      expect(list).toHaveLength(50);
+      expect(list[0]!.id).toBe('wamid.59');
+      expect(list[49]!.id).toBe('wamid.10');
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('creates the contact and the conversation, without touching the inbound window', async () => {
+    const store = await seeded();
+    try {
+      expect(store.db.prepare('SELECT wa_id, first_seen_at FROM contacts ORDER BY wa_id').all()).toEqual([
+        { wa_id: '447700900123', first_seen_at: null },
+        { wa_id: '919876543210', first_seen_at: null },
+      ]);
+      expect(
+        store.db
+          .prepare(
+            "SELECT last_outbound_at, last_inbound_at, unread FROM conversations WHERE wa_id = '919876543210'",
+          )
+          .get(),
+      ).toEqual({ last_outbound_at: at(30).getTime(), last_inbound_at: null, unread: 0 });
+      expect(await store.lastInboundAt('919876543210')).toBeNull();
+    } finally {
+      await store.close();
+    }
+  });
+});
+
+describe('inbound messages and statuses', () => {
+  it('lastInboundAt: null for an unknown contact, the latest inbound time otherwise, never moved back', async () => {
+    const store = openSqliteStore(dbPath());
+    try {
+      expect(await store.lastInboundAt('919876543210')).toBeNull();
+      const inbound = {
+        id: 'wamid.in1',
+        waId: '919876543210',
+        name: 'Asha',
+        type: 'text',
+        text: 'Hi',
+        timestamp: at(5),
+      };
+      expect(await store.recordInbound(inbound)).toBe(true);
+      expect(await store.lastInboundAt('919876543210')).toEqual(at(5));
+      // a redelivery changes nothing
+      expect(await store.recordInbound(inbound)).toBe(false);
+      // an older message delivered late does not move the window back
+      expect(await store.recordInbound({ ...inbound, id: 'wamid.in0', timestamp: at(1) })).toBe(true);
+      expect(await store.lastInboundAt('919876543210')).toEqual(at(5));
+      expect(await store.lastInboundAt('447700900123')).toBeNull();
+      expect(store.db.prepare('SELECT unread, status FROM conversations').get()).toEqual({
+        unread: 2,
+        status: 'open',
+      });
+      expect(store.db.prepare('SELECT name, first_seen_at, last_seen_at FROM contacts').get()).toEqual({
+        name: 'Asha',
+        first_seen_at: at(1).getTime(),
+        last_seen_at: at(5).getTime(),
+      });
+      const list = await store.listMessages({ direction: 'in' });
+      expect(list.map((m) => [m.id, m.status])).toEqual([
+        ['wamid.in1', 'received'],
+        ['wamid.in0', 'received'],
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('statuses are stored once per (wamid, status) and only move forward', async () => {
+    const store = openSqliteStore(dbPath());
+    try {
+      await store.recordOutbound(out('wamid.1', '919876543210', 0));
+      expect(await store.recordStatus({ id: 'wamid.1', status: 'sent', timestamp: at(1) })).toBe(true);
+      expect(await store.recordStatus({ id: 'wamid.1', status: 'read', timestamp: at(3) })).toBe(true);
+      expect(await store.recordStatus({ id: 'wamid.1', status: 'delivered', timestamp: at(2) })).toBe(true);
+      expect(await store.recordStatus({ id: 'wamid.1', status: 'read', timestamp: at(3) })).toBe(false);
+      expect((await store.listMessages())[0]!.status).toBe('read');
+      expect(store.db.prepare('SELECT count(*) AS n FROM status_events').get()).toEqual({ n: 3 });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('a failed status carries its error; a status that came before the send was recorded still applies', async () => {
+    const store = openSqliteStore(dbPath());
+    try {
+      const error = { code: 131047, title: 'Re-engagement message', details: null };
+      await store.recordStatus({ id: 'wamid.2', status: 'failed', timestamp: at(1), error });
+      await store.recordOutbound(out('wamid.2', '919876543210', 0));
+      const [message] = await store.listMessages();
+      expect(message).toMatchObject({ id: 'wamid.2', status: 'failed', error });
+    } finally {
+      await store.close();
+    }
+  });
+});
