@@ -1,11 +1,18 @@
 import type { Command } from 'commander';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config.js';
+import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inspect from '../commands/inspect.js';
 import * as link from '../commands/link.js';
+import * as media from '../commands/media/index.js';
 import * as messages from '../commands/messages/index.js';
+import * as metaTemplate from '../commands/meta-template/index.js';
+import * as numbers from '../commands/numbers.js';
+import * as profile from '../commands/profile/index.js';
 import * as qr from '../commands/qr.js';
+import * as read from '../commands/read.js';
+import * as send from '../commands/send.js';
 import * as template from '../commands/template/index.js';
 import type { Deps } from './deps.js';
 
@@ -17,6 +24,13 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   template,
   hours,
   messages,
+  send,
+  read,
+  media,
+  metaTemplate,
+  profile,
+  numbers,
+  doctor,
   config,
   completion,
 ];

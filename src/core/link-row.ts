@@ -30,8 +30,15 @@ export function rowTemplate(
   return {
     ...options,
     text: options.text === undefined ? null : parsePlaceholders(options.text),
-    ref: options.ref === undefined ? null : parsePlaceholders(options.ref),
+    ref: options.ref === undefined ? null : parseRef(options.ref),
   };
+}
+
+/** A ref without placeholders is the same on every row: a bad one is refused before the first row. */
+function parseRef(ref: string): Segment[] {
+  const segments = parsePlaceholders(ref);
+  if (segments.every((segment) => typeof segment === 'string')) validateRef(segments.join(''));
+  return segments;
 }
 
 /** Columns other than `phone` and `text` are variables; throws a WaboxError for a bad row. */

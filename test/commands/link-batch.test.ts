@@ -396,6 +396,18 @@ describe('wabox link --batch: bad rows', () => {
     expect(csv(r.stdout)[0]!.error).toBe('no value for {{city}}');
   });
 
+  it('fails a row whose text is empty once filled, instead of a link without text', async () => {
+    const r = await run(['link', '--batch', '-', '--text', '{{name}}'], {
+      stdin: 'phone,name\n+919876543210,Asha\n+919876543211,\n+919876543212, \n',
+    });
+    expect(r.code).toBe(1);
+    expect(rowLines(r.stderr)).toEqual([
+      'line 3: the text is empty once its placeholders are filled',
+      'line 4: the text is empty once its placeholders are filled',
+    ]);
+    expect(csv(r.stdout).map((row) => row.url)).toEqual(['https://wa.me/919876543210?text=Asha', '', '']);
+  });
+
   it('numbers a row by the line it starts on when a quoted field spans lines', async () => {
     const stdin =
       'phone,text\n+919876543210,"two\nlines"\n\n12,"also\ntwo"\n+919876543211,"never closed\n+919876543212,x\n';
@@ -487,7 +499,14 @@ describe('wabox link --batch: bad input', () => {
     [['--qr', 'x.png'], 'cannot combine --qr and --batch: use --qr-dir for one QR code per row'],
     [['--text', '-'], '--text - cannot be used with --batch: stdin is not free for the text'],
     [['--jobs', '0', '--qr-dir', 'QRDIR'], '--jobs must be a whole number from 1 to 256, not "0"'],
-    [['--ref', 'bad ref'], null],
+    [
+      ['--ref', 'bad ref'],
+      'invalid ref "bad ref": use 1-40 letters, digits, _ . or -, starting with a letter or digit',
+    ],
+    [
+      ['--text', 'Hi {{name'],
+      'unclosed placeholder "{{name": close it with }} or write \\{{ for literal braces',
+    ],
   ])('refuses %j before writing anything', async (extra, message) => {
     const dir = tempDir();
     const input = file(dir, 'in.csv', 'phone\n+919876543210\n');
@@ -499,13 +518,7 @@ describe('wabox link --batch: bad input', () => {
       join(dir, 'out.csv'),
       ...extra.map((a) => a.replace('QRDIR', join(dir, 'qr'))),
     ];
-    const r = await run(args);
-    if (message === null) {
-      // a static ref that is invalid fails every row rather than the batch
-      expect(r.code).toBe(1);
-      return;
-    }
-    expectError(r, 2, message);
+    expectError(await run(args), 2, message);
     expect(readdirSync(dir)).toEqual(['in.csv']);
   });
 

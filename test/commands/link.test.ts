@@ -176,6 +176,18 @@ describe('wabox link: text', () => {
     );
   });
 
+  it('refuses a text that is empty once its placeholders are filled', async () => {
+    for (const value of ['name=', 'name=  ']) {
+      expectError(
+        await run(['link', IN, '--text', '{{name}}', '--var', value, '--ref', 'x']),
+        2,
+        'the text is empty',
+        'omit --text for a link without prefilled text',
+      );
+    }
+    expectError(await run(['link', IN, '--text', ' {{name|}} ']), 2, 'the text is empty', /omit --text/);
+  });
+
   it('reads --text - from stdin, dropping one trailing newline', async () => {
     const r = await run(['link', IN, '--text', '-', '--json'], { stdin: 'Line 1\nનમસ્તે 🙏\n\n' });
     expect(r.code).toBe(0);

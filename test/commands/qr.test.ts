@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { expectError, warnings } from '../helpers/assert.js';
@@ -380,7 +380,6 @@ describe('wabox qr: bad input', () => {
     await run(['qr', URL, '-o', join(dir, 'ok.png')]);
     expect(readdirSync(dir).sort()).toEqual(['file', 'ok.png']);
     // a directory named like the output
-    const { mkdirSync } = await import('node:fs');
     mkdirSync(isDir);
     expectError(await run(['qr', URL, '-o', isDir]), 1, `cannot write ${isDir}: it is a directory`);
     expect(readdirSync(dir).sort()).toEqual(['file', 'ok.png', 'sub.png']);

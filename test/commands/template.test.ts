@@ -7,7 +7,7 @@ import { run, spawnCli, tempDir } from '../helpers/cli.js';
 /** A config dir shared by several runs, and a runner bound to it. */
 function workspace(clock = new Date('2024-03-09T14:30:00Z')) {
   const dir = tempDir('wabox-tpl-');
-  const env = { WABOX_CONFIG_DIR: dir, TZ: 'UTC' };
+  const env = { WABOX_CONFIG_DIR: dir };
   return {
     dir,
     file: join(dir, 'templates.json'),
@@ -693,6 +693,10 @@ describe('wabox template export, import', () => {
       code: 0,
       stderr: '',
       stdout: 'version: 1\ntemplates:\n  - name: order\n    kind: cta\n    language: en\n    body: Order\n',
+    });
+    expect(JSON.parse((await w.run(['template', 'export', '--json', '--kind', 'cta'])).stdout)).toEqual({
+      version: 1,
+      templates: [{ name: 'order', kind: 'cta', language: 'en', body: 'Order' }],
     });
     expect(errorOf(await w.run(['template', 'export', '-o', join(w.dir, 'x.txt')]))).toEqual({
       code: 2,

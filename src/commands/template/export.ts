@@ -17,6 +17,8 @@ export interface ExportOptions {
   tag?: string;
   output?: string;
   format?: FileFormat;
+  /** The same as --format json. */
+  json?: boolean;
 }
 
 export function register(parent: Command, deps: Deps): void {
@@ -33,6 +35,7 @@ export function register(parent: Command, deps: Deps): void {
         'json',
       ]),
     )
+    .option('--json', 'the same as --format json')
     .addHelpText(
       'after',
       `
@@ -57,7 +60,7 @@ export async function runExport(
   deps: Deps,
 ): Promise<{ text: string; count: number; path: string | undefined }> {
   const target = options.output === '-' ? undefined : options.output;
-  let format = options.format;
+  let format = options.format ?? (options.json ? 'json' : undefined);
   if (format === undefined && target !== undefined) {
     format = formatFromName(target);
     if (format === undefined)
