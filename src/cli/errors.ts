@@ -51,6 +51,9 @@ export function formatError(
   if (!known && !options.debug)
     out += 'hint: this is a bug in wabox; run again with --debug for the stack trace\n';
   if (options.debug && err instanceof Error && err.stack) out += `${options.mask(err.stack)}\n`;
+  // a Cloud API error carries the exchange (request with the token masked, response): show it with --debug
+  const dump = (err as { dump?: unknown }).dump;
+  if (options.debug && typeof dump === 'function') out += `${options.mask(String(dump.call(err)))}\n`;
   return out;
 }
 

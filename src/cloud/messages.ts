@@ -208,8 +208,9 @@ function mediaObject(source: MediaSource, what: string): Record<string, string> 
   if ((s.id === undefined) === (s.link === undefined))
     throw invalidInput(`${what} needs exactly one of a media id or a link`, { code: 'message.media_source' });
   if (typeof s.id === 'string') {
-    if (!/^\d{1,30}$/.test(s.id.trim()))
-      throw invalidInput(`${what}: "${s.id}" is not a media id (digits, from wabox media upload)`, {
+    // Meta's ids are digits; anything without spaces is passed on (the API is the judge of its own ids)
+    if (!/^\S{1,256}$/.test(s.id.trim()))
+      throw invalidInput(`${what}: "${s.id}" is not a media id (from wabox media upload)`, {
         code: 'message.bad_media_id',
       });
     return { id: s.id.trim() };

@@ -333,7 +333,7 @@ function csvRows(columns: InputColumns): Transform {
     const error =
       record.length === header.length
         ? undefined
-        : `has ${record.length} fields, the header has ${header.length}`;
+        : `has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.length}`;
     rows.push({ line, values, ...(error === undefined ? {} : { error }) } satisfies InputRow);
   });
   return rows;
@@ -534,7 +534,8 @@ async function startProgress(
   source: string,
   counters: { rows: number; failed: number; bytes: number },
 ): Promise<{ stop(): void }> {
-  if (!deps.io.isStderrTTY) return { stop() {} };
+  const stream = deps.io.stderr.stream;
+  if (!deps.io.isStderrTTY || stream === undefined) return { stop() {} };
   const { SingleBar, Presets } = await import('cli-progress');
   const total = source === '-' ? 0 : await fileSize(source);
   const bar = new SingleBar(
@@ -543,7 +544,7 @@ async function startProgress(
         total > 0
           ? 'links {bar} {percentage}% | {rows} rows, {failed} failed'
           : 'links {rows} rows, {failed} failed',
-      stream: (deps.io.stderr.stream as NodeJS.WritableStream | undefined) ?? process.stderr,
+      stream: stream as NodeJS.WritableStream,
       hideCursor: true,
       clearOnComplete: true,
     },

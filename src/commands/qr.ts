@@ -13,6 +13,8 @@ export interface QrOptions extends LinkFlags, QrStyleFlags {
   output?: string;
   format?: QrFormat;
   json?: boolean;
+  /** Encode the data as it is, even when it looks like a phone number. */
+  raw?: boolean;
 }
 
 /** `qr --json` */
@@ -32,7 +34,8 @@ export function register(program: Command, deps: Deps): void {
         'output format (default: from the file name; on stdout: terminal on a TTY, else png)',
       ).choices(['png', 'svg', 'terminal']),
     )
-    .option('--json', 'print {data, file, format, version, modules} (needs -o <file>)');
+    .option('--json', 'print {data, file, format, version, modules} (needs -o <file>)')
+    .option('--raw', 'encode the data as it is, even when it looks like a phone number (e.g. 2024-01-01)');
   addLinkOptions(cmd);
   addQrStyleOptions(cmd);
   cmd.addHelpText(
@@ -43,7 +46,8 @@ Examples:
   wabox qr "+44 7700 900123" --text "Book a table" --ref window -o window.png
   wabox qr https://example.com/menu -o menu.svg --dark "#0b3d2e" --ecl H
   wabox qr "07700 900123" --country GB --format svg > code.svg
-  wabox link +919876543210 --text Hi | wabox qr -o hi.png`,
+  wabox link +919876543210 --text Hi | wabox qr -o hi.png
+  wabox qr 12345678 --raw -o code.png                                   # digits, not a phone number`,
   );
   cmd.action(async (data: string | undefined, flags: QrOptions) => {
     const result = await runQr({ ...flags, data }, deps);
@@ -74,7 +78,7 @@ export async function runQr(options: QrOptions, deps: Deps): Promise<QrResult> {
     data = await linkData(deps, undefined, options);
   } else {
     const input = await readData(options, deps);
-    const isPhone = PHONE_LIKE.test(input.trim()) && (input.match(/\d/g)?.length ?? 0) >= 5;
+    const isPhone = !options.raw && PHONE_LIKE.test(input.trim()) && (input.match(/\d/g)?.length ?? 0) >= 5;
     const linkFlagsUsed = ['text', 'var', 'ref', 'api', 'country'].some(
       (k) => options[k as keyof LinkFlags] !== undefined,
     );

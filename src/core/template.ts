@@ -386,14 +386,22 @@ export interface RenderedTemplate {
   variables: UsedVariable[];
 }
 
+/**
+ * Languages whose Intl time pattern reads badly with "am/pm": Hindi writes "9:00 am बजे", while a
+ * native speaker writes the day period as a word, "सुबह 9:00 बजे" (dayPeriod: 'long').
+ */
+const DAY_PERIOD_WORD = new Set(['hi']);
+
 /** How {{next_open}} is written: weekday, day, month and time, in the template's language. */
 export function formatNextOpen(instant: Date, language: string, timeZone: string): string {
+  const base = language.split('-')[0] ?? language;
   return new Intl.DateTimeFormat(language, {
     weekday: 'long',
     day: 'numeric',
     month: 'long',
     hour: 'numeric',
     minute: '2-digit',
+    ...(DAY_PERIOD_WORD.has(base) ? { dayPeriod: 'long' } : {}),
     timeZone,
   }).format(instant);
 }

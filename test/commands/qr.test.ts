@@ -385,3 +385,15 @@ describe('wabox qr: bad input', () => {
     expect(readdirSync(dir).sort()).toEqual(['file', 'ok.png', 'sub.png']);
   });
 });
+
+describe('qr --raw', () => {
+  it('encodes digit-only data as it is instead of building a link', async () => {
+    const file = join(tempDir(), 'd.png');
+    const raw = await run(['qr', '2024-01-01', '--raw', '-o', file]);
+    expect(raw.code).toBe(0);
+    expect(jsqrText(readFileSync(file))).toBe('2024-01-01');
+    const asPhone = await run(['qr', '12345678', '-o', file]);
+    expect(asPhone.code).toBe(2);
+    expect(asPhone.stderr).toMatch(/^error: /);
+  });
+});

@@ -352,7 +352,7 @@ describe('wabox template render', () => {
       code: 0,
       stderr: '',
       stdout:
-        "नमस्ते Asha! Ravi's Tea: हम सोमवार, 11 मार्च को 9:00 am बजे फिर उपलब्ध होंगे। (+919876543210, 9 मार्च 2024)\n",
+        "नमस्ते Asha! Ravi's Tea: हम सोमवार, 11 मार्च को सुबह 9:00 बजे फिर उपलब्ध होंगे। (+919876543210, 9 मार्च 2024)\n",
     });
   });
 
@@ -364,12 +364,12 @@ describe('wabox template render', () => {
       name: 'away',
       kind: 'away',
       language: 'hi',
-      text: "नमस्ते जी! Ravi's Tea: हम मंगलवार, 12 मार्च को 9:00 am बजे फिर उपलब्ध होंगे। (-, 11 मार्च 2024)",
-      length: 95,
+      text: "नमस्ते जी! Ravi's Tea: हम मंगलवार, 12 मार्च को सुबह 9:00 बजे फिर उपलब्ध होंगे। (-, 11 मार्च 2024)",
+      length: 97,
       variables: [
         { name: 'contact.name', value: 'जी', source: 'default' },
         { name: 'business.name', value: "Ravi's Tea", source: 'config' },
-        { name: 'next_open', value: 'मंगलवार, 12 मार्च को 9:00 am बजे', source: 'hours' },
+        { name: 'next_open', value: 'मंगलवार, 12 मार्च को सुबह 9:00 बजे', source: 'hours' },
         { name: 'contact.phone', value: '-', source: 'default' },
         { name: 'today', value: '11 मार्च 2024', source: 'clock' },
       ],
@@ -923,7 +923,7 @@ describe('wabox template init: starter packs', () => {
     for (const lang of ['en', 'hi', 'gu', 'ur']) await w.run(['template', 'init', '--pack', lang]);
     const away = async (lang: string) => (await w.run(['template', 'render', `away-${lang}`])).stdout;
     expect(await away('hi')).toBe(
-      'नमस्ते! आपके मैसेज के लिए धन्यवाद। इस समय हम उपलब्ध नहीं हैं। हम सोमवार, 11 मार्च को 10:00 am बजे फिर से उपलब्ध होंगे और जल्द से जल्द आपको जवाब देंगे।\n',
+      'नमस्ते! आपके मैसेज के लिए धन्यवाद। इस समय हम उपलब्ध नहीं हैं। हम सोमवार, 11 मार्च को सुबह 10:00 बजे फिर से उपलब्ध होंगे और जल्द से जल्द आपको जवाब देंगे।\n',
     );
     expect(await away('gu')).toBe(
       'નમસ્તે! આપના મેસેજ બદલ આભાર. અત્યારે અમે ઉપલબ્ધ નથી. અમે સોમવાર, 11 માર્ચ 10:00 AMથી ફરી આપની સેવામાં હાજર રહીશું અને બને એટલો જલદી જવાબ આપીશું.\n',

@@ -219,7 +219,7 @@ describe('renderTemplate', () => {
   it('writes {{next_open}} and {{today}} in the template language and the business zone', () => {
     const lang = (language: string) =>
       renderTemplate({ name: 't', kind: 'away', language, body: '{{next_open}} | {{today}}' }, context).text;
-    expect(lang('hi')).toBe('सोमवार, 11 मार्च को 9:00 am बजे | 9 मार्च 2024');
+    expect(lang('hi')).toBe('सोमवार, 11 मार्च को सुबह 9:00 बजे | 9 मार्च 2024');
     expect(lang('gu')).toBe('સોમવાર, 11 માર્ચ 9:00 AM | 9 માર્ચ, 2024');
     expect(lang('ur')).toBe('پیر، 11 مارچ کو 9:00 AM | 9 مارچ، 2024');
     expect(lang('en-GB')).toBe('Monday 11 March at 9:00 | 9 March 2024');
