@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit, emitLine } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
+import { WaboxError } from '../core/errors.js';
 import type { LinkForm } from '../core/link.js';
 import type { LinkResult } from './link.js';
 
@@ -50,7 +51,7 @@ export async function runInspect(url: string): Promise<InspectResult> {
     import('../core/phone.js'),
   ]);
   const parsed = parseLink(url);
-  const phone = parsed.waId === null ? null : normalizePhone(`+${parsed.waId}`);
+  const phone = parsed.waId === null ? null : linkNumber(normalizePhone, parsed.waId);
   return {
     url: url.trim(),
     phone: phone?.phone ?? null,
@@ -75,4 +76,19 @@ function human(r: InspectResult): string {
     ['ref', r.ref ?? '(none)'],
   ];
   return rows.map(([k, v]) => `${k.padEnd(7)} ${v.replace(/\n/g, '\n        ')}`).join('\n');
+}
+
+/** A link's number is always international: the --country hint of `link` does not apply here. */
+function linkNumber(normalize: typeof import('../core/phone.js').normalizePhone, waId: string) {
+  try {
+    return normalize(`+${waId}`);
+  } catch (err) {
+    if (err instanceof WaboxError) {
+      throw new WaboxError(err.kind, `the link's number: ${err.message}`, {
+        code: err.code,
+        hint: 'wa.me numbers are written in full international form, digits only, e.g. https://wa.me/447700900123',
+      });
+    }
+    throw err;
+  }
 }

@@ -1,5 +1,7 @@
+import { extname } from 'node:path';
 import type { Deps } from '../cli/deps.js';
 import { writeFileAtomic } from '../cli/files.js';
+import { warn } from '../cli/output.js';
 import { invalidInput } from '../core/errors.js';
 import type { QrFormat } from '../core/qr.js';
 import { formatFromPath, type QrStyle } from './qr-options.js';
@@ -28,6 +30,14 @@ export async function writeQr(
   const toStdout = target === '-';
   const chosen: QrFormat =
     format ?? (toStdout ? (deps.io.isStdoutTTY ? 'terminal' : 'png') : formatFromPath(target));
+  if (
+    !toStdout &&
+    format !== undefined &&
+    chosen !== 'terminal' &&
+    extname(target).toLowerCase() !== `.${chosen}`
+  ) {
+    warn(deps.io, `writing ${chosen.toUpperCase()} into ${target}, whose name says otherwise`);
+  }
   if (!toStdout && chosen === 'terminal') {
     throw invalidInput('--format terminal draws on stdout: use -o - (or no -o)', {
       code: 'qr.terminal_to_file',

@@ -67,7 +67,7 @@ describe('wabox inspect', () => {
       '"https://example.com/?text=hi" is not a WhatsApp link (expected https://wa.me/..., https://api.whatsapp.com/send?... or whatsapp://send?...)',
     ],
     ['https://wa.me/44abc', 'the number in https://wa.me/44abc is not digits only ("44abc")'],
-    ['https://wa.me/4477?text=hi', '"+4477" is too short for +44'],
+    ['https://wa.me/4477?text=hi', 'the link\'s number: "+4477" is too short for +44'],
     [
       'https://wa.me/447700900123?text=%E0%A4',
       'the text in https://wa.me/447700900123?text=%E0%A4 is not UTF-8 once percent-decoded',
