@@ -1,4 +1,36 @@
 // wabox as a library: the pure domain functions (phone numbers, links, placeholders, QR codes).
+
+export {
+  type CallResult,
+  type CallSpec,
+  CloudClient,
+  type CloudClientOptions,
+  DEFAULT_API_VERSION,
+  type MediaInfo,
+  type MetaTemplate,
+  type PhoneNumberInfo,
+  type SendResult,
+} from './cloud/client.js';
+export { classify, ERROR_CODES, type ErrorCategory, type RetryPolicy } from './cloud/error-codes.js';
+export { GraphError, type RequestInfo } from './cloud/errors.js';
+export { checkMedia, inspectMediaFile, MEDIA_RULES, type MediaFile, type MediaKind } from './cloud/media.js';
+export {
+  buildMessage,
+  buttonsMessage,
+  contactsMessage,
+  type Envelope,
+  LIMITS,
+  listMessage,
+  locationMessage,
+  type MessageContent,
+  markReadPayload,
+  mediaMessage,
+  type OutgoingMessage,
+  reactionMessage,
+  templateMessage,
+  textMessage,
+} from './cloud/messages.js';
+export { type BusinessProfile, parseBusinessProfile, profileUpdateBody } from './cloud/profile.js';
 export { type ErrorKind, WaboxError } from './core/errors.js';
 export {
   type BusinessHours,
@@ -13,6 +45,7 @@ export {
   validateTimeZone,
   type WeekSchedule,
 } from './core/hours.js';
+export { LABEL_MAX, normalizeAgent, normalizeLabel } from './core/label.js';
 export {
   buildLink,
   composeText,
@@ -69,6 +102,9 @@ export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/windo
 export { openStore } from './store/open.js';
 export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.js';
 export type {
+  ConversationFilter,
+  ConversationRecord,
+  ConversationStatus,
   Direction,
   InboundRecord,
   MessageError,
@@ -76,6 +112,11 @@ export type {
   MessageRecord,
   MessageStatus,
   OutboundRecord,
+  SequencedMessage,
+  SequenceFilter,
+  StatusEventRecord,
   StatusRecord,
   Store,
+  Thread,
+  ThreadMessage,
 } from './store/store.js';

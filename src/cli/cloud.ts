@@ -3,7 +3,10 @@
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
 import type { Deps } from './deps.js';
 
-export async function openCloudClient(deps: Deps, extra: Partial<CloudClientOptions> = {}): Promise<CloudClient> {
+export async function openCloudClient(
+  deps: Deps,
+  extra: Partial<CloudClientOptions> = {},
+): Promise<CloudClient> {
   const [{ resolveCloudSettings }, { CloudClient }] = await Promise.all([
     import('../config/settings.js'),
     import('../cloud/client.js'),
@@ -11,7 +14,9 @@ export async function openCloudClient(deps: Deps, extra: Partial<CloudClientOpti
   const settings = await resolveCloudSettings(deps);
   deps.mask.add(settings.token);
   const { io } = deps;
-  const debug = deps.globals.debug ? (line: string) => io.stderr.write(`${deps.mask(`debug: ${line}`)}\n`) : undefined;
+  const debug = deps.globals.debug
+    ? (line: string) => io.stderr.write(`${deps.mask(`debug: ${line}`)}\n`)
+    : undefined;
   return new CloudClient({
     ...settings,
     debug,

@@ -1,9 +1,13 @@
 import type { Command } from 'commander';
+import * as assign from '../commands/assign.js';
+import * as autoreply from '../commands/autoreply/index.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
+import * as inbox from '../commands/inbox/index.js';
 import * as inspect from '../commands/inspect.js';
+import * as label from '../commands/label.js';
 import * as link from '../commands/link.js';
 import * as media from '../commands/media/index.js';
 import * as messages from '../commands/messages/index.js';
@@ -12,8 +16,12 @@ import * as numbers from '../commands/numbers.js';
 import * as profile from '../commands/profile/index.js';
 import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
+import * as reopen from '../commands/reopen.js';
+import * as reply from '../commands/reply.js';
+import * as resolve from '../commands/resolve.js';
 import * as send from '../commands/send.js';
 import * as template from '../commands/template/index.js';
+import * as webhook from '../commands/webhook/index.js';
 import type { Deps } from './deps.js';
 
 /** Every top-level command. Each module wires commander only; heavy work is imported inside actions. */
@@ -26,6 +34,14 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   messages,
   send,
   read,
+  inbox,
+  reply,
+  label,
+  assign,
+  resolve,
+  reopen,
+  webhook,
+  autoreply,
   media,
   metaTemplate,
   profile,

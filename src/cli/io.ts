@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { isatty } from 'node:tty';
 
 /** Where a command reads and writes. Commands never touch `process` directly, so tests swap this in. */
 export interface IO {
@@ -42,12 +43,16 @@ export function decideColor(env: ColorEnv, isTTY: boolean, flag?: boolean): bool
 export function createProcessIO(env: NodeJS.ProcessEnv = process.env): IO {
   const isStdoutTTY = Boolean(process.stdout.isTTY);
   const isStderrTTY = Boolean(process.stderr.isTTY);
-  const isStdinTTY = Boolean(process.stdin.isTTY);
+  // isatty(0) rather than process.stdin.isTTY: the stdin stream is built on first use, and most
+  // commands never read it (bench/startup.mjs)
+  const isStdinTTY = isatty(0);
   const ci = Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
   return {
     stdout: streamSink(process.stdout),
     stderr: streamSink(process.stderr),
-    stdin: process.stdin,
+    get stdin() {
+      return process.stdin;
+    },
     isStdoutTTY,
     isStderrTTY,
     isStdinTTY,

@@ -1,118 +1,15 @@
-import { Command, CommanderError, Option } from 'commander';
-import { WaboxError } from '../core/errors.js';
+// The whole CLI with every command registered: what tests drive. The process entry (entry.ts) calls
+// program.ts itself, to register only the command it runs when it can (bench/startup.mjs).
+import type { Command } from 'commander';
 import { registerCommands } from './commands.js';
 import type { Deps } from './deps.js';
-import { ExitCode, exitCodeOf, formatError } from './errors.js';
-import { decideColor } from './io.js';
-
-declare const WABOX_VERSION: string;
-const version = typeof WABOX_VERSION === 'string' ? WABOX_VERSION : '0.0.0-dev';
+import * as program from './program.js';
 
 export function buildProgram(deps: Deps): Command {
-  const program = new Command('wabox')
-    .description(
-      'WhatsApp for businesses from the terminal: links and QR codes, templates, the Cloud API, an inbox.',
-    )
-    .version(version, '-V, --version', 'print the version')
-    .helpOption('-h, --help', 'show help')
-    .addOption(new Option('--no-color', 'plain output without colour (also NO_COLOR=1)'))
-    .addOption(new Option('--no-input', 'never prompt; a missing value is an error'))
-    .addOption(new Option('--profile <name>', 'use this configuration profile (also WABOX_PROFILE)'))
-    .addOption(new Option('--debug', 'print stack traces for unexpected errors'))
-    .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: true, showGlobalOptions: true })
-    .addHelpText(
-      'after',
-      `
-Examples:
-  wabox link +919876543210 --text "Hi! I'd like to order"
-  wabox qr "+44 7700 900123" --text "Hello" -o shop-window.png
-  wabox link --batch contacts.csv --text "Hi {{name}}" --output links.csv
-  wabox inspect "https://wa.me/447700900123?text=Hello"
-
-Exit codes: 0 ok, 1 failed, 2 usage, 3 config, 4 refused by WhatsApp, 5 transient, 6 not found, 130 cancelled.
-Docs: README.md; every command has --help with examples.`,
-    );
-  program.hook('preAction', (_root, action) => {
-    const globals = action.optsWithGlobals() as {
-      color?: boolean;
-      input?: boolean;
-      profile?: string;
-      debug?: boolean;
-    };
-    deps.globals.debug = Boolean(globals.debug);
-    deps.globals.profile = globals.profile;
-    if (globals.color === false) deps.io.color = decideColor(deps.env, deps.io.isStderrTTY, false);
-    if (globals.input === false) deps.io.canPrompt = false;
-  });
-  registerCommands(program, deps);
-  applyRecursively(program, (cmd) => {
-    cmd.exitOverride();
-    cmd.configureOutput({
-      writeOut: (s) => deps.io.stdout.write(s),
-      writeErr: (s) => deps.io.stderr.write(s),
-      outputError: () => {}, // main() prints every error through formatError
-    });
-  });
-  return program;
+  return program.buildProgram(deps, registerCommands);
 }
 
-function applyRecursively(cmd: Command, fn: (cmd: Command) => void): void {
-  fn(cmd);
-  for (const sub of cmd.commands) applyRecursively(sub, fn);
-}
-
-/** Runs one invocation; the only place that turns errors into exit codes. */
-export async function main(argv: readonly string[], deps: Deps): Promise<number> {
-  const program = buildProgram(deps);
-  const json = argv.includes('--json');
-  const mask = deps.mask;
-  try {
-    await program.parseAsync([...argv], { from: 'user' });
-    return deps.exitCode;
-  } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return ExitCode.ok;
-      if (err.code === 'commander.help' || err.code === 'commander.executeSubCommandAsync') {
-        // `wabox` or `wabox config` alone: the help went to stderr; that is a usage error for scripts
-        return ExitCode.usage;
-      }
-      const usage = new WaboxError('invalid-input', err.message.replace(/^error: /, ''), {
-        code: 'usage',
-        hint: 'see --help for usage and examples',
-      });
-      deps.io.stderr.write(formatError(usage, { json, debug: false, mask }));
-      return ExitCode.usage;
-    }
-    if (isPromptCancel(err)) {
-      deps.io.stderr.write('cancelled\n');
-      return ExitCode.cancelled;
-    }
-    await registerConfigSecrets(deps);
-    deps.io.stderr.write(formatError(err, { json, debug: deps.globals.debug, mask }));
-    return exitCodeOf(err);
-  } finally {
-    // the store (if a command opened it) is closed however the command ended
-    await deps.close().catch((err: unknown) => {
-      deps.io.stderr.write(mask(`warning: closing the store failed: ${(err as Error).message}\n`));
-    });
-  }
-}
-
-/**
- * A command that took its settings from the environment never read the config file, so the secrets
- * in it are not registered with the masker yet; an error (a path, a dumped request) may still carry
- * one. Reading the file registers them all (every profile). A broken file registers nothing.
- */
-async function registerConfigSecrets(deps: Deps): Promise<void> {
-  try {
-    (await deps.config()).profiles();
-  } catch {
-    // the error being reported may be this very one
-  }
-}
-
-/** inquirer throws ExitPromptError when the user presses Ctrl-C at a prompt. */
-function isPromptCancel(err: unknown): boolean {
-  return err instanceof Error && err.name === 'ExitPromptError';
+/** Runs one invocation; program.ts turns errors into exit codes. */
+export function main(argv: readonly string[], deps: Deps): Promise<number> {
+  return program.main(argv, deps, registerCommands);
 }

@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Deps } from './deps.js';
 import type { IO } from './io.js';
 
@@ -6,10 +6,29 @@ export interface OutputOptions {
   json?: boolean;
 }
 
-/** Colours for human output; plain when colour is off (not a TTY, NO_COLOR, --no-color). */
-export function style(io: IO): ChalkInstance {
-  return new Chalk({ level: io.color ? 1 : 0 });
+let chalk: typeof import('chalk') | undefined;
+
+/**
+ * Loads chalk; main() calls it before a command runs when colour is on. Piped output (scripts, batches)
+ * never loads it, which keeps it out of every such start (bench/startup.mjs).
+ */
+export async function loadStyle(): Promise<void> {
+  chalk ??= await import('chalk');
 }
+
+/**
+ * Colours for human output; plain when colour is off (not a TTY, NO_COLOR, --no-color) or chalk was not
+ * loaded. Plain is a chainable no-op like chalk at level 0: `s.red.bold('x')` is `'x'`.
+ */
+export function style(io: IO): ChalkInstance {
+  return io.color && chalk ? new chalk.Chalk({ level: 1 }) : PLAIN;
+}
+
+/** Chalk's colour-model methods take a colour and return a styler; every other property is a styler. */
+const MODELS = new Set<string | symbol>(['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']);
+const PLAIN: ChalkInstance = new Proxy((...text: unknown[]) => text.join(' '), {
+  get: (_target, key) => (key === 'level' ? 0 : MODELS.has(key) ? () => PLAIN : PLAIN),
+}) as unknown as ChalkInstance;
 
 /**
  * Prints a command's result: one JSON document with --json, else the human form. The same for every

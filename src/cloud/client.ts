@@ -6,7 +6,7 @@
 import { openAsBlob } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
-import { Agent, type Dispatcher, errors as undiciErrors, FormData, request } from 'undici';
+import { Agent, type Dispatcher, FormData, request, errors as undiciErrors } from 'undici';
 import { configInvalid } from '../core/errors.js';
 import { classify } from './error-codes.js';
 import { fromGraphBody, GraphError, graphErrorBody, type RequestInfo, transportError } from './errors.js';
@@ -139,7 +139,14 @@ const MAX_PAGES = 1000;
 const MAX_ERROR_BODY = 64 * 1024;
 
 /** Network errors where the request never reached the server: always safe to retry. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'ECONNABORTED']);
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'ECONNABORTED',
+]);
 
 export class CloudClient {
   readonly phoneNumberId: string;
@@ -211,13 +218,17 @@ export class CloudClient {
     const contact = (body.contacts as Array<Record<string, unknown>> | undefined)?.[0];
     const id = typeof msg?.id === 'string' ? msg.id : undefined;
     if (id === undefined)
-      throw transportError('the API accepted the request but returned no message id', this.#requestInfo('POST', this.#url(`${enc(this.phoneNumberId)}/messages`), message), {
-        status: res.status,
-        retryable: false,
-        response: body,
-        code: 'cloud.bad_response',
-        hint: 'the message may have been sent; check before sending it again',
-      });
+      throw transportError(
+        'the API accepted the request but returned no message id',
+        this.#requestInfo('POST', this.#url(`${enc(this.phoneNumberId)}/messages`), message),
+        {
+          status: res.status,
+          retryable: false,
+          response: body,
+          code: 'cloud.bad_response',
+          hint: 'the message may have been sent; check before sending it again',
+        },
+      );
     return {
       id,
       waId: typeof contact?.wa_id === 'string' ? contact.wa_id : null,
@@ -242,7 +253,11 @@ export class CloudClient {
   /** Uploads a checked local file (multipart: file, type, messaging_product); returns the media id. */
   async uploadMedia(file: MediaFile): Promise<{ id: string }> {
     const path = `${enc(this.phoneNumberId)}/media`;
-    const formInfo = { messaging_product: 'whatsapp', type: file.mimeType, file: `<${file.name}, ${file.size} bytes>` };
+    const formInfo = {
+      messaging_product: 'whatsapp',
+      type: file.mimeType,
+      file: `<${file.name}, ${file.size} bytes>`,
+    };
     const res = await this.call<{ id?: unknown }>({
       method: 'POST',
       path,
@@ -253,12 +268,16 @@ export class CloudClient {
     });
     const id = res.body?.id;
     if (typeof id !== 'string' && typeof id !== 'number')
-      throw transportError('the upload answer has no media id', this.#requestInfo('POST', this.#url(path), formInfo), {
-        status: res.status,
-        retryable: false,
-        response: res.body,
-        code: 'cloud.bad_response',
-      });
+      throw transportError(
+        'the upload answer has no media id',
+        this.#requestInfo('POST', this.#url(path), formInfo),
+        {
+          status: res.status,
+          retryable: false,
+          response: res.body,
+          code: 'cloud.bad_response',
+        },
+      );
     return { id: String(id) };
   }
 
@@ -284,7 +303,9 @@ export class CloudClient {
    * Opens the media bytes at a URL from getMedia. The token goes only to an https URL or to the API's
    * own origin (a test server), never to a plain-http stranger.
    */
-  async downloadMedia(url: string): Promise<{ body: Readable; mimeType: string | null; size: number | null }> {
+  async downloadMedia(
+    url: string,
+  ): Promise<{ body: Readable; mimeType: string | null; size: number | null }> {
     let target: URL;
     try {
       target = new URL(url);
@@ -317,7 +338,9 @@ export class CloudClient {
   // -- templates, profile, numbers -----------------------------------------------------------------
 
   /** Every approved/pending/... message template of the WABA, following every page. */
-  async listTemplates(filter: { status?: string; language?: string; name?: string } = {}): Promise<MetaTemplate[]> {
+  async listTemplates(
+    filter: { status?: string; language?: string; name?: string } = {},
+  ): Promise<MetaTemplate[]> {
     const rows = await this.paginate(`${enc(this.#requireWaba())}/message_templates`, {
       fields: TEMPLATE_FIELDS,
       limit: 100,
@@ -366,7 +389,10 @@ export class CloudClient {
 
   /** The WABA's phone numbers with quality rating and display-name status, every page. */
   async listPhoneNumbers(): Promise<PhoneNumberInfo[]> {
-    const rows = await this.paginate(`${enc(this.#requireWaba())}/phone_numbers`, { fields: NUMBER_FIELDS, limit: 100 });
+    const rows = await this.paginate(`${enc(this.#requireWaba())}/phone_numbers`, {
+      fields: NUMBER_FIELDS,
+      limit: 100,
+    });
     return rows.map(phoneNumberInfo);
   }
 
@@ -391,9 +417,14 @@ export class CloudClient {
     let spec: CallSpec = { method: 'GET', path, query };
     const seen = new Set<string>();
     for (let page = 0; page < MAX_PAGES; page++) {
-      const res = await this.call<{ data?: unknown; paging?: { next?: unknown; cursors?: { after?: unknown } } }>(spec);
+      const res = await this.call<{
+        data?: unknown;
+        paging?: { next?: unknown; cursors?: { after?: unknown } };
+      }>(spec);
       const data = res.body?.data;
-      if (Array.isArray(data)) for (const row of data) if (typeof row === 'object' && row !== null) out.push(row as Record<string, unknown>);
+      if (Array.isArray(data))
+        for (const row of data)
+          if (typeof row === 'object' && row !== null) out.push(row as Record<string, unknown>);
       const next = res.body?.paging?.next;
       const after = res.body?.paging?.cursors?.after;
       if (typeof next !== 'string' || next === '' || seen.has(next)) return out;
@@ -406,7 +437,8 @@ export class CloudClient {
         nextUrl = undefined;
       }
       if (nextUrl && nextUrl.origin === origin) spec = { method: 'GET', url: nextUrl.toString() };
-      else if (typeof after === 'string' && after !== '') spec = { method: 'GET', path, query: { ...query, after } };
+      else if (typeof after === 'string' && after !== '')
+        spec = { method: 'GET', path, query: { ...query, after } };
       else return out;
     }
     return out;
@@ -425,7 +457,8 @@ export class CloudClient {
 
   #url(path: string, query?: Record<string, string | number | undefined>): string {
     const url = new URL(`${this.baseUrl}/${this.apiVersion}/${path}`);
-    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
+    for (const [k, v] of Object.entries(query ?? {}))
+      if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
     return url.toString();
   }
 
@@ -437,9 +470,15 @@ export class CloudClient {
       .replace(/(access_token=)[^&\s"]+/g, '$1***');
   }
 
-  #requestInfo(method: string, url: string, body: unknown, headers: Record<string, string> = {}): RequestInfo {
+  #requestInfo(
+    method: string,
+    url: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ): RequestInfo {
     const masked: Record<string, string> = {};
-    for (const [k, v] of Object.entries(headers)) masked[k] = k.toLowerCase() === 'authorization' ? 'Bearer ***' : this.redact(v);
+    for (const [k, v] of Object.entries(headers))
+      masked[k] = k.toLowerCase() === 'authorization' ? 'Bearer ***' : this.redact(v);
     const info: RequestInfo = { method, url: this.redact(url), headers: masked };
     if (body !== undefined) info.body = JSON.parse(this.redact(JSON.stringify(body)));
     return info;
@@ -492,7 +531,9 @@ export class CloudClient {
     const idempotent = spec.idempotent ?? spec.method !== 'POST';
     const timeouts = { ...this.#timeouts, ...spec.timeouts };
     const started = this.#now();
-    this.#debug?.(`→ ${spec.method} ${info.url}${info.body === undefined ? '' : ` ${JSON.stringify(info.body)}`}`);
+    this.#debug?.(
+      `→ ${spec.method} ${info.url}${info.body === undefined ? '' : ` ${JSON.stringify(info.body)}`}`,
+    );
     let res: Dispatcher.ResponseData;
     try {
       res = await request(url, {
@@ -513,7 +554,10 @@ export class CloudClient {
     }
     let text: string;
     try {
-      text = await readText(res.body, status >= 200 && status < 300 ? Number.POSITIVE_INFINITY : MAX_ERROR_BODY);
+      text = await readText(
+        res.body,
+        status >= 200 && status < 300 ? Number.POSITIVE_INFINITY : MAX_ERROR_BODY,
+      );
     } catch (err) {
       throw this.#networkError(err, info, idempotent, timeouts);
     }
@@ -542,7 +586,8 @@ export class CloudClient {
         });
       return { status, headers: res.headers, body: (json ? parsed : {}) as T };
     }
-    const graph = json ? graphErrorBody(parsed) : undefined;
+    // the redacted copy: an API that echoes the token in a message must not put it in ours
+    const graph = json ? graphErrorBody(response) : undefined;
     if (graph) {
       const err = fromGraphBody(status, graph, info, response);
       const after = parseRetryAfter(res.headers['retry-after'], this.#now());
@@ -557,7 +602,12 @@ export class CloudClient {
           ? `the API answered 429 Too Many Requests`
           : `the API answered ${status}${json ? '' : ' without a JSON error'}`,
         info,
-        { status, retryable: true, response, code: status === 429 ? 'cloud.rate_limit' : 'cloud.server_error' },
+        {
+          status,
+          retryable: true,
+          response,
+          code: status === 429 ? 'cloud.rate_limit' : 'cloud.server_error',
+        },
       );
       if (after !== undefined) setRetryAfter(err, after);
       throw err;
@@ -610,12 +660,16 @@ export class CloudClient {
         hint: maybeSent ?? 'the API is slow or unreachable; try again later',
         cause: err,
       });
-    return transportError(`the connection to ${host} failed: ${this.redact((err as Error).message ?? String(err))}`, info, {
-      retryable: idempotent,
-      code: 'cloud.network',
-      hint: maybeSent ?? 'check the network and try again',
-      cause: err,
-    });
+    return transportError(
+      `the connection to ${host} failed: ${this.redact((err as Error).message ?? String(err))}`,
+      info,
+      {
+        retryable: idempotent,
+        code: 'cloud.network',
+        hint: maybeSent ?? 'check the network and try again',
+        cause: err,
+      },
+    );
   }
 }
 
@@ -683,7 +737,12 @@ function minDelayOf(err: GraphError): number {
   return err.graphCode === null ? 0 : (classify(err.graphCode).minDelayMs ?? 0);
 }
 
-function gaveUp(err: GraphError, attempts: number, why: 'attempts' | 'budget', nextWait?: number): GraphError {
+function gaveUp(
+  err: GraphError,
+  attempts: number,
+  why: 'attempts' | 'budget',
+  nextWait?: number,
+): GraphError {
   if (attempts > 1) err.message += ` (still failing after ${attempts} attempts)`;
   if (why === 'budget' && nextWait !== undefined && attempts === 1 && nextWait >= 1000)
     err.message += ` (the next try would be in ${Math.ceil(nextWait / 1000)} s, beyond the retry budget)`;

@@ -47,7 +47,11 @@ const RATE_HINT = 'slow down; wabox retried with backoff and the limit still hel
 
 /** Per-code table: cloud-api.md §2.2. */
 export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = {
-  0: { category: 'auth', meaning: 'could not authenticate the app user (token expired or invalidated)', hint: TOKEN_HINT },
+  0: {
+    category: 'auth',
+    meaning: 'could not authenticate the app user (token expired or invalidated)',
+    hint: TOKEN_HINT,
+  },
   1: { category: 'transient', meaning: 'unknown API error (invalid request or possible server error)' },
   2: { category: 'transient', meaning: 'API service temporarily unavailable (downtime or overload)' },
   3: { category: 'permission', meaning: 'capability or permission issue', hint: PERMISSION_HINT },
@@ -80,7 +84,11 @@ export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = {
     meaning: 'something went wrong: the message failed for an unknown reason',
     hint: 'try again later; if it persists, open a Meta support ticket with the fbtrace_id',
   },
-  131005: { category: 'permission', meaning: 'access denied: permission not granted or removed', hint: PERMISSION_HINT },
+  131005: {
+    category: 'permission',
+    meaning: 'access denied: permission not granted or removed',
+    hint: PERMISSION_HINT,
+  },
   131008: { category: 'invalid-request', meaning: 'a required parameter is missing' },
   131009: {
     category: 'invalid-request',
@@ -222,7 +230,11 @@ export function classify(
 ): Classification {
   let info: CodeInfo | undefined = code === null ? undefined : ERROR_CODES[code];
   if (code !== null && code >= 200 && code <= 299)
-    info = { category: 'permission', meaning: 'API permission not granted or removed', hint: PERMISSION_HINT };
+    info = {
+      category: 'permission',
+      meaning: 'API permission not granted or removed',
+      hint: PERMISSION_HINT,
+    };
   if (code === 100 && options.subcode === 33)
     info = {
       category: 'invalid-request',
@@ -236,7 +248,11 @@ export function classify(
       ? { category: 'transient', meaning: 'temporary server error' }
       : { category: 'unknown', meaning: 'the API refused the request' };
   }
-  return { ...info, retry: RETRY_BY_CATEGORY[info.category], kind: info.kind ?? KIND_BY_CATEGORY[info.category] };
+  return {
+    ...info,
+    retry: RETRY_BY_CATEGORY[info.category],
+    kind: info.kind ?? KIND_BY_CATEGORY[info.category],
+  };
 }
 
 /** Error codes Meta's wording says to retry (cloud-api.md §2.2), plus 131057 after a wait. */

@@ -2,7 +2,7 @@
 // status, Graph code, subcode, details, fbtrace_id), how wabox classified it, and the request that
 // caused it with every secret masked. It is a WaboxError, so the CLI maps it to an exit code.
 import { WaboxError } from '../core/errors.js';
-import { type Classification, type ErrorCategory, classify } from './error-codes.js';
+import { type Classification, classify, type ErrorCategory } from './error-codes.js';
 
 /** The request behind an error. Headers are copied with the Authorization value masked. */
 export interface RequestInfo {

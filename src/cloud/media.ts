@@ -42,9 +42,18 @@ export const MEDIA_RULES: Readonly<Record<MediaKind, MediaRule>> = {
     maxBytes: 100 * MB,
   },
   image: { mimeTypes: ['image/jpeg', 'image/png'], extensions: ['.jpg', '.jpeg', '.png'], maxBytes: 5 * MB },
-  sticker: { mimeTypes: ['image/webp'], extensions: ['.webp'], maxBytes: 100 * KB, maxAnimatedBytes: 500 * KB },
+  sticker: {
+    mimeTypes: ['image/webp'],
+    extensions: ['.webp'],
+    maxBytes: 100 * KB,
+    maxAnimatedBytes: 500 * KB,
+  },
   // Meta's table says video/3gp; the registered type (and what mime-types gives for .3gp) is video/3gpp
-  video: { mimeTypes: ['video/3gpp', 'video/3gp', 'video/mp4'], extensions: ['.3gp', '.mp4'], maxBytes: 16 * MB },
+  video: {
+    mimeTypes: ['video/3gpp', 'video/3gp', 'video/mp4'],
+    extensions: ['.3gp', '.mp4'],
+    maxBytes: 16 * MB,
+  },
 };
 
 /** The kind a MIME type belongs to (WebP is a sticker: images are JPEG or PNG only). */
@@ -80,10 +89,13 @@ export function checkMedia(kind: MediaKind, facts: MediaFacts): void {
       facts.mimeType === 'image/webp'
         ? 'WebP images are sent as stickers: use --sticker'
         : `${kind} files can be ${rule.extensions.join(' ')} (${rule.mimeTypes.join(', ')})`;
-    throw invalidInput(`${facts.name} is ${facts.mimeType}, which WhatsApp does not accept as ${article(kind)}`, {
-      code: 'media.unsupported_type',
-      hint,
-    });
+    throw invalidInput(
+      `${facts.name} is ${facts.mimeType}, which WhatsApp does not accept as ${article(kind)}`,
+      {
+        code: 'media.unsupported_type',
+        hint,
+      },
+    );
   }
   const max = kind === 'sticker' && facts.animated ? rule.maxAnimatedBytes! : rule.maxBytes;
   if (facts.size > max) {

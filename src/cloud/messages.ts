@@ -166,7 +166,9 @@ function required(value: string | undefined, what: string, code: string): string
 function checkWamid(id: string, what: string): string {
   const v = id.trim();
   if (v === '' || /\s/.test(v) || v.length > 1024)
-    throw invalidInput(`${what} "${id}" is not a WhatsApp message id (wamid.…)`, { code: 'message.bad_wamid' });
+    throw invalidInput(`${what} "${id}" is not a WhatsApp message id (wamid.…)`, {
+      code: 'message.bad_wamid',
+    });
   return v;
 }
 
@@ -248,7 +250,10 @@ export function reactionMessage(env: Envelope, content: Omit<ReactionContent, 't
     });
   return {
     ...envelope(env, 'reaction'),
-    reaction: { message_id: checkWamid(content.messageId, 'the message to react to'), emoji: checkEmoji(content.emoji) },
+    reaction: {
+      message_id: checkWamid(content.messageId, 'the message to react to'),
+      emoji: checkEmoji(content.emoji),
+    },
   };
 }
 
@@ -267,11 +272,16 @@ export function mediaMessage(env: Envelope, content: MediaContent): OutgoingMess
   }
   if (content.filename !== undefined) {
     if (kind !== 'document')
-      throw invalidInput(`only documents take a file name (this is ${kind === 'image' ? 'an' : 'a'} ${kind})`, {
-        code: 'message.filename_not_allowed',
-      });
+      throw invalidInput(
+        `only documents take a file name (this is ${kind === 'image' ? 'an' : 'a'} ${kind})`,
+        {
+          code: 'message.filename_not_allowed',
+        },
+      );
     if (content.filename.trim() === '' || /[/\\]/.test(content.filename))
-      throw invalidInput(`"${content.filename}" is not a file name (no slashes)`, { code: 'message.bad_filename' });
+      throw invalidInput(`"${content.filename}" is not a file name (no slashes)`, {
+        code: 'message.bad_filename',
+      });
     media.filename = content.filename;
   }
   return { ...envelope(env, kind), [kind]: media };
@@ -336,7 +346,8 @@ export function checkContacts(contacts: unknown): ContactCard[] {
   const bad = (where: string, why: string) =>
     invalidInput(`contact ${where} ${why}`, { code: 'message.bad_contact' });
   const checkObject = (value: unknown, kind: string, where: string): Record<string, unknown> => {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad(where, 'is not an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value))
+      throw bad(where, 'is not an object');
     const allowed = CONTACT_FIELDS[kind]!;
     for (const [key, v] of Object.entries(value)) {
       if (!allowed.includes(key))
@@ -344,7 +355,8 @@ export function checkContacts(contacts: unknown): ContactCard[] {
       if (kind !== '' && typeof v !== 'string') throw bad(`${where}.${key}`, 'is not a string');
     }
     const type = (value as { type?: unknown }).type;
-    if (type !== undefined && type !== 'HOME' && type !== 'WORK') throw bad(`${where}.type`, 'must be HOME or WORK');
+    if (type !== undefined && type !== 'HOME' && type !== 'WORK')
+      throw bad(`${where}.type`, 'must be HOME or WORK');
     return value as Record<string, unknown>;
   };
   return contacts.map((raw, i) => {
@@ -352,8 +364,13 @@ export function checkContacts(contacts: unknown): ContactCard[] {
     const name = checkObject(card.name, 'name', `#${i + 1} name`);
     if (typeof name.formatted_name !== 'string' || name.formatted_name.trim() === '')
       throw bad(`#${i + 1}`, 'needs name.formatted_name');
-    if (!['first_name', 'last_name', 'middle_name', 'prefix', 'suffix'].some((k) => typeof name[k] === 'string'))
-      throw bad(`#${i + 1}`, 'needs one of name.first_name, last_name, middle_name, prefix or suffix besides formatted_name');
+    if (
+      !['first_name', 'last_name', 'middle_name', 'prefix', 'suffix'].some((k) => typeof name[k] === 'string')
+    )
+      throw bad(
+        `#${i + 1}`,
+        'needs one of name.first_name, last_name, middle_name, prefix or suffix besides formatted_name',
+      );
     for (const list of ['phones', 'emails', 'urls', 'addresses'] as const) {
       const items = card[list];
       if (items === undefined) continue;
@@ -369,7 +386,10 @@ export function checkContacts(contacts: unknown): ContactCard[] {
       });
     }
     if (card.org !== undefined) checkObject(card.org, 'org', `#${i + 1} org`);
-    if (card.birthday !== undefined && (typeof card.birthday !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(card.birthday)))
+    if (
+      card.birthday !== undefined &&
+      (typeof card.birthday !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(card.birthday))
+    )
       throw bad(`#${i + 1} birthday`, 'must be YYYY-MM-DD');
     return card as unknown as ContactCard;
   });
@@ -428,17 +448,25 @@ function interactiveShell(
 
 function checkId(id: string, max: number, what: string, code: string): void {
   if (id === '' || id.trim() !== id)
-    throw invalidInput(`${what} id "${id}" is empty or has leading/trailing spaces`, { code: `message.bad_${code}_id` });
+    throw invalidInput(`${what} id "${id}" is empty or has leading/trailing spaces`, {
+      code: `message.bad_${code}_id`,
+    });
   checkLength(id, max, `${what} id "${[...id].slice(0, 20).join('')}…"`, `${code}_id`);
 }
 
 export function buttonsMessage(env: Envelope, content: Omit<ButtonsContent, 'type'>): OutgoingMessage {
   const n = content.buttons.length;
   if (n < LIMITS.buttonsMin || n > LIMITS.buttonsMax)
-    throw limitError('the number of reply buttons', fmt(n), `${LIMITS.buttonsMin}-${LIMITS.buttonsMax}`, 'buttons');
+    throw limitError(
+      'the number of reply buttons',
+      fmt(n),
+      `${LIMITS.buttonsMin}-${LIMITS.buttonsMax}`,
+      'buttons',
+    );
   const titles = new Set<string>();
   for (const b of content.buttons) {
-    if (b.title.trim() === '') throw invalidInput('a button title is empty', { code: 'message.empty_button_title' });
+    if (b.title.trim() === '')
+      throw invalidInput('a button title is empty', { code: 'message.empty_button_title' });
     checkLength(b.title, LIMITS.buttonTitle, `button title "${b.title}"`, 'button_title');
     const key = b.title.trim().toLowerCase();
     if (titles.has(key))
@@ -448,7 +476,7 @@ export function buttonsMessage(env: Envelope, content: Omit<ButtonsContent, 'typ
     titles.add(key);
   }
   const ids = uniqueIds(content.buttons, LIMITS.buttonId, 'button');
-  ids.forEach((id) => checkId(id, LIMITS.buttonId, 'button', 'button'));
+  for (const id of ids) checkId(id, LIMITS.buttonId, 'button', 'button');
   if (new Set(ids).size !== ids.length)
     throw invalidInput('button ids must be unique', { code: 'message.duplicate_button_id' });
   const interactive = interactiveShell(content, 'button');
@@ -460,13 +488,20 @@ export function buttonsMessage(env: Envelope, content: Omit<ButtonsContent, 'typ
 
 export function listMessage(env: Envelope, content: Omit<ListContent, 'type'>): OutgoingMessage {
   if (content.button === undefined || content.button.trim() === '')
-    throw invalidInput('a list needs the text of its button (at most 20 characters)', { code: 'message.empty_list_button' });
+    throw invalidInput('a list needs the text of its button (at most 20 characters)', {
+      code: 'message.empty_list_button',
+    });
   checkLength(content.button, LIMITS.listButton, 'the list button text', 'list_button');
   const sections = content.sections;
   if (!Array.isArray(sections) || sections.length === 0)
     throw invalidInput('a list needs at least one section with rows', { code: 'message.no_sections' });
   if (sections.length > LIMITS.listSections)
-    throw limitError('the number of list sections', fmt(sections.length), fmt(LIMITS.listSections), 'list_sections');
+    throw limitError(
+      'the number of list sections',
+      fmt(sections.length),
+      fmt(LIMITS.listSections),
+      'list_sections',
+    );
   const allRows = sections.flatMap((s) => s.rows ?? []);
   if (allRows.length > LIMITS.listRows)
     throw limitError(
@@ -480,20 +515,28 @@ export function listMessage(env: Envelope, content: Omit<ListContent, 'type'>): 
       throw invalidInput(`section ${i + 1} has no rows`, { code: 'message.empty_section' });
     if (s.title === undefined || s.title.trim() === '') {
       if (sections.length > 1)
-        throw invalidInput(`section ${i + 1} needs a title: with more than one section every section has one`, {
-          code: 'message.section_title_required',
-        });
+        throw invalidInput(
+          `section ${i + 1} needs a title: with more than one section every section has one`,
+          {
+            code: 'message.section_title_required',
+          },
+        );
     } else checkLength(s.title, LIMITS.sectionTitle, `section title "${s.title}"`, 'section_title');
     for (const row of s.rows) {
       if (typeof row.title !== 'string' || row.title.trim() === '')
         throw invalidInput(`a row of section ${i + 1} has no title`, { code: 'message.empty_row_title' });
       checkLength(row.title, LIMITS.rowTitle, `row title "${row.title}"`, 'row_title');
       if (row.description !== undefined)
-        checkLength(row.description, LIMITS.rowDescription, `the description of row "${row.title}"`, 'row_description');
+        checkLength(
+          row.description,
+          LIMITS.rowDescription,
+          `the description of row "${row.title}"`,
+          'row_description',
+        );
     }
   });
   const ids = uniqueIds(allRows, LIMITS.rowId, 'row');
-  ids.forEach((id) => checkId(id, LIMITS.rowId, 'row', 'row'));
+  for (const id of ids) checkId(id, LIMITS.rowId, 'row', 'row');
   if (new Set(ids).size !== ids.length)
     throw invalidInput('row ids must be unique across the list', { code: 'message.duplicate_row_id' });
   let k = 0;
@@ -558,20 +601,27 @@ function parameterObject(p: TemplateParameter, i: number, named: boolean): Recor
   let out: Record<string, unknown>;
   switch (p.type) {
     case 'text':
-      if (p.text === '') throw invalidInput(`template ${where} is empty`, { code: 'template.empty_parameter' });
+      if (p.text === '')
+        throw invalidInput(`template ${where} is empty`, { code: 'template.empty_parameter' });
       out = { type: 'text', text: p.text };
       break;
     case 'currency':
       if (!/^[A-Z]{3}$/.test(p.code))
-        throw invalidInput(`template ${where}: "${p.code}" is not an ISO 4217 currency code (e.g. USD, INR)`, {
-          code: 'template.bad_currency',
-        });
+        throw invalidInput(
+          `template ${where}: "${p.code}" is not an ISO 4217 currency code (e.g. USD, INR)`,
+          {
+            code: 'template.bad_currency',
+          },
+        );
       if (!Number.isSafeInteger(p.amount1000))
         throw invalidInput(`template ${where}: amount_1000 must be a whole number (the amount × 1000)`, {
           code: 'template.bad_amount',
         });
       required(p.fallback, `template ${where} fallback value`, 'fallback');
-      out = { type: 'currency', currency: { fallback_value: p.fallback, code: p.code, amount_1000: p.amount1000 } };
+      out = {
+        type: 'currency',
+        currency: { fallback_value: p.fallback, code: p.code, amount_1000: p.amount1000 },
+      };
       break;
     case 'date_time':
       required(p.fallback, `template ${where} date/time`, 'fallback');
@@ -582,9 +632,12 @@ function parameterObject(p: TemplateParameter, i: number, named: boolean): Recor
   }
   if (named) {
     if (p.name === undefined || !/^[a-z0-9_]+$/.test(p.name))
-      throw invalidInput(`template parameter name "${p.name ?? ''}" must be lowercase letters, digits and _`, {
-        code: 'template.bad_parameter_name',
-      });
+      throw invalidInput(
+        `template parameter name "${p.name ?? ''}" must be lowercase letters, digits and _`,
+        {
+          code: 'template.bad_parameter_name',
+        },
+      );
     out.parameter_name = p.name;
   }
   return out;
@@ -592,9 +645,12 @@ function parameterObject(p: TemplateParameter, i: number, named: boolean): Recor
 
 export function templateMessage(env: Envelope, content: Omit<TemplateContent, 'type'>): OutgoingMessage {
   if (!/^[a-z0-9_]+$/.test(content.name))
-    throw invalidInput(`"${content.name}" is not a template name: Meta's names are lowercase letters, digits and _`, {
-      code: 'template.bad_name',
-    });
+    throw invalidInput(
+      `"${content.name}" is not a template name: Meta's names are lowercase letters, digits and _`,
+      {
+        code: 'template.bad_name',
+      },
+    );
   checkLength(content.name, LIMITS.templateName, 'the template name', 'template_name');
   const components: Array<Record<string, unknown>> = [];
   if (content.header !== undefined) {
@@ -602,7 +658,9 @@ export function templateMessage(env: Envelope, content: Omit<TemplateContent, 't
     const media = mediaObject(h.source, `the ${h.type} header`);
     if (h.filename !== undefined) {
       if (h.type !== 'document')
-        throw invalidInput('only a document header takes a file name', { code: 'message.filename_not_allowed' });
+        throw invalidInput('only a document header takes a file name', {
+          code: 'message.filename_not_allowed',
+        });
       media.filename = h.filename;
     }
     components.push({ type: 'header', parameters: [{ type: h.type, [h.type]: media }] });
@@ -618,21 +676,31 @@ export function templateMessage(env: Envelope, content: Omit<TemplateContent, 't
       const names = body.map((p) => p.name);
       const dup = names.find((n, i) => names.indexOf(n) !== i);
       if (dup !== undefined)
-        throw invalidInput(`template parameter "${dup}" is given twice`, { code: 'template.duplicate_parameter' });
+        throw invalidInput(`template parameter "${dup}" is given twice`, {
+          code: 'template.duplicate_parameter',
+        });
     }
     components.push({ type: 'body', parameters: body.map((p, i) => parameterObject(p, i, named)) });
   }
   const seen = new Set<number>();
   for (const b of content.buttons ?? []) {
     if (!Number.isInteger(b.index) || b.index < 0 || b.index > 9)
-      throw invalidInput(`template button index ${b.index} is outside 0-9`, { code: 'template.bad_button_index' });
+      throw invalidInput(`template button index ${b.index} is outside 0-9`, {
+        code: 'template.bad_button_index',
+      });
     if (seen.has(b.index))
       throw invalidInput(`template button ${b.index} is given twice`, { code: 'template.duplicate_button' });
     seen.add(b.index);
     const parameter =
       b.subType === 'quick_reply'
-        ? { type: 'payload', payload: required(b.payload, `the payload of template button ${b.index}`, 'payload') }
-        : { type: 'text', text: required(b.text, `the URL suffix of template button ${b.index}`, 'url_suffix') };
+        ? {
+            type: 'payload',
+            payload: required(b.payload, `the payload of template button ${b.index}`, 'payload'),
+          }
+        : {
+            type: 'text',
+            text: required(b.text, `the URL suffix of template button ${b.index}`, 'url_suffix'),
+          };
     components.push({ type: 'button', sub_type: b.subType, index: String(b.index), parameters: [parameter] });
   }
   const template: Record<string, unknown> = {
@@ -704,7 +772,10 @@ export function apiType(content: MessageContent): MessageType {
 }
 
 /** Mark a received message as read, optionally showing a typing indicator (up to 25 s). */
-export function markReadPayload(messageId: string, options: { typing?: boolean } = {}): Record<string, unknown> {
+export function markReadPayload(
+  messageId: string,
+  options: { typing?: boolean } = {},
+): Record<string, unknown> {
   const payload: Record<string, unknown> = {
     messaging_product: 'whatsapp',
     status: 'read',

@@ -57,17 +57,19 @@ export const PROFILE_LIMITS = {
  */
 export function parseBusinessProfile(body: unknown): BusinessProfile {
   const first = (body as { data?: unknown[] } | null)?.data?.[0];
-  const raw = ((first as { business_profile?: unknown } | undefined)?.business_profile ?? first ?? {}) as Record<
-    string,
-    unknown
-  >;
-  const str = (key: string) => (typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : null);
+  const raw = ((first as { business_profile?: unknown } | undefined)?.business_profile ??
+    first ??
+    {}) as Record<string, unknown>;
+  const str = (key: string) =>
+    typeof raw[key] === 'string' && raw[key] !== '' ? (raw[key] as string) : null;
   return {
     about: str('about'),
     address: str('address'),
     description: str('description'),
     email: str('email'),
-    websites: Array.isArray(raw.websites) ? raw.websites.filter((w): w is string => typeof w === 'string') : [],
+    websites: Array.isArray(raw.websites)
+      ? raw.websites.filter((w): w is string => typeof w === 'string')
+      : [],
     vertical: str('vertical'),
     profilePictureUrl: str('profile_picture_url'),
   };
@@ -120,7 +122,9 @@ export function profileUpdateBody(update: ProfileUpdate): Record<string, unknown
         url = undefined;
       }
       if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:'))
-        throw invalidInput(`website "${site}" must start with http:// or https://`, { code: 'profile.bad_website' });
+        throw invalidInput(`website "${site}" must start with http:// or https://`, {
+          code: 'profile.bad_website',
+        });
     }
     body.websites = update.websites;
   }

@@ -21,7 +21,9 @@ export type MediaArg = { link: string } | { file: MediaFile } | { id: string };
 export async function parseMediaArg(value: string, kind: MediaKind, flag: string): Promise<MediaArg> {
   if (/^https?:\/\//i.test(value)) return { link: value };
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value))
-    throw invalidInput(`${flag} ${value}: only http(s) links, local files or media ids`, { code: 'media.bad_link' });
+    throw invalidInput(`${flag} ${value}: only http(s) links, local files or media ids`, {
+      code: 'media.bad_link',
+    });
   const exists = await stat(value).then(
     () => true,
     () => false,
@@ -48,9 +50,12 @@ export async function readJsonArg(deps: Deps, value: string, flag: string): Prom
   try {
     return JSON.parse(text);
   } catch (err) {
-    throw invalidInput(`${flag} ${value === '-' ? 'stdin' : value} is not valid JSON: ${(err as Error).message}`, {
-      code: 'usage.bad_json',
-    });
+    throw invalidInput(
+      `${flag} ${value === '-' ? 'stdin' : value} is not valid JSON: ${(err as Error).message}`,
+      {
+        code: 'usage.bad_json',
+      },
+    );
   }
 }
 
@@ -60,12 +65,12 @@ export function localMessageId(): string {
 }
 
 /** The error part of a failed send's record. */
-export function messageErrorOf(err: unknown): MessageError {
+export function messageErrorOf(err: unknown, mask: (text: string) => string): MessageError {
   const graph = err as Partial<GraphError>;
   return {
     code: typeof graph.graphCode === 'number' ? graph.graphCode : null,
-    title: err instanceof Error ? err.message : String(err),
-    details: typeof graph.graphDetails === 'string' ? graph.graphDetails : null,
+    title: mask(err instanceof Error ? err.message : String(err)),
+    details: typeof graph.graphDetails === 'string' ? mask(graph.graphDetails) : null,
   };
 }
 

@@ -28,7 +28,9 @@ const TESTED_API_VERSION = 'v23.0';
 export function register(program: Command, deps: Deps): void {
   program
     .command('doctor')
-    .description('check the Cloud API setup (token, phone number id, WABA id, API version) and say how to fix it')
+    .description(
+      'check the Cloud API setup (token, phone number id, WABA id, API version) and say how to fix it',
+    )
     .option('--json', 'print {ok, checks: [{name, status, message, hint}]}')
     .addHelpText(
       'after',
@@ -60,7 +62,12 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
   const fail = (name: string, err: unknown, message?: string, hint?: string) => {
     failure ??= err;
     const e = err as WaboxError;
-    checks.push({ name, status: 'fail', message: deps.mask(message ?? e.message), ...hintOf(hint ?? e.hint, deps) });
+    checks.push({
+      name,
+      status: 'fail',
+      message: deps.mask(message ?? e.message),
+      ...hintOf(hint ?? e.hint, deps),
+    });
   };
   const { resolveSettingWithSource } = await import('../config/settings.js');
   const { maskSecret } = await import('../config/keys.js');
@@ -72,9 +79,11 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
       const s = await resolveSettingWithSource(deps, key);
       settings[key] = s.value;
       if (s.value === undefined) {
-        const env = { token: 'WABOX_TOKEN', 'phone-number-id': 'WABOX_PHONE_NUMBER_ID', 'waba-id': 'WABOX_WABA_ID' }[
-          key as 'token'
-        ];
+        const env = {
+          token: 'WABOX_TOKEN',
+          'phone-number-id': 'WABOX_PHONE_NUMBER_ID',
+          'waba-id': 'WABOX_WABA_ID',
+        }[key as 'token'];
         const how =
           key === 'token'
             ? 'wabox config set token (hidden prompt or stdin)'
@@ -167,7 +176,9 @@ async function checkApi(
     name: 'phone-number-id',
     status: number.qualityRating === 'RED' ? 'warn' : 'ok',
     message: `${phoneId}${label ? ` is ${label}` : ''}${quality}`,
-    ...(number.qualityRating === 'RED' ? { hint: 'quality is RED: sending is limited; see WhatsApp Manager > Insights' } : {}),
+    ...(number.qualityRating === 'RED'
+      ? { hint: 'quality is RED: sending is limited; see WhatsApp Manager > Insights' }
+      : {}),
   });
   if (number.apiVersion !== null && number.apiVersion !== client.apiVersion)
     checks.push({
@@ -180,13 +191,17 @@ async function checkApi(
   try {
     const numbers = await client.listPhoneNumbers();
     if (numbers.some((n) => n.id === phoneId))
-      checks.push({ name: 'waba-id', status: 'ok', message: `${client.wabaId} has ${numbers.length} number(s), including ${phoneId}` });
+      checks.push({
+        name: 'waba-id',
+        status: 'ok',
+        message: `${client.wabaId} has ${numbers.length} number(s), including ${phoneId}`,
+      });
     else
       fail(
         'waba-id',
         new WaboxError('config', 'phone number not in WABA'),
         `phone number ${phoneId} is not one of the ${numbers.length} number(s) of WABA ${client.wabaId}`,
-        'check waba-id and phone-number-id (wabox numbers lists the WABA\'s numbers)',
+        "check waba-id and phone-number-id (wabox numbers lists the WABA's numbers)",
       );
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;

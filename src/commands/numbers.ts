@@ -7,7 +7,9 @@ import type { PhoneNumberInfo } from '../cloud/client.js';
 export function register(program: Command, deps: Deps): void {
   program
     .command('numbers')
-    .description("the WABA's phone numbers: quality rating, display-name status, messaging tier (needs waba-id)")
+    .description(
+      "the WABA's phone numbers: quality rating, display-name status, messaging tier (needs waba-id)",
+    )
     .option(
       '--json',
       'print an array of {id, displayPhoneNumber, verifiedName, qualityRating, nameStatus, status, codeVerificationStatus, platformType, messagingLimitTier}',
@@ -25,9 +27,13 @@ Quality: GREEN, YELLOW, RED (or UNKNOWN/NA for a new number). The id is what pho
       emit(deps, flags, await runNumbers(deps), (rows) =>
         rows
           .map((n) =>
-            [n.id, n.displayPhoneNumber ?? '-', n.verifiedName ?? '-', n.qualityRating ?? '-', n.nameStatus ?? '-'].join(
-              '\t',
-            ),
+            [
+              n.id,
+              n.displayPhoneNumber ?? '-',
+              n.verifiedName ?? '-',
+              n.qualityRating ?? '-',
+              n.nameStatus ?? '-',
+            ].join('\t'),
           )
           .join('\n'),
       ),

@@ -35,7 +35,8 @@ A read receipt works within 30 days of the message; an unknown id is refused (13
     .action(async (messageId: string, flags: Omit<ReadOptions, 'messageId'>) => {
       const result = await runRead({ ...flags, messageId }, deps);
       emit(deps, flags, result, () => '');
-      if (!flags.json && deps.io.isStderrTTY) note(deps.io, `marked as read${result.typing ? ', typing…' : ''}`);
+      if (!flags.json && deps.io.isStderrTTY)
+        note(deps.io, `marked as read${result.typing ? ', typing…' : ''}`);
     });
 }
 

@@ -63,6 +63,11 @@ export interface SendOptions {
   dryRun?: boolean;
   json?: boolean;
   force?: boolean;
+  /**
+   * Not a flag: the contact's name for {{contact.name}} in a quick reply. `wabox reply` sets it from
+   * the store; `send` leaves it unset.
+   */
+  contactName?: string | null;
 }
 
 /** `send --json`: part of the interface, keep it stable. */
@@ -82,23 +87,45 @@ export function register(program: Command, deps: Deps): void {
   program
     .command('send')
     .description('send one WhatsApp message through the Cloud API (recorded in the local store)')
-    .argument('<to>', 'the customer: +919876543210, "07700 900123" with --country GB, ... (as for wabox link)')
-    .option('-c, --country <code>', 'region for a number without a country code; default: config default-country')
+    .argument(
+      '<to>',
+      'the customer: +919876543210, "07700 900123" with --country GB, ... (as for wabox link)',
+    )
+    .option(
+      '-c, --country <code>',
+      'region for a number without a country code; default: config default-country',
+    )
     .option('-t, --text <text>', 'a text message ("-" reads stdin; at most 4,096 characters)')
     .option('--preview-url', 'with --text: show a preview of the first link')
     .option('--quick-reply <ref>', 'a text from your template library: /shortcut or name')
     .option('--var <key=value>', 'with --quick-reply: a value for {{key}} (repeatable)', collect)
-    .option('--template <name>', "an approved Meta template (see wabox meta-template list); needs --lang")
+    .option('--template <name>', 'an approved Meta template (see wabox meta-template list); needs --lang')
     .option('--lang <code>', 'with --template: its language code, e.g. en, en_US, pt_BR')
     .option('--param <text>', 'with --template: the next body parameter (repeatable, in order)', ordered)
-    .option('--currency <"CODE amount">', 'with --template: the next body parameter as money, e.g. "USD 100.99"', ordered)
-    .option('--date-time <text>', 'with --template: the next body parameter as a date/time (shown as given)', ordered)
+    .option(
+      '--currency <"CODE amount">',
+      'with --template: the next body parameter as money, e.g. "USD 100.99"',
+      ordered,
+    )
+    .option(
+      '--date-time <text>',
+      'with --template: the next body parameter as a date/time (shown as given)',
+      ordered,
+    )
     .option('--named-param <name=value>', 'with --template: a named body parameter (repeatable)', collect)
     .option('--header-image <url|file|id>', 'with --template: the image of a media header')
     .option('--header-document <url|file|id>', 'with --template: the document of a media header')
     .option('--header-video <url|file|id>', 'with --template: the video of a media header')
-    .option('--button-payload <index=payload>', 'with --template: the payload of quick-reply button <index> (0-9)', collect)
-    .option('--button-url <index=suffix>', 'with --template: the URL suffix of URL button <index> (0-9)', collect)
+    .option(
+      '--button-payload <index=payload>',
+      'with --template: the payload of quick-reply button <index> (0-9)',
+      collect,
+    )
+    .option(
+      '--button-url <index=suffix>',
+      'with --template: the URL suffix of URL button <index> (0-9)',
+      collect,
+    )
     .option('--image <file|url|id>', 'an image (JPEG/PNG, at most 5 MB); a local file is uploaded first')
     .option('--video <file|url|id>', 'a video (MP4/3GP, at most 16 MB)')
     .option('--audio <file|url|id>', 'an audio file (AAC/AMR/MP3/M4A/OGG, at most 16 MB)')
@@ -109,12 +136,19 @@ export function register(program: Command, deps: Deps): void {
     .option('--location <lat,lng>', 'a location pin, e.g. 19.0760,72.8777')
     .option('--location-name <name>', 'with --location: the place name')
     .option('--location-address <address>', 'with --location: the address')
-    .option('--button <title>', 'a reply button (repeatable, 1-3; titles at most 20 characters); needs --body', collect)
+    .option(
+      '--button <title>',
+      'a reply button (repeatable, 1-3; titles at most 20 characters); needs --body',
+      collect,
+    )
     .option('--body <text>', 'with --button or --list: the message text (at most 1,024 characters)')
     .option('--header <text>', 'with --button or --list: a text header (at most 60 characters)')
     .option('--footer <text>', 'with --button or --list: a footer (at most 60 characters)')
-    .option('--list <file.json|->', 'a list message: {body, button, sections: [{title, rows: [{id, title, description}]}]}')
-    .option('--contacts <file.json|->', 'contact cards: [{name, phone, email}] or Meta\'s contact objects')
+    .option(
+      '--list <file.json|->',
+      'a list message: {body, button, sections: [{title, rows: [{id, title, description}]}]}',
+    )
+    .option('--contacts <file.json|->', "contact cards: [{name, phone, email}] or Meta's contact objects")
     .option('--react <wamid>', 'react to a message with --emoji')
     .option('--emoji <emoji>', "with --react: the emoji ('' removes the reaction)")
     .option('--reply-to <wamid>', 'quote this message (a reply)')
@@ -188,7 +222,10 @@ export async function runSend(
     const { assertWindowOpen } = await import('./window-guard.js');
     const window = await assertWindowOpen(store, waId, deps.clock(), { force: options.force });
     if (window.known && !window.open)
-      warn(deps.io, 'the 24-hour window is closed; sending anyway (--force): WhatsApp will likely refuse with 131047');
+      warn(
+        deps.io,
+        'the 24-hour window is closed; sending anyway (--force): WhatsApp will likely refuse with 131047',
+      );
   }
   const { recordSend, localMessageId, messageErrorOf } = await import('./cloud-args.js');
   const base = {
@@ -217,7 +254,7 @@ export async function runSend(
       id: localMessageId(),
       timestamp: deps.clock(),
       status: 'failed',
-      error: messageErrorOf(err),
+      error: messageErrorOf(err, deps.mask),
       payload: message,
     });
     if (problem) warn(deps.io, problem);
@@ -256,8 +293,9 @@ function setMediaId(body: OutgoingMessage, place: 'media' | 'header', id: string
     (body[body.type] as { id?: string }).id = id;
     return;
   }
-  const components = (body.template as { components: Array<{ type: string; parameters: Array<Record<string, unknown>> }> })
-    .components;
+  const components = (
+    body.template as { components: Array<{ type: string; parameters: Array<Record<string, unknown>> }> }
+  ).components;
   const parameter = components.find((c) => c.type === 'header')!.parameters[0]!;
   (parameter[parameter.type as string] as { id?: string }).id = id;
 }
@@ -286,7 +324,9 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
   const what = chosen[0]!;
   const only = (flag: string, present: boolean, allowed: readonly string[]) => {
     if (present && !allowed.includes(what))
-      throw invalidInput(`${flag} goes with ${allowed.join(' or ')}, not ${what}`, { code: 'usage.conflict' });
+      throw invalidInput(`${flag} goes with ${allowed.join(' or ')}, not ${what}`, {
+        code: 'usage.conflict',
+      });
   };
   only('--preview-url', o.previewUrl === true, ['--text', '--quick-reply']);
   only('--var', o.var !== undefined, ['--quick-reply']);
@@ -324,7 +364,7 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
     const rendered = await renderTemplateForContact(
       deps,
       o.quickReply,
-      { phone: `+${waId}` },
+      { phone: `+${waId}`, name: o.contactName ?? null },
       { vars: parseAssignments(o.var ?? []) },
     );
     return { content: { type: 'text', body: rendered.text, previewUrl: o.previewUrl } };
@@ -335,8 +375,7 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
     if (value === undefined) continue;
     const { parseMediaArg } = await import('./cloud-args.js');
     const arg = await parseMediaArg(value, kind, `--${kind}`);
-    const filename =
-      o.filename ?? (kind === 'document' && 'file' in arg ? arg.file.name : undefined);
+    const filename = o.filename ?? (kind === 'document' && 'file' in arg ? arg.file.name : undefined);
     return {
       content: {
         type: kind,
@@ -365,7 +404,9 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
   }
   if (o.button !== undefined) {
     if (o.body === undefined)
-      throw invalidInput('reply buttons need the message text: --body <text>', { code: 'usage.missing_body' });
+      throw invalidInput('reply buttons need the message text: --body <text>', {
+        code: 'usage.missing_body',
+      });
     return {
       content: {
         type: 'buttons',
@@ -379,9 +420,16 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
   const { readJsonArg } = await import('./cloud-args.js');
   if (o.list !== undefined) return { content: parseList(await readJsonArg(deps, o.list, '--list'), o) };
   if (o.contacts !== undefined)
-    return { content: { type: 'contacts', contacts: parseContacts(await readJsonArg(deps, o.contacts, '--contacts')) } };
+    return {
+      content: {
+        type: 'contacts',
+        contacts: parseContacts(await readJsonArg(deps, o.contacts, '--contacts')),
+      },
+    };
   if (o.emoji === undefined)
-    throw invalidInput("--react needs --emoji <emoji> (--emoji '' removes a reaction)", { code: 'usage.missing_emoji' });
+    throw invalidInput("--react needs --emoji <emoji> (--emoji '' removes a reaction)", {
+      code: 'usage.missing_emoji',
+    });
   return { content: { type: 'reaction', messageId: o.react!, emoji: o.emoji } };
 }
 
@@ -391,9 +439,15 @@ async function planTemplate(o: SendOptions): Promise<Plan> {
       code: 'usage.missing_lang',
     });
   const positional = [
-    ...(o.param ?? []).map((p) => ({ seq: p.seq, param: { type: 'text', text: p.value } as TemplateParameter })),
+    ...(o.param ?? []).map((p) => ({
+      seq: p.seq,
+      param: { type: 'text', text: p.value } as TemplateParameter,
+    })),
     ...(o.currency ?? []).map((p) => ({ seq: p.seq, param: parseCurrency(p.value, o.lang!) })),
-    ...(o.dateTime ?? []).map((p) => ({ seq: p.seq, param: { type: 'date_time', fallback: p.value } as TemplateParameter })),
+    ...(o.dateTime ?? []).map((p) => ({
+      seq: p.seq,
+      param: { type: 'date_time', fallback: p.value } as TemplateParameter,
+    })),
   ]
     .sort((a, b) => a.seq - b.seq)
     .map((p) => p.param);
@@ -404,9 +458,12 @@ async function planTemplate(o: SendOptions): Promise<Plan> {
     return { type: 'text', text: pair.slice(eq + 1), name: pair.slice(0, eq) };
   });
   if (positional.length > 0 && named.length > 0)
-    throw invalidInput('a template takes positional (--param, --currency, --date-time) or named (--named-param) parameters, not both', {
-      code: 'template.mixed_parameters',
-    });
+    throw invalidInput(
+      'a template takes positional (--param, --currency, --date-time) or named (--named-param) parameters, not both',
+      {
+        code: 'template.mixed_parameters',
+      },
+    );
   const buttons: TemplateButton[] = [
     ...(o.buttonPayload ?? []).map((v) => {
       const [index, payload] = indexed(v, '--button-payload');
@@ -425,9 +482,12 @@ async function planTemplate(o: SendOptions): Promise<Plan> {
     ] as const
   ).filter(([, v]) => v !== undefined);
   if (headers.length > 1)
-    throw invalidInput('a template has one header: give one of --header-image, --header-document, --header-video', {
-      code: 'usage.conflict',
-    });
+    throw invalidInput(
+      'a template has one header: give one of --header-image, --header-document, --header-video',
+      {
+        code: 'usage.conflict',
+      },
+    );
   if (o.filename !== undefined && headers[0]?.[0] !== 'document')
     throw invalidInput('--filename goes with --header-document for a template', { code: 'usage.conflict' });
   const content: TemplateContent = {
@@ -441,7 +501,9 @@ async function planTemplate(o: SendOptions): Promise<Plan> {
   const [kind, value] = headers[0];
   const { parseMediaArg } = await import('./cloud-args.js');
   const arg = await parseMediaArg(value!, kind, `--header-${kind}`);
-  content.header = { type: kind, source: { id: '0' }, ...(o.filename === undefined ? {} : { filename: o.filename }) };
+  // a document from a local file keeps its name, as a --document does
+  const filename = o.filename ?? (kind === 'document' && 'file' in arg ? arg.file.name : undefined);
+  content.header = { type: kind, source: { id: '0' }, ...(filename === undefined ? {} : { filename }) };
   return { content, media: { arg, place: 'header' } };
 }
 
@@ -456,7 +518,9 @@ export function parseCurrency(value: string, lang: string): TemplateParameter {
   const amount = Number(m[2]);
   let fallback: string;
   try {
-    fallback = new Intl.NumberFormat(lang.replace('_', '-'), { style: 'currency', currency: code }).format(amount);
+    fallback = new Intl.NumberFormat(lang.replace('_', '-'), { style: 'currency', currency: code }).format(
+      amount,
+    );
   } catch {
     fallback = `${code} ${m[2]}`;
   }
@@ -465,7 +529,10 @@ export function parseCurrency(value: string, lang: string): TemplateParameter {
 
 function indexed(value: string, flag: string): [number, string] {
   const m = /^(\d)=(.*)$/s.exec(value);
-  if (!m) throw invalidInput(`${flag} "${value}" is not <index>=<value> with an index 0-9`, { code: 'usage.bad_button' });
+  if (!m)
+    throw invalidInput(`${flag} "${value}" is not <index>=<value> with an index 0-9`, {
+      code: 'usage.bad_button',
+    });
   return [Number(m[1]), m[2]!];
 }
 
@@ -477,12 +544,15 @@ function parseList(data: unknown, o: SendOptions): MessageContent {
   const str = (k: string) => {
     const v = d[k];
     if (v === undefined || v === null) return undefined;
-    if (typeof v !== 'string') throw invalidInput(`--list: "${k}" is not a string`, { code: 'usage.bad_list' });
+    if (typeof v !== 'string')
+      throw invalidInput(`--list: "${k}" is not a string`, { code: 'usage.bad_list' });
     return v;
   };
   const body = o.body ?? str('body');
   if (body === undefined)
-    throw invalidInput('--list needs the message text: "body" in the file, or --body', { code: 'usage.missing_body' });
+    throw invalidInput('--list needs the message text: "body" in the file, or --body', {
+      code: 'usage.missing_body',
+    });
   if (!Array.isArray(d.sections))
     throw invalidInput('--list: "sections" is not a list', { code: 'usage.bad_list' });
   const sections = d.sections.map((s, i): ListSection => {
@@ -494,7 +564,9 @@ function parseList(data: unknown, o: SendOptions): MessageContent {
       rows: sec.rows.map((r, j) => {
         const row = r as { id?: unknown; title?: unknown; description?: unknown };
         if (typeof row?.title !== 'string')
-          throw invalidInput(`--list: section ${i + 1} row ${j + 1} needs a "title"`, { code: 'usage.bad_list' });
+          throw invalidInput(`--list: section ${i + 1} row ${j + 1} needs a "title"`, {
+            code: 'usage.bad_list',
+          });
         return {
           title: row.title,
           ...(typeof row.id === 'string' ? { id: row.id } : {}),
@@ -532,15 +604,20 @@ export function parseContacts(data: unknown): ContactCard[] {
     };
     if (typeof c.phone === 'string') {
       const digits = c.phone.replace(/[^\d]/g, '');
-      card.phones = [{ phone: c.phone, type: 'WORK', ...(c.phone.trim().startsWith('+') ? { wa_id: digits } : {}) }];
+      card.phones = [
+        { phone: c.phone, type: 'WORK', ...(c.phone.trim().startsWith('+') ? { wa_id: digits } : {}) },
+      ];
     }
     if (typeof c.email === 'string') card.emails = [{ email: c.email, type: 'WORK' }];
     if (typeof c.company === 'string') card.org = { company: c.company };
     for (const key of Object.keys(c))
       if (!['name', 'phone', 'email', 'company'].includes(key))
-        throw invalidInput(`--contacts: unknown field "${key}" in the short form {name, phone, email, company}`, {
-          code: 'usage.bad_contacts',
-        });
+        throw invalidInput(
+          `--contacts: unknown field "${key}" in the short form {name, phone, email, company}`,
+          {
+            code: 'usage.bad_contacts',
+          },
+        );
     return card as unknown as ContactCard;
   });
 }

@@ -95,6 +95,35 @@ export function dbLocation(value: string): string {
   return isAbsolute(v) ? v : resolve(v);
 }
 
+/** The webhook receiver's defaults: local only; a tunnel or reverse proxy gives Meta its HTTPS URL. */
+export const DEFAULT_WEBHOOK_HOST = '127.0.0.1';
+export const DEFAULT_WEBHOOK_PORT = '8080';
+export const DEFAULT_WEBHOOK_PATH = '/webhook';
+
+/** A TCP port, 0-65535 (0: any free port, shown at start). */
+export function webhookPort(value: string): string {
+  const v = value.trim();
+  if (!/^\d{1,5}$/.test(v) || Number(v) > 65535)
+    throw invalid(`webhook-port must be a port number 0-65535, got "${v}"`);
+  return String(Number(v));
+}
+
+/** A host name or IP address to listen on (0.0.0.0 or :: for every interface). */
+export function webhookHost(value: string): string {
+  const v = value.trim().replace(/^\[(.*)\]$/, '$1');
+  if (!/^[A-Za-z0-9.:%_-]{1,253}$/.test(v))
+    throw invalid(`webhook-host must be a host name or IP address, got "${v}"`);
+  return v;
+}
+
+/** The URL path Meta posts to: starts with "/", no query or fragment. */
+export function webhookPath(value: string): string {
+  const v = value.trim();
+  if (!/^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,200}$/.test(v))
+    throw invalid(`webhook-path must start with "/" and hold no spaces, query or fragment, got "${v}"`);
+  return v;
+}
+
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     name: 'default-country',
@@ -164,6 +193,27 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'WABOX_VERIFY_TOKEN',
     secret: true,
     validate: secretValue('verify-token'),
+  },
+  {
+    name: 'webhook-host',
+    description: `the address wabox webhook serve listens on (default ${DEFAULT_WEBHOOK_HOST})`,
+    env: 'WABOX_WEBHOOK_HOST',
+    default: DEFAULT_WEBHOOK_HOST,
+    validate: webhookHost,
+  },
+  {
+    name: 'webhook-port',
+    description: `the port wabox webhook serve listens on (default ${DEFAULT_WEBHOOK_PORT})`,
+    env: 'WABOX_WEBHOOK_PORT',
+    default: DEFAULT_WEBHOOK_PORT,
+    validate: webhookPort,
+  },
+  {
+    name: 'webhook-path',
+    description: `the URL path Meta posts webhooks to (default ${DEFAULT_WEBHOOK_PATH})`,
+    env: 'WABOX_WEBHOOK_PATH',
+    default: DEFAULT_WEBHOOK_PATH,
+    validate: webhookPath,
   },
 ];
 

@@ -114,3 +114,68 @@ export function containsPhrase(words: readonly string[], phrase: string): boolea
   }
   return false;
 }
+
+/** The store-wide setting (settings table) holding AutoReplySettings as JSON. */
+export const SETTINGS_KEY = 'autoreply';
+
+export const GREETING_AFTER_DAYS_MAX = 3650;
+export const AGENT_GRACE_MINUTES_MAX = 24 * 60;
+
+/**
+ * The stored settings with defaults for what is missing or no longer valid (a hand-edited or older
+ * value never stops the receiver): automatic replies stay off unless explicitly turned on.
+ */
+export function normalizeSettings(raw: unknown): AutoReplySettings {
+  const o =
+    typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : {};
+  const int = (v: unknown, max: number, fallback: number) =>
+    Number.isSafeInteger(v) && (v as number) >= 0 && (v as number) <= max ? (v as number) : fallback;
+  const words = (v: unknown): string[] | undefined =>
+    Array.isArray(v) && v.every((w) => typeof w === 'string' && tokens(w).length > 0)
+      ? (v as string[])
+      : undefined;
+  const keywords = Array.isArray(o.keywords)
+    ? o.keywords.flatMap((k): KeywordRule[] => {
+        const rule = k as Partial<KeywordRule> | null;
+        const phrases = words(rule?.phrases);
+        return phrases && phrases.length > 0 && typeof rule?.reply === 'string' && rule.reply.trim() !== ''
+          ? [{ phrases, reply: rule.reply }]
+          : [];
+      })
+    : [];
+  return {
+    greeting: o.greeting === true,
+    away: o.away === true,
+    greetingAfterDays: int(o.greetingAfterDays, GREETING_AFTER_DAYS_MAX, DEFAULT_SETTINGS.greetingAfterDays),
+    keywords,
+    handoff: words(o.handoff) ?? [...DEFAULT_SETTINGS.handoff],
+    agentGraceMinutes: int(o.agentGraceMinutes, AGENT_GRACE_MINUTES_MAX, DEFAULT_SETTINGS.agentGraceMinutes),
+  };
+}
+
+/** True when some automatic reply can go out (hand-off words alone do nothing while everything is off). */
+export function anyAutoReply(settings: AutoReplySettings): boolean {
+  return settings.greeting || settings.away || settings.keywords.length > 0;
+}
+
+/** The reason recorded for an automatic reply: greeting, away, keyword:<quick reply>. */
+export function replyReason(reply: AutoReply): string {
+  return reply.reason === 'keyword' ? `keyword:${reply.reply}` : reply.reason;
+}
+
+/**
+ * A customer's language guessed from the script of their message, to pick the greeting or away
+ * template of that language (the starter packs: en, hi, gu, ur). Latin script or nothing: undefined.
+ */
+export function guessLanguage(text: string | null): string | undefined {
+  if (!text) return undefined;
+  const counts = { gu: 0, hi: 0, ur: 0 };
+  for (const ch of text) {
+    const c = ch.codePointAt(0)!;
+    if (c >= 0x0a80 && c <= 0x0aff) counts.gu++;
+    else if (c >= 0x0900 && c <= 0x097f) counts.hi++;
+    else if ((c >= 0x0600 && c <= 0x06ff) || (c >= 0x0750 && c <= 0x077f)) counts.ur++;
+  }
+  const [best, n] = Object.entries(counts).sort((a, b) => b[1] - a[1])[0]!;
+  return n > 0 ? best : undefined;
+}

@@ -5,9 +5,14 @@ import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { configInvalid, invalidInput, WaboxError } from '../core/errors.js';
+import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
+import { SqliteWebhookWriter } from './sqlite-webhook.js';
+import type { AutoReplyOutcome, AutoReplyRecord, IngestResult, WebhookPost } from './store.js';
 import {
+  type ConversationFilter,
+  type ConversationRecord,
+  type ConversationStatus,
   DEFAULT_MESSAGE_LIMIT,
   type Direction,
   type InboundRecord,
@@ -16,8 +21,12 @@ import {
   type MessageRecord,
   type MessageStatus,
   type OutboundRecord,
+  type SequencedMessage,
+  type SequenceFilter,
+  type StatusEventRecord,
   type StatusRecord,
   type Store,
+  type Thread,
 } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -283,7 +292,281 @@ export class SqliteStore implements Store {
     return row?.at == null ? null : new Date(row.at);
   }
 
+  // -- the inbox (issue 5) ---------------------------------------------------------------------------
+
+  async listConversations(filter: ConversationFilter = {}): Promise<ConversationRecord[]> {
+    const where: string[] = [];
+    const params: Array<string | number> = [];
+    if (filter.unread) where.push('c.unread > 0');
+    if (filter.status !== undefined) {
+      where.push('c.status = ?');
+      params.push(filter.status);
+    }
+    if (filter.assignee === null) where.push('c.assignee IS NULL');
+    else if (filter.assignee !== undefined) {
+      where.push('c.assignee = ?');
+      params.push(filter.assignee);
+    }
+    if (filter.label !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM contact_labels l WHERE l.wa_id = c.wa_id AND l.label = ?)');
+      params.push(filter.label);
+    }
+    const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    params.push(limit);
+    const rows = this.#db
+      .prepare(
+        `${CONVERSATION_SELECT}
+         FROM conversations c JOIN contacts ct ON ct.wa_id = c.wa_id
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''})
+         SELECT * FROM base ${filter.unanswered ? 'WHERE awaiting_since IS NOT NULL' : ''}
+         ORDER BY coalesce(last_message_at, created_at) DESC, id DESC LIMIT ?`,
+      )
+      .all(...params) as ConversationRow[];
+    return rows.map((row) => this.#toConversation(row));
+  }
+
+  async getConversation(waId: string): Promise<ConversationRecord | null> {
+    const row = this.#db
+      .prepare(
+        `${CONVERSATION_SELECT}
+         FROM contacts ct LEFT JOIN conversations c ON c.wa_id = ct.wa_id
+         WHERE ct.wa_id = ?)
+         SELECT * FROM base`,
+      )
+      .get(waId) as ConversationRow | undefined;
+    return row === undefined ? null : this.#toConversation(row);
+  }
+
+  async getThread(waId: string, limit: number): Promise<Thread> {
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    const rows = this.#db
+      .prepare(
+        `SELECT wamid, direction, wa_id, type, text, timestamp, status, status_at, error, reply_to, reason
+         FROM messages WHERE wa_id = ? ORDER BY timestamp DESC, seq DESC LIMIT ?`,
+      )
+      .all(waId, limit + 1) as Array<MessageRow & { status_at: number | null }>;
+    const hasMore = rows.length > limit;
+    const page = rows.slice(0, limit).reverse();
+    const events = this.#db
+      .prepare(
+        `SELECT wamid, status, timestamp, error FROM status_events
+         WHERE wamid IN (SELECT value FROM json_each(?)) ORDER BY timestamp, id`,
+      )
+      .all(JSON.stringify(page.filter((r) => r.direction === 'out').map((r) => r.wamid))) as Array<{
+      wamid: string;
+      status: string;
+      timestamp: number;
+      error: string | null;
+    }>;
+    const byMessage = new Map<string, StatusEventRecord[]>();
+    for (const e of events) {
+      const list = byMessage.get(e.wamid) ?? [];
+      list.push({ status: e.status, timestamp: iso(e.timestamp), error: parseError(e.error) });
+      byMessage.set(e.wamid, list);
+    }
+    return {
+      hasMore,
+      messages: page.map((row) => ({
+        ...toRecord(row),
+        statusAt: row.status_at === null ? null : iso(row.status_at),
+        statuses: byMessage.get(row.wamid) ?? [],
+      })),
+    };
+  }
+
+  async getMessages(ids: readonly string[]): Promise<MessageRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = this.#db
+      .prepare(
+        `SELECT wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+         FROM messages WHERE wamid IN (SELECT value FROM json_each(?))`,
+      )
+      .all(JSON.stringify(ids)) as MessageRow[];
+    return rows.map(toRecord);
+  }
+
+  async markConversationRead(waId: string, at: Date = new Date()): Promise<number> {
+    const ms = at.getTime();
+    assertTime(ms, 'at');
+    const db = this.#db;
+    return db
+      .transaction(() => {
+        db.prepare('UPDATE conversations SET unread = 0, updated_at = ? WHERE wa_id = ? AND unread <> 0').run(
+          Date.now(),
+          waId,
+        );
+        return db
+          .prepare(
+            `UPDATE messages SET status = 'read', status_at = ?
+             WHERE wa_id = ? AND direction = 'in' AND status = 'received'`,
+          )
+          .run(ms, waId).changes;
+      })
+      .immediate();
+  }
+
+  async addLabel(waId: string, label: string): Promise<boolean> {
+    const db = this.#db;
+    return db
+      .transaction(() => {
+        this.#requireContact(waId);
+        return (
+          db
+            .prepare(
+              'INSERT INTO contact_labels (wa_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+            )
+            .run(waId, label, Date.now()).changes > 0
+        );
+      })
+      .immediate();
+  }
+
+  async removeLabel(waId: string, label: string): Promise<boolean> {
+    const removed = this.#db
+      .prepare('DELETE FROM contact_labels WHERE wa_id = ? AND label = ?')
+      .run(waId, label).changes;
+    return removed > 0;
+  }
+
+  async setAssignee(waId: string, assignee: string | null): Promise<boolean> {
+    return this.#updateConversation(waId, 'assignee', assignee);
+  }
+
+  async setConversationStatus(waId: string, status: ConversationStatus): Promise<boolean> {
+    if (status !== 'open' && status !== 'resolved')
+      throw invalidInput(`unknown conversation status "${status}"`, { code: 'store.bad_status' });
+    return this.#updateConversation(waId, 'status', status);
+  }
+
+  async lastMessageSeq(): Promise<number> {
+    const row = this.#db.prepare('SELECT max(seq) AS seq FROM messages').get() as { seq: number | null };
+    return row.seq ?? 0;
+  }
+
+  async listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]> {
+    const where = ['seq > ?'];
+    const params: Array<string | number> = [filter.afterSeq];
+    if (filter.waId !== undefined) {
+      where.push('wa_id = ?');
+      params.push(filter.waId);
+    }
+    if (filter.direction !== undefined) {
+      where.push('direction = ?');
+      params.push(filter.direction);
+    }
+    if (filter.status !== undefined) {
+      where.push('status = ?');
+      params.push(filter.status);
+    }
+    if (filter.since !== undefined) {
+      const since = filter.since.getTime();
+      assertTime(since, 'since');
+      where.push('timestamp >= ?');
+      params.push(since);
+    }
+    const limit = filter.limit ?? 500;
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    params.push(limit);
+    const rows = this.#db
+      .prepare(
+        `SELECT seq, wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+         FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+      )
+      .all(...params) as Array<MessageRow & { seq: number }>;
+    return rows.map((row) => ({ ...toRecord(row), seq: row.seq }));
+  }
+
+  #requireContact(waId: string): void {
+    if (this.#db.prepare('SELECT 1 FROM contacts WHERE wa_id = ?').get(waId) === undefined)
+      throw notFound(`the store knows no contact +${waId}`, { code: 'contact.not_found' });
+  }
+
+  /** Sets one column of a known contact's conversation (created when missing); true when it changed. */
+  #updateConversation(waId: string, column: 'assignee' | 'status', value: string | null): boolean {
+    const db = this.#db;
+    return db
+      .transaction(() => {
+        this.#requireContact(waId);
+        const now = Date.now();
+        db.prepare(
+          'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
+        ).run(waId, now, now);
+        const update = `UPDATE conversations SET ${column} = ?, updated_at = ? WHERE wa_id = ? AND ${column} IS NOT ?`;
+        return db.prepare(update).run(value, now, waId, value).changes > 0;
+      })
+      .immediate();
+  }
+
+  #toConversation(row: ConversationRow): ConversationRecord {
+    const last = this.#db
+      .prepare(
+        `SELECT wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+         FROM messages WHERE wa_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1`,
+      )
+      .get(row.wa_id) as MessageRow | undefined;
+    let referral: unknown = null;
+    if (row.referral !== null) {
+      try {
+        referral = JSON.parse(row.referral);
+      } catch {
+        referral = row.referral;
+      }
+    }
+    return {
+      waId: row.wa_id,
+      name: row.name,
+      status: row.status ?? 'open',
+      assignee: row.assignee,
+      campaign: row.campaign,
+      referral,
+      labels: row.labels === null ? [] : row.labels.split('\u001f'),
+      unread: row.unread ?? 0,
+      lastInboundAt: isoOrNull(row.last_inbound_at),
+      lastOutboundAt: isoOrNull(row.last_outbound_at),
+      lastMessageAt: isoOrNull(row.last_message_at),
+      handoffAt: isoOrNull(row.handoff_at),
+      lastMessage: last === undefined ? null : toRecord(last),
+      awaitingReplySince: isoOrNull(row.awaiting_since),
+    };
+  }
+
+  // -- the webhook receiver and automatic replies: ./sqlite-webhook.ts ------------------------------
+  #webhook: SqliteWebhookWriter | undefined;
+  get #hook(): SqliteWebhookWriter {
+    this.#webhook ??= new SqliteWebhookWriter(this.#db);
+    return this.#webhook;
+  }
+
+  async ingestWebhook(posts: readonly WebhookPost[]): Promise<Array<IngestResult | { error: unknown }>> {
+    return this.#hook.ingest(posts);
+  }
+
+  async takeAutoReply(id: number, at: Date): Promise<boolean> {
+    return this.#hook.take(id, at);
+  }
+
+  async finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<void> {
+    this.#hook.finish(id, outcome);
+  }
+
+  async pendingAutoReplies(): Promise<AutoReplyRecord[]> {
+    return this.#hook.pending();
+  }
+
+  async getSetting(key: string): Promise<unknown> {
+    return this.#hook.getSetting(key);
+  }
+
+  async setSetting(key: string, value: unknown): Promise<void> {
+    this.#hook.setSetting(key, value);
+  }
+
   async close(): Promise<void> {
+    await this.#webhook?.close();
     if (this.#db.open) this.#db.close();
   }
 
@@ -333,4 +616,54 @@ function json(value: unknown): string | null {
 
 function assertTime(ms: number, what: string): void {
   if (!Number.isFinite(ms)) throw invalidInput(`${what} is not a valid time`, { code: 'store.bad_time' });
+}
+
+// -- the inbox (issue 5) -----------------------------------------------------------------------------
+
+interface ConversationRow {
+  id: number | null;
+  wa_id: string;
+  name: string | null;
+  status: ConversationStatus | null;
+  assignee: string | null;
+  campaign: string | null;
+  referral: string | null;
+  unread: number | null;
+  last_inbound_at: number | null;
+  last_outbound_at: number | null;
+  last_message_at: number | null;
+  handoff_at: number | null;
+  created_at: number | null;
+  labels: string | null;
+  awaiting_since: number | null;
+}
+
+/**
+ * The start of a conversation query: `base` is a CTE the caller finishes with FROM/WHERE and a closing
+ * parenthesis. An answer is an outbound message sent by a person (no automatic-reply reason) that did
+ * not fail; awaiting_since is the oldest inbound message after the latest answer, for open ones only.
+ */
+const CONVERSATION_SELECT = `WITH base AS (
+  SELECT c.id, ct.wa_id, ct.name, c.status, c.assignee, c.campaign, c.referral, c.unread,
+    c.last_inbound_at, c.last_outbound_at, c.last_message_at, c.handoff_at, c.created_at,
+    (SELECT group_concat(label, char(31)) FROM
+       (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label)) AS labels,
+    CASE WHEN coalesce(c.status, 'open') = 'open' THEN
+      (SELECT min(m.timestamp) FROM messages m
+       WHERE m.wa_id = ct.wa_id AND m.direction = 'in' AND m.timestamp > coalesce(
+         (SELECT max(a.timestamp) FROM messages a
+          WHERE a.wa_id = ct.wa_id AND a.direction = 'out' AND a.reason IS NULL AND a.status <> 'failed'),
+         -1))
+    END AS awaiting_since`;
+
+function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+function isoOrNull(ms: number | null): string | null {
+  return ms === null ? null : iso(ms);
+}
+
+function parseError(text: string | null): MessageError | null {
+  return text === null ? null : (JSON.parse(text) as MessageError | null);
 }

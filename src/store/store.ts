@@ -1,6 +1,7 @@
 // The Store: wabox's own record of messages, because the Cloud API cannot list them
 // (../shared/DESIGN.md §6). Async so a PostgreSQL implementation fits the same interface.
 // SQLite (better-sqlite3) is the embedded default: src/store/sqlite.ts.
+import type { ContactFacts } from '../core/autoreply.js';
 
 export type Direction = 'in' | 'out';
 
@@ -67,6 +68,10 @@ export interface InboundRecord {
   payload?: unknown;
   /** The business phone number id that received it. */
   phoneNumberId?: string | null;
+  /** A `wabox link --ref` campaign code found in the text: it tags the conversation. */
+  ref?: string | null;
+  /** A click-to-WhatsApp ad referral object as received: stored on the conversation. */
+  referral?: unknown;
 }
 
 /** A delivery status from the webhook for one of our messages. */
@@ -92,6 +97,92 @@ export interface MessageFilter {
 
 export const DEFAULT_MESSAGE_LIMIT = 50;
 
+// -- the inbox (issue 5): conversations, threads, labels, assignment ------------------------------
+
+export type ConversationStatus = 'open' | 'resolved';
+
+/** One conversation (one per contact) as the inbox lists it. Times are ISO 8601 (UTC). */
+export interface ConversationRecord {
+  waId: string;
+  /** The contact's name (WhatsApp profile name), null when unknown. */
+  name: string | null;
+  status: ConversationStatus;
+  assignee: string | null;
+  /** The `wabox link --ref` campaign an inbound message carried. */
+  campaign: string | null;
+  /** A click-to-WhatsApp ad referral as received, null when none. */
+  referral: unknown;
+  /** Sorted. */
+  labels: string[];
+  unread: number;
+  lastInboundAt: string | null;
+  lastOutboundAt: string | null;
+  lastMessageAt: string | null;
+  /** When a hand-off keyword stopped automatic replies. */
+  handoffAt: string | null;
+  /** The latest message (timestamp, then insertion order); null when there is none. */
+  lastMessage: MessageRecord | null;
+  /**
+   * The time of the customer's oldest message that no person has answered yet: an answer is an
+   * outbound message without an automatic-reply reason that did not fail. Null when everything is
+   * answered, the customer never wrote, or the conversation is resolved.
+   */
+  awaitingReplySince: string | null;
+}
+
+export interface ConversationFilter {
+  /** Only conversations with unread messages. */
+  unread?: boolean;
+  /** Only conversations whose contact has this label (as stored: see core/label.ts). */
+  label?: string;
+  status?: ConversationStatus;
+  /** Only those assigned to this agent; null: only unassigned ones. */
+  assignee?: string | null;
+  /** Only those awaiting a person's reply (awaitingReplySince set). */
+  unanswered?: boolean;
+  /** Most recent activity first, at most this many (default 50). */
+  limit?: number;
+}
+
+/** A delivery status the webhook reported for an outbound message. */
+export interface StatusEventRecord {
+  status: string;
+  /** ISO 8601 (UTC). */
+  timestamp: string;
+  error: MessageError | null;
+}
+
+/** A message of a thread, with its delivery history. */
+export interface ThreadMessage extends MessageRecord {
+  /** When the current status was reached (ISO 8601), null when unknown. */
+  statusAt: string | null;
+  /** Every status the webhook reported, by timestamp (may be fewer than sent/delivered/read). */
+  statuses: StatusEventRecord[];
+}
+
+export interface Thread {
+  /** Oldest first: the latest `limit` messages of the conversation. */
+  messages: ThreadMessage[];
+  /** Older messages exist beyond the limit. */
+  hasMore: boolean;
+}
+
+/** A message with its insertion sequence number, for streaming (`messages list --follow`). */
+export interface SequencedMessage extends MessageRecord {
+  seq: number;
+}
+
+export interface SequenceFilter {
+  /** Only messages inserted after this sequence number. */
+  afterSeq: number;
+  waId?: string;
+  direction?: Direction;
+  status?: MessageStatus;
+  since?: Date;
+  /** In insertion order, at most this many (default 500). */
+  limit?: number;
+}
+
 export interface Store {
   /** Records a message wabox sent (or tried to: status `failed` with the error). */
   recordOutbound(record: OutboundRecord): Promise<void>;
@@ -110,6 +201,125 @@ export interface Store {
    * moves forward (a late `delivered` never replaces `read`).
    */
   recordStatus(record: StatusRecord): Promise<boolean>;
+  /** Conversations matching the filter, most recent activity first (inbox). */
+  listConversations(filter?: ConversationFilter): Promise<ConversationRecord[]>;
+  /** The contact's conversation, or null when the store does not know the contact. */
+  getConversation(waId: string): Promise<ConversationRecord | null>;
+  /** The latest `limit` messages with the contact, oldest first, with their delivery statuses. */
+  getThread(waId: string, limit: number): Promise<Thread>;
+  /** The stored messages among these ids (for the messages a reply quotes); unknown ids are left out. */
+  getMessages(ids: readonly string[]): Promise<MessageRecord[]>;
+  /**
+   * Marks the conversation read locally: unread = 0, and the contact's `received` messages become
+   * `read`. Returns how many messages changed. A contact without a conversation changes nothing.
+   */
+  markConversationRead(waId: string, at?: Date): Promise<number>;
+  /** Adds a label to a known contact; false when it already had it. Throws not-found for an unknown contact. */
+  addLabel(waId: string, label: string): Promise<boolean>;
+  /** Removes a label; false when the contact did not have it. */
+  removeLabel(waId: string, label: string): Promise<boolean>;
+  /** Assigns (or with null unassigns) a known contact's conversation; false when nothing changed. */
+  setAssignee(waId: string, assignee: string | null): Promise<boolean>;
+  /** Resolves or reopens a known contact's conversation; false when it already had that status. */
+  setConversationStatus(waId: string, status: ConversationStatus): Promise<boolean>;
+  /** The highest message sequence number (0 for an empty store). */
+  lastMessageSeq(): Promise<number>;
+  /** Messages inserted after `filter.afterSeq`, in insertion order (`messages list --follow`). */
+  listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]>;
+  // -- the webhook receiver and automatic replies (issue 5) -----------------------------------------
+  /**
+   * Records webhook POSTs. Each POST is all-or-nothing (its own savepoint); the whole list is ONE
+   * transaction, committed before this resolves (group commit: the receiver batches concurrent POSTs).
+   * Redelivered events change nothing. A POST whose write failed gets `{ error }` and nothing of it is
+   * stored; the others are not affected.
+   */
+  ingestWebhook(posts: readonly WebhookPost[]): Promise<Array<IngestResult | { error: unknown }>>;
+  /**
+   * Takes a pending automatic reply for sending (compare-and-set): true for exactly one caller, even
+   * across processes; false when another caller took it or it is no longer pending.
+   */
+  takeAutoReply(id: number, at: Date): Promise<boolean>;
+  /** Ends a taken automatic reply: records the outbound message (if any) and the claim's state, atomically. */
+  finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<void>;
+  /** Automatic replies still `pending` (oldest first): to resume or give up after a restart. */
+  pendingAutoReplies(): Promise<AutoReplyRecord[]>;
+  /** A store-wide setting (JSON), shared by every receiver and CLI using this store; undefined when unset. */
+  getSetting(key: string): Promise<unknown>;
+  setSetting(key: string, value: unknown): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
+}
+
+// -- the webhook receiver and automatic replies (issue 5) ---------------------------------------------
+
+/** A webhook part wabox does not understand (unknown field or message type, malformed part), kept as is. */
+export interface RawEventRecord {
+  field: string;
+  reason: string;
+  payload: unknown;
+}
+
+/** The events of one webhook POST, as the receiver mapped them (cloud/webhook-events.ts). */
+export interface WebhookPost {
+  receivedAt: Date;
+  /** Customers' messages. */
+  inbound: InboundRecord[];
+  /** Echoes of messages the business sent from its WhatsApp Business app (a person's replies). */
+  echoes: OutboundRecord[];
+  statuses: StatusRecord[];
+  /** Unknown fields and types, malformed parts, value-level errors. */
+  raw: RawEventRecord[];
+  /**
+   * Decides the automatic replies of each NEW inbound message, inside the write transaction, from what
+   * the store knows about the contact; the claims it returns are inserted in the same transaction.
+   */
+  decide?: (message: InboundRecord, facts: ContactFacts) => AutoReplyPlan | null;
+}
+
+export type AutoReplyKind = 'greeting' | 'away' | 'keyword';
+export type AutoReplyState = 'pending' | 'sent' | 'failed' | 'skipped' | 'dry-run';
+
+export interface AutoReplyPlan {
+  /** In sending order. */
+  replies: Array<{
+    kind: AutoReplyKind;
+    /** greeting | away | keyword:<rule>: unique per inbound message. */
+    reason: string;
+    /** away: the closed period (its next opening, ISO 8601); keyword: the quick reply; greeting: null. */
+    rule: string | null;
+  }>;
+  /** The message asked for a person: the conversation's handoff_at is set. */
+  handoff: boolean;
+  /** `pending` to be sent; `dry-run` to be logged only. */
+  state: 'pending' | 'dry-run';
+}
+
+/** A claimed automatic reply (auto_replies row). */
+export interface AutoReplyRecord {
+  id: number;
+  inboundWamid: string;
+  waId: string;
+  kind: AutoReplyKind;
+  reason: string;
+  rule: string | null;
+  state: AutoReplyState;
+  /** ISO 8601 (UTC). */
+  createdAt: string;
+  /** When a sender took it (takeAutoReply), ISO 8601: it may have gone out even if still pending. */
+  takenAt: string | null;
+}
+
+export type AutoReplyOutcome =
+  | { state: 'sent'; outbound: OutboundRecord }
+  | { state: 'failed' | 'skipped'; error: MessageError; outbound?: OutboundRecord };
+
+export interface IngestResult {
+  /** The wamids of inbound messages stored by this POST (not seen before), in payload order. */
+  newInbound: string[];
+  /** Events already stored (redelivery). */
+  duplicates: number;
+  /** Automatic replies claimed for the new messages (state pending or dry-run), in sending order. */
+  claims: AutoReplyRecord[];
+  /** Conversations handed off to a person by this POST. */
+  handoffs: string[];
 }

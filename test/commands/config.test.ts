@@ -99,7 +99,13 @@ describe('config keys', () => {
     await run(['config', 'set', 'phone-number-id', '2'], { env });
     const json = JSON.parse((await run(['config', 'list', '--json'], { env })).stdout);
     expect(json.overriddenBy).toEqual({ 'phone-number-id': 'WABOX_PHONE_NUMBER_ID' });
-    expect(json.defaults).toEqual({ 'api-version': 'v23.0', 'graph-url': 'https://graph.facebook.com' });
+    expect(json.defaults).toEqual({
+      'api-version': 'v23.0',
+      'graph-url': 'https://graph.facebook.com',
+      'webhook-host': '127.0.0.1',
+      'webhook-port': '8080',
+      'webhook-path': '/webhook',
+    });
     expect(json.values).toEqual({
       'default-country': null,
       'business-name': null,
@@ -112,6 +118,9 @@ describe('config keys', () => {
       db: null,
       'app-secret': null,
       'verify-token': null,
+      'webhook-host': null,
+      'webhook-port': null,
+      'webhook-path': null,
     });
     const human = (await run(['config', 'list'], { env })).stdout.split('\n');
     expect(human).toContain('phone-number-id  2  (overridden by WABOX_PHONE_NUMBER_ID)');

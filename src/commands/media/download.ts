@@ -49,7 +49,10 @@ The download URL the API gives expires after 5 minutes; wabox asks for a fresh o
     });
 }
 
-export async function runMediaDownload(options: MediaDownloadOptions, deps: Deps): Promise<MediaDownloadResult> {
+export async function runMediaDownload(
+  options: MediaDownloadOptions,
+  deps: Deps,
+): Promise<MediaDownloadResult> {
   const id = checkMediaId(options.id);
   const toStdout = options.output === '-';
   if (toStdout && options.json)
@@ -65,10 +68,14 @@ export async function runMediaDownload(options: MediaDownloadOptions, deps: Deps
   const mimeType = info.mimeType ?? download.mimeType;
   if (download.mimeType?.startsWith('text/html') && !info.mimeType?.startsWith('text/html')) {
     download.body.destroy();
-    throw new WaboxError('transient', `the media URL answered with an HTML page instead of ${info.mimeType ?? 'the media'}`, {
-      code: 'media.html_instead_of_media',
-      hint: 'try again; the URL may have expired (it lives 5 minutes)',
-    });
+    throw new WaboxError(
+      'transient',
+      `the media URL answered with an HTML page instead of ${info.mimeType ?? 'the media'}`,
+      {
+        code: 'media.html_instead_of_media',
+        hint: 'try again; the URL may have expired (it lives 5 minutes)',
+      },
+    );
   }
   const hash = createHash('sha256');
   let size = 0;
@@ -79,7 +86,9 @@ export async function runMediaDownload(options: MediaDownloadOptions, deps: Deps
       done(null, chunk);
     },
   });
-  const path = toStdout ? null : (options.output ?? `${id}${extensionFor(mimeType ?? 'application/octet-stream')}`);
+  const path = toStdout
+    ? null
+    : (options.output ?? `${id}${extensionFor(mimeType ?? 'application/octet-stream')}`);
   const temp = path === null ? null : tempPathFor(path);
   try {
     if (temp === null) {
@@ -101,7 +110,8 @@ export async function runMediaDownload(options: MediaDownloadOptions, deps: Deps
   const problems: string[] = [];
   if (info.sha256 !== null && info.sha256 !== hex && info.sha256 !== digest.toString('base64'))
     problems.push(`its SHA-256 is ${hex}, the API said ${info.sha256}`);
-  if (info.fileSize !== null && info.fileSize !== size) problems.push(`it is ${size} bytes, the API said ${info.fileSize}`);
+  if (info.fileSize !== null && info.fileSize !== size)
+    problems.push(`it is ${size} bytes, the API said ${info.fileSize}`);
   if (problems.length > 0) {
     if (temp !== null) await rm(temp, { force: true });
     throw new WaboxError('transient', `the download of media ${id} is corrupt: ${problems.join('; ')}`, {

@@ -10,7 +10,10 @@ export function register(parent: Command, deps: Deps): void {
     .description('show a media id: type, size, SHA-256 and a download URL (valid 5 minutes)')
     .argument('<id>', 'a media id (from an upload or a webhook)')
     .option('--json', 'print {id, url, mimeType, sha256, fileSize}')
-    .addHelpText('after', '\nExamples:\n  wabox media info 1003383421387256\n  wabox media info 1003383421387256 --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wabox media info 1003383421387256\n  wabox media info 1003383421387256 --json',
+    )
     .action(async (id: string, flags: { json?: boolean }) =>
       emit(deps, flags, await runMediaInfo({ id }, deps), (r) =>
         [

@@ -17,13 +17,19 @@ export function register(parent: Command, deps: Deps): void {
     .argument('<id>', 'the media id')
     .option('-y, --yes', 'do not ask')
     .option('--json', 'print {id, deleted}')
-    .addHelpText('after', '\nExamples:\n  wabox media rm 1003383421387256\n  wabox media rm 1003383421387256 --yes --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wabox media rm 1003383421387256\n  wabox media rm 1003383421387256 --yes --json',
+    )
     .action(async (id: string, flags: Omit<MediaRmOptions, 'id'>) =>
       emit(deps, flags, await runMediaRm({ ...flags, id }, deps), () => ''),
     );
 }
 
-export async function runMediaRm(options: MediaRmOptions, deps: Deps): Promise<{ id: string; deleted: boolean }> {
+export async function runMediaRm(
+  options: MediaRmOptions,
+  deps: Deps,
+): Promise<{ id: string; deleted: boolean }> {
   const id = checkMediaId(options.id);
   if (!options.yes) {
     if (!deps.io.canPrompt)

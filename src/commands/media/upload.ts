@@ -22,7 +22,10 @@ export function register(parent: Command, deps: Deps): void {
   parent
     .command('upload')
     .description('upload a file and print its media id (type and size checked first)')
-    .argument('<file>', 'JPEG/PNG image, MP4/3GP video, AAC/AMR/MP3/M4A/OGG audio, PDF/TXT/Office document, WebP sticker')
+    .argument(
+      '<file>',
+      'JPEG/PNG image, MP4/3GP video, AAC/AMR/MP3/M4A/OGG audio, PDF/TXT/Office document, WebP sticker',
+    )
     .addOption(
       new Option('--type <kind>', 'what it will be sent as (default: from the file type)').choices([
         'image',

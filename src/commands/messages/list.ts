@@ -1,11 +1,15 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import { emit, note } from '../../cli/output.js';
+import { emit, emitLine, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
-import type { MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
+import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
 
 export interface MessagesListOptions {
   to?: string;
+  /** Messages from this contact: --to plus --direction in. */
+  from?: string;
+  direction?: string;
+  follow?: boolean;
   country?: string;
   since?: string;
   status?: string;
@@ -23,6 +27,9 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'received',
 ];
 const MAX_LIMIT = 100_000;
+/** How often --follow looks for new messages. */
+export const FOLLOW_INTERVAL_MS = 250;
+const FOLLOW_BATCH = 500;
 
 export function register(parent: Command, deps: Deps): void {
   parent
@@ -31,10 +38,14 @@ export function register(parent: Command, deps: Deps): void {
     .description(
       'list recorded messages, newest first (a table on a terminal, tab-separated lines in a pipe)',
     )
-    .option('--to <phone>', 'only messages with this contact (any phone form, as for wabox link)')
+    .option('--to <phone>', 'only messages with this contact, both ways (any phone form, as for wabox link)')
+    .option('--from <phone>', 'only messages from this contact (--to <phone> --direction in)')
+    .addOption(
+      new Option('--direction <dir>', 'only inbound (in) or outbound (out) messages').choices(['in', 'out']),
+    )
     .option(
       '-c, --country <code>',
-      'region for a --to number without a country code; default: config default-country',
+      'region for a --to or --from number without a country code; default: config default-country',
     )
     .option(
       '--since <when>',
@@ -42,6 +53,10 @@ export function register(parent: Command, deps: Deps): void {
     )
     .addOption(new Option('--status <status>', 'only messages with this status').choices(MESSAGE_STATUSES))
     .option('-n, --limit <n>', `at most this many, newest first (default 50, at most ${MAX_LIMIT})`)
+    .option(
+      '-f, --follow',
+      'stream new messages as NDJSON until Ctrl-C (first the stored ones, oldest first, with --since or --limit)',
+    )
     .option(
       '--json',
       'print an array of {id, direction, waId, type, text, timestamp, status, error, replyTo, reason}',
@@ -54,11 +69,31 @@ Examples:
   wabox messages list --to +919876543210 --since 24h
   wabox messages list --to "07700 900123" --country GB --limit 10
   wabox messages list --status failed --since 7d --json
+  wabox messages list --from +919876543210 --since 7d
+  wabox messages list --direction in --json
   wabox messages list | cut -f3 | sort -u          # contacts written to
+  wabox messages list --follow --direction in | jq -r .text
+  wabox messages list --follow --since 1h          # the last hour, then new ones
 
-Lines in a pipe: time (ISO 8601), direction (in/out), waId, type, status, text (one line; - when none).`,
+Lines in a pipe: time (ISO 8601), direction (in/out), waId, type, status, text (one line; - when none).
+--follow writes one JSON object per line (the --json fields) for each message stored after it started,
+in the order they were stored, checking the store every ${FOLLOW_INTERVAL_MS} ms; it works while wabox webhook serve
+writes to the same store. Status changes of messages already printed are not repeated. Ctrl-C ends it
+with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
     )
     .action(async (flags: MessagesListOptions) => {
+      if (flags.follow) {
+        const { listenForInterrupt } = await import('../../cli/signals.js');
+        const stop = listenForInterrupt();
+        try {
+          if (deps.io.isStderrTTY) note(deps.io, 'following new messages (Ctrl-C to stop)…');
+          await runMessagesFollow(flags, deps, stop.signal);
+        } finally {
+          stop.dispose();
+        }
+        if (stop.signal.reason === 'SIGINT') deps.exitCode = 130;
+        return;
+      }
       const messages = await runMessagesList(flags, deps);
       if (!flags.json && messages.length === 0) {
         note(deps.io, 'no messages');
@@ -70,10 +105,97 @@ Lines in a pipe: time (ISO 8601), direction (in/out), waId, type, status, text (
 }
 
 export async function runMessagesList(options: MessagesListOptions, deps: Deps): Promise<MessageRecord[]> {
+  const filter = await messageFilter(options, deps);
+  const store = await deps.store();
+  return store.listMessages(filter);
+}
+
+/**
+ * `--follow`: the stored messages first when --since or --limit is given (oldest first), then every
+ * message stored after the start, in insertion order (messages.seq), until `signal` aborts. One JSON
+ * object per line, as in `--json`. Returns how many were written.
+ */
+export async function runMessagesFollow(
+  options: MessagesListOptions,
+  deps: Deps,
+  signal: AbortSignal,
+  intervalMs = FOLLOW_INTERVAL_MS,
+): Promise<number> {
+  const filter = await messageFilter(options, deps);
+  const store = await deps.store();
+  // the position is taken before the backlog is read: nothing falls between the two, and a message
+  // stored in between (in both) is printed once
+  let after = await store.lastMessageSeq();
+  const printed = new Set<string>();
+  let count = 0;
+  if (options.since !== undefined || options.limit !== undefined) {
+    for (const m of (await store.listMessages(filter)).reverse()) {
+      emitLine(deps.io, m);
+      printed.add(m.id);
+      count++;
+    }
+  }
+  while (!signal.aborted) {
+    const batch = await store.listMessagesAfter({
+      afterSeq: after,
+      waId: filter.waId,
+      direction: filter.direction,
+      status: filter.status,
+      since: filter.since,
+      limit: FOLLOW_BATCH,
+    });
+    for (const { seq, ...message } of batch) {
+      after = seq;
+      if (printed.delete(message.id)) continue;
+      emitLine(deps.io, message);
+      count++;
+    }
+    if (batch.length > 0) await deps.io.stdout.flush?.();
+    if (batch.length < FOLLOW_BATCH) await pause(intervalMs, signal);
+  }
+  return count;
+}
+
+/** Waits `ms`, or less when `signal` aborts. */
+function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<MessageFilter> {
   const filter: MessageFilter = { limit: parseLimit(options.limit) };
-  if (options.to !== undefined) {
+  if (options.direction !== undefined) {
+    if (options.direction !== 'in' && options.direction !== 'out')
+      throw invalidInput(`--direction must be in or out, got "${options.direction}"`, {
+        code: 'usage.bad_direction',
+      });
+    filter.direction = options.direction as Direction;
+  }
+  if (options.from !== undefined) {
+    if (options.to !== undefined)
+      throw invalidInput('give --to or --from, not both', {
+        code: 'usage.conflict',
+        hint: '--from <phone> is --to <phone> --direction in',
+      });
+    if (filter.direction === 'out')
+      throw invalidInput('--from lists inbound messages: it does not go with --direction out', {
+        code: 'usage.conflict',
+        hint: 'for messages sent to a contact: --to <phone> --direction out',
+      });
+    filter.direction = 'in';
+  }
+  const contact = options.from ?? options.to;
+  if (contact !== undefined) {
     const { resolveContactWaId } = await import('../contact-arg.js');
-    filter.waId = await resolveContactWaId(deps, options.to, { country: options.country });
+    filter.waId = await resolveContactWaId(deps, contact, { country: options.country });
   }
   if (options.since !== undefined) {
     const { parseSince } = await import('../../core/time.js');
@@ -93,8 +215,7 @@ export async function runMessagesList(options: MessagesListOptions, deps: Deps):
       });
     filter.status = options.status as MessageStatus;
   }
-  const store = await deps.store();
-  return store.listMessages(filter);
+  return filter;
 }
 
 function parseLimit(value: string | undefined): number {

@@ -33,10 +33,13 @@ export function register(parent: Command, deps: Deps): void {
   parent
     .command('list')
     .alias('ls')
-    .description('list the WABA\'s message templates (every page), name, language, status, category')
+    .description("list the WABA's message templates (every page), name, language, status, category")
     .option('--status <status>', `only this status (${TEMPLATE_STATUSES.slice(0, 5).join(', ')}, …)`)
     .option('--lang <code>', 'only this language, e.g. en_US')
-    .option('--json', 'print an array of {id, name, language, status, category, parameterFormat, qualityScore, rejectedReason, components}')
+    .option(
+      '--json',
+      'print an array of {id, name, language, status, category, parameterFormat, qualityScore, rejectedReason, components}',
+    )
     .addHelpText(
       'after',
       `
@@ -54,7 +57,10 @@ Examples:
     );
 }
 
-export async function runMetaTemplateList(options: MetaTemplateListOptions, deps: Deps): Promise<MetaTemplate[]> {
+export async function runMetaTemplateList(
+  options: MetaTemplateListOptions,
+  deps: Deps,
+): Promise<MetaTemplate[]> {
   const status = options.status === undefined ? undefined : checkStatus(options.status);
   const language = options.lang === undefined ? undefined : await checkLang(options.lang);
   const client = await deps.cloud();

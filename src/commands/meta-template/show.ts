@@ -12,9 +12,14 @@ export function register(parent: Command, deps: Deps): void {
     .argument('<name>', 'the template name, e.g. order_update')
     .option('--lang <code>', 'only this language')
     .option('--json', 'print an array of templates (one per language)')
-    .addHelpText('after', '\nExamples:\n  wabox meta-template show hello_world\n  wabox meta-template show order_update --lang en_US --json')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  wabox meta-template show hello_world\n  wabox meta-template show order_update --lang en_US --json',
+    )
     .action(async (name: string, flags: { lang?: string; json?: boolean }) =>
-      emit(deps, flags, await runMetaTemplateShow({ ...flags, name }, deps), (rows) => rows.map(describe).join('\n\n')),
+      emit(deps, flags, await runMetaTemplateShow({ ...flags, name }, deps), (rows) =>
+        rows.map(describe).join('\n\n'),
+      ),
     );
 }
 
@@ -40,7 +45,8 @@ function describe(t: MetaTemplate): string {
     const type = String(c.type ?? '').toUpperCase();
     if (type === 'BUTTONS' && Array.isArray(c.buttons)) {
       const buttons = (c.buttons as Array<Record<string, unknown>>).map(
-        (b, i) => `[${i}] ${String(b.type ?? '').toLowerCase()}: ${String(b.text ?? '')}${b.url ? ` → ${String(b.url)}` : ''}`,
+        (b, i) =>
+          `[${i}] ${String(b.type ?? '').toLowerCase()}: ${String(b.text ?? '')}${b.url ? ` → ${String(b.url)}` : ''}`,
       );
       lines.push(`BUTTONS  ${buttons.join('  ')}`);
     } else {

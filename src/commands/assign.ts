@@ -1,0 +1,83 @@
+// `wabox assign <contact> <agent>`: give a conversation to a person (`--me`: config agent-name;
+// `--none`: unassign).
+import type { Command } from 'commander';
+import type { Deps } from '../cli/deps.js';
+import { emit } from '../cli/output.js';
+import { configInvalid, invalidInput } from '../core/errors.js';
+import { type ConversationChange, changed, changeLine, resolveKnownContact } from './inbox/shared.js';
+
+export interface AssignOptions {
+  contact: string;
+  agent?: string;
+  me?: boolean;
+  none?: boolean;
+  country?: string;
+  json?: boolean;
+}
+
+export function register(program: Command, deps: Deps): void {
+  program
+    .command('assign')
+    .description('assign a conversation to an agent, or unassign it with --none')
+    .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
+    .argument('[agent]', 'the agent, e.g. asha or asha@example.com')
+    .option('--me', 'assign to yourself: the configured agent-name (wabox config set agent-name <name>)')
+    .option('--none', 'unassign the conversation')
+    .option(
+      '-c, --country <code>',
+      'region for a number without a country code; default: config default-country',
+    )
+    .option('--json', 'print {changed, conversation}')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox assign +919876543210 asha
+  wabox assign +919876543210 --me
+  wabox assign +919876543210 --none
+  wabox inbox --assigned asha
+  wabox inbox --unassigned
+
+An agent name is 1-64 letters, digits, spaces and . _ - @ +. An unknown contact exits 6.`,
+    )
+    .action(
+      async (contact: string, agent: string | undefined, flags: Omit<AssignOptions, 'contact' | 'agent'>) => {
+        const result = await runAssign({ ...flags, contact, agent }, deps);
+        emit(deps, flags, result, (r) => {
+          const who = r.conversation.assignee;
+          return changeLine(
+            r,
+            who === null ? 'unassigned' : `assigned to ${who}`,
+            who === null ? 'already unassigned' : `already assigned to ${who}`,
+          );
+        });
+      },
+    );
+}
+
+export async function runAssign(options: AssignOptions, deps: Deps): Promise<ConversationChange> {
+  const given = [options.agent !== undefined, options.me === true, options.none === true].filter(
+    Boolean,
+  ).length;
+  if (given !== 1)
+    throw invalidInput(given === 0 ? 'missing the agent' : 'give one of <agent>, --me or --none', {
+      code: given === 0 ? 'usage.missing_agent' : 'usage.conflict',
+      hint: 'wabox assign <contact> <agent> | --me | --none',
+    });
+  let agent: string | null = null;
+  if (!options.none) {
+    const { normalizeAgent } = await import('../core/label.js');
+    let name = options.agent;
+    if (options.me) {
+      name = (await deps.config()).get('agent-name');
+      if (name === undefined)
+        throw configInvalid('--me needs your agent name in the configuration', {
+          code: 'config.no_agent_name',
+          hint: 'wabox config set agent-name <name>',
+        });
+    }
+    agent = normalizeAgent(name!);
+  }
+  const { store, waId } = await resolveKnownContact(deps, options.contact, { country: options.country });
+  return changed(deps, store, waId, await store.setAssignee(waId, agent));
+}

@@ -1,0 +1,144 @@
+// `wabox inbox`: one line per conversation, most recent activity first; the ones waiting for a person
+// stand out (red on a terminal) with how long the customer has waited.
+import type { ChalkInstance } from 'chalk';
+import { type Command, Option } from 'commander';
+import type { Deps } from '../../cli/deps.js';
+import { emit, note } from '../../cli/output.js';
+import { invalidInput } from '../../core/errors.js';
+import type { ConversationFilter } from '../../store/store.js';
+import {
+  excerpt,
+  formatDuration,
+  type InboxConversation,
+  localTime,
+  stdoutStyle,
+  toInboxConversation,
+  windowText,
+} from './shared.js';
+
+export interface InboxListOptions {
+  unread?: boolean;
+  unanswered?: boolean;
+  label?: string;
+  status?: string;
+  assigned?: string;
+  unassigned?: boolean;
+  limit?: string;
+  json?: boolean;
+}
+
+const MAX_LIMIT = 10_000;
+
+/** Adds the list's options and action to the `inbox` command itself (`wabox inbox [filters]`). */
+export function register(inbox: Command, deps: Deps): void {
+  inbox
+    .option('--unread', 'only conversations with unread messages')
+    .option('--unanswered', 'only conversations waiting for a reply from a person')
+    .option('--label <label>', 'only contacts with this label')
+    .addOption(
+      new Option('--status <status>', 'only open or only resolved conversations').choices([
+        'open',
+        'resolved',
+      ]),
+    )
+    .option('--assigned <agent>', 'only conversations assigned to this agent')
+    .option('--unassigned', 'only conversations assigned to nobody')
+    .option('-n, --limit <n>', `at most this many, most recent first (default 50, at most ${MAX_LIMIT})`)
+    .option('--json', 'print an array of conversations (see README: Inbox commands)')
+    .action(async (flags: InboxListOptions) => {
+      const list = await runInboxList(flags, deps);
+      if (!flags.json && list.length === 0) {
+        note(deps.io, 'no conversations');
+        return;
+      }
+      emit(deps, flags, list, (l) => {
+        if (!deps.io.isStdoutTTY) return l.map(pipeLine).join('\n');
+        const s = stdoutStyle(deps);
+        return l.map((c) => ttyLine(c, s, deps.io.columns)).join('\n');
+      });
+    });
+}
+
+export async function runInboxList(options: InboxListOptions, deps: Deps): Promise<InboxConversation[]> {
+  const filter: ConversationFilter = { limit: parseLimit(options.limit) };
+  if (options.unread) filter.unread = true;
+  if (options.unanswered) filter.unanswered = true;
+  if (options.status !== undefined) {
+    if (options.status !== 'open' && options.status !== 'resolved')
+      throw invalidInput(`--status must be open or resolved, got "${options.status}"`, {
+        code: 'usage.bad_status',
+      });
+    filter.status = options.status;
+  }
+  const { normalizeAgent, normalizeLabel } = await import('../../core/label.js');
+  if (options.label !== undefined) filter.label = normalizeLabel(options.label);
+  if (options.assigned !== undefined && options.unassigned)
+    throw invalidInput('give --assigned <agent> or --unassigned, not both', { code: 'usage.conflict' });
+  if (options.assigned !== undefined) filter.assignee = normalizeAgent(options.assigned);
+  if (options.unassigned) filter.assignee = null;
+  const store = await deps.store();
+  const now = deps.clock();
+  return (await store.listConversations(filter)).map((c) => toInboxConversation(c, now));
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 50;
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LIMIT)
+    throw invalidInput(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value}"`, {
+      code: 'usage.bad_limit',
+    });
+  return n;
+}
+
+/**
+ * In a pipe, tab-separated: phone, name, status, assignee, labels (comma-separated), campaign, unread,
+ * last message time (ISO 8601), window closes at (ISO 8601), waiting (ms), last message text; - when none.
+ */
+function pipeLine(c: InboxConversation): string {
+  const dash = (v: string | number | null) => (v === null || v === '' ? '-' : String(v));
+  return [
+    c.phone,
+    dash(c.name),
+    c.status,
+    dash(c.assignee),
+    dash(c.labels.join(',')),
+    dash(c.campaign),
+    String(c.unread),
+    dash(c.lastMessage?.timestamp ?? null),
+    dash(c.windowClosesAt),
+    dash(c.waitingMs),
+    dash(c.lastMessage === null ? null : excerpt(c.lastMessage.text ?? `[${c.lastMessage.type}]`, 200)),
+  ]
+    .map((v) => v.replace(/[\t\r\n]+/g, ' '))
+    .join('\t');
+}
+
+/**
+ * On a terminal: ● Asha Rao +919876543210 · 2 unread · 2025-06-10 13:05 ← "Is the cake ready?" ·
+ * waiting 2h 05m · window 21h 55m left · vip, order · campaign diwali · @ravi. Unanswered: red.
+ */
+function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): string {
+  const who = c.name === null ? c.phone : `${c.name} ${s.dim(c.phone)}`;
+  const parts: string[] = [];
+  if (c.unread > 0) parts.push(s.bold(`${c.unread} unread`));
+  if (c.unanswered) parts.push(s.bold(`waiting ${formatDuration(c.waitingMs ?? 0)}`));
+  parts.push(`window ${windowText(c)}`);
+  if (c.labels.length > 0) parts.push(c.labels.map((l) => `#${l.replace(/ /g, '_')}`).join(' '));
+  if (c.campaign !== null) parts.push(`campaign ${c.campaign}`);
+  if (c.referral !== null && c.campaign === null) parts.push('ad referral');
+  if (c.assignee !== null) parts.push(`@${c.assignee}`);
+  if (c.status === 'resolved') parts.push('resolved');
+  if (c.handoffAt !== null) parts.push('hand-off');
+  let last = '';
+  if (c.lastMessage !== null) {
+    const arrow = c.lastMessage.direction === 'in' ? '←' : '→';
+    const text = c.lastMessage.text ?? `[${c.lastMessage.type}]`;
+    last = `${localTime(c.lastMessage.timestamp)} ${arrow} ${excerpt(text, Math.max(20, Math.min(60, columns - 40)))}`;
+  }
+  const marker = c.unanswered ? '●' : c.unread > 0 ? '•' : ' ';
+  const head = `${marker} ${who}`;
+  const line = [head, ...parts, ...(last === '' ? [] : [last])].join(' · ');
+  if (c.unanswered) return s.red(line);
+  return c.status === 'resolved' ? s.dim(line) : line;
+}

@@ -1,0 +1,178 @@
+// What the inbox commands share: the contact argument (known to the store, else exit 6), the JSON
+// shape of a conversation, and the human formatting of times, durations and previews.
+import { Chalk, type ChalkInstance } from 'chalk';
+import type { Deps } from '../../cli/deps.js';
+import { style } from '../../cli/output.js';
+import { notFound } from '../../core/errors.js';
+import { customerServiceWindow } from '../../core/window.js';
+import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
+
+/** A conversation in `inbox --json` (and in the other inbox commands' JSON): keep it stable. */
+export interface InboxConversation {
+  /** Digits only. */
+  waId: string;
+  /** E.164: +919876543210. */
+  phone: string;
+  name: string | null;
+  status: 'open' | 'resolved';
+  assignee: string | null;
+  /** Sorted, lower case. */
+  labels: string[];
+  /** The `wabox link --ref` campaign the customer came from. */
+  campaign: string | null;
+  /** A click-to-WhatsApp ad referral as WhatsApp sent it. */
+  referral: unknown;
+  unread: number;
+  lastMessage: InboxLastMessage | null;
+  /** ISO 8601 (UTC); the 24-hour window derives from it. */
+  lastInboundAt: string | null;
+  /** Free-form messages allowed now (the customer wrote within 24 hours). */
+  windowOpen: boolean;
+  /** lastInboundAt + 24 h; null when the customer never wrote. */
+  windowClosesAt: string | null;
+  /** Milliseconds until the window closes (0 once closed); null when the customer never wrote. */
+  windowRemainingMs: number | null;
+  /** The customer is waiting for a person: see awaitingReplySince. */
+  unanswered: boolean;
+  /** The oldest customer message no person answered yet (automatic replies do not count). */
+  awaitingReplySince: string | null;
+  /** How long the customer has waited: now - awaitingReplySince. */
+  waitingMs: number | null;
+  /** When a hand-off keyword stopped automatic replies. */
+  handoffAt: string | null;
+}
+
+export interface InboxLastMessage {
+  id: string;
+  direction: Direction;
+  type: string;
+  text: string | null;
+  timestamp: string;
+  status: MessageStatus;
+  /** Why wabox sent it by itself (greeting, away, keyword:<rule>); null for a person or the customer. */
+  reason: string | null;
+}
+
+export function toInboxConversation(c: ConversationRecord, now: Date): InboxConversation {
+  const lastInbound = c.lastInboundAt === null ? null : new Date(c.lastInboundAt);
+  const window = customerServiceWindow(lastInbound, now);
+  const m = c.lastMessage;
+  return {
+    waId: c.waId,
+    phone: `+${c.waId}`,
+    name: c.name,
+    status: c.status,
+    assignee: c.assignee,
+    labels: c.labels,
+    campaign: c.campaign,
+    referral: c.referral ?? null,
+    unread: c.unread,
+    lastMessage:
+      m === null
+        ? null
+        : {
+            id: m.id,
+            direction: m.direction,
+            type: m.type,
+            text: m.text,
+            timestamp: m.timestamp,
+            status: m.status,
+            reason: m.reason,
+          },
+    lastInboundAt: c.lastInboundAt,
+    windowOpen: window.open,
+    windowClosesAt: window.closesAt?.toISOString() ?? null,
+    windowRemainingMs: window.remainingMs,
+    unanswered: c.awaitingReplySince !== null,
+    awaitingReplySince: c.awaitingReplySince,
+    waitingMs:
+      c.awaitingReplySince === null
+        ? null
+        : Math.max(0, now.getTime() - new Date(c.awaitingReplySince).getTime()),
+    handoffAt: c.handoffAt,
+  };
+}
+
+/**
+ * The contact named on the command line (any phone form, as for `wabox link`) and its conversation.
+ * A contact the store has never seen is not-found (exit 6).
+ */
+export async function resolveKnownContact(
+  deps: Deps,
+  input: string,
+  options: { country?: string | undefined } = {},
+): Promise<{ store: Store; waId: string; conversation: ConversationRecord }> {
+  const { resolveContactWaId } = await import('../contact-arg.js');
+  const waId = await resolveContactWaId(deps, input, { country: options.country });
+  const store = await deps.store();
+  const conversation = await store.getConversation(waId);
+  if (conversation === null)
+    throw notFound(`no conversation with +${waId}: the store has no message to or from this contact`, {
+      code: 'contact.not_found',
+      hint: 'list the known conversations with: wabox inbox (the store is filled by wabox send and wabox webhook serve)',
+      details: { waId },
+    });
+  return { store, waId, conversation };
+}
+
+/** Colours for stdout's human form: only when stdout is a terminal and colour is on. */
+export function stdoutStyle(deps: Deps): ChalkInstance {
+  return deps.io.isStdoutTTY ? style(deps.io) : new Chalk({ level: 0 });
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** Local time (the machine's zone): 2025-06-01 14:05, or 2025-06-01 14:05:09 with seconds. */
+export function localTime(iso: string, seconds = false): string {
+  const d = new Date(iso);
+  const base = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return seconds ? `${base}:${pad(d.getSeconds())}` : base;
+}
+
+/** 45s, 12m, 3h 05m, 2d 4h. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${pad(m % 60)}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** Text on one line (tabs and newlines become spaces), cut to `width` characters with an ellipsis. */
+export function excerpt(text: string, width: number): string {
+  const flat = text.replace(/[\t\r\n]+/g, ' ').trim();
+  const chars = [...flat];
+  return chars.length <= width ? flat : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
+}
+
+/** The 24-hour window in words: "21h 55m left", "closed", "none" (the customer never wrote). */
+export function windowText(c: InboxConversation): string {
+  if (c.windowClosesAt === null) return 'none';
+  return c.windowOpen ? `${formatDuration(c.windowRemainingMs ?? 0)} left` : 'closed';
+}
+
+/** What label, assign, resolve and reopen print with --json: whether anything changed, and the result. */
+export interface ConversationChange {
+  changed: boolean;
+  conversation: InboxConversation;
+}
+
+/** The human line for a change: "+919876543210 (Asha Rao): <what>" or "... already <what>". */
+export function changeLine(r: ConversationChange, done: string, already: string): string {
+  const c = r.conversation;
+  const who = c.name === null ? c.phone : `${c.phone} (${c.name})`;
+  return `${who}: ${r.changed ? done : already}`;
+}
+
+/** Re-reads the conversation after a change. */
+export async function changed(
+  deps: Deps,
+  store: Store,
+  waId: string,
+  didChange: boolean,
+): Promise<ConversationChange> {
+  const conversation = await store.getConversation(waId);
+  return { changed: didChange, conversation: toInboxConversation(conversation!, deps.clock()) };
+}

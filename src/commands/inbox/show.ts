@@ -1,0 +1,270 @@
+// `wabox inbox show <contact>`: the thread, oldest first, with exact times, delivery statuses (failed
+// ones with the error code and its meaning), quoted messages and automatic replies; marks it read.
+import type { ChalkInstance } from 'chalk';
+import type { Command } from 'commander';
+import type { Deps } from '../../cli/deps.js';
+import { emit, note } from '../../cli/output.js';
+import { invalidInput } from '../../core/errors.js';
+import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
+import {
+  excerpt,
+  formatDuration,
+  type InboxConversation,
+  localTime,
+  resolveKnownContact,
+  stdoutStyle,
+  toInboxConversation,
+} from './shared.js';
+
+export interface InboxShowOptions {
+  contact: string;
+  country?: string;
+  limit?: string;
+  markRead?: boolean;
+  json?: boolean;
+}
+
+/** `inbox show --json`: part of the interface. */
+export interface InboxShowResult {
+  /** The conversation after marking it read (unread 0). */
+  conversation: InboxConversation;
+  /** Oldest first: the latest --limit messages. */
+  messages: ThreadMessageJson[];
+  /** Older messages exist beyond --limit. */
+  hasMore: boolean;
+  /** How many of the customer's messages were marked read locally by this run. */
+  markedRead: number;
+  /** --mark-read: the receipt sent for the customer's last message; null without --mark-read or when they never wrote. */
+  readReceipt: { id: string; success: boolean } | null;
+}
+
+export interface ThreadMessageJson {
+  id: string;
+  direction: Direction;
+  type: string;
+  text: string | null;
+  /** ISO 8601 (UTC). */
+  timestamp: string;
+  /** Outbound: accepted, sent, delivered, read, played or failed. Inbound: received, or read once seen here. */
+  status: MessageStatus;
+  statusAt: string | null;
+  /** Every status the webhook reported, by timestamp. */
+  statuses: StatusEventRecord[];
+  /** Why it failed: the Graph error code, its title and details, and what the code means. */
+  error: ThreadError | null;
+  /** The id of the message it quotes. */
+  replyTo: string | null;
+  /** That message, when the store has it (text cut to 80 characters). */
+  quoted: QuotedJson | null;
+  /** greeting, away or keyword:<rule> for an automatic reply; null for a person or the customer. */
+  reason: string | null;
+}
+
+export interface ThreadError {
+  code: number | null;
+  title: string;
+  details: string | null;
+  /** What the code means (src/cloud/error-codes.ts), null for a code wabox does not know. */
+  meaning: string | null;
+  hint: string | null;
+}
+
+export interface QuotedJson {
+  id: string;
+  direction: Direction;
+  type: string;
+  text: string | null;
+  timestamp: string;
+}
+
+const QUOTE_CHARS = 80;
+const MAX_LIMIT = 10_000;
+
+export function register(inbox: Command, deps: Deps): void {
+  inbox
+    .command('show')
+    .description("a conversation's thread with exact times and delivery statuses; marks it read")
+    .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
+    .option(
+      '-c, --country <code>',
+      'region for a number without a country code; default: config default-country',
+    )
+    .option('-n, --limit <n>', `the latest n messages (default 50, at most ${MAX_LIMIT})`)
+    .option('--mark-read', "also send WhatsApp's read receipt (blue ticks) for the customer's last message")
+    .option('--json', 'print {conversation, messages, hasMore, markedRead, readReceipt}')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox inbox show +919876543210
+  wabox inbox show "098765 43210" --country IN --limit 20
+  wabox inbox show +919876543210 --mark-read
+  wabox inbox show +919876543210 --json | jq '.messages[] | select(.status == "failed") | .error'
+
+Times are local with seconds (ISO 8601 in --json). Showing a thread marks it read in the store
+(unread 0); the customer sees blue ticks only with --mark-read. An unknown contact exits 6.`,
+    )
+    .action(async (contact: string, _flags: unknown, cmd: Command) => {
+      // `inbox` has --json and --limit too: commander may hand them to the parent
+      const flags = cmd.optsWithGlobals() as Omit<InboxShowOptions, 'contact'>;
+      const result = await runInboxShow({ ...flags, contact }, deps);
+      emit(deps, flags, result, (r) => human(r, stdoutStyle(deps)));
+      if (!flags.json && result.hasMore)
+        note(
+          deps.io,
+          `older messages not shown (the latest ${result.messages.length}); --limit <n> shows more`,
+        );
+    });
+}
+
+export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promise<InboxShowResult> {
+  const limit = parseLimit(options.limit);
+  const { store, waId } = await resolveKnownContact(deps, options.contact, { country: options.country });
+  let readReceipt: InboxShowResult['readReceipt'] = null;
+  if (options.markRead) {
+    // the receipt first: when WhatsApp refuses it, the conversation stays unread here too
+    const [lastInbound] = await store.listMessages({ waId, direction: 'in', limit: 1 });
+    if (lastInbound === undefined) note(deps.io, 'no message from the customer to mark as read');
+    else {
+      const { runRead } = await import('../read.js');
+      const receipt = await runRead({ messageId: lastInbound.id }, deps);
+      readReceipt = { id: receipt.id, success: receipt.success };
+    }
+  }
+  const markedRead = await store.markConversationRead(waId, deps.clock());
+  // read after marking: the thread shows what is stored now
+  const thread = await store.getThread(waId, limit);
+  const quotedIds = [...new Set(thread.messages.flatMap((m) => (m.replyTo === null ? [] : [m.replyTo])))];
+  const inPage = new Map(thread.messages.map((m) => [m.id, m]));
+  const missing = quotedIds.filter((id) => !inPage.has(id));
+  const quotedRecords = new Map([
+    ...inPage,
+    ...(await store.getMessages(missing)).map((m) => [m.id, m] as const),
+  ]);
+  const { ERROR_CODES } = await import('../../cloud/error-codes.js');
+
+  const conversation = await store.getConversation(waId);
+  const now = deps.clock();
+  return {
+    conversation: toInboxConversation(conversation!, now),
+    hasMore: thread.hasMore,
+    markedRead,
+    readReceipt,
+    messages: thread.messages.map((m) => {
+      const quoted = m.replyTo === null ? undefined : quotedRecords.get(m.replyTo);
+      const info = m.error?.code == null ? undefined : ERROR_CODES[m.error.code];
+      return {
+        id: m.id,
+        direction: m.direction,
+        type: m.type,
+        text: m.text,
+        timestamp: m.timestamp,
+        status: m.status,
+        statusAt: m.statusAt,
+        statuses: m.statuses,
+        error:
+          m.error === null
+            ? null
+            : {
+                code: m.error.code ?? null,
+                title: m.error.title,
+                details: m.error.details ?? null,
+                meaning: info?.meaning ?? null,
+                hint: info?.hint ?? null,
+              },
+        replyTo: m.replyTo,
+        quoted:
+          quoted === undefined
+            ? null
+            : {
+                id: quoted.id,
+                direction: quoted.direction,
+                type: quoted.type,
+                text: quoted.text === null ? null : excerpt(quoted.text, QUOTE_CHARS),
+                timestamp: quoted.timestamp,
+              },
+        reason: m.reason,
+      };
+    }),
+  };
+}
+
+function parseLimit(value: string | undefined): number {
+  if (value === undefined) return 50;
+  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LIMIT)
+    throw invalidInput(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value}"`, {
+      code: 'usage.bad_limit',
+    });
+  return n;
+}
+
+/** The header (who, status, window) and each message: a line with time, who and status, then the text. */
+function human(r: InboxShowResult, s: ChalkInstance): string {
+  const c = r.conversation;
+  const lines: string[] = [];
+  lines.push(c.name === null ? s.bold(c.phone) : `${s.bold(c.name)} ${c.phone}`);
+  const facts: string[] = [c.status];
+  if (c.assignee !== null) facts.push(`assigned to ${c.assignee}`);
+  if (c.labels.length > 0) facts.push(`labels: ${c.labels.join(', ')}`);
+  if (c.campaign !== null) facts.push(`campaign ${c.campaign}`);
+  if (c.referral !== null) facts.push('came from an ad');
+  if (c.windowClosesAt === null) facts.push('no 24-hour window (the customer never wrote)');
+  else if (c.windowOpen)
+    facts.push(
+      `window open until ${localTime(c.windowClosesAt, true)} (${formatDuration(c.windowRemainingMs ?? 0)} left)`,
+    );
+  else facts.push(`window closed at ${localTime(c.windowClosesAt, true)}: templates only`);
+  if (c.handoffAt !== null) facts.push('handed off to a person');
+  lines.push(facts.join(' · '));
+  if (c.unanswered) lines.push(s.red(`waiting for a reply for ${formatDuration(c.waitingMs ?? 0)}`));
+  lines.push('');
+  const customer = c.name ?? c.phone;
+  for (const m of r.messages) {
+    const who =
+      m.direction === 'in'
+        ? `← ${customer}`
+        : m.reason === null
+          ? '→ sent'
+          : `→ automatic reply (${m.reason})`;
+    const head = [s.dim(localTime(m.timestamp, true)), m.direction === 'in' ? s.cyan(who) : who];
+    if (m.direction === 'out') head.push(statusText(m, s));
+    if (m.type !== 'text') head.push(s.dim(`[${m.type}]`));
+    lines.push(head.join('  '));
+    if (m.replyTo !== null) {
+      const q = m.quoted;
+      lines.push(
+        s.dim(
+          q === null
+            ? `    ↪ replying to a message not in the store (${m.replyTo})`
+            : `    ↪ ${q.direction === 'in' ? customer : 'you'}: "${q.text ?? `[${q.type}]`}"`,
+        ),
+      );
+    }
+    if (m.error !== null) {
+      const code = m.error.code === null ? '' : `${m.error.code} `;
+      const meaning = m.error.meaning ?? m.error.title;
+      lines.push(s.red(`    ✗ ${code}${meaning}${m.error.details ? ` (${m.error.details})` : ''}`));
+    }
+    // a message without text (an image without caption, a location, ...) is its [type] on the first line
+    if (m.text !== null && m.text !== '') for (const line of m.text.split(/\r?\n/)) lines.push(`    ${line}`);
+  }
+  return lines.join('\n');
+}
+
+function statusText(m: ThreadMessageJson, s: ChalkInstance): string {
+  const at = m.statusAt === null || m.statusAt === m.timestamp ? '' : ` ${localTime(m.statusAt, true)}`;
+  switch (m.status) {
+    case 'failed':
+      return s.red(`failed${at}`);
+    case 'read':
+    case 'played':
+      return s.blue(`✓✓ ${m.status}${at}`);
+    case 'delivered':
+      return `✓✓ delivered${at}`;
+    case 'sent':
+      return `✓ sent${at}`;
+    default:
+      return s.dim(m.status);
+  }
+}

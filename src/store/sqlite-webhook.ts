@@ -1,0 +1,417 @@
+// The webhook side of the SQLite store (issue 5): ingest of whole webhook POSTs, automatic reply claims,
+// store-wide settings. Kept apart from sqlite.ts (which SqliteStore delegates to) so the inbox's query
+// methods and the receiver's write path grow in different files.
+//
+// Ingest is group-committed: the receiver hands over the POSTs that arrived in one event-loop turn, and
+// they are written in ONE transaction, each POST in its own savepoint (all of a POST or none of it).
+//
+// Durability without blocking: with synchronous=FULL, SQLite fsyncs the WAL inside COMMIT, and the
+// whole process waits for the disk. The receiver opens the store with synchronous=NORMAL instead (a
+// commit is then safe from a process crash, not yet from a power cut) and ingest then fdatasyncs the WAL
+// file itself, on libuv's thread pool, before it resolves: the commit is as durable as with FULL before
+// the 200 goes out, while the event loop keeps reading the next requests. Syncs are coalesced: at most
+// one runs and one waits, the waiting one covering every commit made meanwhile.
+import { createHash } from 'node:crypto';
+import { type FileHandle, open } from 'node:fs/promises';
+import type Database from 'better-sqlite3';
+import type { ContactFacts } from '../core/autoreply.js';
+import { invalidInput } from '../core/errors.js';
+import type {
+  AutoReplyKind,
+  AutoReplyOutcome,
+  AutoReplyRecord,
+  AutoReplyState,
+  InboundRecord,
+  IngestResult,
+  OutboundRecord,
+  RawEventRecord,
+  StatusRecord,
+  WebhookPost,
+} from './store.js';
+
+/** The status order of sqlite.ts (STATUS_RANK) as SQL: a message's status only moves forward. */
+const RANK = (expr: string) =>
+  `(CASE ${expr} WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
+    WHEN 'read' THEN 4 WHEN 'played' THEN 5 ELSE -1 END)`;
+
+/** Outbound statuses the messages table accepts (the CHECK constraint). */
+const MESSAGE_STATUSES = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
+
+const SQL = {
+  upsertContact: `INSERT INTO contacts (wa_id, name, created_at, updated_at) VALUES (@waId, @name, @now, @now)
+    ON CONFLICT (wa_id) DO UPDATE SET
+      name = coalesce(excluded.name, name),
+      updated_at = CASE WHEN excluded.name IS NOT NULL THEN excluded.updated_at ELSE updated_at END`,
+  insertInbound: `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
+      reply_to, phone_number_id, created_at)
+    VALUES (@id, 'in', @waId, @type, @text, @payload, @at, 'received', @at, @replyTo, @phoneNumberId, @now)
+    ON CONFLICT (wamid) DO NOTHING`,
+  // a customer's message: the contact with first/last seen in one idempotent statement (a redelivery
+  // matches the WHERE of none of the updates, so it changes nothing)
+  seenContact: `INSERT INTO contacts (wa_id, name, first_seen_at, last_seen_at, created_at, updated_at)
+    VALUES (@waId, @name, @at, @at, @now, @now)
+    ON CONFLICT (wa_id) DO UPDATE SET
+      name = coalesce(excluded.name, name),
+      first_seen_at = min(coalesce(first_seen_at, excluded.first_seen_at), excluded.first_seen_at),
+      last_seen_at = max(coalesce(last_seen_at, excluded.last_seen_at), excluded.last_seen_at),
+      updated_at = excluded.updated_at
+    WHERE (excluded.name IS NOT NULL AND excluded.name IS NOT name)
+      OR first_seen_at IS NULL OR excluded.first_seen_at < first_seen_at
+      OR last_seen_at IS NULL OR excluded.last_seen_at > last_seen_at`,
+  inboundConversation: `INSERT INTO conversations
+      (wa_id, campaign, referral, last_inbound_at, last_message_at, unread, created_at, updated_at)
+    VALUES (@waId, @campaign, @referral, @at, @at, 1, @now, @now)
+    ON CONFLICT (wa_id) DO UPDATE SET
+      campaign = coalesce(excluded.campaign, campaign),
+      referral = coalesce(excluded.referral, referral),
+      last_inbound_at = max(coalesce(last_inbound_at, 0), excluded.last_inbound_at),
+      last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
+      unread = unread + 1,
+      status = 'open',
+      updated_at = excluded.updated_at`,
+  insertOutbound: `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
+      error, reply_to, reason, phone_number_id, created_at)
+    VALUES (@id, 'out', @waId, @type, @text, @payload, @at, @status, @at, @error, @replyTo, @reason,
+      @phoneNumberId, @now)
+    ON CONFLICT (wamid) DO NOTHING`,
+  outboundConversation: `INSERT INTO conversations (wa_id, last_outbound_at, last_message_at, created_at, updated_at)
+    VALUES (@waId, @at, @at, @now, @now)
+    ON CONFLICT (wa_id) DO UPDATE SET
+      last_outbound_at = max(coalesce(last_outbound_at, 0), excluded.last_outbound_at),
+      last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
+      updated_at = excluded.updated_at`,
+  statusEventsOf: 'SELECT status, timestamp, error FROM status_events WHERE wamid = ? ORDER BY id',
+  insertStatus: `INSERT INTO status_events (wamid, status, timestamp, recipient_wa_id, error, payload, received_at)
+    VALUES (@id, @status, @at, @waId, @error, @payload, @now)
+    ON CONFLICT (wamid, status) DO NOTHING`,
+  advanceStatus: `UPDATE messages SET status = @status, status_at = @at,
+      error = CASE WHEN @status = 'failed' THEN coalesce(@error, error) ELSE error END
+    WHERE wamid = @id AND direction = 'out' AND ${RANK('status')} < ${RANK('@status')}`,
+  insertRaw: `INSERT INTO raw_events (field, reason, payload, digest, received_at)
+    VALUES (@field, @reason, @payload, @digest, @now) ON CONFLICT (digest) DO NOTHING`,
+  previousInbound: `SELECT max(timestamp) AS at FROM messages
+    WHERE wa_id = @waId AND direction = 'in' AND wamid != @id AND timestamp <= @at`,
+  lastAgentReply: `SELECT max(timestamp) AS at FROM messages
+    WHERE wa_id = @waId AND direction = 'out' AND reason IS NULL AND status != 'failed'`,
+  lastAwayPeriod: `SELECT rule FROM auto_replies
+    WHERE wa_id = @waId AND kind = 'away' AND state IN ('pending', 'sent', 'dry-run') ORDER BY id DESC LIMIT 1`,
+  handoffAt: 'SELECT handoff_at AS at FROM conversations WHERE wa_id = @waId',
+  handoff: `UPDATE conversations SET handoff_at = coalesce(handoff_at, @at), updated_at = @now
+    WHERE wa_id = @waId`,
+  claim: `INSERT INTO auto_replies (inbound_wamid, wa_id, kind, reason, rule, state, created_at, updated_at)
+    VALUES (@inboundWamid, @waId, @kind, @reason, @rule, @state, @now, @now)
+    ON CONFLICT (inbound_wamid, reason) DO NOTHING
+    RETURNING id`,
+  // a claim is taken when updated_at moves past created_at (see takeAutoReply)
+  take: `UPDATE auto_replies SET updated_at = max(@at, created_at + 1)
+    WHERE id = @id AND state = 'pending' AND updated_at = created_at`,
+  finish: `UPDATE auto_replies SET state = @state, outbound_wamid = @outbound, error = @error,
+      updated_at = max(@at, updated_at) WHERE id = @id AND state = 'pending'`,
+  pending: `SELECT id, inbound_wamid, wa_id, kind, reason, rule, state, created_at, updated_at
+    FROM auto_replies WHERE state = 'pending' ORDER BY id`,
+  getSetting: 'SELECT value FROM settings WHERE key = ?',
+  setSetting: `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+} as const;
+
+type Statements = { [K in keyof typeof SQL]: Database.Statement };
+
+interface AutoReplyRow {
+  id: number;
+  inbound_wamid: string;
+  wa_id: string;
+  kind: AutoReplyKind;
+  reason: string;
+  rule: string | null;
+  state: AutoReplyState;
+  created_at: number;
+  updated_at: number;
+}
+
+export class SqliteWebhookWriter {
+  readonly #db: Database.Database;
+  #statements: Statements | undefined;
+  readonly #post: (post: WebhookPost) => IngestResult;
+  /** True when COMMIT does not fsync (synchronous=NORMAL in WAL mode): ingest syncs the WAL itself. */
+  readonly #syncWal: boolean;
+  #wal: Promise<FileHandle> | undefined;
+  #syncing: Promise<void> | undefined;
+  #nextSync: Promise<void> | undefined;
+
+  constructor(db: Database.Database) {
+    this.#db = db;
+    // called inside the batch transaction: better-sqlite3 makes it a savepoint
+    this.#post = db.transaction((post: WebhookPost) => this.#ingestOne(post));
+    this.#syncWal =
+      !db.memory &&
+      db.pragma('journal_mode', { simple: true }) === 'wal' &&
+      (db.pragma('synchronous', { simple: true }) as number) < 2;
+  }
+
+  /**
+   * Resolves once every commit made before the call is on disk: at once when COMMIT fsyncs by itself
+   * (FULL), else after an fdatasync of the WAL that started after the call.
+   */
+  durable(): Promise<void> {
+    if (!this.#syncWal) return Promise.resolve();
+    if (this.#nextSync) return this.#nextSync;
+    if (!this.#syncing) return this.#startSync();
+    this.#nextSync = this.#syncing.then(
+      () => this.#startSync(),
+      () => this.#startSync(),
+    );
+    return this.#nextSync;
+  }
+
+  #startSync(): Promise<void> {
+    this.#nextSync = undefined;
+    this.#wal ??= open(`${this.#db.name}-wal`, 'r+');
+    const sync = this.#wal
+      .then((file) => file.datasync())
+      .finally(() => {
+        if (this.#syncing === sync) this.#syncing = undefined;
+      });
+    this.#syncing = sync;
+    return sync;
+  }
+
+  /** Waits for the syncs in flight and releases the WAL file handle. */
+  async close(): Promise<void> {
+    await Promise.allSettled([this.#syncing, this.#nextSync]);
+    const wal = this.#wal;
+    this.#wal = undefined;
+    if (wal) await (await wal.catch(() => undefined))?.close();
+  }
+
+  /** Prepared once: most of a small POST's cost would otherwise be compiling SQL. */
+  get #s(): Statements {
+    this.#statements ??= Object.fromEntries(
+      Object.entries(SQL).map(([name, sql]) => [name, this.#db.prepare(sql)]),
+    ) as Statements;
+    return this.#statements;
+  }
+
+  /** Commits the batch at once (synchronously), then resolves when it is on disk. */
+  async ingest(posts: readonly WebhookPost[]): Promise<Array<IngestResult | { error: unknown }>> {
+    const results: Array<IngestResult | { error: unknown }> = [];
+    this.#db
+      .transaction(() => {
+        for (const post of posts) {
+          try {
+            results.push(this.#post(post));
+          } catch (error) {
+            results.push({ error });
+          }
+        }
+      })
+      .immediate();
+    await this.durable();
+    return results;
+  }
+
+  #ingestOne(post: WebhookPost): IngestResult {
+    const now = time(post.receivedAt, 'receivedAt');
+    const result: IngestResult = { newInbound: [], duplicates: 0, claims: [], handoffs: [] };
+    for (const message of post.inbound) {
+      if (!this.#inbound(message, now)) {
+        result.duplicates++;
+        continue;
+      }
+      result.newInbound.push(message.id);
+      const plan = post.decide?.(message, this.#facts(message));
+      if (!plan) continue;
+      for (const reply of plan.replies) {
+        const row = this.#s.claim.get({
+          inboundWamid: message.id,
+          waId: message.waId,
+          kind: reply.kind,
+          reason: reply.reason,
+          rule: reply.rule,
+          state: plan.state,
+          now,
+        }) as { id: number } | undefined;
+        if (row === undefined) continue; // already claimed: never twice
+        result.claims.push({
+          id: row.id,
+          inboundWamid: message.id,
+          waId: message.waId,
+          kind: reply.kind,
+          reason: reply.reason,
+          rule: reply.rule,
+          state: plan.state,
+          createdAt: new Date(now).toISOString(),
+          takenAt: null,
+        });
+      }
+      if (plan.handoff) {
+        this.#s.handoff.run({ waId: message.waId, at: time(message.timestamp, 'timestamp'), now });
+        result.handoffs.push(message.waId);
+      }
+    }
+    for (const echo of post.echoes) {
+      if (!this.#outbound(echo, 'sent', now)) result.duplicates++;
+    }
+    for (const status of post.statuses) {
+      if (!this.#status(status, now)) result.duplicates++;
+    }
+    for (const raw of post.raw) {
+      if (!this.#raw(raw, now)) result.duplicates++;
+    }
+    return result;
+  }
+
+  /** Stores a customer's message; false when its wamid is known. */
+  #inbound(m: InboundRecord, now: number): boolean {
+    const at = time(m.timestamp, 'timestamp');
+    this.#s.seenContact.run({ waId: m.waId, name: m.name ?? null, at, now });
+    const inserted = this.#s.insertInbound.run({
+      id: m.id,
+      waId: m.waId,
+      type: m.type,
+      text: m.text,
+      payload: json(m.payload),
+      at,
+      replyTo: m.replyTo ?? null,
+      phoneNumberId: m.phoneNumberId ?? null,
+      now,
+    });
+    if (inserted.changes === 0) return false;
+    this.#s.inboundConversation.run({
+      waId: m.waId,
+      campaign: m.ref ?? null,
+      referral: json(m.referral),
+      at,
+      now,
+    });
+    return true;
+  }
+
+  /** Stores an outbound message (an echo, an automatic reply); false when its wamid is known. */
+  #outbound(m: OutboundRecord, status: string, now: number): boolean {
+    const at = time(m.timestamp, 'timestamp');
+    this.#s.upsertContact.run({ waId: m.waId, name: null, now });
+    const inserted = this.#s.insertOutbound.run({
+      id: m.id,
+      waId: m.waId,
+      type: m.type,
+      text: m.text,
+      payload: json(m.payload),
+      at,
+      status,
+      error: json(m.error ?? null),
+      replyTo: m.replyTo ?? null,
+      reason: m.reason ?? null,
+      phoneNumberId: m.phoneNumberId ?? null,
+      now,
+    });
+    if (inserted.changes === 0) return false;
+    this.#s.outboundConversation.run({ waId: m.waId, at, now });
+    // statuses the webhook delivered before the message was recorded still count
+    const events = this.#s.statusEventsOf.all(m.id) as Array<{
+      status: string;
+      timestamp: number;
+      error: string | null;
+    }>;
+    for (const e of events)
+      this.#s.advanceStatus.run({ id: m.id, status: e.status, at: e.timestamp, error: e.error });
+    return true;
+  }
+
+  /** Stores a status once per (wamid, status) and moves the message forward; false for a redelivery. */
+  #status(s: StatusRecord, now: number): boolean {
+    const at = time(s.timestamp, 'timestamp');
+    const error = json(s.error ?? null);
+    const inserted = this.#s.insertStatus.run({
+      id: s.id,
+      status: s.status,
+      at,
+      waId: s.waId ?? null,
+      error,
+      payload: json(s.payload),
+      now,
+    });
+    if (inserted.changes === 0) return false;
+    if (MESSAGE_STATUSES.has(s.status)) this.#s.advanceStatus.run({ id: s.id, status: s.status, at, error });
+    return true;
+  }
+
+  #raw(r: RawEventRecord, now: number): boolean {
+    const payload = JSON.stringify(r.payload ?? null);
+    const digest = createHash('sha256').update(`${r.field}\n${r.reason}\n${payload}`).digest('hex');
+    return this.#s.insertRaw.run({ field: r.field, reason: r.reason, payload, digest, now }).changes > 0;
+  }
+
+  #facts(m: InboundRecord): ContactFacts {
+    const key = { waId: m.waId };
+    const previous = this.#s.previousInbound.get({ ...key, id: m.id, at: m.timestamp.getTime() }) as {
+      at: number | null;
+    };
+    const agent = this.#s.lastAgentReply.get(key) as { at: number | null };
+    const away = this.#s.lastAwayPeriod.get(key) as { rule: string | null } | undefined;
+    const handoff = this.#s.handoffAt.get(key) as { at: number | null } | undefined;
+    return {
+      previousInboundAt: previous.at === null ? null : new Date(previous.at),
+      lastAgentReplyAt: agent.at === null ? null : new Date(agent.at),
+      lastAwayPeriod: away?.rule ?? null,
+      handedOff: handoff?.at != null,
+    };
+  }
+
+  /** Durable before it resolves: a claim taken and then sent must never look untaken after a power cut. */
+  async take(id: number, at: Date): Promise<boolean> {
+    const taken = this.#s.take.run({ id, at: time(at, 'at') }).changes > 0;
+    if (taken) await this.durable();
+    return taken;
+  }
+
+  finish(id: number, outcome: AutoReplyOutcome): void {
+    this.#db
+      .transaction(() => {
+        const now = Date.now();
+        if (outcome.outbound) {
+          this.#outbound(outcome.outbound, outcome.outbound.status, now);
+        }
+        this.#s.finish.run({
+          id,
+          state: outcome.state,
+          outbound: outcome.state === 'sent' ? outcome.outbound.id : (outcome.outbound?.id ?? null),
+          error: outcome.state === 'sent' ? null : JSON.stringify(outcome.error),
+          at: now,
+        });
+      })
+      .immediate();
+  }
+
+  pending(): AutoReplyRecord[] {
+    return (this.#s.pending.all() as AutoReplyRow[]).map((r) => ({
+      id: r.id,
+      inboundWamid: r.inbound_wamid,
+      waId: r.wa_id,
+      kind: r.kind,
+      reason: r.reason,
+      rule: r.rule,
+      state: r.state,
+      createdAt: new Date(r.created_at).toISOString(),
+      takenAt: r.updated_at > r.created_at ? new Date(r.updated_at).toISOString() : null,
+    }));
+  }
+
+  getSetting(key: string): unknown {
+    const row = this.#s.getSetting.get(key) as { value: string } | undefined;
+    return row === undefined ? undefined : JSON.parse(row.value);
+  }
+
+  setSetting(key: string, value: unknown): void {
+    this.#s.setSetting.run({ key, value: JSON.stringify(value), now: Date.now() });
+  }
+}
+
+function json(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
+}
+
+function time(date: Date, what: string): number {
+  const ms = date.getTime();
+  if (!Number.isFinite(ms)) throw invalidInput(`${what} is not a valid time`, { code: 'store.bad_time' });
+  return ms;
+}

@@ -1,0 +1,446 @@
+// The Cloud API client against a local fake Graph server: one error body per category, retries exactly
+// for the retryable ones (counted on the server), backoff waits (fake clock), timeouts, malformed
+// answers, and the exit codes of DESIGN.md §4.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CloudClient } from '../../src/cloud/client.js';
+import { GraphError } from '../../src/cloud/errors.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { tempDir } from '../helpers/cli.js';
+import { fakeTime, PHONE_ID, runCloud, TOKEN, WABA_ID } from '../helpers/cloud.js';
+import { type FakeGraph, graphError, SEND_OK, startFakeGraph } from '../helpers/graph-server.js';
+
+const MESSAGES = `/v23.0/${PHONE_ID}/messages`;
+const NUMBERS = `/v23.0/${WABA_ID}/phone_numbers`;
+const TO = '+919876543210';
+let graph: FakeGraph;
+
+beforeEach(async () => {
+  graph = await startFakeGraph();
+});
+afterEach(async () => {
+  await graph.close();
+});
+
+const send = (argv: string[] = [], options: Parameters<typeof runCloud>[2] = {}) =>
+  runCloud(graph.url, ['send', TO, '--text', 'Hello', ...argv], options);
+
+describe('errors that are never retried', () => {
+  const cases: Array<{
+    name: string;
+    reply: ReturnType<typeof graphError>;
+    exit: number;
+    message: RegExp;
+    hint?: RegExp;
+  }> = [
+    {
+      name: 'auth (190, token expired)',
+      reply: graphError(190, { status: 401, message: 'Error validating access token' }),
+      exit: 3,
+      message: /Error validating access token .*\[code 190\]/,
+      hint: /wabox config set token/,
+    },
+    {
+      name: 'permission (10)',
+      reply: graphError(10, { status: 403, message: '(#10) Permission denied' }),
+      exit: 3,
+      message: /Permission denied/,
+      hint: /whatsapp_business_messaging/,
+    },
+    {
+      name: 'permission (200-299)',
+      reply: graphError(200, { status: 403 }),
+      exit: 3,
+      message: /\[code 200\]/,
+      hint: /permission/,
+    },
+    {
+      name: 'invalid request (100)',
+      reply: graphError(100, { message: '(#100) Invalid parameter' }),
+      exit: 4,
+      message: /Invalid parameter \(details of 100\) \[code 100\]/,
+      hint: /--dry-run/,
+    },
+    {
+      name: 'object not found or not visible (100/33): a configuration problem',
+      reply: graphError(100, {
+        subcode: 33,
+        message: 'Unsupported post request. Object with ID does not exist',
+      }),
+      exit: 3,
+      message: /\[code 100\/33\]/,
+      hint: /phone-number-id/,
+    },
+    {
+      name: 'undeliverable (131026)',
+      reply: graphError(131026, { message: '(#131026) Message undeliverable' }),
+      exit: 4,
+      message: /Message undeliverable/,
+    },
+    {
+      name: 'template missing (132001): not found',
+      reply: graphError(132001, { message: '(#132001) Template name does not exist in the translation' }),
+      exit: 6,
+      message: /Template name does not exist/,
+      hint: /meta-template list/,
+    },
+    {
+      name: 'template parameters (132000)',
+      reply: graphError(132000, { message: '(#132000) Number of parameters does not match' }),
+      exit: 4,
+      message: /Number of parameters/,
+    },
+    {
+      name: 'media (131053)',
+      reply: graphError(131053, { message: '(#131053) Media upload error' }),
+      exit: 4,
+      message: /Media upload error/,
+    },
+    {
+      name: 'policy (368)',
+      reply: graphError(368, { status: 403, message: 'Temporarily blocked for policies violations' }),
+      exit: 4,
+      message: /Temporarily blocked/,
+    },
+    {
+      name: 'spam rate limit (131048) is a policy matter, not retried',
+      reply: graphError(131048, { message: '(#131048) Spam rate limit hit' }),
+      exit: 4,
+      message: /Spam rate limit hit/,
+    },
+    {
+      name: 'an unknown code with a 4xx status',
+      reply: graphError(999999, { message: 'Something new' }),
+      exit: 4,
+      message: /Something new/,
+    },
+  ];
+  for (const c of cases) {
+    it(`${c.name}: exit ${c.exit}, one request`, async () => {
+      graph.on('POST', MESSAGES, c.reply);
+      const r = await send();
+      expect(r.code).toBe(c.exit);
+      expect(r.stdout).toBe('');
+      expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+      expect(r.waits).toEqual([]);
+      const [first, ...rest] = r.stderr.trim().split('\n');
+      expect(first).toMatch(/^error: /);
+      expect(first).toMatch(c.message);
+      if (c.hint) expect(rest.join('\n')).toMatch(c.hint);
+    });
+  }
+
+  it('131047 maps to the same refusal as the local window check, and the failure is stored', async () => {
+    const db = join(tempDir(), 'wabox.db');
+    graph.on('POST', MESSAGES, graphError(131047, { message: '(#131047) Re-engagement message' }));
+    const r = await send([], { db });
+    expect(r.code).toBe(4);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: the 24-hour customer-service window with \+919876543210 is closed\n/);
+    expect(r.stderr).toMatch(/hint: .*--template <name> --lang <code>/);
+    const json = await send(['--json'], { db });
+    const error = JSON.parse(json.stderr).error;
+    expect(error).toMatchObject({ code: 'window.closed', exitCode: 4, details: { graphCode: 131047 } });
+    const store = openSqliteStore(db);
+    const rows = await store.listMessages({ waId: '919876543210' });
+    await store.close();
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatchObject({ status: 'failed', type: 'text', text: 'Hello', error: { code: 131047 } });
+    expect(rows[0]!.id).toMatch(/^local\./);
+  });
+
+  it('--json errors carry status, code, details and fbtrace_id', async () => {
+    graph.on('POST', MESSAGES, graphError(131026, { details: 'not on WhatsApp' }));
+    const r = await send(['--json']);
+    expect(JSON.parse(r.stderr).error).toMatchObject({
+      code: 'cloud.invalid_request',
+      exitCode: 4,
+      details: {
+        status: 400,
+        graphCode: 131026,
+        details: 'not on WhatsApp',
+        fbtraceId: 'Trace131026',
+        category: 'invalid-request',
+        attempts: 1,
+        request: { method: 'POST', url: `${graph.url}${MESSAGES}` },
+      },
+    });
+  });
+});
+
+describe('errors that are retried', () => {
+  it('429 / 130429 then success: two requests, one backoff wait, exit 0', async () => {
+    graph.on('POST', MESSAGES, [
+      graphError(130429, { status: 429, message: '(#130429) Rate limit hit' }),
+      SEND_OK,
+    ]);
+    const r = await send(['--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: '919876543210', status: 'accepted' });
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
+    // full jitter: random() = 0.5 of the 500 ms base
+    expect(r.waits).toEqual([250]);
+  });
+
+  it('honours Retry-After (seconds) instead of the backoff', async () => {
+    graph.on('POST', MESSAGES, [
+      { ...graphError(80007, { status: 429 }), headers: { 'retry-after': '3' } },
+      SEND_OK,
+    ]);
+    const r = await send();
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('wamid.FAKE1\n');
+    expect(r.waits).toEqual([3000]);
+  });
+
+  it('a 429 without a Graph body is a rate limit too', async () => {
+    graph.on('POST', MESSAGES, [{ status: 429, body: 'Too Many Requests' }, SEND_OK]);
+    const r = await send();
+    expect(r.code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
+  });
+
+  it('a rate limit that persists: 5 requests, growing backoff, then exit 5', async () => {
+    graph.on(
+      'POST',
+      MESSAGES,
+      graphError(4, { status: 429, message: '(#4) Application request limit reached' }),
+    );
+    const r = await send();
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(5);
+    expect(r.waits).toEqual([250, 500, 1000, 2000]);
+    expect(r.stderr).toMatch(
+      /^error: .*Application request limit reached.*\(still failing after 5 attempts\)/,
+    );
+  });
+
+  it('131056 pair rate limit: waits 4^X seconds (1 s, 4 s) for that recipient', async () => {
+    graph.on('POST', MESSAGES, [
+      graphError(131056, { status: 429 }),
+      graphError(131056, { status: 429 }),
+      SEND_OK,
+    ]);
+    const r = await send();
+    expect(r.code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(3);
+    expect(r.waits).toEqual([1000, 4000]);
+  });
+
+  it('131056 within the bounded budget: 1+4+16 s fit in 30 s, the next 64 s does not', async () => {
+    graph.on('POST', MESSAGES, graphError(131056, { status: 429 }));
+    const r = await send();
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(4);
+    expect(r.waits).toEqual([1000, 4000, 16000]);
+    expect(r.stderr).toMatch(/hint: wait before messaging this customer again/);
+  });
+
+  it('transient codes (131000, 2, 133004) are retried', async () => {
+    graph.on('POST', MESSAGES, [
+      graphError(131000, { status: 500 }),
+      graphError(2, { status: 503 }),
+      graphError(133004, { status: 503 }),
+      SEND_OK,
+    ]);
+    const r = await send();
+    expect(r.code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(4);
+  });
+
+  it('5xx without JSON is retried, and persists as exit 5', async () => {
+    graph.on('POST', MESSAGES, [{ status: 502, body: '<html>Bad Gateway</html>' }, SEND_OK]);
+    expect((await send()).code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
+    graph.on('POST', MESSAGES, { status: 503, body: 'Service Unavailable' });
+    const r = await send();
+    expect(r.code).toBe(5);
+    expect(r.stderr).toMatch(/^error: the API answered 503 without a JSON error/);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(2 + 5);
+  });
+
+  it('a Retry-After beyond the retry budget is not waited for: one request, exit 5', async () => {
+    graph.on('POST', MESSAGES, { ...graphError(130429, { status: 429 }), headers: { 'retry-after': '120' } });
+    const r = await send();
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+    expect(r.waits).toEqual([]);
+    expect(r.stderr).toMatch(/next try would be in 120 s, beyond the retry budget/);
+  });
+
+  it('131057 (maintenance, about a minute) does not fit the default budget: exit 5 at once', async () => {
+    graph.on('POST', MESSAGES, graphError(131057, { status: 503 }));
+    const r = await send();
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+    expect(r.stderr).toMatch(/hint: try again in about a minute/);
+  });
+
+  it('the retry policy is configurable: maxAttempts 2', async () => {
+    graph.on('POST', MESSAGES, graphError(130429, { status: 429 }));
+    const r = await send([], { cloud: { retry: { maxAttempts: 2 } } });
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
+  });
+});
+
+describe('answers that are not Graph errors', () => {
+  it('malformed JSON on a send: not retried (it may have been sent), exit 5', async () => {
+    graph.on('POST', MESSAGES, { status: 200, body: '{"messages": [' });
+    const r = await send();
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: the API answered 200 with a body that is not JSON/);
+    expect(r.stderr).toMatch(/hint: the request may have been carried out/);
+  });
+
+  it('malformed JSON on a read-only call is retried', async () => {
+    graph.on('GET', NUMBERS, [{ status: 200, body: 'not json' }, { json: { data: [{ id: PHONE_ID }] } }]);
+    const r = await runCloud(graph.url, ['numbers', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)[0].id).toBe(PHONE_ID);
+    expect(graph.calls('GET', NUMBERS)).toHaveLength(2);
+  });
+
+  it('a send slower than the timeout: exit 5, not retried (it may have gone out)', async () => {
+    graph.on('POST', MESSAGES, { hang: true });
+    const r = await send([], { cloud: { timeouts: { headersMs: 300 } } });
+    expect(r.code).toBe(5);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+    expect(r.stderr).toMatch(/^error: no answer from 127\.0\.0\.1:\d+ within 0\.3 s/);
+    expect(r.stderr).toMatch(/hint: the message may have been sent/);
+  });
+
+  it('a slow read-only call is retried until the attempts run out: exit 5', async () => {
+    graph.on('GET', NUMBERS, { delayMs: 2000, json: { data: [] } });
+    const r = await runCloud(graph.url, ['numbers'], {
+      cloud: { timeouts: { headersMs: 200 }, retry: { maxAttempts: 3 } },
+    });
+    expect(r.code).toBe(5);
+    expect(graph.calls('GET', NUMBERS)).toHaveLength(3);
+  });
+
+  it('connection refused is retried (nothing was sent), then exit 5', async () => {
+    const url = graph.url;
+    await graph.close();
+    const r = await runCloud(url, ['send', TO, '--text', 'Hi'], { cloud: { retry: { maxAttempts: 3 } } });
+    expect(r.code).toBe(5);
+    expect(r.waits).toHaveLength(2);
+    expect(r.stderr).toMatch(/^error: could not reach 127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+    graph = await startFakeGraph(); // for afterEach
+  });
+
+  it('a 404 without a Graph body is a refusal', async () => {
+    const r = await runCloud(graph.url, ['profile', 'show']);
+    expect(r.code).toBe(4);
+  });
+});
+
+describe('the client as a library', () => {
+  it('sends the token, a wabox User-Agent and JSON; throws GraphError with the request masked', async () => {
+    graph.on('POST', MESSAGES, graphError(131009, { message: '(#131009) Parameter value is not valid' }));
+    const client = new CloudClient({
+      token: TOKEN,
+      phoneNumberId: PHONE_ID,
+      baseUrl: graph.url,
+      ...fakeTime().options,
+    });
+    let error: unknown;
+    try {
+      await client.markRead({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.X' });
+    } catch (err) {
+      error = err;
+    } finally {
+      await client.close();
+    }
+    const req = graph.calls('POST', MESSAGES)[0]!;
+    expect(req.headers.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(req.headers['user-agent']).toMatch(/^wabox\/\d+\.\d+\.\d+(;[0-9A-Za-z.-]+)?$/);
+    expect(req.headers['content-type']).toBe('application/json');
+    expect(error).toBeInstanceOf(GraphError);
+    const g = error as GraphError;
+    expect(g).toMatchObject({
+      status: 400,
+      graphCode: 131009,
+      category: 'invalid-request',
+      kind: 'refused',
+      retryable: false,
+    });
+    expect(g.request.headers.authorization).toBe('Bearer ***');
+    expect(g.request.body).toEqual({ messaging_product: 'whatsapp', status: 'read', message_id: 'wamid.X' });
+    expect(JSON.stringify(g) + g.dump() + g.message + String(g.stack)).not.toContain(TOKEN);
+  });
+
+  it('follows every paging.next page of the template list', async () => {
+    const path = `/v23.0/${WABA_ID}/message_templates`;
+    graph.on('GET', path, [
+      {
+        json: {
+          data: [{ id: '1', name: 'a', language: 'en', status: 'APPROVED' }],
+          paging: { next: `${graph.url}${path}?after=P2` },
+        },
+      },
+      {
+        json: {
+          data: [{ id: '2', name: 'b', language: 'en', status: 'APPROVED' }],
+          paging: { next: `${graph.url}${path}?after=P3` },
+        },
+      },
+      {
+        json: {
+          data: [{ id: '3', name: 'c', language: 'hi', status: 'REJECTED' }],
+          paging: { cursors: { after: 'END' } },
+        },
+      },
+    ]);
+    const r = await runCloud(graph.url, ['meta-template', 'list', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).map((t: { name: string }) => t.name)).toEqual(['a', 'b', 'c']);
+    const calls = graph.calls('GET', path);
+    expect(calls.map((c) => c.url.searchParams.get('after'))).toEqual([null, 'P2', 'P3']);
+    expect(calls[0]!.url.searchParams.get('limit')).toBe('100');
+  });
+
+  it('a paging.next on another origin is not followed with the token; the cursor is used instead', async () => {
+    const path = `/v23.0/${WABA_ID}/phone_numbers`;
+    graph.on('GET', path, [
+      {
+        json: {
+          data: [{ id: '1' }],
+          paging: { next: 'https://graph.facebook.com/v23.0/x?after=C2', cursors: { after: 'C2' } },
+        },
+      },
+      { json: { data: [{ id: '2' }] } },
+    ]);
+    const r = await runCloud(graph.url, ['numbers', '--json']);
+    expect(JSON.parse(r.stdout).map((n: { id: string }) => n.id)).toEqual(['1', '2']);
+    expect(graph.calls('GET', path)[1]!.url.searchParams.get('after')).toBe('C2');
+  });
+
+  it('meta-template list filters by status and language (on the server and again locally)', async () => {
+    const path = `/v23.0/${WABA_ID}/message_templates`;
+    graph.on('GET', path, {
+      json: {
+        data: [
+          { id: '1', name: 'a', language: 'en_US', status: 'APPROVED' },
+          { id: '2', name: 'b', language: 'en_US', status: 'REJECTED' },
+          { id: '3', name: 'c', language: 'hi', status: 'APPROVED' },
+        ],
+      },
+    });
+    const r = await runCloud(graph.url, [
+      'meta-template',
+      'list',
+      '--status',
+      'approved',
+      '--lang',
+      'en-US',
+      '--json',
+    ]);
+    expect(JSON.parse(r.stdout).map((t: { name: string }) => t.name)).toEqual(['a']);
+    const q = graph.calls('GET', path)[0]!.url.searchParams;
+    expect([q.get('status'), q.get('language')]).toEqual(['APPROVED', 'en_US']);
+    const missing = await runCloud(graph.url, ['meta-template', 'show', 'zzz']);
+    expect(missing.code).toBe(6);
+  });
+});

@@ -1,0 +1,183 @@
+// `wabox reply`: the send machinery against the fake Graph server, the 24-hour window from a real
+// temp SQLite store, contact info from the store for quick replies, and the reply recorded.
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { expectError } from '../helpers/assert.js';
+import { run, tempDir } from '../helpers/cli.js';
+import { PHONE_ID, runCloud } from '../helpers/cloud.js';
+import { type FakeGraph, SEND_OK, startFakeGraph } from '../helpers/graph-server.js';
+
+const MESSAGES = `/v23.0/${PHONE_ID}/messages`;
+const NOW = new Date('2025-06-10T12:00:00.000Z');
+const hoursAgo = (h: number) => new Date(NOW.getTime() - h * 3_600_000);
+const ASHA = '919876543210';
+const BOB = '447700900123';
+const clock = { clock: () => NOW };
+let graph: FakeGraph;
+let db: string;
+let config: string;
+
+beforeEach(async () => {
+  graph = await startFakeGraph();
+  graph.on('POST', MESSAGES, SEND_OK);
+  const dir = tempDir();
+  db = join(dir, 'wabox.db');
+  config = join(dir, 'config');
+  const store = openSqliteStore(db);
+  // Asha wrote an hour ago (window open); Bob 30 hours ago (closed)
+  await store.recordInbound({
+    id: 'wamid.a1',
+    waId: ASHA,
+    name: 'Asha Rao',
+    type: 'text',
+    text: 'Price of the cake?',
+    timestamp: hoursAgo(1),
+  });
+  await store.recordInbound({
+    id: 'wamid.b1',
+    waId: BOB,
+    name: 'Bob',
+    type: 'text',
+    text: 'Hi',
+    timestamp: hoursAgo(30),
+  });
+  await store.close();
+});
+afterEach(async () => {
+  await graph.close();
+});
+
+const reply = (...argv: string[]) =>
+  runCloud(graph.url, ['reply', ...argv], { db, env: { WABOX_CONFIG_DIR: config }, overrides: clock });
+
+async function stored(waId: string) {
+  const store = openSqliteStore(db);
+  try {
+    return await store.listMessages({ waId, direction: 'out' });
+  } finally {
+    await store.close();
+  }
+}
+
+describe('wabox reply', () => {
+  it('inside the window: sent through the Cloud API and recorded as a person’s reply', async () => {
+    const r = await reply('+91 98765 43210', '--text', 'Yes, ₹499 🎂', '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: ASHA, status: 'accepted' });
+    expect(graph.calls('POST', MESSAGES).map((c) => c.json)).toEqual([
+      {
+        messaging_product: 'whatsapp',
+        recipient_type: 'individual',
+        to: '+919876543210',
+        type: 'text',
+        text: { body: 'Yes, ₹499 🎂', preview_url: false },
+      },
+    ]);
+    const [out] = await stored(ASHA);
+    expect(out).toMatchObject({ id: 'wamid.FAKE1', text: 'Yes, ₹499 🎂', status: 'accepted', reason: null });
+    // a person answered: the conversation no longer waits
+    const inbox = await run(['inbox', '--json'], {
+      env: { WABOX_DB: db, WABOX_CONFIG_DIR: config },
+      overrides: clock,
+    });
+    expect(JSON.parse(inbox.stdout).find((c: { waId: string }) => c.waId === ASHA)).toMatchObject({
+      unanswered: false,
+    });
+  });
+
+  it('after the window closed: exit 4, nothing sent, nothing recorded', async () => {
+    const r = await reply('+447700900123', '--text', 'Sorry for the wait');
+    expectError(r, 4, /24-hour customer-service window with \+447700900123 is closed/, /--template/);
+    expect(graph.requests).toHaveLength(0);
+    expect(await stored(BOB)).toEqual([]);
+  });
+
+  it('after the window closed a template is allowed', async () => {
+    const r = await reply(
+      '+447700900123',
+      '--template',
+      'order_update',
+      '--lang',
+      'en_US',
+      '--param',
+      'Bob',
+      '--json',
+    );
+    expect(r.code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)[0]!.json).toMatchObject({
+      to: '+447700900123',
+      type: 'template',
+      template: { name: 'order_update', language: { code: 'en_US' } },
+    });
+    expect((await stored(BOB))[0]).toMatchObject({ type: 'template', reason: null });
+  });
+
+  it('a contact the store does not know is sent to (WhatsApp judges the window)', async () => {
+    const r = await reply('+15550001111', '--text', 'Hello', '--json');
+    expect(r.code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)[0]!.json).toMatchObject({ to: '+15550001111' });
+    expect(await stored('15550001111')).toHaveLength(1);
+  });
+
+  it('a quick reply gets {{contact.name}} and {{contact.phone}} from the store; --quote quotes her last message', async () => {
+    const add = await run(
+      [
+        'template',
+        'add',
+        '--kind',
+        'quick-reply',
+        '--name',
+        'price',
+        '--shortcut',
+        '/price',
+        '--body',
+        'Hi {{contact.name}} ({{contact.phone}}), the {{item}} is ₹499.',
+      ],
+      { env: { WABOX_CONFIG_DIR: config } },
+    );
+    expect(add.code).toBe(0);
+    const r = await reply(
+      '+919876543210',
+      '--quick-reply',
+      '/price',
+      '--var',
+      'item=cake',
+      '--quote',
+      '--json',
+    );
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(graph.calls('POST', MESSAGES)[0]!.json).toMatchObject({
+      context: { message_id: 'wamid.a1' },
+      text: { body: 'Hi Asha Rao (+919876543210), the cake is ₹499.' },
+    });
+    expect((await stored(ASHA))[0]).toMatchObject({ replyTo: 'wamid.a1', reason: null });
+    // inbox show shows the reply with the message it quotes
+    const show = await run(['inbox', 'show', '+919876543210', '--json'], {
+      env: { WABOX_DB: db, WABOX_CONFIG_DIR: config },
+      overrides: clock,
+    });
+    expect(JSON.parse(show.stdout).messages[1]).toMatchObject({
+      replyTo: 'wamid.a1',
+      quoted: { id: 'wamid.a1', text: 'Price of the cake?' },
+    });
+  });
+
+  it('usage errors: no content, two contents, --quote with --reply-to, --quote with nothing to quote', async () => {
+    expect((await reply('+919876543210')).code).toBe(2);
+    expect((await reply('+919876543210', '--text', 'a', '--quick-reply', '/x')).code).toBe(2);
+    expect((await reply('+919876543210', '--text', 'a', '--quote', '--reply-to', 'wamid.x')).code).toBe(2);
+    expect((await reply('+15550001111', '--text', 'a', '--quote')).code).toBe(2);
+    expect((await reply('+919876543210', '--text', 'a', '--force')).code).toBe(2);
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it('--dry-run prints the body and sends nothing', async () => {
+    const r = await reply('+919876543210', '--text', 'Hi', '--quote', '--dry-run');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ to: '+919876543210', context: { message_id: 'wamid.a1' } });
+    expect(graph.requests).toHaveLength(0);
+  });
+});
