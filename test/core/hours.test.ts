@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WaboxError } from '../../src/core/errors.js';
 import {
   type BusinessHours,
   formatWeek,
@@ -14,22 +13,13 @@ import {
   validateTimeZone,
   weekToData,
 } from '../../src/core/hours.js';
+import { thrownWaboxError } from '../helpers/assert.js';
 
 function hours(specs: string[], timeZone: string, closed: string[] = []): BusinessHours {
   return { timeZone, week: parseHoursSpec(specs), closed };
 }
 
 const at = (iso: string) => new Date(iso);
-
-function thrown(fn: () => unknown): WaboxError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WaboxError);
-    return err as WaboxError;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseHoursSpec', () => {
   it('reads days, runs, lists, several ranges, past midnight and 24:00', () => {
@@ -94,7 +84,7 @@ describe('parseHoursSpec', () => {
     ],
     ['', 'no business hours given'],
   ])('refuses %j with the accepted form', (spec, message) => {
-    const err = thrown(() => parseHoursSpec([spec]));
+    const err = thrownWaboxError(() => parseHoursSpec([spec]));
     expect(err.message).toBe(message);
     expect(err.code).toBe('hours.invalid_spec');
     expect(err.hint).toBe(SPEC_FORM);
@@ -108,7 +98,7 @@ describe('parseHoursSpec', () => {
     ['mon-fri 09:00-18:00 wed 17:00-19:00', '"wed 09:00-18:00" overlaps "wed 17:00-19:00"'],
     ['mon-fri 09:00-18:00 mon 09:00-18:00', '"mon 09:00-18:00" overlaps "mon 09:00-18:00"'],
   ])('refuses overlapping ranges: %s', (spec, pair) => {
-    const err = thrown(() => parseHoursSpec([spec]));
+    const err = thrownWaboxError(() => parseHoursSpec([spec]));
     expect(err.message).toBe(`overlapping business hours: ${pair}`);
     expect(err.code).toBe('hours.overlap');
     expect(err.hint).toContain(SPEC_FORM);
@@ -132,7 +122,7 @@ describe('zones and dates', () => {
     expect(validateTimeZone('Asia/Kathmandu')).toBe('Asia/Kathmandu');
     expect(validateTimeZone(' Europe/London ')).toBe('Europe/London');
     for (const bad of ['Mars/Olympus_Mons', 'Asia/Kolkatta', '+05:30', '', 'IST5']) {
-      const err = thrown(() => validateTimeZone(bad));
+      const err = thrownWaboxError(() => validateTimeZone(bad));
       expect(err.message).toBe(`unknown time zone "${bad}"`);
       expect(err.hint).toBe(
         'accepted form: an IANA time zone name such as Europe/London, America/New_York, Asia/Kolkata or Asia/Kathmandu',
@@ -143,7 +133,7 @@ describe('zones and dates', () => {
   it('validates dates', () => {
     expect(validateDate('2024-02-29')).toBe('2024-02-29');
     for (const bad of ['2023-02-29', '2024-13-01', '24-01-01', '2024-1-1', 'tomorrow'])
-      expect(thrown(() => validateDate(bad)).message).toBe(`invalid date "${bad}"`);
+      expect(thrownWaboxError(() => validateDate(bad)).message).toBe(`invalid date "${bad}"`);
   });
 
   it('reads --at with an offset as that instant, without one as a wall time in the zone', () => {
@@ -162,7 +152,7 @@ describe('zones and dates', () => {
       '2024-11-03T05:30:00.000Z',
     );
     for (const bad of ['now', '2024-03-11 09:00', '2024-02-30T10:00', '2024-03-11T25:00Z'])
-      expect(thrown(() => parseInstant(bad, 'UTC')).message).toBe(`invalid time "${bad}"`);
+      expect(thrownWaboxError(() => parseInstant(bad, 'UTC')).message).toBe(`invalid time "${bad}"`);
   });
 });
 

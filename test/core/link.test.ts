@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WaboxError } from '../../src/core/errors.js';
 import {
   buildLink,
   composeText,
@@ -9,17 +8,8 @@ import {
   parseLink,
   validateRef,
 } from '../../src/core/link.js';
+import { thrownWaboxError } from '../helpers/assert.js';
 import { LINK_CASES, percentEncode } from '../helpers/link-cases.js';
-
-function refused(fn: () => unknown): WaboxError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WaboxError) return err;
-    throw err;
-  }
-  throw new Error('expected a WaboxError');
-}
 
 describe('encodeText', () => {
   it('writes spaces as %20 and never +', () => {
@@ -50,7 +40,7 @@ describe('encodeText', () => {
   });
 
   it('refuses a lone surrogate, which has no UTF-8 form', () => {
-    const err = refused(() => encodeText('bad \ud800 text'));
+    const err = thrownWaboxError(() => encodeText('bad \ud800 text'));
     expect(err.code).toBe('text.malformed');
   });
 });
@@ -63,7 +53,7 @@ describe('refs', () => {
   it.each(['', ' ', 'has space', '-lead', '_lead', '.lead', 'x'.repeat(41), 'a/b', 'a]b', 'ü', 'a:b'])(
     'refuses %j with the rule',
     (ref) => {
-      const err = refused(() => validateRef(ref));
+      const err = thrownWaboxError(() => validateRef(ref));
       expect(err.code).toBe('link.invalid_ref');
       expect(err.message).toBe(
         `invalid ref "${ref}": use 1-40 letters, digits, _ . or -, starting with a letter or digit`,
@@ -119,19 +109,21 @@ describe('buildLink', () => {
   });
 
   it('refuses a share link without text', () => {
-    const err = refused(() => buildLink({ waId: null, text: null, ref: null }, 'share'));
+    const err = thrownWaboxError(() => buildLink({ waId: null, text: null, ref: null }, 'share'));
     expect(err.code).toBe('link.share_needs_text');
     expect(err.message).toBe('a share link needs text: pass --text');
   });
 
   it.each(['+447700900123', '44 7700', '', 'abc'])('refuses the wa id %j', (waId) => {
-    const err = refused(() => buildLink({ waId, text: null, ref: null }));
+    const err = thrownWaboxError(() => buildLink({ waId, text: null, ref: null }));
     expect(err.code).toBe('link.bad_wa_id');
     expect(err.message).toBe(`"${waId}" is not a digits-only WhatsApp id`);
   });
 
   it('refuses an invalid ref', () => {
-    expect(refused(() => buildLink({ waId: '44', text: 'x', ref: 'bad ref' })).code).toBe('link.invalid_ref');
+    expect(thrownWaboxError(() => buildLink({ waId: '44', text: 'x', ref: 'bad ref' })).code).toBe(
+      'link.invalid_ref',
+    );
   });
 });
 
@@ -200,7 +192,7 @@ describe('parseLink', () => {
 
   it('refuses escapes that are not UTF-8 rather than inventing U+FFFD', () => {
     for (const bad of ['%E0%A4', '%FF', '%C3%28', 'ok%80']) {
-      const err = refused(() => parseLink(`https://wa.me/447700900123?text=${bad}`));
+      const err = thrownWaboxError(() => parseLink(`https://wa.me/447700900123?text=${bad}`));
       expect(err.code).toBe('link.bad_text');
       expect(err.message).toBe(
         `the text in https://wa.me/447700900123?text=${bad} is not UTF-8 once percent-decoded`,
@@ -225,7 +217,7 @@ describe('parseLink', () => {
     'wa.me/message/ABC',
     'https://api.whatsapp.com/message/ABCDEF123GHIJ1?autoload=1&app_absent=0',
   ])('refuses the managed short link %s, saying why', (input) => {
-    const err = refused(() => parseLink(input));
+    const err = thrownWaboxError(() => parseLink(input));
     expect(err.code).toBe('link.short_link');
     expect(err.message).toBe(
       `${input} is a managed short link: its text is stored by WhatsApp and cannot be read offline`,
@@ -246,7 +238,7 @@ describe('parseLink', () => {
     'http://',
     '',
   ])('refuses %j as not a WhatsApp link', (input) => {
-    const err = refused(() => parseLink(input));
+    const err = thrownWaboxError(() => parseLink(input));
     expect(err.code).toBe('link.not_a_link');
     expect(err.message).toBe(
       `"${input}" is not a WhatsApp link (expected https://wa.me/..., https://api.whatsapp.com/send?... or whatsapp://send?...)`,
@@ -271,7 +263,7 @@ describe('parseLink', () => {
       'the phone parameter in https://api.whatsapp.com/send?phone=44abc is not digits only ("44abc")',
     ],
   ])('refuses the malformed number in %s', (input, message) => {
-    const err = refused(() => parseLink(input));
+    const err = thrownWaboxError(() => parseLink(input));
     expect(err.code).toBe('link.bad_wa_id');
     expect(err.message).toBe(message);
   });

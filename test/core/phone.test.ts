@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WaboxError } from '../../src/core/errors.js';
 import {
   hasCountryCode,
   normalizePhone,
@@ -7,16 +6,10 @@ import {
   parseCountry,
   phoneTypeWarning,
 } from '../../src/core/phone.js';
+import { thrownWaboxError } from '../helpers/assert.js';
 
-function refused(input: string, options?: PhoneOptions): WaboxError {
-  try {
-    normalizePhone(input, options);
-  } catch (err) {
-    if (err instanceof WaboxError) return err;
-    throw err;
-  }
-  throw new Error(`expected ${JSON.stringify(input)} to be refused`);
-}
+const refused = (input: string, options?: PhoneOptions) =>
+  thrownWaboxError(() => normalizePhone(input, options));
 
 describe('normalizePhone: the written forms of the issue', () => {
   it.each([

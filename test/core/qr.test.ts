@@ -1,7 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WaboxError } from '../../src/core/errors.js';
 import {
   checkColors,
   contrastRatio,
@@ -15,6 +14,7 @@ import {
   renderSvg,
   renderTerminal,
 } from '../../src/core/qr.js';
+import { thrownWaboxError } from '../helpers/assert.js';
 import { tempDir } from '../helpers/cli.js';
 import {
   type Bitmap,
@@ -32,16 +32,6 @@ import {
   zbar,
   zbarText,
 } from '../helpers/qr-decode.js';
-
-function caught(fn: () => unknown): WaboxError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof WaboxError) return err;
-    throw err;
-  }
-  throw new Error('expected a WaboxError');
-}
 
 function matrixBitmap(m: QrMatrix): Bitmap {
   return { width: m.size, height: m.size, dark: [...m.modules].map((v) => v === 1) };
@@ -70,7 +60,7 @@ describe('qrMatrix', () => {
   });
 
   it('refuses empty data', () => {
-    const err = caught(() => qrMatrix(''));
+    const err = thrownWaboxError(() => qrMatrix(''));
     expect(err.code).toBe('qr.empty');
     expect(err.kind).toBe('invalid-input');
   });
@@ -79,7 +69,7 @@ describe('qrMatrix', () => {
     const capacity = { L: 2953, M: 2331, Q: 1663, H: 1273 } as const;
     for (const [ecl, bytes] of Object.entries(capacity) as Array<[ErrorCorrection, number]>) {
       expect(qrMatrix('a'.repeat(bytes), ecl).version).toBe(40);
-      const err = caught(() => qrMatrix('a'.repeat(bytes + 1), ecl));
+      const err = thrownWaboxError(() => qrMatrix('a'.repeat(bytes + 1), ecl));
       expect(err.code).toBe('qr.too_long');
       expect(err.message).toBe(
         `the data (${bytes + 1} bytes) does not fit in a QR code at error correction ${ecl}`,
@@ -92,7 +82,7 @@ describe('qrMatrix', () => {
 
   it('counts bytes, not characters, against the capacity', () => {
     // 1,000 Gujarati letters are 3,000 UTF-8 bytes: over the 2,953 of level L
-    const err = caught(() => qrMatrix('ક'.repeat(1000), 'L'));
+    const err = thrownWaboxError(() => qrMatrix('ક'.repeat(1000), 'L'));
     expect(err.message).toContain('(3000 bytes)');
   });
 });
@@ -231,7 +221,7 @@ describe('colours', () => {
   it.each(['', 'red', '#12', '#1234', '#ggg', '#12345g', 'rgb(0,0,0)', '##000000'])(
     'refuses %j with a message naming the flag',
     (value) => {
-      const err = caught(() => parseHexColor(value, '--dark'));
+      const err = thrownWaboxError(() => parseHexColor(value, '--dark'));
       expect(err.code).toBe('qr.bad_color');
       expect(err.message).toBe(`--dark "${value}" is not a hex colour such as #000000 or #1a2b3c`);
     },
@@ -252,26 +242,30 @@ describe('colours', () => {
   });
 
   it('refuses low contrast and says the ratio and the minimum', () => {
-    const err = caught(() => checkColors(parseHexColor('#777777', 'x'), parseHexColor('#888888', 'x')));
+    const err = thrownWaboxError(() =>
+      checkColors(parseHexColor('#777777', 'x'), parseHexColor('#888888', 'x')),
+    );
     expect(err.code).toBe('qr.low_contrast');
     expect(err.message).toBe(
       '--dark #777777 on --light #888888 has a contrast of 1.3:1; QR codes need at least 4:1 to scan reliably',
     );
     expect(err.hint).toBe('use a darker --dark or a lighter --light');
     // #949494 on white is 3.03:1
-    expect(caught(() => checkColors(parseHexColor('#949494', 'x'), parseHexColor('#fff', 'x'))).code).toBe(
-      'qr.low_contrast',
-    );
+    expect(
+      thrownWaboxError(() => checkColors(parseHexColor('#949494', 'x'), parseHexColor('#fff', 'x'))).code,
+    ).toBe('qr.low_contrast');
   });
 
   it('refuses inverted colours and equal colours', () => {
-    const err = caught(() => checkColors(parseHexColor('#ffffff', 'x'), parseHexColor('#000000', 'x')));
+    const err = thrownWaboxError(() =>
+      checkColors(parseHexColor('#ffffff', 'x'), parseHexColor('#000000', 'x')),
+    );
     expect(err.code).toBe('qr.low_contrast');
     expect(err.message).toBe(
       '--dark #ffffff is not darker than --light #000000: many scanners cannot read inverted QR codes',
     );
-    expect(caught(() => checkColors(parseHexColor('#333', 'x'), parseHexColor('#333', 'x'))).code).toBe(
-      'qr.low_contrast',
-    );
+    expect(
+      thrownWaboxError(() => checkColors(parseHexColor('#333', 'x'), parseHexColor('#333', 'x'))).code,
+    ).toBe('qr.low_contrast');
   });
 });

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { WaboxError } from '../../src/core/errors.js';
 import {
   checkTemplate,
   findAutoReply,
@@ -10,22 +9,13 @@ import {
   type Template,
   validateTemplate,
 } from '../../src/core/template.js';
+import { thrownWaboxError } from '../helpers/assert.js';
 
 const now = new Date('2024-03-09T14:30:00Z'); // Saturday 20:00 in Kolkata
 const nextOpen = new Date('2024-03-11T03:30:00Z'); // Monday 09:00 in Kolkata
 
 function quick(name: string, shortcut: string, body = 'Hi'): Template {
   return { name, kind: 'quick-reply', shortcut, language: 'en', body };
-}
-
-function thrown(fn: () => unknown): WaboxError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(WaboxError);
-    return err as WaboxError;
-  }
-  throw new Error('expected an error');
 }
 
 describe('checkTemplate', () => {
@@ -143,10 +133,12 @@ describe('library rules', () => {
     const lib = [quick('price', '/Price'), quick('hours', '/h')];
     expect(findTemplate(lib, 'PRICE').name).toBe('price');
     expect(findTemplate(lib, '/price').name).toBe('price');
-    const err = thrown(() => findTemplate(lib, 'h'));
+    const err = thrownWaboxError(() => findTemplate(lib, 'h'));
     expect(err.kind).toBe('not-found');
     expect(err.message).toBe('no template named "h"; did you mean the shortcut /h?');
-    expect(thrown(() => findTemplate(lib, '/nope')).message).toBe('no quick reply with shortcut /nope');
+    expect(thrownWaboxError(() => findTemplate(lib, '/nope')).message).toBe(
+      'no quick reply with shortcut /nope',
+    );
   });
 
   it('picks the greeting or away message by language, then base language, then fallback', () => {
@@ -206,7 +198,7 @@ describe('renderTemplate', () => {
       language: 'en',
       body: '{{contact.name}} {{order}} {{next_open}} {{business.name}} {{order}} {{n|ok}}',
     };
-    const err = thrown(() => renderTemplate(t, { now, timeZone: 'UTC' }));
+    const err = thrownWaboxError(() => renderTemplate(t, { now, timeZone: 'UTC' }));
     expect(err.message).toBe(
       'template "away": no value for {{contact.name}}, {{order}}, {{next_open}}, {{business.name}}',
     );

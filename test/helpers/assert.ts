@@ -1,4 +1,5 @@
 import { expect } from 'vitest';
+import { WaboxError } from '../../src/core/errors.js';
 
 /**
  * A failed run as DESIGN.md §4 wants it: the exit code, nothing on stdout, and on stderr exactly
@@ -34,4 +35,15 @@ export function warnings(stderr: string): string[] {
     .split('\n')
     .filter((l) => l.startsWith('warning: '))
     .map((l) => l.slice('warning: '.length));
+}
+
+/** The WaboxError that `fn` throws; fails the test when it throws nothing or something else. */
+export function thrownWaboxError(fn: () => unknown): WaboxError {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof WaboxError) return err;
+    throw err;
+  }
+  throw new Error('expected a WaboxError');
 }
