@@ -3,6 +3,7 @@ import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config.js';
+import * as conversationStatus from '../commands/conversation-status.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inbox from '../commands/inbox/index.js';
@@ -16,9 +17,7 @@ import * as numbers from '../commands/numbers.js';
 import * as profile from '../commands/profile/index.js';
 import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
-import * as reopen from '../commands/reopen.js';
 import * as reply from '../commands/reply.js';
-import * as resolve from '../commands/resolve.js';
 import * as send from '../commands/send.js';
 import * as template from '../commands/template/index.js';
 import * as webhook from '../commands/webhook/index.js';
@@ -38,8 +37,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   reply,
   label,
   assign,
-  resolve,
-  reopen,
+  conversationStatus, // resolve, reopen
   webhook,
   autoreply,
   media,

@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit } from '../cli/output.js';
 import { configInvalid, invalidInput } from '../core/errors.js';
+import { contactArgument } from './contact-arg.js';
 import { type ConversationChange, changed, changeLine, resolveKnownContact } from './inbox/shared.js';
 
 export interface AssignOptions {
@@ -16,17 +17,12 @@ export interface AssignOptions {
 }
 
 export function register(program: Command, deps: Deps): void {
-  program
-    .command('assign')
-    .description('assign a conversation to an agent, or unassign it with --none')
-    .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
+  contactArgument(
+    program.command('assign').description('assign a conversation to an agent, or unassign it with --none'),
+  )
     .argument('[agent]', 'the agent, e.g. asha or asha@example.com')
     .option('--me', 'assign to yourself: the configured agent-name (wabox config set agent-name <name>)')
     .option('--none', 'unassign the conversation')
-    .option(
-      '-c, --country <code>',
-      'region for a number without a country code; default: config default-country',
-    )
     .option('--json', 'print {changed, conversation}')
     .addHelpText(
       'after',

@@ -1,5 +1,6 @@
 // A contact given on the command line (`messages list --to`, `send <to>`, `inbox show <contact>`): the
 // same phone forms as `wabox link`, with --country or the config's default-country for national numbers.
+import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 
 export interface ContactArgOptions {
@@ -18,4 +19,14 @@ export async function resolveContactWaId(
   const defaultCountry =
     options.country ?? (hasCountryCode(input) ? undefined : (await deps.config()).get('default-country'));
   return normalizePhone(input, { defaultCountry, strict: options.strict }).waId;
+}
+
+/** `<contact>` and `-c, --country`: how every command about one customer names them. */
+export function contactArgument(command: Command): Command {
+  return command
+    .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
+    .option(
+      '-c, --country <code>',
+      'region for a number without a country code; default: config default-country',
+    );
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit } from '../cli/output.js';
+import { contactArgument } from './contact-arg.js';
 import { type ConversationChange, changed, changeLine, resolveKnownContact } from './inbox/shared.js';
 
 export interface LabelOptions {
@@ -32,15 +33,8 @@ Examples:
 A label is 1-40 letters (any script), digits, spaces and - _ . / & +; it is stored in lower case.`,
     );
   for (const { verb, description } of VERBS) {
-    label
-      .command(verb)
-      .description(description)
-      .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
+    contactArgument(label.command(verb).description(description))
       .argument('<label>', 'the label, e.g. vip or "pending payment"')
-      .option(
-        '-c, --country <code>',
-        'region for a number without a country code; default: config default-country',
-      )
       .option('--json', 'print {changed, conversation}')
       .addHelpText(
         'after',

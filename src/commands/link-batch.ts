@@ -15,9 +15,10 @@ import { note, style } from '../cli/output.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
 import { linkForRow, type RowLink, type RowTemplate, rowTemplate } from '../core/link-row.js';
 import { parseAssignments } from '../core/placeholders.js';
+import { intInRange } from './int-arg.js';
 import type { LinkOptions } from './link.js';
 import type { BatchFlags } from './link-batch-options.js';
-import { intInRange, parseQrStyle, type QrStyle } from './qr-options.js';
+import { parseQrStyle, type QrStyle } from './qr-options.js';
 import { createQrPool, type QrPool } from './qr-pool.js';
 
 type Values = Record<string, string>;

@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
 import { invalidInput } from '../core/errors.js';
 import type { ErrorCorrection, QrFormat, RenderOptions } from '../core/qr.js';
+import { intInRange } from './int-arg.js';
 
 export interface QrStyleFlags {
   ecl?: string;
@@ -54,14 +55,4 @@ export function formatFromPath(path: string): Exclude<QrFormat, 'terminal'> {
   throw invalidInput(`cannot tell the QR format from "${path}": name it .png or .svg, or pass --format`, {
     code: 'qr.unknown_format',
   });
-}
-
-export function intInRange(value: string, flag: string, min: number, max: number): number {
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
-    throw invalidInput(`${flag} must be a whole number from ${min} to ${max}, not "${value}"`, {
-      code: 'usage.range',
-    });
-  }
-  return n;
 }

@@ -6,6 +6,7 @@ import type { Deps } from '../cli/deps.js';
 import { emit, note } from '../cli/output.js';
 import { invalidInput } from '../core/errors.js';
 import { collect } from './cloud-args.js';
+import { contactArgument } from './contact-arg.js';
 import type { runSend, SendOptions } from './send.js';
 
 interface Sequenced {
@@ -46,14 +47,11 @@ export interface ReplyOptions {
 export function register(program: Command, deps: Deps): void {
   let seq = 0;
   const ordered = (value: string, previous: Sequenced[] = []) => [...previous, { seq: seq++, value }];
-  program
-    .command('reply')
-    .description('answer a customer: text, a quick reply or a template (the 24-hour window is enforced)')
-    .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
-    .option(
-      '-c, --country <code>',
-      'region for a number without a country code; default: config default-country',
-    )
+  contactArgument(
+    program
+      .command('reply')
+      .description('answer a customer: text, a quick reply or a template (the 24-hour window is enforced)'),
+  )
     .option('-t, --text <text>', 'a text message ("-" reads stdin)')
     .option('--preview-url', 'with --text or --quick-reply: show a preview of the first link')
     .option('--quick-reply <ref>', 'a text from your template library: /shortcut or name')

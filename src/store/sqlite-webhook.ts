@@ -221,27 +221,17 @@ export class SqliteWebhookWriter {
       const plan = post.decide?.(message, this.#facts(message));
       if (!plan) continue;
       for (const reply of plan.replies) {
-        const row = this.#s.claim.get({
+        const claim = {
           inboundWamid: message.id,
           waId: message.waId,
           kind: reply.kind,
           reason: reply.reason,
           rule: reply.rule,
           state: plan.state,
-          now,
-        }) as { id: number } | undefined;
+        };
+        const row = this.#s.claim.get({ ...claim, now }) as { id: number } | undefined;
         if (row === undefined) continue; // already claimed: never twice
-        result.claims.push({
-          id: row.id,
-          inboundWamid: message.id,
-          waId: message.waId,
-          kind: reply.kind,
-          reason: reply.reason,
-          rule: reply.rule,
-          state: plan.state,
-          createdAt: new Date(now).toISOString(),
-          takenAt: null,
-        });
+        result.claims.push({ id: row.id, ...claim, createdAt: new Date(now).toISOString(), takenAt: null });
       }
       if (plan.handoff) {
         this.#s.handoff.run({ waId: message.waId, at: time(message.timestamp, 'timestamp'), now });

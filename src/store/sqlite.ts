@@ -251,30 +251,7 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(filter: MessageFilter = {}): Promise<MessageRecord[]> {
-    const where: string[] = [];
-    const params: Array<string | number> = [];
-    if (filter.waId !== undefined) {
-      where.push('wa_id = ?');
-      params.push(filter.waId);
-    }
-    if (filter.direction !== undefined) {
-      where.push('direction = ?');
-      params.push(filter.direction);
-    }
-    if (filter.status !== undefined) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.since !== undefined) {
-      const since = filter.since.getTime();
-      assertTime(since, 'since');
-      where.push('timestamp >= ?');
-      params.push(since);
-    }
-    const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
-    params.push(limit);
+    const { where, params } = messageConditions(filter, filter.limit ?? DEFAULT_MESSAGE_LIMIT);
     const rows = this.#db
       .prepare(
         `SELECT wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
@@ -447,30 +424,7 @@ export class SqliteStore implements Store {
   }
 
   async listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]> {
-    const where = ['seq > ?'];
-    const params: Array<string | number> = [filter.afterSeq];
-    if (filter.waId !== undefined) {
-      where.push('wa_id = ?');
-      params.push(filter.waId);
-    }
-    if (filter.direction !== undefined) {
-      where.push('direction = ?');
-      params.push(filter.direction);
-    }
-    if (filter.status !== undefined) {
-      where.push('status = ?');
-      params.push(filter.status);
-    }
-    if (filter.since !== undefined) {
-      const since = filter.since.getTime();
-      assertTime(since, 'since');
-      where.push('timestamp >= ?');
-      params.push(since);
-    }
-    const limit = filter.limit ?? 500;
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
-    params.push(limit);
+    const { where, params } = messageConditions(filter, filter.limit ?? 500, ['seq > ?', filter.afterSeq]);
     const rows = this.#db
       .prepare(
         `SELECT seq, wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
@@ -593,6 +547,35 @@ export class SqliteStore implements Store {
       .prepare('UPDATE messages SET status = ?, status_at = ?, error = coalesce(?, error) WHERE wamid = ?')
       .run(status, at, status === 'failed' ? error : null, wamid);
   }
+}
+
+/**
+ * The WHERE conditions of a message listing and its parameters, the LIMIT last; `first` is a condition
+ * that comes before the filter's (the sequence cursor of `listMessagesAfter`).
+ */
+function messageConditions(
+  filter: Omit<MessageFilter, 'limit'>,
+  limit: number,
+  first?: [string, number],
+): { where: string[]; params: Array<string | number> } {
+  const where: string[] = first ? [first[0]] : [];
+  const params: Array<string | number> = first ? [first[1]] : [];
+  const equal = { wa_id: filter.waId, direction: filter.direction, status: filter.status };
+  for (const [column, value] of Object.entries(equal))
+    if (value !== undefined) {
+      where.push(`${column} = ?`);
+      params.push(value);
+    }
+  if (filter.since !== undefined) {
+    const since = filter.since.getTime();
+    assertTime(since, 'since');
+    where.push('timestamp >= ?');
+    params.push(since);
+  }
+  if (!Number.isSafeInteger(limit) || limit < 1)
+    throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+  params.push(limit);
+  return { where, params };
 }
 
 function toRecord(row: MessageRow): MessageRecord {

@@ -163,7 +163,7 @@ describe('wabox messages list', () => {
     expectError(
       await run(['messages', 'list', '--limit', '0'], { env }),
       2,
-      '--limit must be a whole number from 1 to 100000, got "0"',
+      '--limit must be a whole number from 1 to 100000, not "0"',
     );
     expectError(
       await run(['messages', 'list', '--status', 'lost'], { env }),

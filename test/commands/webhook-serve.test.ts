@@ -13,7 +13,7 @@ import { MAX_BODY_BYTES } from '../../src/server/webhook-server.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { run } from '../helpers/cli.js';
 import { TOKEN } from '../helpers/cloud.js';
-import { metaWebhookExamples, pywaFixtures } from '../helpers/fixtures.js';
+import { FIXTURES_MISSING, metaWebhookExamples, pywaFixtures } from '../helpers/fixtures.js';
 import { APP_SECRET, type Receiver, startReceiver, VERIFY_TOKEN } from '../helpers/receiver.js';
 
 const receivers: Receiver[] = [];
@@ -40,7 +40,7 @@ function text(body: string, options: { from?: string; now?: Date; name?: string 
   });
 }
 
-describe('every fixture is accepted and stored', () => {
+describe.skipIf(FIXTURES_MISSING)('every fixture is accepted and stored', () => {
   it('has the pywa fixtures and Meta examples', () => {
     expect(fixtures.length).toBeGreaterThan(60);
   });

@@ -30,6 +30,13 @@ const TEMPLATES = [
   { name: 'swagat', kind: 'greeting', language: 'gu', body: 'નમસ્તે {{contact.name}}!' },
   { name: 'closed', kind: 'away', language: 'en', body: 'We are closed now. We open {{next_open}}.' },
   { name: 'price', kind: 'quick-reply', shortcut: '/price', language: 'en', body: 'A cake is Rs 499.' },
+  {
+    name: 'stock',
+    kind: 'quick-reply',
+    shortcut: '/stock',
+    language: 'en',
+    body: '{{contact.name|Hi}}, {{item}}: {{count}} left, {{item}} ships {{when|today}}.',
+  },
 ];
 
 let graph: FakeGraph;
@@ -368,11 +375,21 @@ describe('wabox autoreply commands', () => {
       expect(r.stderr).toMatch(message);
     };
     await bad(['set', 'greeting', 'maybe'], 2, /on or off/);
-    await bad(['set', 'greeting-after-days', '0'], 2, /whole number 1-3650/);
+    await bad(
+      ['set', 'greeting-after-days', '0'],
+      2,
+      /greeting-after-days must be a whole number from 1 to 3650/,
+    );
     await bad(['set', 'colour', 'blue'], 2, /unknown automatic reply setting/);
     await bad(['keyword', 'add', 'menu', '--reply', '/nothing'], 6, /no quick reply with shortcut \/nothing/);
     await bad(['keyword', 'add', 'hello', '--reply', 'welcome'], 2, /is a greeting template/);
     await bad(['keyword', 'add', 'Agent', '--reply', '/price'], 2, /hand-off word/);
+    // a quick reply with a placeholder nothing fills: refused now, not failed at the customer's message
+    await bad(
+      ['keyword', 'add', 'stock', '--reply', '/stock'],
+      2,
+      /"stock" needs \{\{item\}\}, \{\{count\}\}, which an automatic reply cannot fill\n.*--default item=\.\.\. --default count=\.\.\./,
+    );
     await bad(['keyword', 'rm', 'nope'], 6, /no keyword rule has "nope"/);
     expect((await run(['autoreply', 'keyword', 'rm', 'COST'], { env })).code).toBe(0);
     const list = JSON.parse((await run(['autoreply', 'keyword', 'list', '--json'], { env })).stdout);

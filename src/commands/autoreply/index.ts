@@ -17,6 +17,7 @@ import {
 } from '../../core/autoreply.js';
 import { invalidInput, notFound } from '../../core/errors.js';
 import type { Template } from '../../core/template.js';
+import { intInRange } from '../int-arg.js';
 
 /** `autoreply show --json`: part of the interface, keep it stable. */
 export interface AutoReplyShowJson extends AutoReplySettings {
@@ -38,7 +39,7 @@ Examples:
   wabox autoreply set greeting on
   wabox autoreply set away on                      # needs business hours: wabox hours set ...
   wabox autoreply set greeting-after-days 30
-  wabox autoreply keyword add price "how much" --reply /price
+  wabox autoreply keyword add hours timings "when are you open" --reply /hours
   wabox autoreply set handoff agent,human,manager
 
 All off by default. Greeting: a contact's first message ever, or after N days without messages.
@@ -83,7 +84,7 @@ Examples:
       'after',
       `
 Examples:
-  wabox autoreply keyword add price "how much" cost --reply /price
+  wabox autoreply keyword add hours timings --reply /hours
   wabox autoreply keyword list`,
     );
   keyword
@@ -98,8 +99,8 @@ Examples:
       'after',
       `
 Examples:
-  wabox autoreply keyword add price "how much" cost --reply /price
-  wabox autoreply keyword add hours timings --reply /hours
+  wabox autoreply keyword add hours timings "when are you open" --reply /hours
+  wabox autoreply keyword add thanks "thank you" --reply /thanks
 
 Phrases match whole words, case- and accent-insensitive ("Café" matches "cafe").`,
     )
@@ -115,8 +116,8 @@ Phrases match whole words, case- and accent-insensitive ("Café" matches "cafe")
       'after',
       `
 Examples:
-  wabox autoreply keyword rm cost          # one phrase
-  wabox autoreply keyword rm /price        # the whole rule`,
+  wabox autoreply keyword rm timings        # one phrase
+  wabox autoreply keyword rm /hours         # the whole rule`,
     )
     .action(async (items: string[]) => {
       const removed = await runKeywordRm(items, deps);
@@ -134,7 +135,7 @@ Examples:
     .action(async (flags: { json?: boolean }) => {
       const rules = (await loadSettings(deps)).keywords;
       if (!flags.json && rules.length === 0) {
-        note(deps.io, 'no keyword rules; add one with: wabox autoreply keyword add price --reply /price');
+        note(deps.io, 'no keyword rules; add one with: wabox autoreply keyword add hours --reply /hours');
         return;
       }
       emit(deps, flags, rules, (list) => list.map((r) => `${r.phrases.join(', ')}\t${r.reply}`).join('\n'));
@@ -178,7 +179,7 @@ function humanShow(s: AutoReplyShowJson, c: ChalkInstance): string {
     `greeting        ${onOff(s.greeting)}  (${using(s.templates.greeting, 'greeting')}; again after ${s.greetingAfterDays} days without messages)`,
     `away            ${onOff(s.away)}  (${using(s.templates.away, 'away')}; ${s.hoursSet ? 'business hours set' : c.yellow('no business hours: wabox hours set ...')}; not within ${s.agentGraceMinutes} min of an agent's reply)`,
     `hand-off words  ${s.handoff.length > 0 ? s.handoff.join(', ') : '(none)'}`,
-    `keywords        ${s.keywords.length === 0 ? '(none)' : ''}`,
+    s.keywords.length === 0 ? 'keywords        (none)' : 'keywords',
     ...s.keywords.map((r) => `  ${r.phrases.join(', ')} -> ${r.reply}`),
   ];
   return lines.join('\n');
@@ -205,11 +206,11 @@ export async function runSet(setting: string, value: string[], deps: Deps): Prom
       break;
     }
     case 'greeting-after-days':
-      settings.greetingAfterDays = count(joined, setting, 1, GREETING_AFTER_DAYS_MAX);
+      settings.greetingAfterDays = intInRange(joined, setting, 1, GREETING_AFTER_DAYS_MAX);
       line = `a greeting goes out again after ${settings.greetingAfterDays} days without messages`;
       break;
     case 'agent-grace-minutes':
-      settings.agentGraceMinutes = count(joined, setting, 0, AGENT_GRACE_MINUTES_MAX);
+      settings.agentGraceMinutes = intInRange(joined, setting, 0, AGENT_GRACE_MINUTES_MAX);
       line = `no away message within ${settings.agentGraceMinutes} minutes of an agent's reply`;
       break;
     default: {
@@ -258,14 +259,6 @@ function onOff(value: string, setting: string): boolean {
   throw invalidInput(`${setting} takes on or off, got "${value}"`, { code: 'autoreply.bad_value' });
 }
 
-function count(value: string, setting: string, min: number, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max)
-    throw invalidInput(`${setting} takes a whole number ${min}-${max}, got "${value}"`, {
-      code: 'autoreply.bad_value',
-    });
-  return Number(value);
-}
-
 /** Two phrases match the same words (case and accents ignored). */
 function same(a: string, b: string): boolean {
   return tokens(a).join(' ') === tokens(b).join(' ');
@@ -278,7 +271,7 @@ function dedupe(phrases: string[]): string[] {
 }
 
 export async function runKeywordAdd(phrases: string[], reply: string, deps: Deps): Promise<KeywordRule> {
-  const { findTemplate, lookupKey } = await import('../../core/template.js');
+  const { describeVariables, findTemplate, lookupKey } = await import('../../core/template.js');
   const template = findTemplate(await library(deps), reply);
   if (template.kind !== 'quick-reply')
     throw invalidInput(
@@ -286,6 +279,21 @@ export async function runKeywordAdd(phrases: string[], reply: string, deps: Deps
       {
         code: 'autoreply.not_quick_reply',
         hint: 'list them with: wabox template list --kind quick-reply',
+      },
+    );
+  // An automatic reply has no one to ask for --var: a placeholder it cannot fill would fail every send
+  // at the customer's message, so refuse the rule now rather than log "automatic reply failed" later.
+  const unfillable = describeVariables(template)
+    .filter((v) => !v.builtin && v.default === undefined)
+    .map((v) => `{{${v.name}}}`);
+  if (unfillable.length > 0)
+    throw invalidInput(
+      `"${template.name}" needs ${unfillable.join(', ')}, which an automatic reply cannot fill`,
+      {
+        code: 'autoreply.unfillable',
+        hint: `give defaults: wabox template edit ${template.name} ${unfillable
+          .map((v) => `--default ${v.slice(2, -2)}=...`)
+          .join(' ')}`,
       },
     );
   const ref = template.shortcut ?? template.name;

@@ -6,6 +6,7 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 import type { ConversationFilter } from '../../store/store.js';
+import { parseLimit } from '../int-arg.js';
 import {
   excerpt,
   formatDuration,
@@ -60,7 +61,7 @@ export function register(inbox: Command, deps: Deps): void {
 }
 
 export async function runInboxList(options: InboxListOptions, deps: Deps): Promise<InboxConversation[]> {
-  const filter: ConversationFilter = { limit: parseLimit(options.limit) };
+  const filter: ConversationFilter = { limit: parseLimit(options.limit, MAX_LIMIT) };
   if (options.unread) filter.unread = true;
   if (options.unanswered) filter.unanswered = true;
   if (options.status !== undefined) {
@@ -79,16 +80,6 @@ export async function runInboxList(options: InboxListOptions, deps: Deps): Promi
   const store = await deps.store();
   const now = deps.clock();
   return (await store.listConversations(filter)).map((c) => toInboxConversation(c, now));
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return 50;
-  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LIMIT)
-    throw invalidInput(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value}"`, {
-      code: 'usage.bad_limit',
-    });
-  return n;
 }
 
 /**

@@ -4,8 +4,9 @@ import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
-import { invalidInput } from '../../core/errors.js';
 import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
+import { contactArgument } from '../contact-arg.js';
+import { parseLimit } from '../int-arg.js';
 import {
   excerpt,
   formatDuration,
@@ -81,14 +82,11 @@ const QUOTE_CHARS = 80;
 const MAX_LIMIT = 10_000;
 
 export function register(inbox: Command, deps: Deps): void {
-  inbox
-    .command('show')
-    .description("a conversation's thread with exact times and delivery statuses; marks it read")
-    .argument('<contact>', 'the customer: +919876543210, "07700 900123" with --country GB, ...')
-    .option(
-      '-c, --country <code>',
-      'region for a number without a country code; default: config default-country',
-    )
+  contactArgument(
+    inbox
+      .command('show')
+      .description("a conversation's thread with exact times and delivery statuses; marks it read"),
+  )
     .option('-n, --limit <n>', `the latest n messages (default 50, at most ${MAX_LIMIT})`)
     .option('--mark-read', "also send WhatsApp's read receipt (blue ticks) for the customer's last message")
     .option('--json', 'print {conversation, messages, hasMore, markedRead, readReceipt}')
@@ -118,7 +116,7 @@ Times are local with seconds (ISO 8601 in --json). Showing a thread marks it rea
 }
 
 export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promise<InboxShowResult> {
-  const limit = parseLimit(options.limit);
+  const limit = parseLimit(options.limit, MAX_LIMIT);
   const { store, waId } = await resolveKnownContact(deps, options.contact, { country: options.country });
   let readReceipt: InboxShowResult['readReceipt'] = null;
   if (options.markRead) {
@@ -187,16 +185,6 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
       };
     }),
   };
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return 50;
-  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LIMIT)
-    throw invalidInput(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value}"`, {
-      code: 'usage.bad_limit',
-    });
-  return n;
 }
 
 /** The header (who, status, window) and each message: a line with time, who and status, then the text. */

@@ -3,6 +3,7 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
+import { parseLimit } from '../int-arg.js';
 
 export interface MessagesListOptions {
   to?: string;
@@ -171,7 +172,7 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<MessageFilter> {
-  const filter: MessageFilter = { limit: parseLimit(options.limit) };
+  const filter: MessageFilter = { limit: parseLimit(options.limit, MAX_LIMIT) };
   if (options.direction !== undefined) {
     if (options.direction !== 'in' && options.direction !== 'out')
       throw invalidInput(`--direction must be in or out, got "${options.direction}"`, {
@@ -216,16 +217,6 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
     filter.status = options.status as MessageStatus;
   }
   return filter;
-}
-
-function parseLimit(value: string | undefined): number {
-  if (value === undefined) return 50;
-  const n = /^\d+$/.test(value.trim()) ? Number(value.trim()) : Number.NaN;
-  if (!Number.isSafeInteger(n) || n < 1 || n > MAX_LIMIT)
-    throw invalidInput(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${value}"`, {
-      code: 'usage.bad_limit',
-    });
-  return n;
 }
 
 function oneLine(text: string): string {

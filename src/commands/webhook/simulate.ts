@@ -13,7 +13,6 @@ export interface SimulateOptions {
   status?: string[];
   url?: string;
   country?: string;
-  appSecret?: string;
   unsigned?: boolean;
   json?: boolean;
 }
@@ -57,7 +56,6 @@ export function register(parent: Command, deps: Deps): void {
       '--url <url>',
       'the receiver (default: http://<webhook-host>:<webhook-port><webhook-path> from the config)',
     )
-    .option('--app-secret <secret>', 'sign with this app secret (default: WABOX_APP_SECRET or the profile)')
     .option('--unsigned', 'send no X-Hub-Signature-256 (for a receiver run with --insecure-skip-signature)')
     .option('--json', 'print {kind, id, waId, status, url, httpStatus}')
     .addHelpText(
@@ -91,7 +89,7 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
     import('../../cloud/webhook-signature.js'),
   ]);
   const url = options.url === undefined ? await defaultUrl(deps) : checkUrl(options.url);
-  const secret = options.unsigned ? undefined : await resolveSetting(deps, 'app-secret', options.appSecret);
+  const secret = options.unsigned ? undefined : await resolveSetting(deps, 'app-secret');
   if (!options.unsigned && secret === undefined)
     throw configInvalid('no app secret to sign the simulated webhook with', {
       code: 'webhook.no_app_secret',
