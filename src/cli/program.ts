@@ -3,13 +3,11 @@
 // can, so that `wabox link` neither loads nor wires the other commands (bench/startup.mjs).
 import { Command, CommanderError, Help, Option } from 'commander';
 import { WaboxError } from '../core/errors.js';
+import { VERSION } from '../core/version.js';
 import type { Deps } from './deps.js';
 import { ExitCode, exitCodeOf, formatError } from './errors.js';
 import { decideColor } from './io.js';
 import { loadStyle } from './output.js';
-
-declare const WABOX_VERSION: string;
-const version = typeof WABOX_VERSION === 'string' ? WABOX_VERSION : '0.0.0-dev';
 
 /** Adds the commands to the program: every one (commands.ts), or only the one being run (entry.ts). */
 export type Registrar = (program: Command, deps: Deps) => void;
@@ -19,7 +17,7 @@ export function buildProgram(deps: Deps, registerCommands: Registrar): Command {
     .description(
       'WhatsApp for businesses from the terminal: links and QR codes, templates, the Cloud API, an inbox.',
     )
-    .version(version, '-V, --version', 'print the version')
+    .version(VERSION, '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show help')
     .addOption(new Option('--no-color', 'plain output without colour (also NO_COLOR=1)'))
     .addOption(new Option('--no-input', 'never prompt; a missing value is an error'))

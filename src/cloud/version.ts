@@ -1,9 +1,6 @@
 // The User-Agent wabox sends. Meta's description constrains the header to
 // `name/1.2.3[;extra][ name/1.2]`, so a pre-release (0.1.0-beta.1) travels after a semicolon.
-declare const WABOX_VERSION: string;
-
-/** The package version, set by the build (`0.0.0-dev` when running from source). */
-export const VERSION: string = typeof WABOX_VERSION === 'string' ? WABOX_VERSION : '0.0.0-dev';
+import { VERSION } from '../core/version.js';
 
 /** `wabox/0.1.0`, or `wabox/0.1.0;beta.1` for a pre-release. */
 export function userAgent(version: string = VERSION): string {

@@ -257,6 +257,27 @@ describe('wabox inbox', () => {
     expect(plain.stdout).toContain('waiting 2h 00m');
   });
 
+  it('a profile name that is only the number again is not shown twice', async () => {
+    await seed(async (store) => {
+      await store.recordInbound({
+        id: 'wamid.d1',
+        waId: '919800000001',
+        name: '+91 98000 00001',
+        type: 'text',
+        text: 'hello',
+        timestamp: ago(1),
+      });
+    });
+    const r = await run(['inbox', '--no-color'], { env, overrides: clock, tty: true });
+    const line = r.stdout.split('\n').find((l) => l.includes('hello'))!;
+    expect(line.match(/\+919800000001/g)).toHaveLength(1);
+    expect(line).not.toContain('+91 98000 00001');
+    const show = await run(['inbox', 'show', '+919800000001', '--no-color'], { env, overrides: clock });
+    expect(show.stdout.split('\n')[0]).toBe('+919800000001');
+    // --json keeps the name as WhatsApp sent it
+    expect((await inbox()).find((c) => c.waId === '919800000001')?.name).toBe('+91 98000 00001');
+  });
+
   it('an empty store: [] with --json, a note on stderr otherwise', async () => {
     expect(await inbox()).toEqual([]);
     const r = await run(['inbox'], { env });

@@ -11,6 +11,7 @@ import {
   excerpt,
   formatDuration,
   type InboxConversation,
+  knownName,
   localTime,
   stdoutStyle,
   toInboxConversation,
@@ -110,7 +111,8 @@ function pipeLine(c: InboxConversation): string {
  * waiting 2h 05m · window 21h 55m left · vip, order · campaign diwali · @ravi. Unanswered: red.
  */
 function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): string {
-  const who = c.name === null ? c.phone : `${c.name} ${s.dim(c.phone)}`;
+  const name = knownName(c);
+  const who = name === null ? c.phone : `${name} ${s.dim(c.phone)}`;
   const parts: string[] = [];
   if (c.unread > 0) parts.push(s.bold(`${c.unread} unread`));
   if (c.unanswered) parts.push(s.bold(`waiting ${formatDuration(c.waitingMs ?? 0)}`));

@@ -159,10 +159,19 @@ export interface ConversationChange {
   conversation: InboxConversation;
 }
 
+/**
+ * The contact's profile name, or null when there is none or it is only the number again (a contact
+ * whose WhatsApp profile has no name, or a simulated one without --name), so the number is not shown twice.
+ */
+export function knownName(c: { name: string | null; phone: string }): string | null {
+  return c.name === null || c.name.replace(/\D/g, '') === c.phone.slice(1) ? null : c.name;
+}
+
 /** The human line for a change: "+919876543210 (Asha Rao): <what>" or "... already <what>". */
 export function changeLine(r: ConversationChange, done: string, already: string): string {
   const c = r.conversation;
-  const who = c.name === null ? c.phone : `${c.phone} (${c.name})`;
+  const name = knownName(c);
+  const who = name === null ? c.phone : `${c.phone} (${name})`;
   return `${who}: ${r.changed ? done : already}`;
 }
 

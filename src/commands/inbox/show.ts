@@ -11,6 +11,7 @@ import {
   excerpt,
   formatDuration,
   type InboxConversation,
+  knownName,
   localTime,
   resolveKnownContact,
   stdoutStyle,
@@ -191,7 +192,8 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
 function human(r: InboxShowResult, s: ChalkInstance): string {
   const c = r.conversation;
   const lines: string[] = [];
-  lines.push(c.name === null ? s.bold(c.phone) : `${s.bold(c.name)} ${c.phone}`);
+  const name = knownName(c);
+  lines.push(name === null ? s.bold(c.phone) : `${s.bold(name)} ${c.phone}`);
   const facts: string[] = [c.status];
   if (c.assignee !== null) facts.push(`assigned to ${c.assignee}`);
   if (c.labels.length > 0) facts.push(`labels: ${c.labels.join(', ')}`);
@@ -207,7 +209,7 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   lines.push(facts.join(' · '));
   if (c.unanswered) lines.push(s.red(`waiting for a reply for ${formatDuration(c.waitingMs ?? 0)}`));
   lines.push('');
-  const customer = c.name ?? c.phone;
+  const customer = name ?? c.phone;
   for (const m of r.messages) {
     const who =
       m.direction === 'in'
