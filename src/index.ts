@@ -5,7 +5,6 @@ export {
   type CallSpec,
   CloudClient,
   type CloudClientOptions,
-  DEFAULT_API_VERSION,
   type MediaInfo,
   type MetaTemplate,
   type PhoneNumberInfo,
@@ -98,6 +97,7 @@ export {
   validateTemplate,
 } from './core/template.js';
 export { parseDuration, parseIsoTime, parseSince } from './core/time.js';
+export { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL, VERSION } from './core/version.js';
 export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/window.js';
 export { openStore } from './store/open.js';
 export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.js';

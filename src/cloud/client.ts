@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Agent, type Dispatcher, FormData, request, errors as undiciErrors } from 'undici';
 import { configInvalid } from '../core/errors.js';
+import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 import { classify } from './error-codes.js';
 import { fromGraphBody, GraphError, graphErrorBody, type RequestInfo, transportError } from './errors.js';
 import type { MediaFile } from './media.js';
@@ -15,9 +16,6 @@ import type { OutgoingMessage } from './messages.js';
 import { type BusinessProfile, PROFILE_FIELDS, parseBusinessProfile } from './profile.js';
 import { backoffDelay, DEFAULT_RETRY, PairBackoff, parseRetryAfter, type RetryOptions } from './retry.js';
 import { userAgent as defaultUserAgent } from './version.js';
-
-export const DEFAULT_API_VERSION = 'v23.0';
-export const DEFAULT_BASE_URL = 'https://graph.facebook.com';
 
 export interface Timeouts {
   /** Establishing the TCP/TLS connection (default 10 s). */
@@ -176,7 +174,7 @@ export class CloudClient {
     this.phoneNumberId = options.phoneNumberId;
     this.wabaId = options.wabaId || undefined;
     this.apiVersion = options.apiVersion ?? DEFAULT_API_VERSION;
-    this.baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = (options.baseUrl ?? DEFAULT_GRAPH_URL).replace(/\/+$/, '');
     this.#userAgent = options.userAgent ?? defaultUserAgent();
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };

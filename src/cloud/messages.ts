@@ -27,18 +27,24 @@ export const LIMITS = {
   templateName: 512,
 } as const;
 
-export type MessageType =
-  | 'text'
-  | 'image'
-  | 'video'
-  | 'audio'
-  | 'document'
-  | 'sticker'
-  | 'location'
-  | 'contacts'
-  | 'interactive'
-  | 'template'
-  | 'reaction';
+/** Every message `type` the builders make (the contract suite sends each one through Prism). */
+export const MESSAGE_TYPES = [
+  'text',
+  'image',
+  'video',
+  'audio',
+  'document',
+  'sticker',
+  'location',
+  'contacts',
+  'interactive',
+  'template',
+  'reaction',
+] as const;
+export type MessageType = (typeof MESSAGE_TYPES)[number];
+
+/** The kinds of interactive message the builders make (`interactive.type`). */
+export const INTERACTIVE_TYPES = ['button', 'list'] as const;
 
 /** A request body for POST /messages. `recipient_type` is always sent: Meta's description requires it. */
 export interface OutgoingMessage {
@@ -429,7 +435,7 @@ function uniqueIds<T extends { id?: string; title: string }>(
 
 function interactiveShell(
   content: { body: string; header?: string | undefined; footer?: string | undefined },
-  type: 'button' | 'list',
+  type: (typeof INTERACTIVE_TYPES)[number],
 ): Record<string, unknown> {
   required(content.body, 'the message body (--body)', 'body');
   checkLength(content.body, LIMITS.interactiveBody, 'the body', 'interactive_body');

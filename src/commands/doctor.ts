@@ -6,6 +6,7 @@ import { ExitCode, exitCodeOf } from '../cli/errors.js';
 import { emit } from '../cli/output.js';
 import type { CloudClient } from '../cloud/client.js';
 import { WaboxError } from '../core/errors.js';
+import { DEFAULT_API_VERSION } from '../core/version.js';
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
 
@@ -21,9 +22,6 @@ export interface DoctorResult {
   ok: boolean;
   checks: Check[];
 }
-
-/** The API version Meta's description in the repo describes; wabox is tested against it. */
-const TESTED_API_VERSION = 'v23.0';
 
 export function register(program: Command, deps: Deps): void {
   program
@@ -41,7 +39,8 @@ Examples:
   wabox --profile shop2 doctor
 
 Exit code 0 when every check passes (warnings allowed), else 3 for configuration/token problems,
-5 when the API could not be reached.`,
+4 when the API refused for another reason (a blocked or locked account), 5 when it could not be
+reached or kept failing.`,
     )
     .action(async (flags: { json?: boolean }) => {
       const result = await runDoctor(deps);
@@ -98,12 +97,12 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
         continue;
       }
       const shown = key === 'token' ? maskSecret(s.value) : s.value;
-      if (key === 'api-version' && s.value !== TESTED_API_VERSION)
+      if (key === 'api-version' && s.value !== DEFAULT_API_VERSION)
         checks.push({
           name: key,
           status: 'warn',
-          message: `${s.value} (${from(s)}); wabox is tested against ${TESTED_API_VERSION}`,
-          hint: `wabox config set api-version ${TESTED_API_VERSION}`,
+          message: `${s.value} (${from(s)}); wabox is tested against ${DEFAULT_API_VERSION}`,
+          hint: `wabox config set api-version ${DEFAULT_API_VERSION}`,
         });
       else checks.push({ name: key, status: 'ok', message: `${shown} (${from(s)})` });
     } catch (err) {
@@ -155,14 +154,24 @@ async function checkApi(
         'copy the "Phone number ID" from WhatsApp Manager > API setup (not the phone number itself), or run wabox numbers',
       );
     if (err.graphCode === 12 || err.graphCode === 2635 || /version/i.test(err.message))
+      // a setting to change, so exit 3 like the other configuration problems
       return fail(
         'api-version',
-        err,
+        new WaboxError('config', err.message, { cause: err }),
         `the API refused version ${client.apiVersion}: ${err.message}`,
-        `wabox config set api-version ${TESTED_API_VERSION}`,
+        client.apiVersion === DEFAULT_API_VERSION
+          ? 'set a newer version Meta still supports: wabox config set api-version <vNN.0> (Graph API changelog)'
+          : `wabox config set api-version ${DEFAULT_API_VERSION}`,
       );
     if (err.kind === 'transient')
-      return fail('api', err, `could not reach the API at ${client.baseUrl}: ${err.message}`, err.hint);
+      return fail(
+        'api',
+        err,
+        err.status === null
+          ? `could not reach the API at ${client.baseUrl}: ${err.message}`
+          : `the API at ${client.baseUrl} is failing: ${err.message}`,
+        err.hint,
+      );
     return fail('phone-number-id', err, err.message, err.hint);
   }
   checks.push({

@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
+import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 
 export interface ConfigKey {
   name: string;
@@ -47,8 +48,6 @@ const graphId = (name: string) => (value: string) => {
 };
 
 export const API_VERSION_PATTERN = /^v\d+\.\d+$/;
-export const DEFAULT_API_VERSION = 'v23.0';
-export const DEFAULT_GRAPH_URL = 'https://graph.facebook.com';
 
 function apiVersion(value: string): string {
   const v = value.trim();

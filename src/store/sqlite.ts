@@ -385,6 +385,35 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  async markMessageRead(
+    wamid: string,
+    at: Date = new Date(),
+  ): Promise<{ waId: string; changed: number } | null> {
+    const ms = at.getTime();
+    assertTime(ms, 'at');
+    const db = this.#db;
+    return db
+      .transaction(() => {
+        const target = db
+          .prepare("SELECT wa_id, timestamp, seq FROM messages WHERE wamid = ? AND direction = 'in'")
+          .get(wamid) as { wa_id: string; timestamp: number; seq: number } | undefined;
+        if (target === undefined) return null;
+        const changed = db
+          .prepare(
+            `UPDATE messages SET status = 'read', status_at = @ms
+             WHERE wa_id = @waId AND direction = 'in' AND status = 'received'
+               AND (timestamp < @ts OR (timestamp = @ts AND seq <= @seq))`,
+          )
+          .run({ ms, waId: target.wa_id, ts: target.timestamp, seq: target.seq }).changes;
+        if (changed > 0)
+          db.prepare(
+            'UPDATE conversations SET unread = max(unread - ?, 0), updated_at = ? WHERE wa_id = ?',
+          ).run(changed, Date.now(), target.wa_id);
+        return { waId: target.wa_id, changed };
+      })
+      .immediate();
+  }
+
   async addLabel(waId: string, label: string): Promise<boolean> {
     const db = this.#db;
     return db

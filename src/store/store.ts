@@ -214,6 +214,12 @@ export interface Store {
    * `read`. Returns how many messages changed. A contact without a conversation changes nothing.
    */
   markConversationRead(waId: string, at?: Date): Promise<number>;
+  /**
+   * Marks one customer's message read locally, with the contact's earlier `received` ones (as a read
+   * receipt does on WhatsApp); the conversation's unread count drops by as many. Null when the store
+   * has no inbound message with this wamid.
+   */
+  markMessageRead(wamid: string, at?: Date): Promise<{ waId: string; changed: number } | null>;
   /** Adds a label to a known contact; false when it already had it. Throws not-found for an unknown contact. */
   addLabel(waId: string, label: string): Promise<boolean>;
   /** Removes a label; false when the contact did not have it. */

@@ -8,6 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { MEDIA_KINDS } from '../../src/cloud/media.js';
+import { INTERACTIVE_TYPES, MESSAGE_TYPES } from '../../src/cloud/messages.js';
 import { spawnCli, tempDir } from '../helpers/cli.js';
 import { PHONE_ID, runCloud, TOKEN, WABA_ID } from '../helpers/cloud.js';
 import { OPENAPI_SPEC } from '../helpers/fixtures.js';
@@ -532,6 +534,65 @@ describe.skipIf(why !== undefined)(
           'Request body property template.components.0.index must match pattern "^[2-6, 11-14]$"',
         ]);
       });
+    });
+
+    it('the suite covered every message type, media source, template part and operation the client has', () => {
+      const sent = prism.exchanges
+        .filter((e) => e.method === 'POST' && e.path === MESSAGES && e.status >= 200 && e.status < 300)
+        .map((e) => JSON.parse(e.requestBody) as Record<string, any>);
+      const kinds = new Set(
+        sent.map((b) => (b.type === 'interactive' ? `interactive/${b.interactive.type}` : b.type)),
+      );
+      const expected = MESSAGE_TYPES.flatMap((t) =>
+        t === 'interactive' ? INTERACTIVE_TYPES.map((i) => `interactive/${i}`) : [t],
+      );
+      expect([...kinds].sort()).toEqual([...expected].sort());
+      // every media kind by link and by id (an upload's id), each as a reply too for one of them
+      for (const kind of MEDIA_KINDS)
+        for (const source of ['id', 'link'])
+          expect(
+            sent.some((b) => b.type === kind && typeof b[kind][source] === 'string'),
+            `${kind} by ${source}`,
+          ).toBe(true);
+      expect(sent.some((b) => b.type === 'reaction' && b.reaction.emoji === '')).toBe(true);
+      expect(sent.some((b) => b.type === 'text' && b.text.preview_url === true)).toBe(true);
+      expect(new Set(sent.filter((b) => b.context).map((b) => b.type))).toEqual(new Set(['text', 'image']));
+      const components = sent
+        .filter((b) => b.type === 'template')
+        .flatMap((b) => (b.template.components ?? []) as Array<Record<string, any>>);
+      const parts = new Set(
+        components.flatMap((c) =>
+          c.type === 'button'
+            ? [`button/${c.sub_type}`]
+            : (c.parameters as Array<Record<string, unknown>>).map(
+                (p) => `${c.type}/${p.type}${p.parameter_name === undefined ? '' : '/named'}`,
+              ),
+        ),
+      );
+      expect([...parts].sort()).toEqual(
+        [
+          'header/image',
+          'header/document',
+          'header/video',
+          'body/text',
+          'body/text/named',
+          'body/currency',
+          'body/date_time',
+          'button/quick_reply',
+          'button/url',
+        ].sort(),
+      );
+      const operations = new Set(prism.exchanges.map((e) => `${e.method} ${e.path}`));
+      for (const op of [
+        `POST ${MEDIA}`,
+        'GET /v23.0/1003383421387256',
+        'DELETE /v23.0/1003383421387256',
+        `GET /v23.0/${WABA_ID}/message_templates`,
+        `GET /v23.0/${PHONE_ID}/whatsapp_business_profile`,
+        `POST /v23.0/${PHONE_ID}/whatsapp_business_profile`,
+        `GET /v23.0/${WABA_ID}/phone_numbers`,
+      ])
+        expect(operations, op).toContain(op);
     });
 
     it('no request of the suite got a 422, except the documented defects above', () => {

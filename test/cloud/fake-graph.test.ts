@@ -1,12 +1,15 @@
 // The Cloud API client against a local fake Graph server: one error body per category, retries exactly
 // for the retryable ones (counted on the server), backoff waits (fake clock), timeouts, malformed
-// answers, and the exit codes of DESIGN.md §4.
+// answers, the exit codes of DESIGN.md §4, every code of the table, and that the token is never printed.
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CloudClient } from '../../src/cloud/client.js';
+import { classify, ERROR_CODES, RETRY_BY_CATEGORY } from '../../src/cloud/error-codes.js';
 import { GraphError } from '../../src/cloud/errors.js';
+import type { ErrorKind } from '../../src/core/errors.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
-import { tempDir } from '../helpers/cli.js';
+import { run, tempDir } from '../helpers/cli.js';
 import { fakeTime, PHONE_ID, runCloud, TOKEN, WABA_ID } from '../helpers/cloud.js';
 import { type FakeGraph, graphError, SEND_OK, startFakeGraph } from '../helpers/graph-server.js';
 
@@ -284,6 +287,54 @@ describe('errors that are retried', () => {
   });
 });
 
+describe('every code of the table: the code decides, not the HTTP status', () => {
+  // One error (always with HTTP 400), then success: a retryable code is retried once and the send
+  // succeeds; any other code is one request and its exit code. The budget is wide enough for 131057.
+  // DESIGN.md §4: 3 configuration, 4 refused, 5 transient after retries, 6 not found
+  const EXIT: Partial<Record<ErrorKind, number>> = { config: 3, refused: 4, transient: 5, 'not-found': 6 };
+  for (const [code, info] of Object.entries(ERROR_CODES)) {
+    const c = classify(Number(code));
+    const retried = RETRY_BY_CATEGORY[info.category] !== 'none';
+    it(`${code} (${info.category}): ${retried ? 'retried, then sent' : `not retried, exit ${EXIT[c.kind]}`}`, async () => {
+      graph.on('POST', MESSAGES, [graphError(Number(code), { status: 400 }), SEND_OK]);
+      const r = await send(['--json'], { cloud: { retry: { budgetMs: 120_000 } } });
+      expect(graph.calls('POST', MESSAGES)).toHaveLength(retried ? 2 : 1);
+      expect(r.waits).toHaveLength(retried ? 1 : 0);
+      if (retried) {
+        expect(r.code, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout).id).toBe('wamid.FAKE1');
+      } else {
+        expect(EXIT[c.kind], c.kind).toBeDefined();
+        expect(r.code).toBe(EXIT[c.kind]);
+        expect(JSON.parse(r.stderr).error.exitCode).toBe(EXIT[c.kind]);
+      }
+    });
+  }
+
+  it('the categories the issue names all have codes, and only rate limits and transient failures retry', () => {
+    const categories = new Set(Object.values(ERROR_CODES).map((i) => i.category));
+    for (const name of [
+      'auth',
+      'permission',
+      'invalid-request',
+      'window-closed',
+      'template',
+      'media',
+      'rate-limit',
+      'pair-rate-limit',
+      'transient',
+      'policy',
+    ] as const)
+      expect(categories, name).toContain(name);
+    expect(
+      Object.entries(RETRY_BY_CATEGORY)
+        .filter(([, policy]) => policy !== 'none')
+        .map(([category]) => category)
+        .sort(),
+    ).toEqual(['pair-rate-limit', 'rate-limit', 'transient']);
+  });
+});
+
 describe('answers that are not Graph errors', () => {
   it('malformed JSON on a send: not retried (it may have been sent), exit 5', async () => {
     graph.on('POST', MESSAGES, { status: 200, body: '{"messages": [' });
@@ -442,5 +493,120 @@ describe('the client as a library', () => {
     expect([q.get('status'), q.get('language')]).toEqual(['APPROVED', 'en_US']);
     const missing = await runCloud(graph.url, ['meta-template', 'show', 'zzz']);
     expect(missing.code).toBe(6);
+  });
+});
+
+// The token never leaves wabox except in the Authorization header: every Cloud API command, run with
+// --debug (request/answer dumps and stacks) and with --json errors, against a fake Graph API that
+// echoes the token back in error messages, details, response bodies and paging URLs. The token comes
+// from the environment in one pass and from the config file (`config set token` on stdin) in the other.
+describe('secrets: the token is never printed', () => {
+  /** A Graph error whose message and details both carry the token, as a confused API might. */
+  const echo = (code: number, status = 400) =>
+    graphError(code, {
+      status,
+      message: `(#${code}) Malformed access token ${TOKEN}`,
+      details: `token=${TOKEN}`,
+    });
+
+  function script(): void {
+    graph.on('POST', MESSAGES, echo(190, 401));
+    graph.on('POST', `/v23.0/${PHONE_ID}/media`, echo(131053));
+    graph.on('GET', '/v23.0/555', {
+      json: {
+        messaging_product: 'whatsapp',
+        url: `${graph.url}/lookaside/m1?access_token=${TOKEN}`,
+        mime_type: 'application/pdf',
+        sha256: '0'.repeat(64),
+        file_size: '10',
+        id: '555',
+      },
+    });
+    graph.on('GET', '/lookaside/m1', { status: 500, body: `internal error for ${TOKEN}` });
+    graph.on('DELETE', '/v23.0/555', echo(100));
+    // Graph's paging.next URLs carry access_token: the second page's failure names that URL
+    const templates = `/v23.0/${WABA_ID}/message_templates`;
+    graph.on('GET', templates, [
+      {
+        json: {
+          data: [{ id: '1', name: 'a', language: 'en', status: 'APPROVED' }],
+          paging: { next: `${graph.url}${templates}?access_token=${TOKEN}&after=P2` },
+        },
+      },
+      echo(100),
+    ]);
+    graph.on('GET', `/v23.0/${PHONE_ID}/whatsapp_business_profile`, echo(10, 403));
+    graph.on('POST', `/v23.0/${PHONE_ID}/whatsapp_business_profile`, echo(100));
+    graph.on('GET', NUMBERS, echo(200, 403));
+    graph.on('GET', `/v23.0/${PHONE_ID}`, echo(190, 401));
+  }
+
+  function commands(dir: string): string[][] {
+    const pdf = join(dir, 'invoice.pdf');
+    writeFileSync(pdf, '%PDF-1.4\n');
+    return [
+      ['send', TO, '--text', 'Hi'],
+      ['send', TO, '--template', 'order_update', '--lang', 'en', '--param', 'Asha'],
+      ['send', TO, '--document', pdf],
+      ['read', 'wamid.IN1', '--typing'],
+      ['media', 'upload', pdf],
+      ['media', 'info', '555'],
+      ['media', 'download', '555', '-o', join(dir, 'out.pdf')],
+      ['media', 'rm', '555', '--yes'],
+      ['meta-template', 'list'],
+      ['meta-template', 'show', 'a'],
+      ['profile', 'show'],
+      ['profile', 'set', '--about', 'Fresh bread'],
+      ['numbers'],
+      ['doctor'],
+    ];
+  }
+
+  for (const source of ['env', 'config file'] as const)
+    it(`token from the ${source}: no stdout, stderr, --debug dump or --json error of any Cloud API command contains it`, async () => {
+      script();
+      const dir = tempDir();
+      const env: Record<string, string | undefined> = { WABOX_CONFIG_DIR: join(dir, 'config') };
+      if (source === 'config file') {
+        env.WABOX_TOKEN = undefined;
+        const set = await run(['config', 'set', 'token'], { env, stdin: `${TOKEN}\n` });
+        expect(set.code, set.stderr).toBe(0);
+        expect(set.stdout + set.stderr).not.toContain(TOKEN);
+      }
+      const outputs: string[] = [];
+      let failures = 0;
+      for (const argv of commands(dir))
+        for (const extra of [[], ['--json']]) {
+          const r = await runCloud(graph.url, ['--debug', ...argv, ...extra], {
+            env,
+            cloud: { retry: { maxAttempts: 2 } },
+          });
+          outputs.push(`$ ${argv.join(' ')}\n${r.stdout}${r.stderr}`);
+          if (r.code !== 0) failures++;
+        }
+      const all = outputs.join('\n');
+      // not vacuous: the token did go out, the dumps and the echoed errors are there
+      const authorized = graph.requests.filter((q) => q.headers.authorization === `Bearer ${TOKEN}`);
+      expect(authorized.length).toBeGreaterThan(20);
+      expect(graph.calls('GET', '/lookaside/m1').length).toBeGreaterThan(0);
+      expect(failures).toBeGreaterThan(20);
+      expect(all).toContain('debug: → POST');
+      expect(all).toContain('Bearer ***');
+      expect(all).toContain('Malformed access token ***');
+      expect(all).toContain('access_token=***');
+      for (const piece of [TOKEN, TOKEN.slice(0, 12), TOKEN.slice(-12)]) {
+        const at = all.indexOf(piece);
+        expect(at, `${piece} in:\n${all.slice(Math.max(0, at - 400), at + 100)}`).toBe(-1);
+      }
+    });
+
+  it('a request that times out, with --debug: the dump has the request, masked', async () => {
+    graph.on('POST', MESSAGES, { hang: true });
+    const r = await runCloud(graph.url, ['--debug', 'send', TO, '--text', 'Hi'], {
+      cloud: { timeouts: { headersMs: 200 } },
+    });
+    expect(r.code).toBe(5);
+    expect(r.stderr).toContain('"authorization": "Bearer ***"');
+    expect(r.stderr).not.toContain(TOKEN);
   });
 });

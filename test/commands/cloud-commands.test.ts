@@ -3,6 +3,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Check } from '../../src/commands/doctor.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { tempDir } from '../helpers/cli.js';
 import { PHONE_ID, runCloud, TOKEN, WABA_ID } from '../helpers/cloud.js';
@@ -23,7 +25,7 @@ describe('read', () => {
     graph.on('POST', MESSAGES, { json: { success: true } });
     const r = await runCloud(graph.url, ['read', 'wamid.IN1', '--typing', '--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.IN1', success: true, typing: true });
+    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.IN1', success: true, typing: true, markedRead: 0 });
     expect(graph.calls('POST', MESSAGES)[0]!.json).toEqual({
       messaging_product: 'whatsapp',
       status: 'read',
@@ -37,6 +39,97 @@ describe('read', () => {
     const r = await runCloud(graph.url, ['read', 'wamid.NOPE']);
     expectError(r, 4, /Parameter value is not valid/);
     expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+  });
+
+  describe('marks the stored message read locally, with the earlier ones', () => {
+    const NOW = new Date('2025-06-10T12:00:00.000Z');
+    const ago = (minutes: number) => new Date(NOW.getTime() - minutes * 60_000);
+    const ASHA = '919876543210';
+    const BOB = '447700900123';
+    let db: string;
+    beforeEach(async () => {
+      db = join(tempDir(), 'wabox.db');
+      const store = openSqliteStore(db);
+      const inbound = (id: string, waId: string, minutes: number) =>
+        store.recordInbound({ id, waId, type: 'text', text: id, timestamp: ago(minutes) });
+      await inbound('wamid.a1', ASHA, 30);
+      await inbound('wamid.a2', ASHA, 20);
+      await inbound('wamid.a3', ASHA, 10);
+      await inbound('wamid.b1', BOB, 25);
+      await store.close();
+    });
+    const statuses = async () => {
+      const store = openSqliteStore(db);
+      try {
+        const rows = await store.listMessages();
+        const unread = Object.fromEntries(
+          (await store.listConversations()).map((c) => [c.waId, c.unread] as const),
+        );
+        return { ...Object.fromEntries(rows.map((m) => [m.id, m.status] as const)), unread };
+      } finally {
+        await store.close();
+      }
+    };
+    const read = (wamid: string, json = true) =>
+      runCloud(graph.url, ['read', wamid, ...(json ? ['--json'] : [])], {
+        db,
+        overrides: { clock: () => NOW },
+      });
+
+    it("an older message: it and the customer's earlier ones, not the later one nor other customers'", async () => {
+      graph.on('POST', MESSAGES, { json: { success: true } });
+      const r = await read('wamid.a2');
+      expect(r.code, r.stderr).toBe(0);
+      expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.a2', success: true, typing: false, markedRead: 2 });
+      expect(await statuses()).toEqual({
+        'wamid.a1': 'read',
+        'wamid.a2': 'read',
+        'wamid.a3': 'received',
+        'wamid.b1': 'received',
+        unread: { [ASHA]: 1, [BOB]: 1 },
+      });
+      // again: WhatsApp accepts it, nothing more changes here
+      expect(JSON.parse((await read('wamid.a2')).stdout).markedRead).toBe(0);
+      const last = await read('wamid.a3');
+      expect(JSON.parse(last.stdout).markedRead).toBe(1);
+      expect((await statuses()).unread).toEqual({ [ASHA]: 0, [BOB]: 1 });
+    });
+
+    it('a refused receipt changes nothing in the store', async () => {
+      graph.on('POST', MESSAGES, graphError(131009, { message: '(#131009) Parameter value is not valid' }));
+      expect((await read('wamid.a3')).code).toBe(4);
+      expect(await statuses()).toMatchObject({ 'wamid.a3': 'received', unread: { [ASHA]: 3 } });
+    });
+
+    it('a message the store does not have (or one of ours) is marked on WhatsApp only', async () => {
+      graph.on('POST', MESSAGES, { json: { success: true } });
+      const r = await read('wamid.ELSEWHERE', false);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe('');
+      const store = openSqliteStore(db);
+      await store.recordOutbound({
+        id: 'wamid.out1',
+        waId: ASHA,
+        type: 'text',
+        text: 'ours',
+        timestamp: ago(5),
+        status: 'accepted',
+      });
+      await store.close();
+      expect(JSON.parse((await read('wamid.out1')).stdout).markedRead).toBe(0);
+      expect(await statuses()).toMatchObject({ 'wamid.out1': 'accepted', unread: { [ASHA]: 3, [BOB]: 1 } });
+    });
+
+    it('a store that cannot be opened is a warning: the receipt went out', async () => {
+      graph.on('POST', MESSAGES, { json: { success: true } });
+      const r = await runCloud(graph.url, ['read', 'wamid.a1', '--json'], {
+        db: 'postgres://localhost/wabox',
+      });
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout).markedRead).toBe(0);
+      expect(r.stderr).toMatch(/^warning: the message was marked read on WhatsApp but not in the store: /);
+      expect(graph.calls('POST', MESSAGES)).toHaveLength(1);
+    });
   });
 });
 
@@ -312,5 +405,206 @@ describe('doctor', () => {
     expect(r.code).toBe(5);
     expect(r.stdout).toMatch(/✗ api +could not reach the API/);
     graph = await startFakeGraph();
+  });
+
+  describe('says what is wrong and how to fix it, for each failure', () => {
+    const wabaOk = { json: { data: [{ id: PHONE_ID }] } };
+    const cases: Array<{
+      name: string;
+      env?: Record<string, string | undefined>;
+      routes?: Array<[string, Parameters<FakeGraph['on']>[2]]>;
+      exit: number;
+      /** The check that says it: [name, status, message, fix]. */
+      check: [string, 'fail' | 'warn', RegExp, RegExp | null];
+      requests: number;
+      /** Other checks that are not ok, as name:status. */
+      also?: string[];
+    }> = [
+      {
+        name: 'an invalid phone number id in the environment',
+        env: { WABOX_PHONE_NUMBER_ID: '+1 555 0100' },
+        exit: 3,
+        check: [
+          'phone-number-id',
+          'fail',
+          /WABOX_PHONE_NUMBER_ID is invalid: .*digits only/,
+          /unset WABOX_PHONE_NUMBER_ID/,
+        ],
+        requests: 0,
+      },
+      {
+        name: 'an invalid API version',
+        env: { WABOX_API_VERSION: '23' },
+        exit: 3,
+        check: ['api-version', 'fail', /must look like v23\.0, got "23"/, /WABOX_API_VERSION/],
+        requests: 0,
+      },
+      {
+        name: 'an invalid Graph URL',
+        env: { WABOX_GRAPH_URL: 'ftp://graph.example' },
+        exit: 3,
+        check: ['graph-url', 'fail', /http or https URL/, /WABOX_GRAPH_URL/],
+        requests: 0,
+      },
+      {
+        name: 'an API version other than the tested one (a warning)',
+        env: { WABOX_API_VERSION: 'v22.0' },
+        routes: [
+          [`/v22.0/${PHONE_ID}`, { json: okPhone.json, headers: { 'facebook-api-version': 'v22.0' } }],
+          [`/v22.0/${WABA_ID}/phone_numbers`, wabaOk],
+        ],
+        exit: 0,
+        check: [
+          'api-version',
+          'warn',
+          /v22\.0 \(WABOX_API_VERSION\); wabox is tested against v23\.0/,
+          /wabox config set api-version v23\.0/,
+        ],
+        requests: 2,
+      },
+      {
+        name: 'a token without the permission (10)',
+        routes: [
+          [phone, graphError(10, { status: 403, message: '(#10) Application does not have permission' })],
+        ],
+        exit: 3,
+        check: [
+          'token',
+          'fail',
+          /the token may not use phone number 123456: .*does not have permission/,
+          /whatsapp_business_messaging/,
+        ],
+        requests: 1,
+      },
+      {
+        name: 'the API version refused (12): a setting to change',
+        routes: [[phone, graphError(12, { message: '(#12) This endpoint is deprecated since v23.0' })]],
+        exit: 3,
+        check: [
+          'api-version',
+          'fail',
+          /the API refused version v23\.0: .*deprecated/,
+          /a newer version .*wabox config set api-version/,
+        ],
+        requests: 1,
+      },
+      {
+        name: 'a configured API version refused: back to the tested one',
+        env: { WABOX_API_VERSION: 'v17.0' },
+        routes: [
+          [
+            `/v17.0/${PHONE_ID}`,
+            graphError(2635, { message: '(#2635) You are calling a deprecated version' }),
+          ],
+        ],
+        exit: 3,
+        check: [
+          'api-version',
+          'fail',
+          /the API refused version v17\.0/,
+          /^wabox config set api-version v23\.0$/,
+        ],
+        requests: 1,
+        also: ['api-version:warn'],
+      },
+      {
+        name: 'the API failing (5xx after the retries)',
+        routes: [[phone, { status: 503, body: 'Service Unavailable' }]],
+        exit: 5,
+        check: ['api', 'fail', /the API at http:\/\/127\.0\.0\.1:\d+ is failing: the API answered 503/, null],
+        requests: 1,
+      },
+      {
+        name: 'another refusal (a locked account): exit 4',
+        routes: [[phone, graphError(131031, { message: '(#131031) Business Account locked' })]],
+        exit: 4,
+        check: ['phone-number-id', 'fail', /Business Account locked .*\[code 131031\]/, /WhatsApp Manager/],
+        requests: 1,
+      },
+      {
+        name: 'a RED quality rating (a warning)',
+        routes: [
+          [phone, { json: { ...okPhone.json, quality_rating: 'RED' } }],
+          [numbers, wabaOk],
+        ],
+        exit: 0,
+        check: [
+          'phone-number-id',
+          'warn',
+          /123456 is \+1 555-0100 Asha Bakery, quality RED/,
+          /sending is limited/,
+        ],
+        requests: 2,
+      },
+      {
+        name: 'a WABA id that does not exist (100/33)',
+        routes: [
+          [phone, okPhone],
+          [
+            numbers,
+            graphError(100, {
+              subcode: 33,
+              message: "Unsupported get request. Object with ID '111222' does not exist",
+            }),
+          ],
+        ],
+        exit: 3,
+        check: ['waba-id', 'fail', /WABA 111222: .*does not exist/, /check phone-number-id and waba-id/],
+        requests: 2,
+      },
+      {
+        name: 'a WABA the token may not read (200)',
+        routes: [
+          [phone, okPhone],
+          [numbers, graphError(200, { status: 403, message: '(#200) Permissions error' })],
+        ],
+        exit: 3,
+        check: ['waba-id', 'fail', /WABA 111222: .*Permissions error/, /whatsapp_business_management/],
+        requests: 2,
+      },
+      {
+        name: 'no WABA id (a warning; its check is skipped)',
+        env: { WABOX_WABA_ID: undefined },
+        routes: [[phone, okPhone]],
+        exit: 0,
+        check: [
+          'waba-id',
+          'warn',
+          /not set: meta-template and numbers need it/,
+          /wabox config set waba-id <id>, or set WABOX_WABA_ID/,
+        ],
+        requests: 1,
+      },
+    ];
+    for (const c of cases)
+      it(`${c.name}: exit ${c.exit}`, async () => {
+        for (const [path, reply] of c.routes ?? []) graph.on('GET', path, reply);
+        const options = { env: c.env ?? {}, cloud: { retry: { maxAttempts: 1 } } };
+        const r = await runCloud(graph.url, ['doctor', '--json'], options);
+        expect(r.code, r.stdout + r.stderr).toBe(c.exit);
+        expect(graph.requests).toHaveLength(c.requests);
+        const out = JSON.parse(r.stdout) as { ok: boolean; checks: Check[] };
+        expect(out.ok).toBe(c.exit === 0);
+        const [name, status, message, fix] = c.check;
+        const found = out.checks.filter(
+          (k) => k.name === name && k.status === status && message.test(k.message),
+        );
+        expect(found, JSON.stringify(out.checks, null, 2)).toHaveLength(1);
+        expect(found[0]!.message).toMatch(message);
+        if (fix === null) expect(found[0]!.hint).toBeUndefined();
+        else expect(found[0]!.hint).toMatch(fix);
+        // exactly the failures and warnings the case is about
+        const notOk = out.checks.filter((k) => k.status !== 'ok').map((k) => `${k.name}:${k.status}`);
+        expect(notOk.sort()).toEqual([`${name}:${status}`, ...(c.also ?? [])].sort());
+        // the same, for people: the mark, the check, and the fix on the next line
+        const human = await runCloud(graph.url, ['doctor'], options);
+        expect(human.code).toBe(c.exit);
+        const mark = status === 'fail' ? '✗' : '!';
+        const at = human.stdout.indexOf(`${mark} ${name.padEnd(15)} ${found[0]!.message}`);
+        expect(at, human.stdout).toBeGreaterThanOrEqual(0);
+        if (fix !== null)
+          expect(human.stdout.slice(at).split('\n')[1]).toBe(`${' '.repeat(18)}fix: ${found[0]!.hint}`);
+        expect(human.stdout + human.stderr + r.stdout + r.stderr).not.toContain(TOKEN);
+      });
   });
 });

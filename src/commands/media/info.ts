@@ -29,7 +29,9 @@ export function register(parent: Command, deps: Deps): void {
 
 export async function runMediaInfo(options: { id: string }, deps: Deps): Promise<MediaInfo> {
   const client = await deps.cloud();
-  return client.getMedia(checkMediaId(options.id));
+  const info = await client.getMedia(checkMediaId(options.id));
+  // the URL is printed: a secret the API put into it (an access_token parameter) is not
+  return { ...info, url: info.url === null ? null : deps.mask(info.url) };
 }
 
 export function checkMediaId(id: string): string {
