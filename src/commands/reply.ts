@@ -3,83 +3,25 @@
 // template (no --force here); {{contact.name}} in a quick reply comes from the store.
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
-import { emit, note } from '../cli/output.js';
 import { invalidInput } from '../core/errors.js';
-import { collect } from './cloud-args.js';
-import { contactArgument } from './contact-arg.js';
-import type { runSend, SendOptions } from './send.js';
+import { contactArgument, resolveContactWaId } from './contact-arg.js';
+import { addMessageOptions, type MessageOptions, printSent, runSend, type SendOptions } from './send.js';
 
-interface Sequenced {
-  seq: number;
-  value: string;
-}
-
-export interface ReplyOptions {
+export interface ReplyOptions extends MessageOptions {
   contact: string;
   country?: string;
-  text?: string;
-  previewUrl?: boolean;
-  quickReply?: string;
-  var?: string[];
-  template?: string;
-  lang?: string;
-  param?: Sequenced[];
-  currency?: Sequenced[];
-  dateTime?: Sequenced[];
-  namedParam?: string[];
-  headerImage?: string;
-  headerDocument?: string;
-  headerVideo?: string;
-  buttonPayload?: string[];
-  buttonUrl?: string[];
-  image?: string;
-  video?: string;
-  audio?: string;
-  document?: string;
-  caption?: string;
-  filename?: string;
-  replyTo?: string;
   quote?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
 }
 
 export function register(program: Command, deps: Deps): void {
-  let seq = 0;
-  const ordered = (value: string, previous: Sequenced[] = []) => [...previous, { seq: seq++, value }];
-  contactArgument(
-    program
-      .command('reply')
-      .description('answer a customer: text, a quick reply or a template (the 24-hour window is enforced)'),
+  addMessageOptions(
+    contactArgument(
+      program
+        .command('reply')
+        .description('answer a customer: text, a quick reply or a template (the 24-hour window is enforced)'),
+    ),
   )
-    .option('-t, --text <text>', 'a text message ("-" reads stdin)')
-    .option('--preview-url', 'with --text or --quick-reply: show a preview of the first link')
-    .option('--quick-reply <ref>', 'a text from your template library: /shortcut or name')
-    .option('--var <key=value>', 'with --quick-reply: a value for {{key}} (repeatable)', collect)
-    .option(
-      '--template <name>',
-      'an approved Meta template (the way to write after the window closed); needs --lang',
-    )
-    .option('--lang <code>', 'with --template: its language code, e.g. en, en_US')
-    .option('--param <text>', 'with --template: the next body parameter (repeatable, in order)', ordered)
-    .option('--currency <"CODE amount">', 'with --template: the next body parameter as money', ordered)
-    .option('--date-time <text>', 'with --template: the next body parameter as a date/time', ordered)
-    .option('--named-param <name=value>', 'with --template: a named body parameter (repeatable)', collect)
-    .option('--header-image <url|file|id>', 'with --template: the image of a media header')
-    .option('--header-document <url|file|id>', 'with --template: the document of a media header')
-    .option('--header-video <url|file|id>', 'with --template: the video of a media header')
-    .option('--button-payload <index=payload>', 'with --template: a quick-reply button payload', collect)
-    .option('--button-url <index=suffix>', 'with --template: a URL button suffix', collect)
-    .option('--image <file|url|id>', 'an image; a local file is uploaded first')
-    .option('--video <file|url|id>', 'a video')
-    .option('--audio <file|url|id>', 'an audio file')
-    .option('--document <file|url|id>', 'a document')
-    .option('--caption <text>', 'with --image, --video or --document: a caption')
-    .option('--filename <name>', 'with --document: the file name shown')
-    .option('--reply-to <wamid>', 'quote this message')
     .option('--quote', "quote the customer's latest message")
-    .option('--dry-run', 'print the request body and send nothing')
-    .option('--json', 'print {id, waId, status}')
     .addHelpText(
       'after',
       `
@@ -88,25 +30,19 @@ Examples:
   wabox reply +919876543210 --quick-reply /hours
   wabox reply +919876543210 --quick-reply /price --var item=cake --quote
   echo "Thanks for waiting" | wabox reply +919876543210 --text -
+  wabox reply +919876543210 --image cake.jpg --caption "Your cake, ready for pick-up"
   wabox reply +919876543210 --template order_update --lang en_US --param Asha --json
 
-Within 24 hours of the customer's last message anything can be sent; after that only a template:
-a text, quick reply or media reply is refused locally (exit 4, nothing sent). {{contact.name}} in
-a quick reply is the name the store knows. The reply is recorded like any send.`,
+Every message type of wabox send can be a reply. Within 24 hours of the customer's last message
+anything can be sent; after that only a template: anything else is refused locally (exit 4, nothing
+sent). {{contact.name}} in a quick reply is the name the store knows. The reply is recorded like any send.`,
     )
-    .action(async (contact: string, flags: Omit<ReplyOptions, 'contact'>) => {
-      const result = await runReply({ ...flags, contact }, deps);
-      if ('dryRun' in result) {
-        emit(deps, { json: true }, result.body, () => '');
-        return;
-      }
-      emit(deps, flags, result, (r) => r.id);
-      if (deps.io.isStderrTTY && !flags.json) note(deps.io, `replied to +${result.waId} (${result.status})`);
-    });
+    .action(async (contact: string, flags: Omit<ReplyOptions, 'contact'>) =>
+      printSent(deps, flags, await runReply({ ...flags, contact }, deps), 'replied to'),
+    );
 }
 
 export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<typeof runSend> {
-  const { resolveContactWaId } = await import('./contact-arg.js');
   const waId = await resolveContactWaId(deps, options.contact, { country: options.country });
   if (options.quote && options.replyTo !== undefined)
     throw invalidInput('give --quote or --reply-to <wamid>, not both', { code: 'usage.conflict' });
@@ -128,6 +64,5 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
     replyTo,
     contactName: conversation?.name ?? null,
   };
-  const sendCommand = await import('./send.js');
-  return sendCommand.runSend(sendOptions, deps);
+  return runSend(sendOptions, deps);
 }

@@ -23,9 +23,8 @@ interface Sequenced {
   value: string;
 }
 
-export interface SendOptions {
-  to: string;
-  country?: string;
+/** What to send: the flags `send` and `reply` share (addMessageOptions). */
+export interface MessageOptions {
   text?: string;
   previewUrl?: boolean;
   quickReply?: string;
@@ -62,6 +61,11 @@ export interface SendOptions {
   replyTo?: string;
   dryRun?: boolean;
   json?: boolean;
+}
+
+export interface SendOptions extends MessageOptions {
+  to: string;
+  country?: string;
   force?: boolean;
   /**
    * Not a flag: the contact's name for {{contact.name}} in a quick reply. `wabox reply` sets it from
@@ -82,19 +86,68 @@ export interface SendResultJson {
 const MEDIA_FLAGS: readonly MediaKind[] = ['image', 'video', 'audio', 'document', 'sticker'];
 
 export function register(program: Command, deps: Deps): void {
+  addMessageOptions(
+    program
+      .command('send')
+      .description('send one WhatsApp message through the Cloud API (recorded in the local store)')
+      .argument(
+        '<to>',
+        'the customer: +919876543210, "07700 900123" with --country GB, ... (as for wabox link)',
+      )
+      .option(
+        '-c, --country <code>',
+        'region for a number without a country code; default: config default-country',
+      ),
+  )
+    .option('--force', 'send even when the store says the 24-hour window is closed')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox send +919876543210 --text "Your order is ready 🎉"
+  echo "Hello from a script" | wabox send +919876543210 --text -
+  wabox send +919876543210 --quick-reply /price --var item=cake
+  wabox send +919876543210 --template order_update --lang en_US --param Asha --currency "INR 499" \\
+      --date-time "25 June 2025" --header-image receipt.png --button-payload 0=DETAILS
+  wabox send +919876543210 --template welcome --lang en --named-param first_name=Asha
+  wabox send +919876543210 --image menu.jpg --caption "Today's menu"
+  wabox send +919876543210 --document invoice.pdf --filename "Invoice 42.pdf"
+  wabox send +919876543210 --location 19.0760,72.8777 --location-name "Asha's Bakery"
+  wabox send +919876543210 --body "Table for tonight?" --button Yes --button No
+  wabox send +919876543210 --list menu.json
+  wabox send +919876543210 --contacts '-' <<< '[{"name":"Asha Rao","phone":"+919876543210"}]'
+  wabox send +919876543210 --react wamid.HBgL... --emoji 👍
+  wabox send +919876543210 --text "See above" --reply-to wamid.HBgL... --json
+  wabox send +919876543210 --text "Hi" --dry-run
+
+Outside the 24-hour window after the customer's last message only templates can be sent; wabox
+refuses a free-form send locally when its store knows the window closed (--force overrides).`,
+    )
+    .action(async (to: string, flags: Omit<SendOptions, 'to'>) =>
+      printSent(deps, flags, await runSend({ ...flags, to }, deps), 'sent to'),
+    );
+}
+
+/** The request body of a dry run, else the wamid (or {id, waId, status}) and a note on a terminal. */
+export function printSent(
+  deps: Deps,
+  flags: { json?: boolean },
+  result: Awaited<ReturnType<typeof runSend>>,
+  verb: string,
+): void {
+  if ('dryRun' in result) {
+    emit(deps, { json: true }, result.body, () => '');
+    return;
+  }
+  emit(deps, flags, result, (r) => r.id);
+  if (deps.io.isStderrTTY && !flags.json) note(deps.io, `${verb} +${result.waId} (${result.status})`);
+}
+
+/** The flags that say what to send, for `send` and `reply`. */
+export function addMessageOptions(command: Command): Command {
   let seq = 0;
   const ordered = (value: string, previous: Sequenced[] = []) => [...previous, { seq: seq++, value }];
-  program
-    .command('send')
-    .description('send one WhatsApp message through the Cloud API (recorded in the local store)')
-    .argument(
-      '<to>',
-      'the customer: +919876543210, "07700 900123" with --country GB, ... (as for wabox link)',
-    )
-    .option(
-      '-c, --country <code>',
-      'region for a number without a country code; default: config default-country',
-    )
+  return command
     .option('-t, --text <text>', 'a text message ("-" reads stdin; at most 4,096 characters)')
     .option('--preview-url', 'with --text: show a preview of the first link')
     .option('--quick-reply <ref>', 'a text from your template library: /shortcut or name')
@@ -152,41 +205,8 @@ export function register(program: Command, deps: Deps): void {
     .option('--react <wamid>', 'react to a message with --emoji')
     .option('--emoji <emoji>', "with --react: the emoji ('' removes the reaction)")
     .option('--reply-to <wamid>', 'quote this message (a reply)')
-    .option('--force', 'send even when the store says the 24-hour window is closed')
     .option('--dry-run', 'print the request body and send nothing (no token needed)')
-    .option('--json', 'print {id, waId, status}')
-    .addHelpText(
-      'after',
-      `
-Examples:
-  wabox send +919876543210 --text "Your order is ready 🎉"
-  echo "Hello from a script" | wabox send +919876543210 --text -
-  wabox send +919876543210 --quick-reply /price --var item=cake
-  wabox send +919876543210 --template order_update --lang en_US --param Asha --currency "INR 499" \\
-      --date-time "25 June 2025" --header-image receipt.png --button-payload 0=DETAILS
-  wabox send +919876543210 --template welcome --lang en --named-param first_name=Asha
-  wabox send +919876543210 --image menu.jpg --caption "Today's menu"
-  wabox send +919876543210 --document invoice.pdf --filename "Invoice 42.pdf"
-  wabox send +919876543210 --location 19.0760,72.8777 --location-name "Asha's Bakery"
-  wabox send +919876543210 --body "Table for tonight?" --button Yes --button No
-  wabox send +919876543210 --list menu.json
-  wabox send +919876543210 --contacts '-' <<< '[{"name":"Asha Rao","phone":"+919876543210"}]'
-  wabox send +919876543210 --react wamid.HBgL... --emoji 👍
-  wabox send +919876543210 --text "See above" --reply-to wamid.HBgL... --json
-  wabox send +919876543210 --text "Hi" --dry-run
-
-Outside the 24-hour window after the customer's last message only templates can be sent; wabox
-refuses a free-form send locally when its store knows the window closed (--force overrides).`,
-    )
-    .action(async (to: string, flags: Omit<SendOptions, 'to'>) => {
-      const result = await runSend({ ...flags, to }, deps);
-      if ('dryRun' in result) {
-        emit(deps, { json: true }, result.body, () => '');
-        return;
-      }
-      emit(deps, flags, result, (r) => r.id);
-      if (deps.io.isStderrTTY && !flags.json) note(deps.io, `sent to +${result.waId} (${result.status})`);
-    });
+    .option('--json', 'print {id, waId, status}');
 }
 
 /** What was chosen to send, before any upload. */

@@ -61,6 +61,43 @@ async function stored(waId: string) {
 }
 
 describe('wabox reply', () => {
+  it('takes every message type of send: reply buttons quoting the latest message, a location', async () => {
+    const buttons = await reply(
+      `+${ASHA}`,
+      '--body',
+      'Which size?',
+      '--button',
+      '1 kg',
+      '--button',
+      '2 kg',
+      '--quote',
+    );
+    expect(buttons.code, buttons.stderr).toBe(0);
+    const location = await reply(
+      `+${ASHA}`,
+      '--location',
+      '19.0760,72.8777',
+      '--location-name',
+      "Asha's Bakery",
+    );
+    expect(location.code, location.stderr).toBe(0);
+    const [first, second] = graph.calls('POST', MESSAGES).map((c) => c.json as Record<string, unknown>);
+    expect(first).toMatchObject({
+      to: '+919876543210',
+      type: 'interactive',
+      context: { message_id: 'wamid.a1' },
+      interactive: { type: 'button', body: { text: 'Which size?' } },
+    });
+    expect(second).toMatchObject({
+      type: 'location',
+      location: { latitude: '19.076', longitude: '72.8777', name: "Asha's Bakery" },
+    });
+    // and no --force: outside the window only a template goes
+    const closed = await reply(`+${BOB}`, '--location', '19.0760,72.8777', '--force');
+    expect(closed.code).toBe(2);
+    expect(closed.stderr).toContain("unknown option '--force'");
+  });
+
   it('inside the window: sent through the Cloud API and recorded as a person’s reply', async () => {
     const r = await reply('+91 98765 43210', '--text', 'Yes, ₹499 🎂', '--json');
     expect(r.stderr).toBe('');
