@@ -9,6 +9,8 @@ export interface BatchFlags {
   qrFormat?: 'png' | 'svg';
   nameColumn?: string;
   jobs?: string;
+  /** Hidden: input bytes per chunk of rows (tests make it tiny to cross chunk boundaries). */
+  chunkBytes?: string;
 }
 
 export function addBatchOptions(cmd: Command): Command {
@@ -37,6 +39,7 @@ export function addBatchOptions(cmd: Command): Command {
     .option('--name-column <column>', 'batch: name QR files from this column (default: the number)')
     .option(
       '-j, --jobs <n>',
-      'batch: QR codes rendered in parallel (default: the number of cores; 1 renders in-process)',
-    );
+      'batch: worker threads for rows and QR codes (default: the number of cores; 1 works in-process)',
+    )
+    .addOption(new Option('--chunk-bytes <n>', 'batch: input bytes per chunk of rows').hideHelp());
 }

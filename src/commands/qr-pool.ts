@@ -1,6 +1,5 @@
-import { Worker } from 'node:worker_threads';
-import { WaboxError } from '../core/errors.js';
 import { type QrFileJob, renderQrFile } from './qr-file.js';
+import { createWorkerPool } from './worker-pool.js';
 
 export interface QrPool {
   render(job: QrFileJob): Promise<void>;
@@ -18,41 +17,9 @@ export function createQrPool(jobs: number): QrPool {
       close: async () => {},
     };
   }
-  const workers = Array.from({ length: jobs }, () => {
-    const worker = new Worker(workerUrl());
-    const pending = new Map<number, { resolve: () => void; reject: (err: Error) => void }>();
-    worker.on('message', (msg: { id: number; error: string | null }) => {
-      const entry = pending.get(msg.id);
-      pending.delete(msg.id);
-      if (msg.error === null) entry?.resolve();
-      else entry?.reject(new WaboxError('failure', msg.error));
-    });
-    worker.on('error', (err) => {
-      for (const entry of pending.values()) entry.reject(err);
-      pending.clear();
-    });
-    return { worker, pending };
-  });
-  let nextId = 0;
+  const pool = createWorkerPool(jobs);
   return {
-    render(job) {
-      const target = workers.reduce((a, b) => (b.pending.size < a.pending.size ? b : a));
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        target.pending.set(id, { resolve, reject });
-        target.worker.postMessage({ ...job, id });
-      });
-    },
-    async close() {
-      await Promise.all(workers.map(({ worker }) => worker.terminate()));
-    },
+    render: (job) => pool.run<void>({ kind: 'qr', ...job }),
+    close: () => pool.close(),
   };
-}
-
-/** dist/qr-worker.js, seen from this module's place in the bundle (an entry or a chunk under chunks/). */
-function workerUrl(): URL {
-  return new URL(
-    import.meta.url.includes('/chunks/') ? '../qr-worker.js' : './qr-worker.js',
-    import.meta.url,
-  );
 }

@@ -60,12 +60,17 @@ export function linkForRow(
       ? { value: template.vars[name] as string, source: 'var' }
       : undefined;
   };
-  const ownText = row.text !== undefined && row.text.trim() !== '' ? parsePlaceholders(row.text) : null;
-  const segments = ownText ?? template.text;
-  const text = segments === null ? null : renderSegments(segments, resolve).text;
-  // a row whose placeholders fill to nothing (`{{name}}`, empty name) would get a link without text
-  if (text !== null && text.trim() === '')
-    throw invalidInput('the text is empty once its placeholders are filled', { code: 'text.empty' });
+  const ownText = row.text !== undefined && row.text.trim() !== '' ? row.text : null;
+  let text: string | null;
+  // a row's own text without placeholders is what parsing and filling it would give: skip both
+  if (ownText !== null && !ownText.includes('{{')) text = ownText;
+  else {
+    const segments = ownText === null ? template.text : parsePlaceholders(ownText);
+    text = segments === null ? null : renderSegments(segments, resolve).text;
+    // a row whose placeholders fill to nothing (`{{name}}`, empty name) would get a link without text
+    if (text !== null && text.trim() === '')
+      throw invalidInput('the text is empty once its placeholders are filled', { code: 'text.empty' });
+  }
   const ref = template.ref === null ? null : validateRef(renderSegments(template.ref, resolve).text);
   const warning = phone.assigned
     ? null

@@ -1,7 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
+import { csvLine } from '../../src/commands/link-batch-chunk.js';
+import { type Chunk, splitChunks } from '../../src/commands/link-batch-split.js';
 import { expectError } from '../helpers/assert.js';
 import { run, spawnCli, tempDir } from '../helpers/cli.js';
 import { bitmapToImage, jsqrBytes, jsqrText, parseSvg, zbarText } from '../helpers/qr-decode.js';
@@ -689,5 +692,288 @@ describe('wabox link --batch --qr-dir', () => {
       '--dark #ffffff is not darker than --light #ffffff: many scanners cannot read inverted QR codes',
     );
     expect(readdirSync(dir)).toEqual([]);
+  });
+});
+
+// -- chunks and workers ----------------------------------------------------------------------------------
+
+/** A seeded pseudo-random generator, so that a failing case can be replayed. */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2 ** 31;
+    return state / 2 ** 31;
+  };
+}
+
+/** The input in pieces of 1 to `max` bytes, as a stream delivers it. */
+async function* pieces(bytes: Buffer, max: number, next: () => number): AsyncGenerator<Buffer> {
+  for (let at = 0; at < bytes.length; ) {
+    const size = 1 + Math.floor(next() * max);
+    yield bytes.subarray(at, at + size);
+    at += size;
+  }
+}
+
+const CSV_OPTIONS = {
+  relax_column_count: true,
+  relax_quotes: true,
+  skip_empty_lines: true,
+  skip_records_with_error: true,
+} as const;
+
+/**
+ * The line each record starts on, from csv-parse's record info over the whole input (how the batch
+ * numbered rows before it read in chunks): a record starts after the previous one ends and the empty
+ * lines skipped since.
+ */
+function csvParseLines(bytes: Buffer): number[] {
+  type At = { lines: number; empty_lines: number };
+  const lines: number[] = [];
+  let end = { lines: 0, empty: 0 };
+  const startLine = (at: At) => {
+    lines.push(end.lines + 1 + (at.empty_lines - end.empty));
+    end = { lines: at.lines, empty: at.empty_lines };
+  };
+  let unclosed: At | null = null;
+  const parsed = parseCsv(bytes, {
+    ...CSV_OPTIONS,
+    bom: true,
+    info: true,
+    on_skip: (err) => {
+      unclosed = err as unknown as At;
+    },
+  }) as unknown as Array<{ info: At }>;
+  for (const { info } of parsed) startLine(info);
+  // the one record skipped, a quote never closed, is the last
+  if (unclosed !== null) startLine(unclosed);
+  return lines;
+}
+
+/** The chunks of a text given in pieces of up to 5 bytes. */
+async function split(text: string, format: 'csv' | 'jsonl', chunkBytes: number): Promise<Chunk[]> {
+  const chunks: Chunk[] = [];
+  for await (const chunk of splitChunks(pieces(Buffer.from(text), 5, random(4)), { format, chunkBytes }))
+    chunks.push(chunk);
+  return chunks;
+}
+
+describe('splitChunks: chunks of whole CSV records', () => {
+  const TOKENS = ['a', 'bc', ',', ',', '"', '"', '""', '\n', '\n', ' ', 'é', '😊', '+91'];
+  const CR_TOKENS = [...TOKENS, '\r\n', '\r\n', '\r'];
+
+  it.each([
+    ['\\n line breaks', TOKENS, 1],
+    ['\\n, \\r\\n and \\r line breaks', CR_TOKENS, 2],
+  ])('cut at record ends where csv-parse finds them (%s)', async (_, tokens, seed) => {
+    const next = random(seed);
+    for (let n = 0; n < 300; n++) {
+      let text = next() < 0.2 ? '\uFEFF' : '';
+      const length = Math.floor(next() * 60);
+      for (let i = 0; i < length; i++) text += tokens[Math.floor(next() * tokens.length)];
+      const bytes = Buffer.from(text);
+      const whole = parseCsv(bytes, { ...CSV_OPTIONS, bom: true }) as string[][];
+      for (const chunkBytes of [1, 3, 8, 1000]) {
+        const records: string[][] = [];
+        const lines: number[] = [];
+        let unreadable = 0;
+        for await (const chunk of splitChunks(pieces(bytes, 7, next), { format: 'csv', chunkBytes })) {
+          const own = parseCsv(Buffer.from(chunk.bytes), {
+            ...CSV_OPTIONS,
+            bom: chunk.index === 0,
+            ...(chunk.delimiter === null ? {} : { record_delimiter: chunk.delimiter }),
+            on_skip: () => {
+              unreadable++;
+            },
+          }) as string[][];
+          records.push(...own);
+          lines.push(...(chunk.recordLines as Int32Array));
+        }
+        const context = `input ${JSON.stringify(text)}, chunks of ${chunkBytes} bytes`;
+        expect(records, context).toEqual(whole);
+        expect(lines.length, context).toBe(records.length + unreadable);
+        // csv-parse counts \r\n in a quoted field as two lines; wabox counts lines as an editor does
+        if (!text.includes('\r')) expect(lines, context).toEqual(csvParseLines(bytes));
+      }
+    }
+  });
+
+  it('numbers lines as an editor does: \\r\\n, \\n and a lone \\r each end one', async () => {
+    const text = 'phone\r\n"a\r\nb"\r\n\r\nc\nd,"e\rf"\r\ng\r\n';
+    const chunks = await split(text, 'csv', 1);
+    expect(chunks.flatMap((c) => [...(c.recordLines as Int32Array)])).toEqual([1, 2, 5, 8]);
+    expect(chunks.map((c) => c.delimiter)).toEqual(['\r\n', '\r\n', '\r\n', '\r\n']);
+  });
+
+  it('cuts JSONL at newlines and carries the line numbers on', async () => {
+    const chunks = (await split('{"a":1}\n\n{"a":2}\n{"a":3}', 'jsonl', 4)).map((chunk) => ({
+      text: Buffer.from(chunk.bytes).toString(),
+      startLine: chunk.startLine,
+      last: chunk.last,
+    }));
+    expect(chunks).toEqual([
+      { text: '{"a":1}\n', startLine: 1, last: false },
+      { text: '\n{"a":2}\n', startLine: 2, last: false },
+      { text: '{"a":3}', startLine: 4, last: true },
+    ]);
+  });
+});
+
+describe('csvLine', () => {
+  it('writes what csv-stringify writes', () => {
+    const next = random(7);
+    const parts = ['a', ' ', ',', '"', '\n', '\r', 'é', '🙏', '=1', ''];
+    for (let n = 0; n < 500; n++) {
+      const fields = Array.from({ length: 1 + Math.floor(next() * 4) }, () =>
+        Array.from({ length: Math.floor(next() * 5) }, () => parts[Math.floor(next() * parts.length)]).join(
+          '',
+        ),
+      );
+      expect(`${csvLine(fields)}\n`).toBe(stringifyCsv([fields]));
+    }
+  });
+});
+
+/** A CSV of `rows` rows with multi-line quoted texts, CRLF and bad rows; the lines the bad rows are on. */
+function trickyCsv(rows: number): { text: string; bad: Map<number, string> } {
+  const bad = new Map<number, string>();
+  let text = 'phone,text,name\n';
+  let line = 2;
+  for (let i = 0; i < rows; i++) {
+    const phone = `+9198765${String(40000 + i)}`;
+    let row: string;
+    if (i % 37 === 5) {
+      row = `12345,hi,n${i}`;
+      bad.set(line, '"12345" has no country code');
+    } else if (i % 41 === 7) {
+      row = `${phone},only two`;
+      bad.set(line, 'has 2 fields, the header has 3');
+    } else if (i % 5 === 0) row = `${phone},"Hi {{name}},\nline two\r\nwith ""quotes""",n${i}`;
+    else if (i % 7 === 0) row = `${phone},"",n${i}`;
+    else row = `${phone},Hello {{name}},n${i}`;
+    text += `${row}\n`;
+    line += row.split(/\r\n|\n|\r/).length;
+    if (i % 11 === 0) {
+      text += '\n';
+      line++;
+    }
+  }
+  return { text, bad };
+}
+
+describe('wabox link --batch: chunks and workers', () => {
+  const QUOTED =
+    'phone,text\n+919876543210,"two\nlines"\n\n12,"also\ntwo"\n+919876543211,"never closed\n+919876543212,x\n';
+
+  it.each([1, 2, 5, 16, 64])(
+    'gives the same rows, errors and line numbers with chunks of %i bytes (in-process)',
+    async (bytes) => {
+      for (const stdin of [QUOTED, trickyCsv(60).text]) {
+        const whole = await run(['link', '--batch', '-', '--text', 'Hi {{name}}', '--jobs', '1'], { stdin });
+        const chunked = await run(
+          ['link', '--batch', '-', '--text', 'Hi {{name}}', '--jobs', '1', '--chunk-bytes', String(bytes)],
+          { stdin },
+        );
+        expect(chunked.stdout).toBe(whole.stdout);
+        expect(rowLines(chunked.stderr)).toEqual(rowLines(whole.stderr));
+        expect(chunked.code).toBe(whole.code);
+      }
+    },
+  );
+
+  it('numbers bad rows by their line after quoted fields that span lines and chunks', async () => {
+    const { text, bad } = trickyCsv(120);
+    const r = await run(['link', '--batch', '-', '--jobs', '1', '--chunk-bytes', '7'], { stdin: text });
+    expect(r.code).toBe(1);
+    expect(rowLines(r.stderr)).toEqual([...bad].map(([line, message]) => `line ${line}: ${message}`));
+    expect(summary(r.stderr)).toEqual({ rows: 120, failed: bad.size });
+  });
+
+  it('reads a quoted header after a byte order mark, UTF-16 and \\r line ends, in chunks', async () => {
+    const expected = await run(['link', '--batch', '-', '--jobs', '1'], {
+      stdin: 'phone,text\n+919876543210,"a\nb"\n12,x\n',
+    });
+    expect(rowLines(expected.stderr)).toEqual(['line 4: "12" has no country code']);
+    for (const stdin of [
+      Buffer.from('\uFEFF"phone","text"\n+919876543210,"a\nb"\n12,x\n'),
+      Buffer.from('\uFEFFphone,text\n+919876543210,"a\nb"\n12,x\n', 'utf16le'),
+      Buffer.from('phone,text\r+919876543210,"a\rb"\r12,x\r'),
+    ]) {
+      for (const chunkBytes of ['1', '4', '100000']) {
+        const r = await run(['link', '--batch', '-', '--jobs', '1', '--chunk-bytes', chunkBytes], { stdin });
+        expect(rowLines(r.stderr)).toEqual(rowLines(expected.stderr));
+        expect(csv(r.stdout).map((row) => [row.phone, row.waId])).toEqual(
+          csv(expected.stdout).map((row) => [row.phone, row.waId]),
+        );
+      }
+    }
+  });
+
+  it('keeps input order, line numbers and output on worker threads (--jobs 2, built CLI)', async () => {
+    const dir = tempDir();
+    const { text, bad } = trickyCsv(400);
+    const input = file(dir, 'in.csv', text);
+    const args = (jobs: string, out: string) => [
+      'link',
+      '--batch',
+      input,
+      '--text',
+      'Hi {{name}}',
+      '--jobs',
+      jobs,
+      '--chunk-bytes',
+      '64',
+      '--output',
+      join(dir, out),
+    ];
+    const one = await spawnCli(args('1', 'one.csv'));
+    const two = await spawnCli(args('2', 'two.csv'));
+    expect(two.code).toBe(1);
+    expect(rowLines(two.stderr)).toEqual([...bad].map(([line, message]) => `line ${line}: ${message}`));
+    expect(summary(two.stderr)).toEqual({ rows: 400, failed: bad.size });
+    expect(rowLines(two.stderr)).toEqual(rowLines(one.stderr));
+    const rows = readFileSync(join(dir, 'two.csv'), 'utf8');
+    expect(rows).toBe(readFileSync(join(dir, 'one.csv'), 'utf8'));
+    expect(csv(rows).map((row) => row.name)).toEqual(
+      Array.from({ length: 400 }, (_, i) => `n${i}`).map((name, i) =>
+        i % 41 === 7 && i % 37 !== 5 ? '' : name,
+      ),
+    );
+  });
+
+  it('writes JSON and JSONL in input order from workers, JSONL input with its line numbers', async () => {
+    const dir = tempDir();
+    const lines: string[] = [];
+    const bad: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      if (i % 23 === 4) {
+        lines.push('{"phone": oops');
+        bad.push(`line ${lines.length}: not valid JSON`);
+      } else lines.push(JSON.stringify({ phone: `+9198765${40000 + i}`, n: i }));
+      if (i % 9 === 0) lines.push('');
+    }
+    const input = file(dir, 'in.jsonl', `${lines.join('\n')}\n`);
+    for (const format of ['json', 'jsonl']) {
+      const output = join(dir, `out.${format}`);
+      const r = await spawnCli([
+        'link',
+        '--batch',
+        input,
+        '--jobs',
+        '2',
+        '--chunk-bytes',
+        '32',
+        '--output',
+        output,
+      ]);
+      expect(r.code).toBe(1);
+      expect(rowLines(r.stderr)).toEqual(bad);
+      const text = readFileSync(output, 'utf8');
+      const rows = format === 'json' ? (JSON.parse(text) as Row[]) : jsonl(text);
+      expect(rows).toHaveLength(300);
+      expect(rows.filter((row) => row.error === '').map((row) => Number(row.n))).toEqual(
+        Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 23 !== 4),
+      );
+    }
   });
 });

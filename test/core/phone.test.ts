@@ -1,3 +1,5 @@
+import examples from 'libphonenumber-js/examples.mobile.json' with { type: 'json' };
+import { type CountryCode, parsePhoneNumberWithError } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import {
   hasCountryCode,
@@ -240,5 +242,42 @@ describe('parseCountry and hasCountryCode', () => {
     ['00', false],
   ])('hasCountryCode(%j) is %s', (input, expected) => {
     expect(hasCountryCode(input)).toBe(expected);
+  });
+});
+
+describe('normalizePhone: assigned and type from one getType()', () => {
+  it("says what libphonenumber-js's isValid() and getType() say, for every country's numbers", () => {
+    let assigned = 0;
+    let unassigned = 0;
+    for (const [country, example] of Object.entries(examples)) {
+      // the example mobile number, and numbers with another digit early on: other types, unassigned ranges
+      const variants = [
+        example,
+        ...'0123456789'.split('').map((d) => example.slice(0, 2) + d + example.slice(3)),
+      ];
+      for (const variant of variants) {
+        let parsed: ReturnType<typeof parsePhoneNumberWithError>;
+        try {
+          parsed = parsePhoneNumberWithError(variant, country as CountryCode);
+        } catch {
+          continue;
+        }
+        let normalized: ReturnType<typeof normalizePhone>;
+        try {
+          normalized = normalizePhone(variant, { defaultCountry: country });
+        } catch {
+          // refused: only a number that is not valid (too short, too long, ...)
+          expect(parsed.isValid()).toBe(false);
+          continue;
+        }
+        expect(normalized.assigned).toBe(parsed.isValid());
+        expect(normalized.type).toBe(parsed.getType() ?? null);
+        if (normalized.assigned) assigned++;
+        else unassigned++;
+      }
+    }
+    // both branches are exercised
+    expect(assigned).toBeGreaterThan(500);
+    expect(unassigned).toBeGreaterThan(50);
   });
 });

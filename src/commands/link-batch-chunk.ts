@@ -1,0 +1,282 @@
+// The rows of one chunk of `wabox link --batch` input (link-batch-split.ts) -> links -> output text. This is
+// the one row logic of the batch: link-batch.ts runs it in-process (small inputs, --jobs 1, QR
+// batches) and qr-worker.ts runs it on worker threads. No I/O; what goes in and comes out is plain data
+// that can cross to a worker.
+import { parse as parseCsv } from 'csv-parse/sync';
+import { invalidInput } from '../core/errors.js';
+import { linkForRow, type RowTemplate } from '../core/link-row.js';
+import type { Chunk } from './link-batch-split.js';
+
+type Values = Record<string, string>;
+
+export interface ChunkContext {
+  input: 'csv' | 'jsonl';
+  output: 'csv' | 'jsonl' | 'json';
+  template: RowTemplate;
+  /** The CSV header (the first record of the first chunk); null for JSONL. */
+  header: string[] | null;
+  /**
+   * The input columns that CSV output writes before url, waId and error: the CSV header, or the keys of
+   * the first JSONL object (with keys) in the first chunks read.
+   */
+  columns: string[];
+}
+
+/** A row of the input and, once linked, its link or its error. */
+export interface Row {
+  line: number;
+  values: Values;
+  url: string;
+  waId: string;
+  /** Empty when the row has its link; set when it could not be read or linked. */
+  error: string;
+  warning: string | null;
+}
+
+/** A line for stderr about one row, in input order. */
+export interface RowNote {
+  line: number;
+  message: string;
+  warning: boolean;
+}
+
+export interface ChunkResult {
+  /** The chunk's rows as output text (CSV lines, JSONL lines, or JSON array items joined by ",\n"). */
+  output: string | Uint8Array;
+  rows: number;
+  failed: number;
+  notes: RowNote[];
+}
+
+const RESULT_COLUMNS = ['url', 'waId', 'error'] as const;
+
+/**
+ * What the rows of every chunk need from the first chunks: the CSV header (checked: a phone column, no
+ * name twice), and the input columns of CSV output (JSONL: the keys of the first object that has any).
+ * Reads no more than that.
+ */
+export function contextFor(
+  chunks: readonly Chunk[],
+  options: Pick<ChunkContext, 'input' | 'output' | 'template'>,
+): ChunkContext {
+  const first = chunks[0] as Chunk;
+  if (options.input === 'jsonl') {
+    for (const chunk of chunks) {
+      const [row] = readJsonl(chunk, (row) => inputColumns(Object.keys(row.values)).length > 0);
+      if (row) return { ...options, header: null, columns: inputColumns(Object.keys(row.values)) };
+    }
+    return { ...options, header: null, columns: [] };
+  }
+  const [record] = parseCsv(bufferOf(first), { ...csvOptions(first), to: 1 }) as string[][];
+  if (record === undefined)
+    throw invalidInput('the CSV input is empty: it needs a header row with a phone column', {
+      code: 'batch.empty',
+    });
+  const header = readHeader(record);
+  return { ...options, header, columns: inputColumns(header) };
+}
+
+/** Reads, links and formats a chunk. */
+export function processChunk(chunk: Chunk, ctx: ChunkContext): ChunkResult {
+  return chunkResult(linkRows(readChunk(chunk, ctx), ctx.template), ctx);
+}
+
+/** Fills in each row's link, or its error. */
+export function linkRows(rows: Row[], template: RowTemplate): Row[] {
+  for (const row of rows) {
+    if (row.error !== '') continue;
+    try {
+      const link = linkForRow(row.values, template);
+      row.url = link.url;
+      row.waId = link.waId;
+      row.warning = link.warning;
+    } catch (err) {
+      row.error = err instanceof Error ? err.message : String(err);
+    }
+  }
+  return rows;
+}
+
+/** The output text, counts and stderr notes of linked rows. */
+export function chunkResult(rows: Row[], ctx: ChunkContext): ChunkResult {
+  const notes: RowNote[] = [];
+  let failed = 0;
+  for (const row of rows) {
+    if (row.warning !== null) notes.push({ line: row.line, message: row.warning, warning: true });
+    if (row.error !== '') {
+      failed++;
+      notes.push({ line: row.line, message: row.error, warning: false });
+    }
+  }
+  return { output: formatRows(rows, ctx), rows: rows.length, failed, notes };
+}
+
+// -- reading --------------------------------------------------------------------------------------------
+
+export function readChunk(chunk: Chunk, ctx: ChunkContext): Row[] {
+  return ctx.input === 'csv' ? readCsv(chunk, ctx.header as string[]) : readJsonl(chunk);
+}
+
+function row(line: number, values: Values, error = ''): Row {
+  return { line, values, url: '', waId: '', error, warning: null };
+}
+
+function bufferOf(chunk: Chunk): Buffer {
+  return Buffer.from(chunk.bytes.buffer, chunk.bytes.byteOffset, chunk.bytes.length);
+}
+
+/** csv-parse's options; the record delimiter is the one found in the whole input. */
+function csvOptions(chunk: Chunk) {
+  return {
+    bom: chunk.index === 0,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    ...(chunk.delimiter === null ? {} : { record_delimiter: chunk.delimiter }),
+  };
+}
+
+/** csv-parse reads the whole chunk at once; the splitter told which line each record starts on. */
+function readCsv(chunk: Chunk, header: string[]): Row[] {
+  const lines = chunk.recordLines as Int32Array;
+  const unreadable: string[] = [];
+  const records = parseCsv(bufferOf(chunk), {
+    ...csvOptions(chunk),
+    // with these options the one record csv-parse skips is the last one: a quote never closed
+    on_skip: (err) => {
+      if (err) unreadable.push(`unreadable CSV: ${chunkLineNumbers(err, chunk)}`);
+    },
+  }) as string[][];
+  if (records.length + unreadable.length !== lines.length)
+    throw new Error(
+      `wabox found ${lines.length} CSV records in lines ${chunk.startLine}-${chunk.endLine}, csv-parse ${records.length + unreadable.length}`,
+    );
+  const rows: Row[] = [];
+  // the first chunk starts with the header
+  for (let r = chunk.index === 0 ? 1 : 0; r < records.length; r++) {
+    const record = records[r] as string[];
+    const values: Values = {};
+    for (let i = 0; i < header.length; i++) values[header[i] as string] = record[i] ?? '';
+    rows.push(
+      row(
+        lines[r] as number,
+        values,
+        record.length === header.length
+          ? ''
+          : `has ${record.length} field${record.length === 1 ? '' : 's'}, the header has ${header.length}`,
+      ),
+    );
+  }
+  for (const [i, error] of unreadable.entries())
+    rows.push(row(lines[records.length + i] as number, {}, error));
+  return rows;
+}
+
+/** csv-parse counts lines from the chunk's start; a quote never closed is reported where the input ends. */
+function chunkLineNumbers(err: Error & { code?: string }, chunk: Chunk): string {
+  return err.message.replace(/\bat line (\d+)/, (_, n: string) =>
+    err.code === 'CSV_QUOTE_NOT_CLOSED'
+      ? `at line ${chunk.endLine}`
+      : `at line ${chunk.startLine - 1 + Number(n)}`,
+  );
+}
+
+/** Header names are trimmed; `phone` and `text` match in any case. */
+function readHeader(record: string[]): string[] {
+  const names = record.map((name) => {
+    const trimmed = name.trim();
+    return /^(phone|text)$/i.test(trimmed) ? trimmed.toLowerCase() : trimmed;
+  });
+  if (!names.includes('phone')) {
+    throw invalidInput(
+      `the CSV header has no phone column (columns: ${names.map((n) => JSON.stringify(n)).join(', ') || 'none'})`,
+      {
+        code: 'batch.no_phone_column',
+        hint: 'the first row names the columns; one must be "phone"',
+      },
+    );
+  }
+  const dup = names.find((name, i) => names.indexOf(name) !== i);
+  if (dup !== undefined)
+    throw invalidInput(`the CSV header names the column "${dup}" twice`, { code: 'batch.duplicate_column' });
+  return names;
+}
+
+/** One JSON object per line; blank lines are skipped. With `until`, stops after the first row it accepts. */
+function readJsonl(chunk: Chunk, until?: (row: Row) => boolean): Row[] {
+  const rows: Row[] = [];
+  let line = chunk.startLine;
+  for (const part of bufferOf(chunk).toString('utf8').split('\n')) {
+    if (part.trim() !== '') {
+      const next = jsonlRow(part.replace(/\r$/, ''), line);
+      if (until === undefined) rows.push(next);
+      else if (until(next)) return [next];
+    }
+    line++;
+  }
+  return rows;
+}
+
+function jsonlRow(text: string, line: number): Row {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return row(line, {}, 'not valid JSON');
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return row(line, {}, 'not a JSON object');
+  const values: Values = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (v !== null && typeof v === 'object') return row(line, {}, `"${key}" is not a string or number`);
+    values[key] = v === null ? '' : String(v);
+  }
+  return row(line, values);
+}
+
+// -- writing --------------------------------------------------------------------------------------------
+
+/** The header line of CSV output: the input columns, then url, waId, error. */
+export function csvHeader(ctx: ChunkContext): string {
+  return `${csvLine([...ctx.columns, ...RESULT_COLUMNS])}\n`;
+}
+
+/** Input columns named like a result column are replaced by the result (a batch run on its own output). */
+function inputColumns(names: readonly string[]): string[] {
+  return names.filter((name) => !(RESULT_COLUMNS as readonly string[]).includes(name));
+}
+
+function formatRows(rows: Row[], ctx: ChunkContext): string {
+  let out = '';
+  if (ctx.output === 'csv') {
+    const columns = ctx.columns;
+    for (const row of rows) {
+      for (const name of columns) out += `${csvField(row.values[name] ?? '')},`;
+      // a url is percent-encoded and a waId digits: neither needs quotes
+      out += `${row.url},${row.waId},${csvField(row.error)}\n`;
+    }
+    return out;
+  }
+  for (const [i, row] of rows.entries()) {
+    const json = JSON.stringify({ ...row.values, url: row.url, waId: row.waId, error: row.error });
+    out += ctx.output === 'jsonl' ? `${json}\n` : i === 0 ? json : `,\n${json}`;
+  }
+  return out;
+}
+
+/**
+ * CSV records as csv-stringify writes them with its defaults: a field is quoted when it holds a quote, a
+ * comma, \r or \n, and its quotes are doubled. Written here because csv-stringify took 3.1-3.4 µs a row
+ * of bench/link-batch.mjs, a quarter of all the rest (csv-parse 2.3 µs, the link 9.5 µs), and formatting
+ * the rows this way takes 0.25 µs. The test checks it against csv-stringify.
+ */
+export function csvLine(fields: readonly string[]): string {
+  return fields.map(csvField).join(',');
+}
+
+function csvField(field: string): string {
+  return NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
+}
+
+const NEEDS_QUOTES = /[",\r\n]/;
