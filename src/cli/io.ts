@@ -1,3 +1,4 @@
+import { fstatSync, writeSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 import { isatty } from 'node:tty';
 
@@ -41,15 +42,13 @@ export function decideColor(env: ColorEnv, isTTY: boolean, flag?: boolean): bool
 }
 
 export function createProcessIO(env: NodeJS.ProcessEnv = process.env): IO {
-  const isStdoutTTY = Boolean(process.stdout.isTTY);
-  const isStderrTTY = Boolean(process.stderr.isTTY);
-  // isatty(0) rather than process.stdin.isTTY: the stdin stream is built on first use, and most
-  // commands never read it (bench/startup.mjs)
-  const isStdinTTY = isatty(0);
+  const isStdoutTTY = isTerminal(1);
+  const isStderrTTY = isTerminal(2);
+  const isStdinTTY = isTerminal(0);
   const ci = Boolean(env.CI && env.CI !== 'false' && env.CI !== '0');
   return {
-    stdout: streamSink(process.stdout),
-    stderr: streamSink(process.stderr),
+    stdout: fdSink(1, () => process.stdout),
+    stderr: fdSink(2, () => process.stderr),
     get stdin() {
       return process.stdin;
     },
@@ -58,14 +57,70 @@ export function createProcessIO(env: NodeJS.ProcessEnv = process.env): IO {
     isStdinTTY,
     color: decideColor(env, isStderrTTY),
     canPrompt: isStdinTTY && isStdoutTTY && !ci,
-    columns: process.stdout.columns || process.stderr.columns || 80,
+    columns: (isStdoutTTY && process.stdout.columns) || (isStderrTTY && process.stderr.columns) || 80,
   };
 }
 
-function streamSink(stream: NodeJS.WriteStream): Sink {
-  return {
-    stream,
-    write: (chunk) => stream.write(chunk),
-    flush: () => new Promise((resolve) => stream.write('', () => resolve())),
+/**
+ * stdout or stderr, written with fs.writeSync until something needs the stream itself (a pipeline, a
+ * progress bar, a prompt, the receiver's logger): building process.stdout or process.stderr loads Node's
+ * stream, net and tty modules, ~3 ms of a `wabox link` that prints one line (bench/startup.mjs). Once the
+ * stream exists every write goes through it, so nothing is reordered. A pipe whose reader has gone
+ * (`wabox ... | head -1`) is a normal end for a Unix tool: exit 0 on stdout, nothing more on stderr.
+ */
+function fdSink(fd: 1 | 2, open: () => NodeJS.WriteStream): Sink {
+  let stream: NodeJS.WriteStream | undefined;
+  const opened = () => {
+    if (stream === undefined) {
+      stream = open();
+      stream.on('error', (err: NodeJS.ErrnoException) => closedPipe(fd, err));
+    }
+    return stream;
   };
+  return {
+    get stream() {
+      return opened();
+    },
+    write(chunk) {
+      if (stream !== undefined) return stream.write(chunk);
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      let offset = 0;
+      try {
+        while (offset < bytes.length) offset += writeSync(fd, bytes, offset);
+        return true;
+      } catch (err) {
+        // a non-blocking pipe that is full: the stream queues the rest and waits for the reader
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') return opened().write(bytes.subarray(offset));
+        closedPipe(fd, err as NodeJS.ErrnoException);
+        return false;
+      }
+    },
+    flush: () =>
+      stream === undefined ? Promise.resolve() : new Promise((resolve) => stream!.write('', () => resolve())),
+  };
+}
+
+/**
+ * isatty(), asked only of a character device (every terminal is one): a pipe or a file is told apart by
+ * fstat alone, without loading node:tty, which loads net and the streams (~2 ms of `wabox link` in a pipe,
+ * bench/startup.mjs; bin/wabox.js loads node:tty on first use). Not process.stdout.isTTY and friends:
+ * those build the streams (see fdSink).
+ */
+function isTerminal(fd: 0 | 1 | 2): boolean {
+  let stats: ReturnType<typeof fstatSync>;
+  try {
+    stats = fstatSync(fd);
+  } catch {
+    return false; // a closed descriptor
+  }
+  if (!stats.isCharacterDevice()) return false;
+  // /dev/null, where the stdin of scripts and services often points, is a character device too; on Linux
+  // major number 1 is the kernel's memory devices (null, zero, random, ...), never a terminal
+  if (process.platform === 'linux' && ((stats.rdev >> 8) & 0xfff) === 1) return false;
+  return isatty(fd);
+}
+
+function closedPipe(fd: 1 | 2, err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+  if (fd === 1) process.exit(0);
 }

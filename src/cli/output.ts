@@ -26,7 +26,8 @@ export function style(io: IO): ChalkInstance {
 
 /** Chalk's colour-model methods take a colour and return a styler; every other property is a styler. */
 const MODELS = new Set<string | symbol>(['rgb', 'hex', 'ansi256', 'bgRgb', 'bgHex', 'bgAnsi256']);
-const PLAIN: ChalkInstance = new Proxy((...text: unknown[]) => text.join(' '), {
+/** No colour, without loading chalk. */
+export const PLAIN: ChalkInstance = new Proxy((...text: unknown[]) => text.join(' '), {
   get: (_target, key) => (key === 'level' ? 0 : MODELS.has(key) ? () => PLAIN : PLAIN),
 }) as unknown as ChalkInstance;
 

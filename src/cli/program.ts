@@ -61,10 +61,17 @@ Docs: README.md; every command has --help with examples.`,
   });
   // set before the commands are added: program.command() copies both into every subcommand it makes
   // (commander's copyInheritedSettings), cheaper than walking the tree afterwards (bench/startup.mjs)
+  // and from deps.io, not commander's defaults, which ask process.stdout and process.stderr (building
+  // those streams costs ~2 ms, see cli/io.ts)
+  const { io } = deps;
   program.exitOverride().configureOutput({
-    writeOut: (s) => deps.io.stdout.write(s),
-    writeErr: (s) => deps.io.stderr.write(s),
+    writeOut: (s) => io.stdout.write(s),
+    writeErr: (s) => io.stderr.write(s),
     outputError: () => {}, // main() prints every error through formatError
+    getOutHelpWidth: () => (io.isStdoutTTY ? io.columns : 80),
+    getErrHelpWidth: () => (io.isStderrTTY ? io.columns : 80),
+    getOutHasColors: () => io.isStdoutTTY && io.color,
+    getErrHasColors: () => io.color,
   });
   registerCommands(program, deps);
   return program;

@@ -216,4 +216,30 @@ describe('pipes', () => {
     );
     expect(out).toBe('phone,url,waId,error\nexit 0\n');
   });
+
+  it('a reader that is gone before the first line is written is a normal end too', () => {
+    // `true` exits before wabox has started, so its one write meets a closed pipe (EPIPE)
+    const out = execFileSync(
+      'bash',
+      [
+        '-c',
+        `"$0" "$1" link +919876543210 --text Hi 2>&1 | true; echo "exit \${PIPESTATUS[0]}"`,
+        process.execPath,
+        BIN,
+      ],
+      { encoding: 'utf8', env: { ...process.env, WABOX_CONFIG_DIR: tempDir() } },
+    );
+    expect(out).toBe('exit 0\n');
+  });
+
+  it('stdin from /dev/null is no terminal: nothing is asked, the missing flags are named', () => {
+    const r = spawnSync(process.execPath, [BIN, 'template', 'add', '--kind', 'cta'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, WABOX_CONFIG_DIR: tempDir() },
+      timeout: 10_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^error: missing --name, --body/);
+  });
 });

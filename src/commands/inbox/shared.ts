@@ -1,8 +1,8 @@
 // What the inbox commands share: the contact argument (known to the store, else exit 6), the JSON
 // shape of a conversation, and the human formatting of times, durations and previews.
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
-import { style } from '../../cli/output.js';
+import { PLAIN, style } from '../../cli/output.js';
 import { notFound } from '../../core/errors.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
@@ -117,7 +117,7 @@ export async function resolveKnownContact(
 
 /** Colours for stdout's human form: only when stdout is a terminal and colour is on. */
 export function stdoutStyle(deps: Deps): ChalkInstance {
-  return deps.io.isStdoutTTY ? style(deps.io) : new Chalk({ level: 0 });
+  return deps.io.isStdoutTTY ? style(deps.io) : PLAIN;
 }
 
 const pad = (n: number, width = 2) => String(n).padStart(width, '0');
