@@ -98,11 +98,11 @@ export class AutoReplyEngine {
   }
 
   /**
-   * The decision hook for one POST (WebhookPost.decide), or undefined when every automatic reply is off.
-   * It runs inside the store's transaction: pure, fast, never throws (a failure is logged, the message
-   * is still stored).
+   * The decision hooks of a batch of POSTs (WebhookPost.decide, one per POST from its arrival time), or
+   * undefined when every automatic reply is off. A hook runs inside the store's transaction: pure, fast,
+   * never throws (a failure is logged, the message is still stored).
    */
-  async decider(receivedAt: Date): Promise<WebhookPost['decide']> {
+  async decider(): Promise<((receivedAt: Date) => NonNullable<WebhookPost['decide']>) | undefined> {
     const settings = await this.settings();
     if (!anyAutoReply(settings)) return undefined;
     let library: AutoReplyLibrary;
@@ -116,7 +116,7 @@ export class AutoReplyEngine {
       );
       return undefined;
     }
-    return (message, facts) => {
+    return (receivedAt) => (message, facts) => {
       try {
         return this.#plan(message, facts, settings, library, receivedAt);
       } catch (err) {

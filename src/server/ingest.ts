@@ -81,7 +81,9 @@ interface Waiting {
 /**
  * Collects POSTs for one event-loop turn (setImmediate) and writes them in one store transaction.
  * Under load every request whose body finished reading in the same turn shares the commit (and its
- * fsync); alone, a POST waits only for the current turn to end.
+ * fsync): while a commit waits for the disk, the next requests queue up in their sockets, and the next
+ * turn reads them all. Alone, a POST waits only for the current turn to end. `write` is the store's
+ * ingestWebhook, or a function that prepares the batch (the automatic replies' decision) and calls it.
  */
 export class GroupCommitter {
   #queue: Waiting[] = [];
@@ -89,7 +91,7 @@ export class GroupCommitter {
   readonly #inFlight = new Set<Promise<void>>();
 
   constructor(
-    private readonly store: Pick<Store, 'ingestWebhook'>,
+    private readonly write: Store['ingestWebhook'],
     private readonly maxBatch = 256,
   ) {}
 
@@ -109,8 +111,6 @@ export class GroupCommitter {
     this.#scheduled = false;
     const batch = this.#queue.splice(0);
     if (batch.length === 0) return;
-    // not chained to the previous batch: SQLite commits at once and then waits for the disk, and the
-    // next batch's commit may go ahead meanwhile (its own sync covers both)
     const write = this.#write(batch).finally(() => this.#inFlight.delete(write));
     this.#inFlight.add(write);
   }
@@ -118,7 +118,7 @@ export class GroupCommitter {
   async #write(batch: Waiting[]): Promise<void> {
     let results: Array<IngestResult | { error: unknown }>;
     try {
-      results = await this.store.ingestWebhook(batch.map((w) => w.post));
+      results = await this.write(batch.map((w) => w.post));
     } catch (err) {
       for (const w of batch) w.reject(err);
       return;

@@ -1,6 +1,9 @@
 // The webhook receiver (../shared/reference/cloud-api.md §4): GET verification, signed POSTs, health.
 // A POST is answered 200 only after its handler resolved, i.e. after the store committed its events:
 // Meta redelivers anything not acknowledged, so a crash never loses an acknowledged event.
+//
+// Logs: a line per refused or failed request at info (or error); a line per accepted POST and per health
+// check only at debug: under load those lines cost more than the rest of the request's own work.
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -11,9 +14,12 @@ import { verifySignature } from '../cloud/webhook-signature.js';
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface WebhookLogger {
+  debug(obj: object, msg?: string): void;
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+  /** False when debug lines go nowhere: the server then does not even build them. */
+  isLevelEnabled?(level: 'debug'): boolean;
 }
 
 export interface WebhookServerOptions {
@@ -39,6 +45,7 @@ export interface RunningServer {
 
 export function createWebhookServer(options: WebhookServerOptions): Server {
   const clock = options.clock ?? (() => new Date());
+  const debug = options.logger.isLevelEnabled?.('debug') ?? true;
   const server = createServer((req, res) => {
     const started = performance.now();
     // once close() began, a keep-alive connection ends with the response it is busy with
@@ -46,19 +53,20 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
       if (!server.listening) setImmediate(() => server.closeIdleConnections());
     });
     const url = requestUrl(req.url ?? '/');
-    const done = (status: number, extra: object = {}) =>
-      options.logger.info(
+    const done = ({ status, log, quiet }: RouteResult) =>
+      (debug || !quiet) &&
+      options.logger[quiet ? 'debug' : 'info'](
         {
           method: req.method,
           path: url.pathname,
           status,
           ms: +(performance.now() - started).toFixed(1),
-          ...extra,
+          ...log,
         },
         'request',
       );
     route(req, res, url, options, clock)
-      .then((result) => done(result.status, result.log))
+      .then(done)
       .catch((err: unknown) => {
         options.logger.error(
           { err: err instanceof Error ? err.message : String(err), path: url.pathname },
@@ -66,7 +74,7 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
         );
         if (!res.headersSent) send(res, 500, 'internal error');
         else res.destroy();
-        done(500);
+        done({ status: 500 });
       });
   });
   return server;
@@ -89,6 +97,8 @@ function requestUrl(target: string): { pathname: string; searchParams: URLSearch
 interface RouteResult {
   status: number;
   log?: object;
+  /** Logged at debug only: an accepted POST, a health check. */
+  quiet?: boolean;
 }
 
 async function route(
@@ -100,7 +110,7 @@ async function route(
 ): Promise<RouteResult> {
   if (url.pathname === '/healthz' && req.method === 'GET') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}\n');
-    return { status: 200 };
+    return { status: 200, quiet: true };
   }
   if (url.pathname !== options.path) return { status: send(res, 404, 'not found') };
   if (req.method === 'GET') return { status: verifyChallenge(res, url, options.verifyToken) };
@@ -127,7 +137,7 @@ async function route(
     return { status: send(res, 400, 'not a webhook payload: expected {"entry": [...]}') };
   const events = parseWebhook(body);
   await options.handle(events, { rawBody, receivedAt: clock() });
-  return { status: send(res, 200, 'ok'), log: { events: events.length } };
+  return { status: send(res, 200, 'ok'), log: { events: events.length }, quiet: true };
 }
 
 /** hub.mode=subscribe with the right hub.verify_token: 200 and the challenge as text/plain; else 403. */

@@ -549,7 +549,6 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
-    await this.#webhook?.close();
     if (this.#db.open) this.#db.close();
   }
 

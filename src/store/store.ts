@@ -234,8 +234,9 @@ export interface Store {
   listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]>;
   // -- the webhook receiver and automatic replies (issue 5) -----------------------------------------
   /**
-   * Records webhook POSTs. Each POST is all-or-nothing (its own savepoint); the whole list is ONE
-   * transaction, committed before this resolves (group commit: the receiver batches concurrent POSTs).
+   * Records webhook POSTs. Each POST is all-or-nothing; the whole list is ONE transaction, committed
+   * before this resolves (group commit: the receiver batches concurrent POSTs; a POST that fails makes
+   * the batch be written again with each POST in a savepoint of its own).
    * Redelivered events change nothing. A POST whose write failed gets `{ error }` and nothing of it is
    * stored; the others are not affected.
    */

@@ -194,6 +194,22 @@ describe('refusals and odd requests', () => {
     expect(warnings.length).toBe(3); // at start, then once per request
   });
 
+  it('logs each refused request; an accepted POST only at --log-level debug', async () => {
+    const quiet = await receiver();
+    expect((await quiet.post(text('hello').body)).status).toBe(200);
+    expect((await quiet.post(text('hello').body, { secret: 'bad' })).status).toBe(401);
+    const requests = (r: Receiver) =>
+      r
+        .logs()
+        .filter((l) => l.msg === 'request')
+        .map((l) => [l.level, l.status]);
+    expect(requests(quiet)).toEqual([['info', 401]]);
+    const loud = await receiver({ flags: { logLevel: 'debug' } });
+    expect((await loud.post(text('hello').body)).status).toBe(200);
+    expect(requests(loud)).toEqual([['debug', 200]]);
+    expect(loud.logs().find((l) => l.msg === 'request')).toMatchObject({ method: 'POST', events: 1 });
+  });
+
   it('never logs the token, the app secret or the verify token', async () => {
     const r = await receiver();
     await r.post(text('hello').body);

@@ -24,7 +24,7 @@ interface Logged {
 }
 
 async function start(
-  options: { handle?: (events: WebhookEvent[]) => Promise<void>; insecure?: boolean } = {},
+  options: { handle?: (events: WebhookEvent[]) => Promise<void>; insecure?: boolean; debug?: boolean } = {},
 ) {
   const received: WebhookEvent[][] = [];
   const logs: Logged[] = [];
@@ -35,7 +35,13 @@ async function start(
     verifyToken: VERIFY,
     insecureSkipSignature: options.insecure,
     handle: options.handle ?? (async (events) => void received.push(events)),
-    logger: { info: log('info'), warn: log('warn'), error: log('error') },
+    logger: {
+      debug: log('debug'),
+      info: log('info'),
+      warn: log('warn'),
+      error: log('error'),
+      isLevelEnabled: () => options.debug ?? true,
+    },
   });
   const s = await listen(server, 0, '127.0.0.1', '/webhook');
   running.push(s);
@@ -133,6 +139,25 @@ describe('webhook server', () => {
     expect(await http(`${base}/healthz`)).toMatchObject({ status: 200, body: '{"ok":true}\n' });
     expect((await http(`${base}/other`)).status).toBe(404);
     expect((await http(s.url, { method: 'PUT' })).status).toBe(405);
+  });
+
+  it('logs accepted POSTs and health checks at debug only, refusals at info', async () => {
+    const s = await start();
+    const body = Buffer.from('{"object":"whatsapp_business_account","entry":[]}');
+    await post(s.url, body, signPayload(body, SECRET));
+    await http(`${s.url.replace('/webhook', '')}/healthz`);
+    await post(s.url, body, signPayload(body, 'not-the-secret'));
+    const requests = s.logs.filter((l) => l.msg === 'request');
+    expect(requests.map((l) => [l.level, (l.obj as { status: number }).status])).toEqual([
+      ['debug', 200],
+      ['debug', 200],
+      ['info', 401],
+    ]);
+    // with debug off, the lines for accepted requests are not even made
+    const quiet = await start({ debug: false });
+    await post(quiet.url, body, signPayload(body, SECRET));
+    await post(quiet.url, body);
+    expect(quiet.logs.map((l) => [l.level, l.msg])).toEqual([['info', 'request']]);
   });
 
   it('warns on every request when signatures are not checked', async () => {

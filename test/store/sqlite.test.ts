@@ -50,6 +50,8 @@ describe('opening and migrating', () => {
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+      // durable commits (the webhook receiver answers 200 after them): FULL syncs the WAL in COMMIT
+      expect(db.pragma('synchronous', { simple: true })).toBe(2);
       expect(db.pragma('user_version', { simple: true })).toBe(1);
       expect(LATEST_VERSION).toBe(1);
       const tables = db

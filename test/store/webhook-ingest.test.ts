@@ -1,4 +1,5 @@
-// The store's webhook write path: group commit with per-POST savepoints, idempotency, claims.
+// The store's webhook write path: group commit (a batch without savepoints, again POST by POST when one
+// fails), idempotency, claims.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
@@ -45,6 +46,40 @@ describe('ingestWebhook', () => {
     ]);
     const ids = store.db.prepare('SELECT wamid FROM messages ORDER BY seq').all();
     expect(ids).toEqual([{ wamid: 'wamid.A' }, { wamid: 'wamid.C' }]);
+    await store.close();
+  });
+
+  it('a batch retried POST by POST after a failure keeps each claim and each unread count once', async () => {
+    const store = open();
+    const claimed = (id: string) => post([id], { decide: () => greet });
+    const bad = claimed('wamid.B');
+    bad.inbound.push({ ...bad.inbound[0]!, id: 'wamid.B2', timestamp: new Date(Number.NaN) });
+    const results = await store.ingestWebhook([claimed('wamid.A'), bad, claimed('wamid.C')]);
+    expect(results.map((r) => ('error' in r ? 'error' : r.claims.map((c) => c.inboundWamid)))).toEqual([
+      ['wamid.A'],
+      'error',
+      ['wamid.C'],
+    ]);
+    // the first attempt (all three, no savepoints) rolled back entirely: nothing of it is left twice
+    expect(store.db.prepare('SELECT inbound_wamid FROM auto_replies ORDER BY id').all()).toEqual([
+      { inbound_wamid: 'wamid.A' },
+      { inbound_wamid: 'wamid.C' },
+    ]);
+    expect(store.db.prepare('SELECT unread FROM conversations').get()).toEqual({ unread: 2 });
+    expect(store.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 2 });
+    await store.close();
+  });
+
+  it('a batch that cannot be written at all fails as a whole, and nothing of it is stored', async () => {
+    const store = open();
+    const reader = openSqliteStore(store.path);
+    // another connection holds the write lock: BEGIN IMMEDIATE gives up after busy_timeout
+    store.db.pragma('busy_timeout = 0');
+    reader.db.exec('BEGIN IMMEDIATE');
+    await expect(store.ingestWebhook([post(['wamid.A']), post(['wamid.B'])])).rejects.toThrow(/locked/);
+    reader.db.exec('ROLLBACK');
+    await reader.close();
+    expect(store.db.prepare('SELECT count(*) AS n FROM messages').get()).toEqual({ n: 0 });
     await store.close();
   });
 

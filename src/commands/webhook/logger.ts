@@ -50,6 +50,7 @@ export async function createReceiverLogger(deps: Deps, level: LogLevel): Promise
     warn: (obj, msg) => logger.warn(obj, msg),
     error: (obj, msg) => logger.error(obj, msg),
     debug: (obj, msg) => logger.debug(obj, msg),
+    isLevelEnabled: (l) => logger.isLevelEnabled(l),
     flush: () =>
       new Promise<void>((resolve) => {
         if (!toProcessStderr) return resolve();

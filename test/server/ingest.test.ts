@@ -1,0 +1,83 @@
+// Group commit on the receiver: the POSTs of one event-loop turn go to the store in one write, each
+// answered with its own result (or its own error), and drain() waits for what was submitted.
+import { describe, expect, it } from 'vitest';
+import { GroupCommitter } from '../../src/server/ingest.js';
+import type { IngestResult, WebhookPost } from '../../src/store/store.js';
+
+const T = new Date('2026-11-20T10:00:00Z');
+
+function post(id: string): WebhookPost {
+  return {
+    receivedAt: T,
+    inbound: [{ id, waId: '919876543210', name: null, type: 'text', text: id, timestamp: T }],
+    echoes: [],
+    statuses: [],
+    raw: [],
+  };
+}
+
+const stored = (p: WebhookPost): IngestResult => ({
+  newInbound: p.inbound.map((m) => m.id),
+  duplicates: 0,
+  claims: [],
+  handoffs: [],
+});
+
+describe('GroupCommitter', () => {
+  it('writes the POSTs of one turn in one batch and answers each with its own result', async () => {
+    const batches: string[][] = [];
+    const committer = new GroupCommitter(async (posts) => {
+      batches.push(posts.map((p) => p.inbound[0]!.id));
+      return posts.map((p) => (p.inbound[0]!.id === 'B' ? { error: new Error('B failed') } : stored(p)));
+    });
+    const answers = await Promise.allSettled(['A', 'B', 'C'].map((id) => committer.submit(post(id))));
+    expect(batches).toEqual([['A', 'B', 'C']]);
+    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.newInbound : String(a.reason)))).toEqual([
+      ['A'],
+      'Error: B failed',
+      ['C'],
+    ]);
+    // the next turn is the next batch
+    await committer.submit(post('D'));
+    expect(batches).toEqual([['A', 'B', 'C'], ['D']]);
+  });
+
+  it('a write that fails as a whole fails every POST of its batch; a full batch goes at once', async () => {
+    const failing = new GroupCommitter(async () => Promise.reject(new Error('disk full')));
+    const answers = await Promise.allSettled([failing.submit(post('A')), failing.submit(post('B'))]);
+    expect(answers.map((a) => a.status === 'rejected' && String(a.reason))).toEqual([
+      'Error: disk full',
+      'Error: disk full',
+    ]);
+    const sizes: number[] = [];
+    const small = new GroupCommitter(async (posts) => {
+      sizes.push(posts.length);
+      return posts.map(stored);
+    }, 2);
+    await Promise.all(['A', 'B', 'C'].map((id) => small.submit(post(id))));
+    expect(sizes).toEqual([2, 1]);
+  });
+
+  it('drain() resolves once everything submitted so far is written', async () => {
+    let release = () => {};
+    const written: string[] = [];
+    const committer = new GroupCommitter(async (posts) => {
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      written.push(...posts.map((p) => p.inbound[0]!.id));
+      return posts.map(stored);
+    });
+    const answer = committer.submit(post('A'));
+    let drained = false;
+    const draining = committer.drain().then(() => {
+      drained = true;
+    });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    release();
+    await draining;
+    expect(written).toEqual(['A']);
+    await expect(answer).resolves.toMatchObject({ newInbound: ['A'] });
+  });
+});
