@@ -69,7 +69,8 @@ Examples:
   wabox webhook simulate --text "hello" --from +447700900123 --url http://127.0.0.1:3000/whatsapp --json
 
 Prints the wamid of the simulated message. Exits 1 when the receiver answers anything but 200 or
-cannot be reached. The signature uses the same app secret the receiver checks.`,
+cannot be reached. The signature uses the same app secret the receiver checks: WABOX_APP_SECRET or
+wabox config set app-secret (never a flag: a secret on the command line shows in ps and the history).`,
     )
     .action(async (flags: SimulateOptions) => {
       const result = await runSimulate(flags, deps);
