@@ -130,17 +130,14 @@ export async function runLinkBatch(
         pool.post({ kind: 'spare', buffer: output.buffer }, [output.buffer as ArrayBuffer]);
     });
   };
-  const run = (chunk: Chunk, ctx: ChunkContext): Promise<ChunkResult> => {
+  // async: a chunk that fails in-process rejects like one that fails on a worker
+  const run = async (chunk: Chunk, ctx: ChunkContext): Promise<ChunkResult> => {
     if (qr) return qrChunk(chunk, ctx, qr);
     if (pool)
       return pool.run<ChunkResult>({ kind: 'links', chunk, context: ctx }, [
         chunk.bytes.buffer as ArrayBuffer,
       ]);
-    try {
-      return Promise.resolve(processChunk(chunk, ctx));
-    } catch (err) {
-      return Promise.reject(err);
-    }
+    return processChunk(chunk, ctx);
   };
   try {
     let ctx: ChunkContext | null = null;

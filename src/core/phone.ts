@@ -86,10 +86,8 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
   // number begins with it, so a leading 00 always means "+" (libphonenumber knows 00 only when the
   // default country uses it; other prefixes such as the US 011 still go through the default country).
   const digits = compact(written);
-  const doubleZero = /^00[1-9]/.test(digits);
-  const text = doubleZero ? `+${digits.slice(2)}` : written;
-  // what hasCountryCode(written) says, from the digits already compacted
-  const international = doubleZero || digits.startsWith('+');
+  const text = DOUBLE_ZERO.test(digits) ? `+${digits.slice(2)}` : written;
+  const international = startsWithCountryCode(digits);
   if (!international && !defaultCountry) {
     throw invalidInput(`"${input}" has no country code`, {
       code: 'phone.missing_country',
@@ -138,8 +136,14 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
 
 /** True when the written number starts with + or 00, so it needs no default country. */
 export function hasCountryCode(input: string): boolean {
-  const digits = compact(withoutTelScheme(input));
-  return digits.startsWith('+') || /^00[1-9]/.test(digits);
+  return startsWithCountryCode(compact(withoutTelScheme(input)));
+}
+
+const DOUBLE_ZERO = /^00[1-9]/;
+
+/** hasCountryCode() of a number already compacted. */
+function startsWithCountryCode(digits: string): boolean {
+  return digits.startsWith('+') || DOUBLE_ZERO.test(digits);
 }
 
 /**
