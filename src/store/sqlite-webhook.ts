@@ -44,18 +44,16 @@ const SQL = {
       reply_to, phone_number_id, created_at)
     VALUES (@id, 'in', @waId, @type, @text, @payload, @at, 'received', @at, @replyTo, @phoneNumberId, @now)
     ON CONFLICT (wamid) DO NOTHING`,
-  // a customer's message: the contact with first/last seen in one idempotent statement (a redelivery
-  // matches the WHERE of none of the updates, so it changes nothing)
-  seenContact: `INSERT INTO contacts (wa_id, name, first_seen_at, last_seen_at, created_at, updated_at)
-    VALUES (@waId, @name, @at, @at, @now, @now)
+  // a customer's message: the contact with its first message in one idempotent statement, which writes
+  // nothing for a known customer under the same name (a redelivery matches none of the WHERE either)
+  seenContact: `INSERT INTO contacts (wa_id, name, first_seen_at, created_at, updated_at)
+    VALUES (@waId, @name, @at, @now, @now)
     ON CONFLICT (wa_id) DO UPDATE SET
       name = coalesce(excluded.name, name),
       first_seen_at = min(coalesce(first_seen_at, excluded.first_seen_at), excluded.first_seen_at),
-      last_seen_at = max(coalesce(last_seen_at, excluded.last_seen_at), excluded.last_seen_at),
       updated_at = excluded.updated_at
     WHERE (excluded.name IS NOT NULL AND excluded.name IS NOT name)
-      OR first_seen_at IS NULL OR excluded.first_seen_at < first_seen_at
-      OR last_seen_at IS NULL OR excluded.last_seen_at > last_seen_at`,
+      OR first_seen_at IS NULL OR excluded.first_seen_at < first_seen_at`,
   inboundConversation: `INSERT INTO conversations
       (wa_id, campaign, referral, last_inbound_at, last_message_at, unread, created_at, updated_at)
     VALUES (@waId, @campaign, @referral, @at, @at, 1, @now, @now)

@@ -210,7 +210,6 @@ export class SqliteStore implements Store {
         db.prepare(
           `UPDATE contacts SET
            first_seen_at = min(coalesce(first_seen_at, @at), @at),
-           last_seen_at = max(coalesce(last_seen_at, @at), @at),
            updated_at = @now
          WHERE wa_id = @waId`,
         ).run({ at, now, waId: record.waId });

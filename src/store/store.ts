@@ -192,7 +192,7 @@ export interface Store {
   lastInboundAt(waId: string): Promise<Date | null>;
   /**
    * Records a customer's message; false (and nothing changed) when its wamid is already stored, so a
-   * redelivered webhook is harmless. Updates the contact (name, first/last seen) and the conversation
+   * redelivered webhook is harmless. Updates the contact (name, first seen) and the conversation
    * (last inbound at, unread, reopened).
    */
   recordInbound(record: InboundRecord): Promise<boolean>;

@@ -52,14 +52,17 @@ describe('opening and migrating', () => {
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       // durable commits (the webhook receiver answers 200 after them): FULL syncs the WAL in COMMIT
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
-      expect(db.pragma('user_version', { simple: true })).toBe(1);
-      expect(LATEST_VERSION).toBe(1);
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(LATEST_VERSION).toBe(2);
       const tables = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .all()
         .map((r) => (r as { name: string }).name);
       expect(tables).toEqual(TABLES);
-      expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([{ version: 1 }]);
+      expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
+        { version: 1 },
+        { version: 2 },
+      ]);
       // a write creates the WAL file, which inherits the database's mode
       await store.recordOutbound(out('wamid.1', '919876543210', 0));
       expect(existsSync(`${path}-wal`)).toBe(true);
@@ -77,8 +80,8 @@ describe('opening and migrating', () => {
     await first.close(); // idempotent
     const second = openSqliteStore(path);
     try {
-      expect(second.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
-      expect(second.db.pragma('user_version', { simple: true })).toBe(1);
+      expect(second.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+      expect(second.db.pragma('user_version', { simple: true })).toBe(2);
       expect((await second.listMessages()).map((m) => m.id)).toEqual(['wamid.1']);
     } finally {
       await second.close();
@@ -92,10 +95,44 @@ describe('opening and migrating', () => {
     try {
       await a.recordOutbound(out('wamid.a', '447700900123', 0));
       expect((await b.listMessages()).map((m) => m.id)).toEqual(['wamid.a']);
-      expect(b.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+      expect(b.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('migrates a store of schema 1 to 2 and keeps its data', async () => {
+    const path = dbPath();
+    openSqliteStore(path).db.close();
+    // back to what wabox with only the first migration made, with a customer in it
+    const raw = new Database(path);
+    raw.exec(`DELETE FROM schema_migrations WHERE version > 1;
+      ALTER TABLE contacts ADD COLUMN last_seen_at INTEGER;
+      CREATE INDEX conversations_last_message ON conversations(last_message_at DESC);
+      PRAGMA user_version = 1;
+      INSERT INTO contacts (wa_id, name, first_seen_at, last_seen_at, created_at, updated_at)
+        VALUES ('919876543210', 'Asha', 1, 2, 1, 1);
+      INSERT INTO conversations (wa_id, last_inbound_at, last_message_at, unread, created_at, updated_at)
+        VALUES ('919876543210', 2, 2, 1, 1, 1);`);
+    raw.close();
+    const store = openSqliteStore(path);
+    try {
+      const db = store.db;
+      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all();
+      expect(indexes).not.toContainEqual({ name: 'conversations_last_message' });
+      expect(indexes).toContainEqual({ name: 'messages_contact_time' });
+      const columns = db.prepare('SELECT name FROM pragma_table_info(?)').all('contacts');
+      expect(columns).not.toContainEqual({ name: 'last_seen_at' });
+      expect(db.prepare('SELECT wa_id, name, first_seen_at FROM contacts').all()).toEqual([
+        { wa_id: '919876543210', name: 'Asha', first_seen_at: 1 },
+      ]);
+      expect((await store.listConversations()).map((c) => [c.waId, c.name, c.unread])).toEqual([
+        ['919876543210', 'Asha', 1],
+      ]);
+    } finally {
+      await store.close();
     }
   });
 
@@ -115,7 +152,7 @@ describe('opening and migrating', () => {
     expect((error as WaboxError).kind).toBe('config');
     expect((error as WaboxError).code).toBe('store.too_new');
     expect((error as WaboxError).message).toBe(
-      `the store ${path} has schema version 7, newer than this wabox knows (1)`,
+      `the store ${path} has schema version 7, newer than this wabox knows (2)`,
     );
   });
 
@@ -286,10 +323,9 @@ describe('inbound messages and statuses', () => {
         unread: 2,
         status: 'open',
       });
-      expect(store.db.prepare('SELECT name, first_seen_at, last_seen_at FROM contacts').get()).toEqual({
+      expect(store.db.prepare('SELECT name, first_seen_at FROM contacts').get()).toEqual({
         name: 'Asha',
         first_seen_at: at(1).getTime(),
-        last_seen_at: at(5).getTime(),
       });
       const list = await store.listMessages({ direction: 'in' });
       expect(list.map((m) => [m.id, m.status])).toEqual([
