@@ -1,4 +1,4 @@
-// Group commit on the receiver: the POSTs of one event-loop turn go to the store in one write, each
+// Group commit on the receiver: the POSTs that arrive close together go to the store in one write, each
 // answered with its own result (or its own error), and drain() waits for what was submitted.
 import { describe, expect, it } from 'vitest';
 import { GroupCommitter } from '../../src/server/ingest.js';
@@ -37,9 +37,49 @@ describe('GroupCommitter', () => {
       'Error: B failed',
       ['C'],
     ]);
-    // the next turn is the next batch
+    // the next batch waits for as many POSTs as the last one had, at most maxWaitMs: D alone, late
+    const started = performance.now();
     await committer.submit(post('D'));
+    expect(performance.now() - started).toBeGreaterThanOrEqual(1.5);
     expect(batches).toEqual([['A', 'B', 'C'], ['D']]);
+    // after a batch of one, a lone POST waits for nothing
+    const alone = performance.now();
+    await committer.submit(post('E'));
+    expect(performance.now() - alone).toBeLessThan(1.5);
+    expect(batches).toEqual([['A', 'B', 'C'], ['D'], ['E']]);
+  });
+
+  it('a wave of POSTs over several turns shares one commit, up to the size of the last batch', async () => {
+    const batches: string[][] = [];
+    const committer = new GroupCommitter(
+      async (posts) => {
+        batches.push(posts.map((p) => p.inbound[0]!.id));
+        return posts.map(stored);
+      },
+      256,
+      1000, // a deadline that never comes: only the count closes these batches
+    );
+    const turn = () => new Promise((resolve) => setImmediate(resolve));
+    await Promise.all(['A', 'B', 'C'].map((id) => committer.submit(post(id))));
+    const wave: Promise<IngestResult>[] = [];
+    for (const id of ['D', 'E', 'F']) {
+      wave.push(committer.submit(post(id)));
+      await turn();
+      await turn();
+    }
+    await Promise.all(wave);
+    expect(batches).toEqual([
+      ['A', 'B', 'C'],
+      ['D', 'E', 'F'],
+    ]);
+    // a lone POST now waits for two more; drain() (shutdown) writes it at once
+    const last = committer.submit(post('G'));
+    await turn();
+    await turn();
+    expect(batches).toHaveLength(2);
+    await committer.drain();
+    await expect(last).resolves.toMatchObject({ newInbound: ['G'] });
+    expect(batches[2]).toEqual(['G']);
   });
 
   it('a write that fails as a whole fails every POST of its batch; a full batch goes at once', async () => {
