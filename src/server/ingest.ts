@@ -90,9 +90,9 @@ export const COMMIT_WAIT_MS = 2;
  * waves: the connections that the last commit answered send their next POSTs one after another, and
  * waiting for the wave makes one fsync cover it instead of several (bench/webhook-ingest.mjs, medians of
  * 4-5 runs in three sessions: 2% to 20% more POSTs a second than closing every batch at the end of its
- * turn, with batches of 32 instead of ~16; p99 unchanged at ~6 ms). A lone POST
- * after a lone POST waits for nothing. `write` is the store's ingestWebhook, or a function that prepares
- * the batch (the automatic replies' decision) and calls it.
+ * turn, with batches of 32 instead of ~16; p99 unchanged at ~6 ms). A lone POST after a lone POST
+ * waits for nothing. `write` is the store's ingestWebhook, or a function that prepares the batch (the
+ * automatic replies' decision) and calls it.
  */
 export class GroupCommitter {
   #queue: Waiting[] = [];
