@@ -113,12 +113,12 @@ export class GroupCommitter {
     return new Promise((resolve, reject) => {
       this.#queue.push({ post, resolve, reject });
       if (this.#queue.length >= this.maxBatch) this.#flush();
-      else if (this.#queue.length >= this.#expected) {
-        if (!this.#scheduled) {
-          this.#scheduled = true;
-          setImmediate(() => this.#flush());
-        }
-      } else this.#deadline ??= setTimeout(() => this.#flush(), this.maxWaitMs);
+      else if (this.#queue.length < this.#expected)
+        this.#deadline ??= setTimeout(() => this.#flush(), this.maxWaitMs);
+      else if (!this.#scheduled) {
+        this.#scheduled = true;
+        setImmediate(() => this.#flush());
+      }
     });
   }
 

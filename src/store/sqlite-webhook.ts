@@ -1,9 +1,10 @@
-// The webhook side of the SQLite store (issue 5): ingest of whole webhook POSTs, automatic reply claims,
-// store-wide settings. Kept apart from sqlite.ts (which SqliteStore delegates to) so the inbox's query
-// methods and the receiver's write path grow in different files.
+// The write side of the SQLite store: ingest of whole webhook POSTs (issue 5), automatic reply claims,
+// store-wide settings, and the messages and statuses SqliteStore records one at a time (a send) with the
+// same statements. Kept apart from sqlite.ts (which SqliteStore delegates to) so the inbox's query
+// methods and the write path grow in different files.
 //
-// Ingest is group-committed: the receiver hands over the POSTs whose bodies it read in one event-loop
-// turn, and they are written in ONE transaction (one commit, one fsync). Each POST is all or nothing: the
+// Ingest is group-committed: the receiver hands over the POSTs that arrived close together
+// (server/ingest.ts), and they are written in ONE transaction (one commit, one fsync). Each POST is all or nothing: the
 // batch is first written without savepoints (a savepoint per POST costs ~15% of a small POST's write);
 // if one POST fails, the whole transaction rolls back and the batch is written again with each POST in
 // its own savepoint, so that only the failing one is left out.
@@ -27,7 +28,7 @@ import type {
   WebhookPost,
 } from './store.js';
 
-/** The status order of sqlite.ts (STATUS_RANK) as SQL: a message's status only moves forward. */
+/** The order of outbound statuses: a message's status only moves forward (a late `delivered` keeps `read`). */
 const RANK = (expr: string) =>
   `(CASE ${expr} WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
     WHEN 'read' THEN 4 WHEN 'played' THEN 5 ELSE -1 END)`;
@@ -172,7 +173,7 @@ export class SqliteWebhookWriter {
     const now = time(post.receivedAt, 'receivedAt');
     const result: IngestResult = { newInbound: [], duplicates: 0, claims: [], handoffs: [] };
     for (const message of post.inbound) {
-      if (!this.#inbound(message, now)) {
+      if (!this.inbound(message, now)) {
         result.duplicates++;
         continue;
       }
@@ -198,10 +199,10 @@ export class SqliteWebhookWriter {
       }
     }
     for (const echo of post.echoes) {
-      if (!this.#outbound(echo, 'sent', now)) result.duplicates++;
+      if (!this.outbound(echo, 'sent', now)) result.duplicates++;
     }
     for (const status of post.statuses) {
-      if (!this.#status(status, now)) result.duplicates++;
+      if (!this.status(status, now)) result.duplicates++;
     }
     for (const raw of post.raw) {
       if (!this.#raw(raw, now)) result.duplicates++;
@@ -210,7 +211,7 @@ export class SqliteWebhookWriter {
   }
 
   /** Stores a customer's message; false when its wamid is known. */
-  #inbound(m: InboundRecord, now: number): boolean {
+  inbound(m: InboundRecord, now: number): boolean {
     const at = time(m.timestamp, 'timestamp');
     this.#s.seenContact.run({ waId: m.waId, name: m.name ?? null, at, now });
     const inserted = this.#s.insertInbound.run({
@@ -235,8 +236,8 @@ export class SqliteWebhookWriter {
     return true;
   }
 
-  /** Stores an outbound message (an echo, an automatic reply); false when its wamid is known. */
-  #outbound(m: OutboundRecord, status: string, now: number): boolean {
+  /** Stores an outbound message (a send, an echo, an automatic reply); false when its wamid is known. */
+  outbound(m: OutboundRecord, status: string, now: number): boolean {
     const at = time(m.timestamp, 'timestamp');
     this.#s.upsertContact.run({ waId: m.waId, name: null, now });
     const inserted = this.#s.insertOutbound.run({
@@ -267,7 +268,7 @@ export class SqliteWebhookWriter {
   }
 
   /** Stores a status once per (wamid, status) and moves the message forward; false for a redelivery. */
-  #status(s: StatusRecord, now: number): boolean {
+  status(s: StatusRecord, now: number): boolean {
     const at = time(s.timestamp, 'timestamp');
     const error = json(s.error ?? null);
     const inserted = this.#s.insertStatus.run({
@@ -319,7 +320,7 @@ export class SqliteWebhookWriter {
       .transaction(() => {
         const now = Date.now();
         if (outcome.outbound) {
-          this.#outbound(outcome.outbound, outcome.outbound.status, now);
+          this.outbound(outcome.outbound, outcome.outbound.status, now);
         }
         this.#s.finish.run({
           id,

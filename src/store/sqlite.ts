@@ -39,16 +39,6 @@ export interface SqliteStoreOptions {
   synchronous?: 'FULL' | 'NORMAL';
 }
 
-/** Ranks for moving an outbound message's status forward only. */
-const STATUS_RANK: Record<string, number> = {
-  accepted: 0,
-  sent: 1,
-  failed: 2,
-  delivered: 3,
-  read: 4,
-  played: 5,
-};
-
 interface MessageRow {
   wamid: string;
   direction: Direction;
@@ -133,120 +123,20 @@ export class SqliteStore implements Store {
     return this.#db;
   }
 
+  // The single-record writes share the webhook writer's statements (./sqlite-webhook.ts), each in a
+  // transaction of its own.
+
   async recordOutbound(record: OutboundRecord): Promise<void> {
-    const at = record.timestamp.getTime();
-    assertTime(at, 'timestamp');
-    const db = this.#db;
-    const wamid = record.id || `local.${randomUUID()}`;
-    db.transaction(() => {
-      this.#upsertContact(record.waId, Date.now());
-      const inserted = db
-        .prepare(
-          `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
-             error, reply_to, reason, phone_number_id, created_at)
-           VALUES (?, 'out', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (wamid) DO NOTHING`,
-        )
-        .run(
-          wamid,
-          record.waId,
-          record.type,
-          record.text,
-          json(record.payload),
-          at,
-          record.status,
-          at,
-          json(record.error ?? null),
-          record.replyTo ?? null,
-          record.reason ?? null,
-          record.phoneNumberId ?? null,
-          Date.now(),
-        );
-      if (inserted.changes === 0) return;
-      db.prepare(
-        `INSERT INTO conversations (wa_id, last_outbound_at, last_message_at, created_at, updated_at)
-         VALUES (@waId, @at, @at, @now, @now)
-         ON CONFLICT (wa_id) DO UPDATE SET
-           last_outbound_at = max(coalesce(last_outbound_at, 0), excluded.last_outbound_at),
-           last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
-           updated_at = excluded.updated_at`,
-      ).run({ waId: record.waId, at, now: Date.now() });
-      // a status the webhook delivered before the send was recorded (a fast receiver) still counts
-      const events = db
-        .prepare('SELECT status, timestamp, error FROM status_events WHERE wamid = ?')
-        .all(wamid) as Array<{ status: string; timestamp: number; error: string | null }>;
-      for (const event of events) this.#advanceStatus(wamid, event.status, event.timestamp, event.error);
-    }).immediate();
+    const id = record.id || `local.${randomUUID()}`;
+    this.#db.transaction(() => this.#hook.outbound({ ...record, id }, record.status, Date.now())).immediate();
   }
 
   async recordInbound(record: InboundRecord): Promise<boolean> {
-    const at = record.timestamp.getTime();
-    assertTime(at, 'timestamp');
-    const db = this.#db;
-    return db
-      .transaction(() => {
-        const now = Date.now();
-        this.#upsertContact(record.waId, now, record.name ?? null);
-        const inserted = db
-          .prepare(
-            `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
-             reply_to, phone_number_id, created_at)
-           VALUES (?, 'in', ?, ?, ?, ?, ?, 'received', ?, ?, ?, ?)
-           ON CONFLICT (wamid) DO NOTHING`,
-          )
-          .run(
-            record.id,
-            record.waId,
-            record.type,
-            record.text,
-            json(record.payload),
-            at,
-            at,
-            record.replyTo ?? null,
-            record.phoneNumberId ?? null,
-            now,
-          );
-        if (inserted.changes === 0) return false;
-        db.prepare(
-          `UPDATE contacts SET
-           first_seen_at = min(coalesce(first_seen_at, @at), @at),
-           updated_at = @now
-         WHERE wa_id = @waId`,
-        ).run({ at, now, waId: record.waId });
-        db.prepare(
-          `INSERT INTO conversations (wa_id, last_inbound_at, last_message_at, unread, created_at, updated_at)
-         VALUES (@waId, @at, @at, 1, @now, @now)
-         ON CONFLICT (wa_id) DO UPDATE SET
-           last_inbound_at = max(coalesce(last_inbound_at, 0), excluded.last_inbound_at),
-           last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
-           unread = unread + 1,
-           status = 'open',
-           updated_at = excluded.updated_at`,
-        ).run({ waId: record.waId, at, now });
-        return true;
-      })
-      .immediate();
+    return this.#db.transaction(() => this.#hook.inbound(record, Date.now())).immediate();
   }
 
   async recordStatus(record: StatusRecord): Promise<boolean> {
-    const at = record.timestamp.getTime();
-    assertTime(at, 'timestamp');
-    const db = this.#db;
-    return db
-      .transaction(() => {
-        const error = json(record.error ?? null);
-        const inserted = db
-          .prepare(
-            `INSERT INTO status_events (wamid, status, timestamp, recipient_wa_id, error, payload, received_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?)
-           ON CONFLICT (wamid, status) DO NOTHING`,
-          )
-          .run(record.id, record.status, at, record.waId ?? null, error, json(record.payload), Date.now());
-        if (inserted.changes === 0) return false;
-        this.#advanceStatus(record.id, record.status, at, error);
-        return true;
-      })
-      .immediate();
+    return this.#db.transaction(() => this.#hook.status(record, Date.now())).immediate();
   }
 
   async listMessages(filter: MessageFilter = {}): Promise<MessageRecord[]> {
@@ -550,30 +440,6 @@ export class SqliteStore implements Store {
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
   }
-
-  #upsertContact(waId: string, now: number, name: string | null = null): void {
-    this.#db
-      .prepare(
-        `INSERT INTO contacts (wa_id, name, created_at, updated_at) VALUES (@waId, @name, @now, @now)
-         ON CONFLICT (wa_id) DO UPDATE SET
-           name = coalesce(excluded.name, name),
-           updated_at = CASE WHEN excluded.name IS NOT NULL THEN excluded.updated_at ELSE updated_at END`,
-      )
-      .run({ waId, name, now });
-  }
-
-  /** Moves an outbound message's status forward (never back: a late `delivered` keeps `read`). */
-  #advanceStatus(wamid: string, status: string, at: number, error: string | null): void {
-    const row = this.#db
-      .prepare("SELECT status FROM messages WHERE wamid = ? AND direction = 'out'")
-      .get(wamid) as { status: string } | undefined;
-    if (row === undefined) return;
-    const next = STATUS_RANK[status];
-    if (next === undefined || next <= (STATUS_RANK[row.status] ?? -1)) return;
-    this.#db
-      .prepare('UPDATE messages SET status = ?, status_at = ?, error = coalesce(?, error) WHERE wamid = ?')
-      .run(status, at, status === 'failed' ? error : null, wamid);
-  }
 }
 
 /**
@@ -618,10 +484,6 @@ function toRecord(row: MessageRow): MessageRecord {
     replyTo: row.reply_to,
     reason: row.reason,
   };
-}
-
-function json(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
 function assertTime(ms: number, what: string): void {
