@@ -11,9 +11,13 @@
 //   node bench/webhook-ingest.mjs --tmp /dev/shm           # the store on a RAM disk (default: the OS temp dir)
 //   BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node bench/webhook-ingest.mjs   # profile
 //
+// Each server's CPU time per request (user + system, from /proc on Linux) and the load generator's (this
+// process) are reported beside the throughput: a side whose CPU per request is close to the wall time per
+// request (1e6 / req/s) is the one that limits the run.
+//
 // Targets: throughput >= 0.5 x bare (median of the rounds' ratios), p99 <= 50 ms (worst round),
 // lost = duplicated = 0 and no errors or non-2xx answers. Exit 1 when one is missed.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -50,13 +54,28 @@ const duplicated = sum((w) => w.duplicated);
 const failed = sum((w) => w.errors + w.non2xx);
 
 const rows = [
-  ['round', 'server', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'non-2xx', 'acked', 'stored', 'ratio'],
+  [
+    'round',
+    'server',
+    'req/s',
+    'wall us/req',
+    'server CPU us/req',
+    'load gen CPU us/req',
+    'p50 ms',
+    'p99 ms',
+    'errors',
+    'non-2xx',
+    'acked',
+    'stored',
+    'ratio',
+  ],
 ];
 for (const { round: r, bare, wabox, ratio: x } of rounds) {
   rows.push([
     r,
     'bare node:http',
     fmt(bare.rps),
+    ...perRequest(bare),
     bare.p50,
     bare.p99,
     bare.errors,
@@ -69,6 +88,7 @@ for (const { round: r, bare, wabox, ratio: x } of rounds) {
     r,
     'wabox webhook serve',
     fmt(wabox.rps),
+    ...perRequest(wabox),
     wabox.p50,
     wabox.p99,
     wabox.errors,
@@ -131,7 +151,7 @@ async function measureBare(r) {
     });
     const url = `http://127.0.0.1:${port}/webhook`;
     await load(url, WARMUP, `bare warm-up ${r}`);
-    return summarize(await load(url, REQUESTS, `bare ${r}`));
+    return summarize(await load(url, REQUESTS, `bare ${r}`, child.pid));
   } finally {
     await stop(child);
   }
@@ -160,7 +180,7 @@ async function measureWabox(r) {
   try {
     const url = await listeningUrl(logFile, child);
     const warm = await load(url, WARMUP, `wabox warm-up ${r}`);
-    const run = await load(url, REQUESTS, `wabox ${r}`);
+    const run = await load(url, REQUESTS, `wabox ${r}`, child.pid);
     const summary = summarize(run);
     // SIGTERM: the receiver finishes the requests in flight and closes the store
     await stop(child);
@@ -215,15 +235,17 @@ function nextBody() {
 /**
  * `amount` requests at CONNECTIONS concurrency (bounded: autocannon stops after them, 30 s timeout each).
  * The bodies are made and signed beforehand, so that the load generator, which shares this machine's
- * cores with the server, spends the measured time sending.
+ * cores with the server, spends the measured time sending. With `serverPid`, the CPU time the server and
+ * this process (the load generator) used during the run is measured too.
  */
-function load(url, amount, title) {
+function load(url, amount, title, serverPid) {
   const acked = new Set();
   const bodies = Array.from({ length: amount }, nextBody);
   let next = 0;
   // autocannon notices `amount` only on its sample tick (sampleInt, 1 s by default), so its end time is
   // late by up to a tick: the run is timed here, from the first request made to the last answer
   const span = { first: 0, last: 0, answers: 0 };
+  const cpuAtStart = { server: serverPid && processCpuMs(serverPid), generator: process.cpuUsage() };
   return new Promise((ok, fail) => {
     autocannon(
       {
@@ -255,18 +277,32 @@ function load(url, amount, title) {
           },
         ],
       },
-      (err, result) =>
-        err
-          ? fail(err)
-          : ok({ result, acked, answers: span.answers, seconds: (span.last - span.first) / 1000 }),
+      (err, result) => {
+        if (err) return fail(err);
+        const generator = process.cpuUsage(cpuAtStart.generator);
+        const server = serverPid && processCpuMs(serverPid);
+        ok({
+          result,
+          acked,
+          answers: span.answers,
+          seconds: (span.last - span.first) / 1000,
+          cpuMs: {
+            server: server == null || cpuAtStart.server == null ? null : server - cpuAtStart.server,
+            generator: (generator.user + generator.system) / 1000,
+          },
+        });
+      },
     );
   });
 }
 
 /** Throughput: answers over the time from the first request to the last answer. */
-function summarize({ result, answers, seconds }) {
+function summarize({ result, answers, seconds, cpuMs }) {
+  const perAnswer = (ms) => (ms === null ? null : lib.round((ms * 1000) / answers, 1));
   return {
     rps: lib.round(answers / seconds, 0),
+    serverCpuUs: perAnswer(cpuMs.server),
+    generatorCpuUs: perAnswer(cpuMs.generator),
     total: answers,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -275,7 +311,33 @@ function summarize({ result, answers, seconds }) {
   };
 }
 
+/** Wall time, the server's CPU and the load generator's CPU per request, in microseconds, for the table. */
+function perRequest({ rps, serverCpuUs, generatorCpuUs }) {
+  return [(1e6 / rps).toFixed(1), serverCpuUs ?? 'n/a', generatorCpuUs];
+}
+
 // -- plumbing ----------------------------------------------------------------------------------------
+
+/** Clock ticks per second, the unit of /proc/<pid>/stat's CPU times (asked once). */
+function clockTicks() {
+  try {
+    clockTicks.value ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    clockTicks.value = 100;
+  }
+  return clockTicks.value;
+}
+
+/** The CPU time (user + system, ms) a process has used so far; null without /proc (not Linux). */
+function processCpuMs(pid) {
+  try {
+    // the fields after the command name, which ends with ") ": utime and stime are the 12th and 13th
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ').at(-1).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks();
+  } catch {
+    return null;
+  }
+}
 
 async function listeningUrl(logFile, child) {
   const started = Date.now();
