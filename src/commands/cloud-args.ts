@@ -76,13 +76,14 @@ export function messageErrorOf(err: unknown, mask: (text: string) => string): Me
 
 /**
  * Records a send (or a failed one) in the store. A send that went out is never turned into a failure
- * because the store could not record it: the error becomes a warning on stderr.
+ * because the store could not record it: the problem becomes a warning on stderr.
  */
 export async function recordSend(deps: Deps, record: OutboundRecord): Promise<string | undefined> {
   try {
     const store = await deps.store();
-    await store.recordOutbound(record);
-    return undefined;
+    if (await store.recordOutbound(record)) return undefined;
+    // the Cloud API gives every message a new wamid; a mock may answer every send with the same one
+    return `the message was sent, but the store already holds a message with its wamid ${record.id}, so it is not recorded again (a mock server that answers every send with the same wamid? Prism: \`prism mock -d\`)`;
   } catch (err) {
     const why = err instanceof WaboxError || err instanceof Error ? err.message : String(err);
     return `the message was ${record.status === 'accepted' ? 'sent' : 'not sent'} but the store could not record it: ${why}`;

@@ -232,7 +232,7 @@ export class AutoReplyEngine {
       text = await this.#render(claim);
       message = buildMessage({ to: `+${claim.waId}` }, { type: 'text', body: text });
       const sent = await this.#o.send(message);
-      await this.#o.store.finishAutoReply(claim.id, {
+      const recorded = await this.#o.store.finishAutoReply(claim.id, {
         state: 'sent',
         outbound: {
           id: sent.id,
@@ -247,6 +247,11 @@ export class AutoReplyEngine {
         },
       });
       this.#o.logger.info({ ...log, sent: sent.id }, 'automatic reply sent');
+      if (!recorded)
+        this.#o.logger.warn(
+          { ...log, sent: sent.id },
+          'the store already holds a message with the wamid the Cloud API gave this reply: not recorded again (a mock server that answers every send with the same wamid?)',
+        );
     } catch (err) {
       const error = this.#messageError(err);
       await this.#o.store.finishAutoReply(claim.id, {

@@ -315,13 +315,14 @@ export class SqliteWebhookWriter {
     return this.#s.take.run({ id, at: time(at, 'at') }).changes > 0;
   }
 
-  finish(id: number, outcome: AutoReplyOutcome): void {
-    this.#db
+  /** False when the outbound message's wamid was already stored (the claim's state is recorded anyway). */
+  finish(id: number, outcome: AutoReplyOutcome): boolean {
+    return this.#db
       .transaction(() => {
         const now = Date.now();
-        if (outcome.outbound) {
-          this.outbound(outcome.outbound, outcome.outbound.status, now);
-        }
+        const recorded = outcome.outbound
+          ? this.outbound(outcome.outbound, outcome.outbound.status, now)
+          : true;
         this.#s.finish.run({
           id,
           state: outcome.state,
@@ -329,6 +330,7 @@ export class SqliteWebhookWriter {
           error: outcome.state === 'sent' ? null : JSON.stringify(outcome.error),
           at: now,
         });
+        return recorded;
       })
       .immediate();
   }

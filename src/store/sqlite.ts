@@ -126,9 +126,11 @@ export class SqliteStore implements Store {
   // The single-record writes share the webhook writer's statements (./sqlite-webhook.ts), each in a
   // transaction of its own.
 
-  async recordOutbound(record: OutboundRecord): Promise<void> {
+  async recordOutbound(record: OutboundRecord): Promise<boolean> {
     const id = record.id || `local.${randomUUID()}`;
-    this.#db.transaction(() => this.#hook.outbound({ ...record, id }, record.status, Date.now())).immediate();
+    return this.#db
+      .transaction(() => this.#hook.outbound({ ...record, id }, record.status, Date.now()))
+      .immediate();
   }
 
   async recordInbound(record: InboundRecord): Promise<boolean> {
@@ -421,8 +423,8 @@ export class SqliteStore implements Store {
     return this.#hook.take(id, at);
   }
 
-  async finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<void> {
-    this.#hook.finish(id, outcome);
+  async finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<boolean> {
+    return this.#hook.finish(id, outcome);
   }
 
   async pendingAutoReplies(): Promise<AutoReplyRecord[]> {

@@ -184,8 +184,12 @@ export interface SequenceFilter {
 }
 
 export interface Store {
-  /** Records a message wabox sent (or tried to: status `failed` with the error). */
-  recordOutbound(record: OutboundRecord): Promise<void>;
+  /**
+   * Records a message wabox sent (or tried to: status `failed` with the error); false (and nothing
+   * recorded) when a message with its wamid is already stored — the Cloud API gives every message a new
+   * one, a mock server may not.
+   */
+  recordOutbound(record: OutboundRecord): Promise<boolean>;
   /** Matching messages, newest first (timestamp, then insertion order). */
   listMessages(filter?: MessageFilter): Promise<MessageRecord[]>;
   /** The time of the contact's last inbound message, or null when the store knows none. */
@@ -246,8 +250,11 @@ export interface Store {
    * across processes; false when another caller took it or it is no longer pending.
    */
   takeAutoReply(id: number, at: Date): Promise<boolean>;
-  /** Ends a taken automatic reply: records the outbound message (if any) and the claim's state, atomically. */
-  finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<void>;
+  /**
+   * Ends a taken automatic reply: records the outbound message (if any) and the claim's state, atomically.
+   * False when the outbound message was not recorded because its wamid is already stored (as recordOutbound).
+   */
+  finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<boolean>;
   /** Automatic replies still `pending` (oldest first): to resume or give up after a restart. */
   pendingAutoReplies(): Promise<AutoReplyRecord[]>;
   /** A store-wide setting (JSON), shared by every receiver and CLI using this store; undefined when unset. */

@@ -345,6 +345,12 @@ describe.skipIf(why !== undefined)(
         expect(text.code, text.stderr).toBe(0);
         const image = await spawnCli(['send', TO, '--image', files.jpeg!], { env });
         expect(image.code, image.stderr).toBe(0);
+        // Prism answers every send with the description's example wamid: the store keeps one message per
+        // wamid, so the second send is not recorded, and says so
+        expect(text.stderr).toBe('');
+        expect(image.stderr).toMatch(
+          /^warning: the message was sent, but the store already holds a message with its wamid wamid\.\S+, so it is not recorded again \(a mock server that answers every send with the same wamid\? Prism: `prism mock -d`\)\n$/,
+        );
         const ex = prism.exchanges.slice(from);
         expect(ex.map((e) => [e.method, e.path, e.status])).toEqual([
           ['POST', MESSAGES, 200],

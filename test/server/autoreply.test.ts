@@ -283,6 +283,27 @@ describe('exactly once, dry runs, failures, restarts', () => {
     expect(JSON.parse(out!.error).code).toBe(131026);
   });
 
+  it('a send answered with a wamid already stored (a mock): the claim ends sent, the message is kept once, a warning is logged', async () => {
+    const same = sendReplies(1)[0]!;
+    graph.on('POST', MESSAGES_PATH, [same, same]);
+    const r = await receiver({ greeting: true, away: true }, { now: FRI_22 });
+    await message(r, 'Are you open?');
+    expect(graph.calls('POST', MESSAGES_PATH)).toHaveLength(2);
+    expect(r.rows('SELECT kind, state, outbound_wamid FROM auto_replies ORDER BY id')).toEqual([
+      { kind: 'greeting', state: 'sent', outbound_wamid: 'wamid.AUTO1' },
+      { kind: 'away', state: 'sent', outbound_wamid: 'wamid.AUTO1' },
+    ]);
+    expect(r.rows("SELECT reason FROM messages WHERE direction = 'out'")).toEqual([{ reason: 'greeting' }]);
+    const warnings = r.logs().filter((l) => l.level === 'warn');
+    expect(warnings).toEqual([
+      expect.objectContaining({
+        reason: 'away',
+        sent: 'wamid.AUTO1',
+        msg: expect.stringMatching(/^the store already holds a message with the wamid the Cloud API gave/),
+      }),
+    ]);
+  });
+
   it('after a restart: sends claims never taken, gives up old ones, never resends interrupted ones', async () => {
     const now = FRI_10;
     const r = await receiver(

@@ -264,6 +264,21 @@ describe('recordOutbound and listMessages', () => {
     }
   });
 
+  it('records a wamid once: a second message with the same wamid returns false and changes nothing', async () => {
+    const store = openSqliteStore(dbPath());
+    try {
+      expect(await store.recordOutbound(out('wamid.same', '919876543210', 0))).toBe(true);
+      expect(await store.recordOutbound(out('wamid.same', '447700900123', 10, { text: 'other' }))).toBe(
+        false,
+      );
+      expect(await store.listMessages()).toEqual([
+        expect.objectContaining({ id: 'wamid.same', waId: '919876543210', text: 'hello wamid.same' }),
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('defaults to the newest 50', async () => {
     const store = openSqliteStore(dbPath());
     try {

@@ -152,7 +152,7 @@ describe('ingestWebhook', () => {
     expect(await store.takeAutoReply(id, new Date(T.getTime() + 1000))).toBe(true);
     expect(await store.takeAutoReply(id, new Date(T.getTime() + 2000))).toBe(false);
     expect((await store.pendingAutoReplies())[0]!.takenAt).toBe(new Date(T.getTime() + 1000).toISOString());
-    await store.finishAutoReply(id, {
+    const recorded = await store.finishAutoReply(id, {
       state: 'sent',
       outbound: {
         id: 'wamid.OUT',
@@ -164,6 +164,7 @@ describe('ingestWebhook', () => {
         reason: 'greeting',
       },
     });
+    expect(recorded).toBe(true);
     expect(await store.pendingAutoReplies()).toEqual([]);
     expect(store.db.prepare('SELECT state, outbound_wamid FROM auto_replies').get()).toEqual({
       state: 'sent',
@@ -172,6 +173,36 @@ describe('ingestWebhook', () => {
     expect(store.db.prepare("SELECT reason FROM messages WHERE direction = 'out'").get()).toEqual({
       reason: 'greeting',
     });
+    await store.close();
+  });
+
+  it('a finished claim whose outbound wamid is already stored: the claim ends, the message is not recorded twice', async () => {
+    const store = open();
+    const [r] = (await store.ingestWebhook([post(['wamid.A'], { decide: () => greet })])) as IngestResult[];
+    const id = r!.claims[0]!.id;
+    const message = {
+      id: 'wamid.SAME',
+      waId: '919876543210',
+      type: 'text',
+      text: 'Hello',
+      timestamp: T,
+      status: 'accepted' as const,
+    };
+    expect(await store.recordOutbound(message)).toBe(true);
+    expect(await store.takeAutoReply(id, T)).toBe(true);
+    expect(
+      await store.finishAutoReply(id, {
+        state: 'sent',
+        outbound: { ...message, text: 'Welcome', reason: 'greeting' },
+      }),
+    ).toBe(false);
+    expect(store.db.prepare('SELECT state, outbound_wamid FROM auto_replies').get()).toEqual({
+      state: 'sent',
+      outbound_wamid: 'wamid.SAME',
+    });
+    expect(store.db.prepare("SELECT text, reason FROM messages WHERE direction = 'out'").all()).toEqual([
+      { text: 'Hello', reason: null },
+    ]);
     await store.close();
   });
 
