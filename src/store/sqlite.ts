@@ -37,6 +37,12 @@ export interface SqliteStoreOptions {
    * (enough for SIGKILL), faster.
    */
   synchronous?: 'FULL' | 'NORMAL';
+  /**
+   * How many WAL pages make a commit copy the WAL back into the database file (a checkpoint; SQLite's
+   * default is 1000). A writer that commits all day checkpoints less often with more: the pages many
+   * commits rewrite (index leaves, conversation rows) are copied and synced once per checkpoint.
+   */
+  walAutocheckpointPages?: number;
 }
 
 interface MessageRow {
@@ -61,6 +67,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
+    if (options.walAutocheckpointPages !== undefined)
+      db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.trunc(options.walAutocheckpointPages))}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
     return new SqliteStore(db, path);

@@ -40,6 +40,15 @@ const TABLES = [
 ];
 
 describe('opening and migrating', () => {
+  it('walAutocheckpointPages sets how many WAL pages make a checkpoint', async () => {
+    const store = openSqliteStore(dbPath(), { walAutocheckpointPages: 4000 });
+    try {
+      expect(store.db.pragma('wal_autocheckpoint', { simple: true })).toBe(4000);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('creates the parent dir and the file with mode 0600, migrates from empty, WAL on', async () => {
     const path = dbPath();
     const store = openSqliteStore(path);
@@ -52,6 +61,7 @@ describe('opening and migrating', () => {
       expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
       // durable commits (the webhook receiver answers 200 after them): FULL syncs the WAL in COMMIT
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
+      expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
       expect(db.pragma('user_version', { simple: true })).toBe(2);
       expect(LATEST_VERSION).toBe(2);
       const tables = db
