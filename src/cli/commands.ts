@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
 import * as completion from '../commands/completion.js';
-import * as config from '../commands/config.js';
+import * as config from '../commands/config/index.js';
 import * as conversationStatus from '../commands/conversation-status.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
