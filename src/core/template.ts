@@ -294,14 +294,61 @@ export function clash(a: Template, b: Template): Clash | undefined {
   return undefined;
 }
 
+/**
+ * The templates of a library by name, shortcut and greeting/away slot, so finding what a template
+ * clashes with costs a few map lookups instead of a walk over the whole library.
+ */
+export class ClashIndex {
+  private readonly byKey = new Map<string, Template>();
+
+  constructor(templates: Iterable<Template> = []) {
+    for (const t of templates) this.add(t);
+  }
+
+  private static keys(t: Template): string[] {
+    const keys = [`n:${lookupKey(t.name)}`];
+    if (t.shortcut !== undefined) keys.push(`s:${lookupKey(t.shortcut)}`);
+    if (t.kind === 'greeting' || t.kind === 'away') keys.push(`k:${t.kind}:${t.language}`);
+    return keys;
+  }
+
+  /** Indexes `t`; a key already held keeps its first template. */
+  add(t: Template): void {
+    for (const key of ClashIndex.keys(t)) if (!this.byKey.has(key)) this.byKey.set(key, t);
+  }
+
+  remove(t: Template): void {
+    for (const key of ClashIndex.keys(t)) if (this.byKey.get(key) === t) this.byKey.delete(key);
+  }
+
+  /** The template of this name (case-insensitive), if any. */
+  byName(name: string): Template | undefined {
+    return this.byKey.get(`n:${lookupKey(name)}`);
+  }
+
+  /** Every indexed template `t` may not live beside, one clash each (as `clash` words it). */
+  clashes(t: Template): Clash[] {
+    const seen = new Set<Template>();
+    const out: Clash[] = [];
+    for (const key of ClashIndex.keys(t)) {
+      const other = this.byKey.get(key);
+      if (other === undefined || seen.has(other)) continue;
+      seen.add(other);
+      const c = clash(other, t);
+      if (c) out.push(c);
+    }
+    return out;
+  }
+}
+
 /** Every clash inside a list (a file, or a library after an import). */
 export function libraryClashes(templates: readonly Template[]): Clash[] {
   const clashes: Clash[] = [];
-  for (let i = 0; i < templates.length; i++)
-    for (let j = 0; j < i; j++) {
-      const c = clash(templates[j]!, templates[i]!);
-      if (c) clashes.push(c);
-    }
+  const index = new ClashIndex();
+  for (const t of templates) {
+    clashes.push(...index.clashes(t));
+    index.add(t);
+  }
   return clashes;
 }
 

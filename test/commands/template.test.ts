@@ -1,4 +1,4 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { Prompter } from '../../src/cli/prompt.js';
@@ -674,6 +674,7 @@ describe('wabox template export, import', () => {
       added: ['t0', 't1', 't2', 't3', 't4', 't5', 't6', 't7', 't8', 'away'],
       overwritten: [],
       skipped: [],
+      skips: [],
     });
     expect(readFileSync(fresh.file, 'utf8')).toBe(readFileSync(w.file, 'utf8'));
     expect(JSON.parse((await fresh.run(['template', 'list', '--json'])).stdout)).toEqual(original);
@@ -791,18 +792,31 @@ templates:
     expect(errorOf(dry)).toEqual({
       code: 0,
       stdout: '',
-      stderr: `(dry run) imported from ${file}: 1 added, 2 skipped (already there: price, hi)\n`,
+      stderr: `(dry run) imported from ${file}: 1 added, 2 skipped (already there: price; hi: the greeting message in en is "hello")\n`,
     });
     expect(readFileSync(w.file, 'utf8')).toBe(before);
     const skip = await w.run(['template', 'import', file, '--on-conflict', 'skip', '--json']);
-    expect(JSON.parse(skip.stdout)).toEqual({ added: ['new'], overwritten: [], skipped: ['price', 'hi'] });
+    expect(JSON.parse(skip.stdout)).toEqual({
+      added: ['new'],
+      overwritten: [],
+      skipped: ['price', 'hi'],
+      skips: [
+        { name: 'price', on: 'name', existing: 'price', reason: 'price: already there' },
+        { name: 'hi', on: 'slot', existing: 'hello', reason: 'hi: the greeting message in en is "hello"' },
+      ],
+    });
     expect(JSON.parse((await w.run(['template', 'show', 'price', '--json'])).stdout).body).toBe('mine');
 
     await w.run(['template', 'rm', 'hello', '--yes']);
     const over = await w.run(['template', 'import', '-', '--on-conflict', 'overwrite', '--json'], {
       stdin: readFileSync(file),
     });
-    expect(JSON.parse(over.stdout)).toEqual({ added: ['hi'], overwritten: ['price', 'new'], skipped: [] });
+    expect(JSON.parse(over.stdout)).toEqual({
+      added: ['hi'],
+      overwritten: ['price', 'new'],
+      skipped: [],
+      skips: [],
+    });
     const names = JSON.parse(readFileSync(w.file, 'utf8')).templates.map(
       (t: { name: string; body: string }) => `${t.name}:${t.body}`,
     );
@@ -865,6 +879,7 @@ describe('wabox template init: starter packs', () => {
       added: EXPECTED_NAMES(lang),
       overwritten: [],
       skipped: [],
+      skips: [],
     });
     const list = JSON.parse((await w.run(['template', 'list', '--json'])).stdout) as Array<{
       name: string;
@@ -914,6 +929,49 @@ describe('wabox template init: starter packs', () => {
     expect(again.stderr).toBe(
       `imported from the ${lang} starter pack: 0 added, 9 skipped (already there: ${EXPECTED_NAMES(lang).join(', ')})\n`,
     );
+  });
+
+  it('a template file over 10 MiB is refused before it is read', async () => {
+    const w = workspace();
+    const file = join(w.dir, 'huge.yaml');
+    // sparse: 11 MiB on paper, nothing on disk
+    writeFileSync(file, '');
+    truncateSync(file, 11 * 2 ** 20);
+    expect(errorOf(await w.run(['template', 'import', file]))).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: `error: ${file} is 11.0 MiB; a template file is at most 10 MiB\nhint: split it into smaller files and import each\n`,
+    });
+  });
+
+  it('a template skipped for its shortcut says which template holds it', async () => {
+    const w = workspace();
+    await w.run([
+      'template',
+      'add',
+      '-k',
+      'quick-reply',
+      '-n',
+      'price',
+      '-s',
+      '/price',
+      '-b',
+      'Tea {{p|40}}',
+    ]);
+    const r = await w.run(['template', 'init', '--pack', 'en']);
+    expect(errorOf(r)).toEqual({
+      code: 0,
+      stdout: '',
+      stderr:
+        'imported from the en starter pack: 8 added, 1 skipped (price-en: shortcut /price is taken by "price")\n',
+    });
+    const json = await w.run(['template', 'init', '--pack', 'en', '--json']);
+    expect(JSON.parse(json.stdout).skips[0]).toEqual({
+      name: 'greeting-en',
+      on: 'name',
+      existing: 'greeting-en',
+      reason: 'greeting-en: already there',
+    });
   });
 
   it('the away messages are written for their language', async () => {

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { invalidInput, WaboxError } from '../../core/errors.js';
 import { templateLibrary } from './shared.js';
 import {
   CONFLICT_MODES,
@@ -12,6 +13,9 @@ import {
   parseTemplateFile,
   planImport,
 } from './transfer.js';
+
+/** Larger files are refused before they are read: parsing one takes several times its size in memory. */
+export const MAX_TEMPLATE_FILE = 10 * 2 ** 20;
 
 export interface ImportOptions {
   file: string;
@@ -74,16 +78,27 @@ export async function runImport(options: ImportOptions, deps: Deps): Promise<Imp
     const { readStdinText } = await import('../../cli/stdin.js');
     text = await readStdinText(deps.io, 'templates');
   } else {
-    const [{ readFile }, { decodeText }, { fileError }] = await Promise.all([
+    const [{ open }, { decodeText }, { fileError }] = await Promise.all([
       import('node:fs/promises'),
       import('../../cli/stdin.js'),
       import('../../cli/files.js'),
     ]);
     let bytes: Buffer;
     try {
-      bytes = await readFile(options.file);
+      const handle = await open(options.file, 'r');
+      try {
+        const { size } = await handle.stat();
+        if (size > MAX_TEMPLATE_FILE)
+          throw invalidInput(
+            `${options.file} is ${(size / 2 ** 20).toFixed(1)} MiB; a template file is at most 10 MiB`,
+            { code: 'template.file_too_large', hint: 'split it into smaller files and import each' },
+          );
+        bytes = await handle.readFile();
+      } finally {
+        await handle.close();
+      }
     } catch (err) {
-      throw fileError(err, options.file, 'read');
+      throw err instanceof WaboxError ? err : fileError(err, options.file, 'read');
     }
     text = decodeText(bytes, options.file);
   }

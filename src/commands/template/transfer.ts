@@ -5,8 +5,8 @@ import { extname } from 'node:path';
 import { invalidInput } from '../../core/errors.js';
 import {
   type Clash,
+  ClashIndex,
   checkTemplate,
-  clash,
   libraryClashes,
   lookupKey,
   type Template,
@@ -114,6 +114,28 @@ export interface ImportPlan {
   added: string[];
   overwritten: string[];
   skipped: string[];
+  /** Why each skipped template was left out, in the order of `skipped`. */
+  skips: SkippedTemplate[];
+}
+
+export interface SkippedTemplate {
+  name: string;
+  /** What it shares with a template you have: its name, its shortcut, or the greeting/away slot. */
+  on: Clash['on'];
+  /** The template you have. */
+  existing: string;
+  /** e.g. `price-en: shortcut /price is taken by "price"` */
+  reason: string;
+}
+
+function skipOf(c: Clash, t: Template, holder: Template): SkippedTemplate {
+  const reason =
+    c.on === 'name'
+      ? `${t.name}: already there`
+      : c.on === 'shortcut'
+        ? `${t.name}: shortcut ${t.shortcut} is taken by "${holder.name}"`
+        : `${t.name}: the ${t.kind} message in ${t.language} is "${holder.name}"`;
+  return { name: t.name, on: c.on, existing: c.existing, reason };
 }
 
 /**
@@ -126,32 +148,34 @@ export function planImport(
   incoming: readonly Template[],
   mode: ConflictMode,
 ): ImportPlan {
+  const existingIndex = new ClashIndex(existing);
   const replacing =
     mode === 'overwrite'
-      ? new Set(
-          incoming
-            .filter((t) => existing.some((e) => lookupKey(e.name) === lookupKey(t.name)))
-            .map((t) => lookupKey(t.name)),
-        )
+      ? new Set(incoming.filter((t) => existingIndex.byName(t.name)).map((t) => lookupKey(t.name)))
       : new Set<string>();
-  const base = existing.filter((e) => !replacing.has(lookupKey(e.name)));
+  const index =
+    replacing.size > 0
+      ? new ClashIndex(existing.filter((e) => !replacing.has(lookupKey(e.name))))
+      : existingIndex;
+  const position = new Map(existing.map((e, i) => [lookupKey(e.name), i]));
+  const byName = new Map(existing.map((e) => [e.name, e]));
   const conflicts: Clash[] = [];
-  const plan: ImportPlan = { templates: [...existing], added: [], overwritten: [], skipped: [] };
+  const plan: ImportPlan = { templates: [...existing], added: [], overwritten: [], skipped: [], skips: [] };
   for (const t of incoming) {
-    const clashes = (mode === 'overwrite' ? base : existing)
-      .map((e) => clash(e, t))
-      .filter((c): c is Clash => c !== undefined);
+    const clashes = index.clashes(t);
     if (clashes.length > 0) {
       if (mode === 'skip') {
+        const first = clashes[0]!;
         plan.skipped.push(t.name);
+        plan.skips.push(skipOf(first, t, byName.get(first.existing)!));
         continue;
       }
       conflicts.push(...clashes);
       continue;
     }
-    if (replacing.has(lookupKey(t.name))) {
-      const i = plan.templates.findIndex((e) => lookupKey(e.name) === lookupKey(t.name));
-      plan.templates[i] = t;
+    const at = replacing.has(lookupKey(t.name)) ? position.get(lookupKey(t.name)) : undefined;
+    if (at !== undefined) {
+      plan.templates[at] = t;
       plan.overwritten.push(t.name);
     } else {
       plan.templates.push(t);
@@ -188,7 +212,12 @@ export function planImport(
 export function importSummary(plan: Omit<ImportPlan, 'templates'>, from: string): string {
   const parts = [`${plan.added.length} added`];
   if (plan.overwritten.length > 0) parts.push(`${plan.overwritten.length} overwritten`);
-  if (plan.skipped.length > 0)
-    parts.push(`${plan.skipped.length} skipped (already there: ${plan.skipped.join(', ')})`);
+  if (plan.skipped.length > 0) {
+    // a name clash needs no more words; any other clash says what is taken and by which template
+    const there = plan.skips.filter((s) => s.on === 'name').map((s) => s.name);
+    const why = plan.skips.filter((s) => s.on !== 'name').map((s) => s.reason);
+    if (there.length > 0) why.unshift(`already there: ${there.join(', ')}`);
+    parts.push(`${plan.skipped.length} skipped (${why.join('; ')})`);
+  }
   return `imported from ${from}: ${parts.join(', ')}`;
 }
