@@ -39,7 +39,10 @@ export async function ensureDir(dir: string): Promise<void> {
   }
 }
 
-/** Maps an fs error to a one-line error that names the path. */
+/**
+ * Maps an fs error to a one-line error that names the path. Reading a path that does not exist or is a
+ * directory is invalid input (exit 2); every other error is a failure (exit 1).
+ */
 export function fileError(err: unknown, path: string, action: 'read' | 'write' = 'write'): Error {
   const code = (err as NodeJS.ErrnoException)?.code;
   const why: Record<string, string> = {
@@ -52,8 +55,10 @@ export function fileError(err: unknown, path: string, action: 'read' | 'write' =
     ENOSPC: 'no space left on device',
     EEXIST: 'it already exists',
   };
+  // a file the user named for reading that is not there (or not a file) is bad input, not a failure
+  const badInput = action === 'read' && (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR');
   if (code && why[code])
-    return new WaboxError('failure', `cannot ${action} ${path}: ${why[code]}`, {
+    return new WaboxError(badInput ? 'invalid-input' : 'failure', `cannot ${action} ${path}: ${why[code]}`, {
       code: `file.${code.toLowerCase()}`,
     });
   return err instanceof Error ? err : new Error(String(err));

@@ -466,7 +466,7 @@ describe('wabox link --batch: bad input', () => {
     const missing = join(tempDir(), 'nope.csv');
     expectError(
       await run(['link', '--batch', missing]),
-      1,
+      2,
       `cannot read ${missing}: no such file or directory`,
     );
   });

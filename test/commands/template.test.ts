@@ -750,7 +750,7 @@ describe('wabox template export, import', () => {
     writeFileSync(empty, '{"version": 1, "templates": []}');
     expect((await w.run(['template', 'import', empty])).stderr).toBe(`error: ${empty} holds no templates\n`);
     expect(errorOf(await w.run(['template', 'import', join(w.dir, 'missing.yaml')]))).toEqual({
-      code: 1,
+      code: 2,
       stdout: '',
       stderr: `error: cannot read ${join(w.dir, 'missing.yaml')}: no such file or directory\n`,
     });

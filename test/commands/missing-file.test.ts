@@ -1,0 +1,162 @@
+// A file the user named for reading that does not exist (or is a directory) is invalid input: exit 2,
+// for every command that reads one, and nothing is sent.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command, Option } from 'commander';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createDeps } from '../../src/cli/deps.js';
+import { buildProgram } from '../../src/cli/main.js';
+import { createTestIO } from '../../src/cli/test-io.js';
+import { tempDir } from '../helpers/cli.js';
+import { runCloud } from '../helpers/cloud.js';
+import { type FakeGraph, startFakeGraph } from '../helpers/graph-server.js';
+
+const TO = '+919876543210';
+
+/** Every input a command reads from a file, as `<command path> <option flags or argument name>`. */
+const READERS: Record<string, (path: string) => string[]> = {
+  'link --batch <file>': (p) => ['link', '--batch', p],
+  'template import <file>': (p) => ['template', 'import', p],
+  'media upload <file>': (p) => ['media', 'upload', p],
+  'send --image <file|url|id>': (p) => ['send', TO, '--image', p],
+  'send --video <file|url|id>': (p) => ['send', TO, '--video', p],
+  'send --audio <file|url|id>': (p) => ['send', TO, '--audio', p],
+  'send --document <file|url|id>': (p) => ['send', TO, '--document', p],
+  'send --sticker <file|url|id>': (p) => ['send', TO, '--sticker', p],
+  'send --list <file.json|->': (p) => ['send', TO, '--list', p, '--body', 'Pick one'],
+  'send --contacts <file.json|->': (p) => ['send', TO, '--contacts', p],
+  'send --header-image <url|file|id>': (p) => [
+    'send',
+    TO,
+    '--template',
+    'hello_world',
+    '--lang',
+    'en_US',
+    '--header-image',
+    p,
+  ],
+  'send --header-video <url|file|id>': (p) => [
+    'send',
+    TO,
+    '--template',
+    'hello_world',
+    '--lang',
+    'en_US',
+    '--header-video',
+    p,
+  ],
+  'send --header-document <url|file|id>': (p) => [
+    'send',
+    TO,
+    '--template',
+    'hello_world',
+    '--lang',
+    'en_US',
+    '--header-document',
+    p,
+  ],
+  'reply --image <file|url|id>': (p) => ['reply', TO, '--image', p],
+  'reply --video <file|url|id>': (p) => ['reply', TO, '--video', p],
+  'reply --audio <file|url|id>': (p) => ['reply', TO, '--audio', p],
+  'reply --document <file|url|id>': (p) => ['reply', TO, '--document', p],
+  'reply --sticker <file|url|id>': (p) => ['reply', TO, '--sticker', p],
+  'reply --list <file.json|->': (p) => ['reply', TO, '--list', p, '--body', 'Pick one'],
+  'reply --contacts <file.json|->': (p) => ['reply', TO, '--contacts', p],
+  'reply --header-image <url|file|id>': (p) => [
+    'reply',
+    TO,
+    '--template',
+    'hello_world',
+    '--lang',
+    'en_US',
+    '--header-image',
+    p,
+  ],
+  'reply --header-video <url|file|id>': (p) => [
+    'reply',
+    TO,
+    '--template',
+    'hello_world',
+    '--lang',
+    'en_US',
+    '--header-video',
+    p,
+  ],
+  'reply --header-document <url|file|id>': (p) => [
+    'reply',
+    TO,
+    '--template',
+    'hello_world',
+    '--lang',
+    'en_US',
+    '--header-document',
+    p,
+  ],
+};
+/** Options that name a file or folder to write, not to read. */
+const WRITERS = new Set([
+  'link -o, --output <file>',
+  'link --qr <file>',
+  'link --qr-dir <dir>',
+  'qr -o, --output <file>',
+  'template export -o, --output <file>',
+  'media download -o, --output <file>',
+]);
+
+/** Every option or argument of every command whose value names a file or folder. */
+function fileInputs(): string[] {
+  const program = buildProgram(createDeps(createTestIO(), {}));
+  const found: string[] = [];
+  const walk = (cmd: Command, path: string[]) => {
+    for (const c of cmd.commands) {
+      const here = [...path, c.name()];
+      for (const o of c.options as Option[])
+        if (/<[^>]*file[^>]*>|-dir </.test(o.flags)) found.push(`${here.join(' ')} ${o.flags}`);
+      for (const a of c.registeredArguments)
+        if (/file|dir/.test(a.name())) found.push(`${here.join(' ')} <${a.name()}>`);
+      walk(c, here);
+    }
+  };
+  walk(program, []);
+  return found;
+}
+
+let graph: FakeGraph;
+let dir: string;
+beforeEach(async () => {
+  graph = await startFakeGraph();
+  dir = tempDir();
+});
+afterEach(async () => {
+  await graph.close();
+});
+
+describe('a file the user named that is not there', () => {
+  it('every option and argument naming a file is covered here', () => {
+    expect(
+      fileInputs()
+        .filter((f) => !WRITERS.has(f))
+        .sort(),
+    ).toEqual(Object.keys(READERS).sort());
+  });
+
+  it.each(Object.entries(READERS))('%s: a missing file is exit 2', async (_, argv) => {
+    const missing = join(dir, 'nosuch.jpg');
+    const r = await runCloud(graph.url, argv(missing));
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^error: .*no such file.*\n/);
+    expect(r.stderr).toContain(missing);
+    expect(r.code).toBe(2);
+    expect(graph.requests).toEqual([]);
+  });
+
+  it.each(Object.entries(READERS))('%s: a directory is exit 2', async (_, argv) => {
+    const folder = join(dir, 'folder.jpg');
+    mkdirSync(folder);
+    const r = await runCloud(graph.url, argv(folder));
+    expect(r.stderr).toMatch(/^error: .*(directory|not a file)/);
+    expect(r.stderr).toContain(folder);
+    expect(r.code).toBe(2);
+    expect(graph.requests).toEqual([]);
+  });
+});
