@@ -20,7 +20,7 @@ describe('wabox config get|set|unset|list|path', () => {
   it('sets, gets, lists and unsets values in a 0600 file', async () => {
     const { env, file } = setup();
     const set = await run(['config', 'set', 'default-country', 'gb'], { env });
-    expect(set).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(set).toMatchObject({ code: 0, stdout: '', stderr: 'default-country: "GB" (profile default)\n' });
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({
       profiles: { default: { 'default-country': 'GB' } },
@@ -58,10 +58,41 @@ describe('wabox config get|set|unset|list|path', () => {
     );
   });
 
-  it('confirms a set on a TTY', async () => {
+  it('says what changed on stderr, in a pipe and on a TTY; nothing with --quiet; JSON with --json', async () => {
     const { env } = setup();
-    const r = await run(['config', 'set', 'default-country', 'in'], { env, tty: true });
-    expect(r.stderr).toBe('default-country = IN\n');
+    const r = await run(['config', 'set', 'business-name', "Asha's Kitchen"], { env });
+    expect(r).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: `business-name: "Asha's Kitchen" (profile default)\n`,
+    });
+    const tty = await run(['config', 'set', 'default-country', 'in'], { env, tty: true });
+    expect(tty).toMatchObject({ code: 0, stdout: '', stderr: 'default-country: "IN" (profile default)\n' });
+    const again = await run(['config', 'set', 'default-country', 'IN'], { env });
+    expect(again.stderr).toBe('default-country: "IN" (profile default, unchanged)\n');
+    const quiet = await run(['config', 'set', 'default-country', 'gb', '--quiet'], { env });
+    expect(quiet).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect((await run(['config', 'get', 'default-country'], { env })).stdout).toBe('GB\n');
+    const json = await run(['config', 'set', 'agent-name', 'Ravi', '--json'], { env });
+    expect(json).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(json.stdout)).toEqual({
+      profile: 'default',
+      key: 'agent-name',
+      value: 'Ravi',
+      secret: false,
+      changed: true,
+    });
+    await run(['config', 'profile', 'add', 'shop2'], { env });
+    const other = await run(['--profile', 'shop2', 'config', 'set', 'agent-name', 'Ravi'], { env });
+    expect(other.stderr).toBe('agent-name: "Ravi" (profile shop2)\n');
+  });
+
+  it('config set --help says where secrets are kept', async () => {
+    const r = await run(['config', 'set', 'token', '--help'], {});
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/\s+/g, ' ')).toContain(
+      'The token, app secret and verify token are kept in config.json in the config dir (`wabox config path`), in plain text in a file only you can read (mode 0600)',
+    );
   });
 
   it('prints the path, in WABOX_CONFIG_DIR', async () => {

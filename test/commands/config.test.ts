@@ -130,11 +130,20 @@ describe('config keys', () => {
 });
 
 describe('secrets', () => {
-  it('config set token reads stdin, prints nothing, stores it 0600; get and list show it masked', async () => {
+  it('config set token reads stdin, says it is set (masked), stores it 0600; get and list show it masked', async () => {
     const dir = tempDir();
     const env = { WABOX_CONFIG_DIR: dir };
     const set = await run(['config', 'set', 'token'], { env, stdin: `${TOKEN}\n` });
-    expect(set).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(set).toMatchObject({ code: 0, stdout: '', stderr: 'token: set (…wxyz) (profile default)\n' });
+    const json = await run(['config', 'set', 'token', '--json'], { env, stdin: TOKEN });
+    expect(JSON.parse(json.stdout)).toEqual({
+      profile: 'default',
+      key: 'token',
+      value: 'set (…wxyz)',
+      secret: true,
+      changed: false,
+    });
+    expect(json.stdout + json.stderr).not.toContain(TOKEN);
     expect(configFile(dir)).toEqual({ profiles: { default: { token: TOKEN } } });
     expect(statSync(join(dir, 'config.json')).mode & 0o777).toBe(0o600);
     const get = await run(['config', 'get', 'token'], { env });
@@ -159,7 +168,11 @@ describe('secrets', () => {
       canPrompt: true,
       overrides: { prompt: async () => fakePrompter({ password: TOKEN }) },
     });
-    expect(tty).toMatchObject({ code: 0, stdout: '', stderr: 'verify-token = set (…wxyz)\n' });
+    expect(tty).toMatchObject({
+      code: 0,
+      stdout: '',
+      stderr: 'verify-token: set (…wxyz) (profile default)\n',
+    });
   });
 
   it('reads a hidden prompt when it can prompt', async () => {
@@ -170,7 +183,7 @@ describe('secrets', () => {
       canPrompt: true,
       overrides: { prompt: async () => fakePrompter({ password: ` ${TOKEN} ` }, asked) },
     });
-    expect(r).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'token: set (…wxyz) (profile default)\n' });
     expect(asked).toEqual(['token (hidden)']);
     expect(configFile(dir)).toEqual({ profiles: { default: { token: TOKEN } } });
   });
@@ -290,7 +303,7 @@ describe('secrets', () => {
     const dir = tempDir();
     const env = { WABOX_CONFIG_DIR: dir };
     const set = await spawnCli(['config', 'set', 'token'], { env, stdin: TOKEN });
-    expect(set).toMatchObject({ code: 0, stdout: '', stderr: '' });
+    expect(set).toMatchObject({ code: 0, stdout: '', stderr: 'token: set (…wxyz) (profile default)\n' });
     const get = await spawnCli(['config', 'get', 'token'], { env });
     expect(get).toMatchObject({ code: 0, stdout: 'set (…wxyz)\n' });
     expect(configFile(dir)).toEqual({ profiles: { default: { token: TOKEN } } });

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import { note } from '../../cli/output.js';
+import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -18,19 +18,49 @@ Examples:
   wabox config set api-version v23.0
   wabox config set token                       # hidden prompt on a terminal
   printf %s "$TOKEN" | wabox config set token  # from stdin in scripts
-  wabox config set app-secret < app-secret.txt`,
+  wabox config set app-secret < app-secret.txt
+
+Prints what changed on stderr, e.g. business-name: "Asha's Bakery" (profile default); secrets show as
+set (…abcd). The token, app secret and verify token are kept in config.json in the config dir
+(\`wabox config path\`), in plain text in a file only you can read (mode 0600); an environment
+variable (WABOX_TOKEN, ...) is used instead when set, and is never written.`,
     )
-    .action(async (key: string, value: string | undefined) => {
-      const shown = await runConfigSet(key, value, deps);
-      if (deps.io.isStderrTTY) note(deps.io, `${key} = ${shown}`);
+    .option('-q, --quiet', 'print nothing on success')
+    .option('--json', 'print the change as {profile, key, value, secret, changed} (secrets masked)')
+    .action(async (key: string, value: string | undefined, flags: { quiet?: boolean; json?: boolean }) => {
+      const change = await runConfigSet(key, value, deps);
+      if (flags.json) emit(deps, flags, change, () => '');
+      else if (!flags.quiet) note(deps.io, describeChange(change));
     });
 }
 
+/** `config set --json`: part of the interface, keep it stable. */
+export interface ConfigChange {
+  profile: string;
+  key: string;
+  /** The value as stored, as shown: secrets as `set (…abcd)`, a postgres:// password as `***`. */
+  value: string;
+  /** Whether the key is a secret (its value is never shown). */
+  secret: boolean;
+  /** False when the profile held this value already. */
+  changed: boolean;
+}
+
+/** `business-name: "Asha's Kitchen" (profile default)`; a secret as `token: set (…abcd) (profile default)`. */
+export function describeChange(c: ConfigChange): string {
+  const shown = c.secret ? c.value : JSON.stringify(c.value);
+  return `${c.key}: ${shown} (profile ${c.profile}${c.changed ? '' : ', unchanged'})`;
+}
+
 /**
- * Stores one value and returns it as shown (secrets masked). A secret never comes from the command
+ * Stores one value and says what changed (secrets masked). A secret never comes from the command
  * line: `value` must be undefined, and it is read from a hidden prompt (when one is possible) or stdin.
  */
-export async function runConfigSet(key: string, value: string | undefined, deps: Deps): Promise<string> {
+export async function runConfigSet(
+  key: string,
+  value: string | undefined,
+  deps: Deps,
+): Promise<ConfigChange> {
   const { findKey, displayValue } = await import('../../config/keys.js');
   const spec = findKey(key);
   let input = value;
@@ -54,7 +84,15 @@ export async function runConfigSet(key: string, value: string | undefined, deps:
     input = await (await deps.prompt()).input({ message: `${key} (${spec.description})` });
   }
   const config = await deps.config();
-  return displayValue(spec, config.set(key, input));
+  const before = config.get(key);
+  const stored = config.set(key, input);
+  return {
+    profile: config.profile,
+    key,
+    value: displayValue(spec, stored),
+    secret: spec.secret === true,
+    changed: before !== stored,
+  };
 }
 
 async function readSecret(key: string, deps: Deps): Promise<string> {
