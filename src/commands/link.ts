@@ -72,7 +72,7 @@ export function register(program: Command, deps: Deps): void {
     .description('build a click-to-chat wa.me link (one, or a batch from CSV/JSONL)')
     .argument(
       '[phone]',
-      'phone number in any common form: +91 98765 43210, 0044 7700 900123, (650) 555-1234 with --country US',
+      'phone number in any common form: +91 98765 43210, 0044 7700 900123, (650) 555-1234 with --country US; "-" (or none, in a pipe) reads it from stdin',
     );
   addLinkOptions(cmd)
     .option(
@@ -92,6 +92,7 @@ Examples:
   wabox link +14155550123 --text "Order #42 & more" --ref spring-flyer --json
   wabox link +919876543210 --text "Hello {{name}}" --var name=Asha --qr asha.png
   echo "નમસ્તે 🙏" | wabox link +919876543210 --text -
+  echo +919876543210 | wabox link --text "Hi"
   wabox link --share --text "Check out our menu"
   wabox link +919876543210 --template cta-order-en --ref diwali-flyer
   wabox link --batch contacts.csv --text "Hi {{name}}" --output links.csv --qr-dir qr/
@@ -116,7 +117,8 @@ Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
 }
 
 export async function runLink(options: LinkOptions, deps: Deps): Promise<LinkResult & { qr?: QrWritten }> {
-  const { result, warnings } = await resolveLink(deps, options.phone, options);
+  const phone = await phoneArgument(options, deps);
+  const { result, warnings } = await resolveLink(deps, phone, options);
   for (const warning of warnings) warn(deps.io, warning);
   if (options.qr === undefined) return result;
   const style = await parseQrStyle(options);
@@ -129,6 +131,37 @@ export async function runLink(options: LinkOptions, deps: Deps): Promise<LinkRes
   const { writeQr } = await import('./qr-output.js');
   const qr = await writeQr(deps, result.url, options.qr, style, options.qr === '-' ? 'terminal' : undefined);
   return options.json ? { ...result, qr } : result;
+}
+
+/**
+ * The phone argument; `-` reads it from stdin, and so does no argument when stdin is not a terminal
+ * (`echo +919876543210 | wabox link`), unless --share or --text - (which reads stdin itself).
+ */
+async function phoneArgument(options: LinkOptions, deps: Deps): Promise<string | undefined> {
+  const explicit = options.phone === '-';
+  const implicit =
+    options.phone === undefined && !options.share && options.text !== '-' && !deps.io.isStdinTTY;
+  if (!explicit && !implicit) return options.phone;
+  if (explicit && options.text === '-')
+    throw invalidInput('the phone number and --text - cannot both come from stdin: give one as an argument', {
+      code: 'usage.conflict',
+      hint: 'echo "Hi" | wabox link +919876543210 --text -',
+    });
+  const lines = (await readStdinText(deps.io, 'the phone number'))
+    .split(/\r?\n/)
+    .map((line) => line.trim())
+    .filter((line) => line !== '');
+  if (lines.length > 1)
+    throw invalidInput(`stdin holds ${lines.length} lines: wabox link reads one phone number from it`, {
+      code: 'usage.many_phones',
+      hint: 'for many numbers, a CSV with a phone column: wabox link --batch -',
+    });
+  if (lines.length === 0 && explicit)
+    throw invalidInput('no phone number on stdin', {
+      code: 'usage.missing_phone',
+      hint: 'echo +919876543210 | wabox link -',
+    });
+  return lines[0];
 }
 
 /** Builds one link from flags: phone normalisation, text (stdin, placeholders), ref, form. */
@@ -155,7 +188,7 @@ export async function resolveLink(
   if (!flags.share && phoneInput === undefined) {
     throw invalidInput('missing phone number', {
       code: 'usage.missing_phone',
-      hint: 'wabox link <phone>, or --share for a link without a number',
+      hint: 'wabox link <phone> (or on stdin: echo <phone> | wabox link), or --share for a link without a number',
     });
   }
   const vars = parseAssignments(flags.var ?? []);

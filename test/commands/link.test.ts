@@ -125,13 +125,59 @@ describe('wabox link: numbers', () => {
       await run(['link', '--text', 'Hi']),
       2,
       'missing phone number',
-      'wabox link <phone>, or --share for a link without a number',
+      'wabox link <phone> (or on stdin: echo <phone> | wabox link), or --share for a link without a number',
+    );
+    // a terminal on stdin is not read
+    expectError(
+      await run(['link', '--text', 'Hi'], { tty: true }),
+      2,
+      'missing phone number',
+      'wabox link <phone> (or on stdin: echo <phone> | wabox link), or --share for a link without a number',
     );
     expectError(
       await run(['link', IN, '--share', '--text', 'Hi']),
       2,
       '--share makes a link without a number: drop the phone number or --share',
     );
+  });
+});
+
+describe('wabox link: the phone number on stdin', () => {
+  it('reads one value from a pipe when no phone is given, or for "-"', async () => {
+    for (const argv of [['link'], ['link', '-']]) {
+      const r = await run([...argv, '--text', 'Hi'], { stdin: '+919876543210\n' });
+      expect(r).toMatchObject({ code: 0, stdout: 'https://wa.me/919876543210?text=Hi\n', stderr: '' });
+    }
+    const json = await run(['link', '-', '--json'], { stdin: '  07700 900123 \r\n\n', env: {} });
+    expect(json.code).toBe(2);
+    const gb = await run(['link', '--country', 'GB', '--json'], { stdin: '  07700 900123 \r\n\n' });
+    expect(JSON.parse(gb.stdout)).toMatchObject({ phone: '+447700900123', country: 'GB' });
+  });
+
+  it('the built CLI in a real pipe', async () => {
+    const r = await spawnCli(['link'], { stdin: '+919876543210\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'https://wa.me/919876543210\n', stderr: '' });
+  });
+
+  it('refuses the phone and --text - both from stdin, several lines, and an empty "-"', async () => {
+    expectError(
+      await run(['link', '-', '--text', '-'], { stdin: '+919876543210\n' }),
+      2,
+      'the phone number and --text - cannot both come from stdin: give one as an argument',
+      'echo "Hi" | wabox link +919876543210 --text -',
+    );
+    // with no phone argument, --text - takes stdin and the phone is missing
+    expectError(await run(['link', '--text', '-'], { stdin: 'Hi\n' }), 2, 'missing phone number');
+    expectError(
+      await run(['link'], { stdin: '+919876543210\n+447700900123\n' }),
+      2,
+      'stdin holds 2 lines: wabox link reads one phone number from it',
+      'for many numbers, a CSV with a phone column: wabox link --batch -',
+    );
+    expectError(await run(['link', '-'], { stdin: '\n' }), 2, 'no phone number on stdin');
+    // --share makes a link without a number: stdin is not read for one
+    const share = await run(['link', '--share', '--text', 'Hi'], { stdin: '+919876543210\n' });
+    expect(share).toMatchObject({ code: 0, stdout: 'https://wa.me/?text=Hi\n' });
   });
 });
 
