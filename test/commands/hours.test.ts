@@ -150,7 +150,7 @@ describe('wabox hours status', () => {
     expect(plain(await w.run(['hours', 'status']))).toEqual({
       code: 0,
       stderr: '',
-      stdout: 'closed until 2024-03-11T09:00:00+05:30\n',
+      stdout: 'closed — opens Mon 11 Mar 09:00 IST (in 1 d 13 h)\n',
     });
     expect(JSON.parse((await w.run(['hours', 'status', '--json'])).stdout)).toEqual({
       open: false,
@@ -161,8 +161,14 @@ describe('wabox hours status', () => {
     expect(plain(await w.run(['hours', 'status', '--at', '2024-03-11T09:30']))).toEqual({
       code: 0,
       stderr: '',
-      stdout: 'open until 2024-03-11T18:00:00+05:30\n',
+      stdout: 'open — closes 18:00 IST (in 8 h 30 min)\n',
     });
+    const human = async (at: string) => (await w.run(['hours', 'status', '--at', at])).stdout;
+    expect(await human('2024-03-11T08:53')).toBe('closed — opens 09:00 IST (in 7 min)\n');
+    expect(await human('2024-03-11T08:59:30')).toBe('closed — opens 09:00 IST (in less than a minute)\n');
+    expect(await human('2024-03-11T17:00')).toBe('open — closes 18:00 IST (in 1 h)\n');
+    expect(await human('2024-03-08T18:00')).toBe('closed — opens Mon 11 Mar 09:00 IST (in 2 d 15 h)\n');
+    expect(await human('2024-12-31T19:00')).toBe('closed — opens Wed 1 Jan 2025 09:00 IST (in 14 h)\n');
     expect(plain(await w.run(['hours', 'status', '--at', 'tomorrow']))).toEqual({
       code: 2,
       stdout: '',
