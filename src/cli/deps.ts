@@ -77,6 +77,7 @@ export function createDeps(io: IO, env: Env, overrides: DepsOverrides = {}): Dep
             new Config({
               dir: configDir(env),
               profile: deps.globals.profile ?? env.WABOX_PROFILE,
+              profileSource: deps.globals.profile === undefined ? 'WABOX_PROFILE' : '--profile',
               onSecret: mask.add,
             }),
         );

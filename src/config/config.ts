@@ -18,8 +18,10 @@ const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,39}$/;
 
 export interface ConfigOptions {
   dir: string;
-  /** Use this profile instead of the file's active one (--profile, WABOX_PROFILE). */
+  /** Use this profile instead of the file's active one (--profile, WABOX_PROFILE); it must exist. */
   profile?: string | undefined;
+  /** Where `profile` came from, for the error when it does not exist, e.g. `--profile`. */
+  profileSource?: string | undefined;
   /**
    * Called with every secret the file holds (secret keys of every profile, a postgres:// password)
    * each time it is read, so the CLI masks them in anything it prints.
@@ -30,6 +32,7 @@ export interface ConfigOptions {
 export class Config {
   readonly #conf: Conf<ConfigData>;
   readonly #profileOverride: string | undefined;
+  readonly #profileSource: string;
 
   constructor(options: ConfigOptions) {
     const path = resolve(options.dir, 'config.json');
@@ -49,6 +52,7 @@ export class Config {
       throw unreadable(path, err);
     }
     this.#profileOverride = options.profile;
+    this.#profileSource = options.profileSource ?? '--profile';
   }
 
   get path(): string {
@@ -57,7 +61,21 @@ export class Config {
 
   /** The profile in use: the override, else the file's active one, else `default`. */
   get profile(): string {
-    return this.#profileOverride ?? this.#read().profile ?? DEFAULT_PROFILE;
+    const override = this.#profileOverride;
+    if (override === undefined) return this.#read().profile ?? DEFAULT_PROFILE;
+    // a typo must not create a profile on the next set: profiles come from `config profile add`
+    if (!this.hasProfile(override)) {
+      const names = [DEFAULT_PROFILE, ...Object.keys(this.#read().profiles ?? {})];
+      const near = closest(override, names);
+      throw configInvalid(
+        `no profile named "${override}" (selected by ${this.#profileSource})${near === undefined ? '' : `; did you mean "${near}"?`}`,
+        {
+          code: 'config.unknown_profile',
+          hint: `list them with: wabox config profile list; create it with: wabox config profile add ${override}`,
+        },
+      );
+    }
+    return override;
   }
 
   /** The file's active profile (`config profile use`), ignoring --profile and WABOX_PROFILE. */
@@ -118,6 +136,13 @@ export class Config {
         throw invalidInput(`profile "${name}" already exists`, { code: 'config.profile_exists' });
       return { ...data, profiles: { ...data.profiles, [name]: {} } };
     });
+  }
+
+  /** Creates the profile unless it exists (for `setup`); returns whether it was created. */
+  ensureProfile(name: string): boolean {
+    if (this.hasProfile(name)) return false;
+    this.addProfile(name);
+    return true;
   }
 
   useProfile(name: string): void {
@@ -216,6 +241,29 @@ function validateProfileName(name: string): void {
       code: 'config.bad_profile_name',
     });
   }
+}
+
+/** The name nearest to `input` (edit distance at most 2, or one contains the other), if any. */
+function closest(input: string, names: readonly string[]): string | undefined {
+  const a = input.toLowerCase();
+  let best: { name: string; d: number } | undefined;
+  for (const name of names) {
+    const b = name.toLowerCase();
+    const d = b.includes(a) || a.includes(b) ? 1 : editDistance(a, b);
+    if (d <= 2 && (best === undefined || d < best.d)) best = { name, d };
+  }
+  return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++)
+      next[j] = Math.min(row[j]! + 1, next[j - 1]! + 1, row[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    row = next;
+  }
+  return row[b.length]!;
 }
 
 function unknownProfile(name: string) {

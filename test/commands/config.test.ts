@@ -408,6 +408,38 @@ describe('config profile', () => {
     expect((await run(['config', 'profile', 'list'], { env })).stdout).toBe('* default\n');
   });
 
+  it('config set under an unknown --profile or WABOX_PROFILE creates nothing: exit 3, did you mean', async () => {
+    const dir = tempDir();
+    const env = { WABOX_CONFIG_DIR: dir };
+    await run(['config', 'profile', 'add', 'shop2'], { env });
+    const before = readFileSync(join(dir, 'config.json'), 'utf8');
+    expectError(
+      await run(['--profile', 'shpo2', 'config', 'set', 'business-name', 'Asha'], { env }),
+      3,
+      'no profile named "shpo2" (selected by --profile); did you mean "shop2"?',
+      'list them with: wabox config profile list; create it with: wabox config profile add shpo2',
+    );
+    expectError(
+      await run(['config', 'set', 'business-name', 'Asha'], { env: { ...env, WABOX_PROFILE: 'Shop' } }),
+      3,
+      'no profile named "Shop" (selected by WABOX_PROFILE); did you mean "shop2"?',
+    );
+    expectError(
+      await run(['--profile', 'zzz', 'config', 'get', 'business-name'], { env }),
+      3,
+      'no profile named "zzz" (selected by --profile)',
+    );
+    expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe(before);
+    // default always exists; an added profile takes values
+    expect((await run(['--profile', 'default', 'config', 'set', 'agent-name', 'Ravi'], { env })).code).toBe(
+      0,
+    );
+    expect((await run(['--profile', 'shop2', 'config', 'set', 'agent-name', 'Ravi'], { env })).code).toBe(0);
+    expect(configFile(dir)).toEqual({
+      profiles: { default: { 'agent-name': 'Ravi' }, shop2: { 'agent-name': 'Ravi' } },
+    });
+  });
+
   it('an unknown --profile is a config error when a command needs settings', async () => {
     const env = { WABOX_CONFIG_DIR: tempDir(), WABOX_DB: join(tempDir(), 'w.db') };
     expectError(
