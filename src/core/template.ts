@@ -2,6 +2,7 @@
 // (prefilled text for links). Pure: validation, lookup, rendering. Bodies use the one placeholder
 // renderer (core/placeholders.ts): {{name}}, {{name|default}}, \{{ for a literal "{{".
 import { invalidInput, notFound, WaboxError } from './errors.js';
+import type { BusinessHours } from './hours.js';
 import {
   type Placeholder,
   parsePlaceholders,
@@ -43,6 +44,7 @@ export const BUILTIN_VARIABLES = [
   'agent.name',
   'today',
   'next_open',
+  'hours',
 ] as const;
 
 /** WhatsApp's limit for one text message (Cloud API text.body), in characters. */
@@ -425,6 +427,8 @@ export interface RenderContext {
   timeZone: string;
   /** The next opening ({{next_open}}); null or absent when business hours are not set. */
   nextOpen?: Date | null;
+  /** The business hours ({{hours}}: the week and the next closed date); absent when not set. */
+  hours?: BusinessHours | null;
 }
 
 export interface UsedVariable {
@@ -461,6 +465,66 @@ export function formatNextOpen(instant: Date, language: string, timeZone: string
   }).format(instant);
 }
 
+/** The word for a closed date in {{hours}}, by language; English for the rest. */
+const CLOSED_WORD: Record<string, string> = { en: 'Closed', hi: 'बंद', gu: 'બંધ', ur: 'بند' };
+
+/**
+ * How {{hours}} is written: one line per group of days with the same ranges (`Mon–Fri: 09:00–18:00`),
+ * day names and times in the template's language, then the next closed date from `now`, if any.
+ */
+export function formatHours(hours: BusinessHours, language: string, now: Date): string {
+  const base = language.split('-')[0] ?? language;
+  const dayName = (i: number) =>
+    // 2024-01-01 was a Monday; noon UTC is that weekday in every zone
+    new Intl.DateTimeFormat(language, { weekday: 'short', timeZone: 'UTC' }).format(
+      new Date(Date.UTC(2024, 0, 1 + i, 12)),
+    );
+  const time = (minutes: number) =>
+    new Intl.DateTimeFormat(language, {
+      hour: 'numeric',
+      minute: '2-digit',
+      ...(DAY_PERIOD_WORD.has(base) ? { dayPeriod: 'long' } : {}),
+      timeZone: 'UTC',
+    }).format(new Date(Date.UTC(2024, 0, 1, 0, minutes % 1440)));
+  const groups = new Map<string, number[]>();
+  // hours.ts's WEEKDAYS, not imported: it would load luxon into every start that loads this module
+  (['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const).forEach((day, i) => {
+    const ranges = hours.week[day];
+    if (ranges.length === 0) return;
+    const key = ranges.map((r) => `${time(r.start)}–${time(r.end)}`).join(', ');
+    groups.set(key, [...(groups.get(key) ?? []), i]);
+  });
+  const lines: string[] = [];
+  for (const [ranges, days] of groups) {
+    const runs: string[] = [];
+    let start = days[0]!;
+    let prev = start;
+    for (const i of [...days.slice(1), -1]) {
+      if (i === prev + 1) {
+        prev = i;
+        continue;
+      }
+      runs.push(start === prev ? dayName(start) : `${dayName(start)}–${dayName(prev)}`);
+      start = i;
+      prev = i;
+    }
+    lines.push(`${runs.join(', ')}: ${ranges}`);
+  }
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: hours.timeZone }).format(now);
+  const holiday = hours.closed.find((d) => d >= today);
+  if (holiday !== undefined) {
+    const date = new Intl.DateTimeFormat(language, {
+      weekday: 'long',
+      day: 'numeric',
+      month: 'long',
+      ...(holiday.slice(0, 4) === today.slice(0, 4) ? {} : { year: 'numeric' }),
+      timeZone: 'UTC',
+    }).format(new Date(`${holiday}T12:00:00Z`));
+    lines.push(`${CLOSED_WORD[base] ?? CLOSED_WORD.en}: ${date}`);
+  }
+  return lines.join('\n');
+}
+
 /** How {{today}} is written: the long date in the template's language. */
 export function formatToday(instant: Date, language: string, timeZone: string): string {
   return new Intl.DateTimeFormat(language, { dateStyle: 'long', timeZone }).format(instant);
@@ -471,6 +535,7 @@ const BUILTIN_HINTS: Record<string, string> = {
   'contact.phone': 'give {{contact.phone}} with --contact-phone',
   'business.name': 'set {{business.name}} with: wabox config set business-name "..."',
   'agent.name': 'set {{agent.name}} with: wabox config set agent-name "..."',
+  hours: '{{hours}} needs business hours: wabox hours set ... --tz <zone>',
   next_open: '{{next_open}} needs business hours with an opening ahead: wabox hours set ... --tz <zone>',
 };
 
@@ -492,6 +557,10 @@ export function renderTemplate(template: Template, context: RenderContext): Rend
         return of(context.agent?.name, 'config');
       case 'today':
         return of(formatToday(context.now, template.language, context.timeZone), 'clock');
+      case 'hours':
+        return context.hours
+          ? of(formatHours(context.hours, template.language, context.now), 'hours')
+          : undefined;
       case 'next_open':
         return context.nextOpen
           ? of(formatNextOpen(context.nextOpen, template.language, context.timeZone), 'hours')

@@ -299,6 +299,7 @@ export class AutoReplyEngine {
       now: this.#clock(),
       timeZone: library.hours?.timeZone ?? this.#o.timeZone,
       nextOpen: nextOpen && Number.isFinite(nextOpen.getTime()) ? nextOpen : null,
+      hours: library.hours ?? null,
     }).text;
   }
 

@@ -974,6 +974,26 @@ describe('wabox template init: starter packs', () => {
     });
   });
 
+  it("every pack's /hours reply shows the hours set with wabox hours, in its language", async () => {
+    const w = workspace();
+    await w.run(['hours', 'set', 'mon-sat 10:00-19:00', '--tz', 'Asia/Kolkata']);
+    await w.run(['hours', 'closed', 'add', '2024-03-25']);
+    const expected: Record<string, string> = {
+      en: 'Mon–Sat: 10:00 AM–7:00 PM\nClosed: Monday, March 25',
+      hi: 'सोम–शनि: सुबह 10:00–शाम 7:00\nबंद: सोमवार, 25 मार्च',
+      gu: 'સોમ–શનિ: 10:00 AM–7:00 PM\nબંધ: સોમવાર, 25 માર્ચ',
+      ur: 'پیر–ہفتہ: 10:00 AM–7:00 PM\nبند: پیر، 25 مارچ',
+    };
+    for (const lang of ['en', 'hi', 'gu', 'ur']) {
+      await w.run(['template', 'init', '--pack', lang]);
+      const r = await w.run(['template', 'render', `hours-${lang}`]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain(expected[lang]);
+    }
+    await w.run(['hours', 'set', 'daily 08:00-22:00']);
+    expect((await w.run(['template', 'render', '/hours'])).stdout).toContain('Mon–Sun: 8:00 AM–10:00 PM');
+  });
+
   it('the away messages are written for their language', async () => {
     const w = workspace();
     await w.run(['config', 'set', 'business-name', 'Asha Sweets']);

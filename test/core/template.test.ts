@@ -3,6 +3,7 @@ import {
   checkTemplate,
   findAutoReply,
   findTemplate,
+  formatHours,
   formatNextOpen,
   libraryClashes,
   renderTemplate,
@@ -225,5 +226,49 @@ describe('renderTemplate', () => {
     expect(t.body).toBe(body);
     const text = renderTemplate(t, { ...context, contact: { name: 'عائشہ' } }).text;
     expect(Buffer.from(text)).toEqual(Buffer.from(body.replace('{{contact.name}}', 'عائشہ')));
+  });
+});
+
+describe('{{hours}}', () => {
+  const week = {
+    mon: [{ start: 540, end: 1080 }],
+    tue: [{ start: 540, end: 1080 }],
+    wed: [{ start: 540, end: 1080 }],
+    thu: [{ start: 540, end: 1080 }],
+    fri: [{ start: 540, end: 1080 }],
+    sat: [{ start: 600, end: 840 }],
+    sun: [],
+  };
+  const hours = { timeZone: 'Asia/Kolkata', week, closed: ['2024-03-08', '2024-03-25', '2025-01-01'] };
+  const now = new Date('2024-03-09T14:30:00Z');
+  const render = (language: string) =>
+    renderTemplate(
+      { name: 'h', kind: 'quick-reply', shortcut: '/h', language, body: '{{hours}}' },
+      { now, timeZone: 'Asia/Kolkata', hours },
+    ).text;
+
+  it('writes the week and the next closed date in the template language', () => {
+    expect(formatHours(hours, 'en', now)).toBe(
+      'Mon–Fri: 9:00 AM–6:00 PM\nSat: 10:00 AM–2:00 PM\nClosed: Monday, March 25',
+    );
+    expect(render('hi')).toBe('सोम–शुक्र: सुबह 9:00–शाम 6:00\nशनि: सुबह 10:00–दोपहर 2:00\nबंद: सोमवार, 25 मार्च');
+    expect(render('en-GB')).toBe('Mon–Fri: 9:00–18:00\nSat: 10:00–14:00\nClosed: Monday 25 March');
+  });
+
+  it('a closed date in another year carries the year; none left, no line', () => {
+    const late = new Date('2024-12-30T10:00:00Z');
+    expect(formatHours(hours, 'en', late).split('\n').at(-1)).toBe('Closed: Wednesday, January 1, 2025');
+    expect(formatHours({ ...hours, closed: [] }, 'en', late)).toBe(
+      'Mon–Fri: 9:00 AM–6:00 PM\nSat: 10:00 AM–2:00 PM',
+    );
+  });
+
+  it('without business hours it is missing, with the way to set them', () => {
+    expect(() =>
+      renderTemplate(
+        { name: 'h', kind: 'quick-reply', shortcut: '/h', language: 'en', body: '{{hours}}' },
+        { now, timeZone: 'Asia/Kolkata' },
+      ),
+    ).toThrow(/hours/);
   });
 });

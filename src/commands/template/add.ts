@@ -56,7 +56,7 @@ Examples:
   wabox template add -k quick-reply -n location -s /where --body "We're at {{address}}" --default "address=12 MG Road"
   wabox template add                        # asks for each field on a terminal
 
-Built-in variables: {{contact.name}} {{contact.phone}} {{business.name}} {{agent.name}} {{today}} {{next_open}}.
+Built-in variables: {{contact.name}} {{contact.phone}} {{business.name}} {{agent.name}} {{today}} {{next_open}} {{hours}}.
 Write \\{{ for a literal "{{".`,
     )
     .action(async (flags: AddOptions) => {

@@ -28,7 +28,7 @@ Examples:
   wabox link +919876543210 --template cta-order-en
 
 Placeholders: {{name}}, {{name|default}}; \\{{ is a literal "{{". Built-ins: {{contact.name}}
-{{contact.phone}} {{business.name}} {{agent.name}} {{today}} {{next_open}}.`,
+{{contact.phone}} {{business.name}} {{agent.name}} {{today}} {{next_open}} {{hours}}.`,
     );
   for (const verb of [add, list, show, edit, rm, render, importCmd, exportCmd, init])
     verb.register(template, deps);

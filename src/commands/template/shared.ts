@@ -71,6 +71,7 @@ export async function renderContext(
     now,
     timeZone: hours?.timeZone ?? systemTimeZone(),
     nextOpen,
+    hours,
   };
 }
 
