@@ -31,6 +31,11 @@ export interface CodeInfo {
   minDelayMs?: number;
   /** The exit kind when it is not retried or retries ran out; default per category. */
   kind?: ErrorKind;
+  /**
+   * A transient failure that says the request was not carried out, so even a send may be repeated
+   * (rate limits are repeatable by category).
+   */
+  notCarriedOut?: boolean;
 }
 
 /** The message wabox prints for a closed customer-service window, locally (store) or from 131047. */
@@ -154,6 +159,7 @@ export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = {
     meaning: 'business account in maintenance mode (e.g. a throughput upgrade)',
     hint: 'try again in about a minute',
     minDelayMs: 60_000,
+    notCarriedOut: true,
   },
   132000: {
     category: 'template',

@@ -153,6 +153,7 @@ describe('resolveCloudSettings', () => {
       wabaId: undefined,
       apiVersion: 'v23.0',
       baseUrl: 'http://127.0.0.1:4010',
+      timeouts: { totalMs: 30_000 },
     });
     expect(
       await resolveCloudSettings(deps, {
@@ -168,6 +169,7 @@ describe('resolveCloudSettings', () => {
       wabaId: '2',
       apiVersion: 'v24.0',
       baseUrl: 'https://example.test/graph',
+      timeouts: { totalMs: 30_000 },
     });
   });
 
