@@ -187,7 +187,7 @@ export class CloudClient {
     if (!options.token)
       throw configInvalid('no Cloud API token', {
         code: 'config.no_token',
-        hint: 'wabox config set token (or WABOX_TOKEN)',
+        hint: 'store it with: wabox config set token, or set WABOX_TOKEN',
       });
     this.#token = options.token;
     this.phoneNumberId = options.phoneNumberId;
@@ -472,7 +472,7 @@ export class CloudClient {
     if (!this.wabaId)
       throw configInvalid('no WhatsApp Business Account id (waba-id) is set', {
         code: 'config.no_waba_id',
-        hint: 'find it in WhatsApp Manager > Account tools or API setup, then: wabox config set waba-id <id> (or WABOX_WABA_ID)',
+        hint: 'find it in WhatsApp Manager > Account tools or API setup, then: wabox config set waba-id <id>, or set WABOX_WABA_ID',
       });
     return this.wabaId;
   }

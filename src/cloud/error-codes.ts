@@ -42,7 +42,7 @@ export interface CodeInfo {
 export const WINDOW_CLOSED_MESSAGE =
   "24-hour window closed: the customer's last message is more than 24 hours old, so WhatsApp accepts only approved templates";
 export const WINDOW_CLOSED_HINT =
-  'send an approved template instead: wabox send <to> --template <name> --lang <code> (list them with: wabox meta-template list)';
+  'send an approved template instead: wabox send <to> --template <name> --lang <code>; list them with: wabox meta-template list';
 
 const TOKEN_HINT =
   'create a new access token (a system user token does not expire) and store it with: wabox config set token';

@@ -130,10 +130,8 @@ export function defaultDbPath(profile: string): string {
 export function missingSettings(keys: readonly string[], profile: string): WaboxError {
   const how = keys.map((name) => {
     const key = findKey(name);
-    const command = key.secret
-      ? `wabox config set ${name} (reads a hidden prompt or stdin)`
-      : `wabox config set ${name} <value>`;
-    return `${name}: set ${key.env} or run \`${command}\``;
+    const command = key.secret ? `wabox config set ${name}` : `wabox config set ${name} <value>`;
+    return `${name}: set ${key.env} or run \`${command}\`${key.secret ? ' (it reads a hidden prompt or stdin)' : ''}`;
   });
   return configInvalid(`missing configuration: ${keys.join(', ')} (profile "${profile}")`, {
     code: 'config.missing',
