@@ -26,5 +26,6 @@ export async function openCloudClient(
       io.stderr.write(`${deps.mask(`${why}: retrying in ${Math.max(1, Math.round(delayMs / 1000))} s…`)}\n`);
     },
     ...extra,
+    timeouts: { ...settings.timeouts, ...extra.timeouts },
   });
 }

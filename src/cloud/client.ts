@@ -24,9 +24,22 @@ export interface Timeouts {
   headersMs: number;
   /** Idle time between body chunks (default 30 s). */
   bodyMs: number;
+  /**
+   * The whole call, retries and waits included (default 30 s): a server that trickles a byte at a time
+   * never trips the idle timeouts. For a streamed download it covers the time to the response headers.
+   */
+  totalMs: number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+  totalMs: 30_000,
+};
+
+/** The largest response body read into memory (default 16 MiB); a larger one is an error. */
+export const DEFAULT_MAX_BODY_BYTES = 16 * 1024 * 1024;
 
 export interface CloudClientOptions {
   token: string;
@@ -39,6 +52,8 @@ export interface CloudClientOptions {
   userAgent?: string;
   retry?: Partial<RetryOptions>;
   timeouts?: Partial<Timeouts>;
+  /** The largest response body read into memory (default 16 MiB). */
+  maxBodyBytes?: number;
   /** Waits between retries (tests pass a fake that returns at once and records the waits). */
   sleep?: (ms: number) => Promise<void>;
   /** Milliseconds since the epoch (retry budget, Retry-After dates, pair backoff). */
@@ -136,6 +151,9 @@ const NUMBER_FIELDS =
 const MAX_PAGES = 1000;
 const MAX_ERROR_BODY = 64 * 1024;
 
+const MAYBE_SENT_HINT =
+  'the message may have been sent: check before sending it again (the webhook reports what arrived)';
+
 /** Network errors where the request never reached the server: always safe to retry. */
 const NOT_SENT_CODES = new Set([
   'ECONNREFUSED',
@@ -155,6 +173,7 @@ export class CloudClient {
   readonly #userAgent: string;
   readonly #retry: RetryOptions;
   readonly #timeouts: Timeouts;
+  readonly #maxBodyBytes: number;
   readonly #sleep: (ms: number) => Promise<void>;
   readonly #now: () => number;
   readonly #random: () => number;
@@ -168,7 +187,7 @@ export class CloudClient {
     if (!options.token)
       throw configInvalid('no Cloud API token', {
         code: 'config.no_token',
-        hint: 'wabox config set token (or WABOX_TOKEN)',
+        hint: 'store it with: wabox config set token, or set WABOX_TOKEN',
       });
     this.#token = options.token;
     this.phoneNumberId = options.phoneNumberId;
@@ -178,6 +197,7 @@ export class CloudClient {
     this.#userAgent = options.userAgent ?? defaultUserAgent();
     this.#retry = { ...DEFAULT_RETRY, ...options.retry };
     this.#timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
+    this.#maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#sleep = options.sleep ?? ((ms) => delay(ms));
     this.#now = options.now ?? Date.now;
     this.#random = options.random ?? Math.random;
@@ -262,18 +282,24 @@ export class CloudClient {
       form: () => mediaForm(file),
       formInfo,
       idempotent: true,
-      timeouts: { headersMs: Math.max(this.#timeouts.headersMs, 120_000) },
+      timeouts: {
+        headersMs: Math.max(this.#timeouts.headersMs, 120_000),
+        totalMs: Math.max(this.#timeouts.totalMs, 120_000),
+      },
     });
     const id = res.body?.id;
-    if (typeof id !== 'string' && typeof id !== 'number')
+    // Meta's media ids are digits; the same rule as a media id given to send (no spaces, 1-256)
+    if ((typeof id !== 'string' && typeof id !== 'number') || !/^\S{1,256}$/.test(String(id)))
       throw transportError(
-        'the upload answer has no media id',
+        `the API accepted the upload but its answer holds no media id (id: ${clip(JSON.stringify(id) ?? 'missing')})`,
         this.#requestInfo('POST', this.#url(path), formInfo),
         {
           status: res.status,
           retryable: false,
           response: res.body,
           code: 'cloud.bad_response',
+          kind: 'failure',
+          hint: 'is graph-url the Graph API, not a mock? check it with: wabox doctor',
         },
       );
     return { id: String(id) };
@@ -446,7 +472,7 @@ export class CloudClient {
     if (!this.wabaId)
       throw configInvalid('no WhatsApp Business Account id (waba-id) is set', {
         code: 'config.no_waba_id',
-        hint: 'find it in WhatsApp Manager > Account tools or API setup, then: wabox config set waba-id <id> (or WABOX_WABA_ID)',
+        hint: 'find it in WhatsApp Manager > Account tools or API setup, then: wabox config set waba-id <id>, or set WABOX_WABA_ID',
       });
     return this.wabaId;
   }
@@ -486,36 +512,75 @@ export class CloudClient {
   async call<T = unknown>(spec: CallSpec): Promise<CallResult<T>> {
     const start = this.#now();
     const budget = this.#retry.budgetMs;
+    const totalMs = spec.timeouts?.totalMs ?? this.#timeouts.totalMs;
+    // a real timer: the injected clock and sleep only drive the retry waits
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), totalMs);
+    timer.unref?.();
     let retries = 0;
-    for (let attempt = 1; ; attempt++) {
-      if (spec.recipient !== undefined) {
-        const wait = this.#pairs.waitFor(spec.recipient, this.#now());
-        if (wait > 0) await this.#sleep(wait);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        if (spec.recipient !== undefined) {
+          const wait = this.#pairs.waitFor(spec.recipient, this.#now());
+          if (wait > 0) await this.#sleep(wait);
+        }
+        try {
+          if (deadline.signal.aborted) throw this.#deadlineError(spec, totalMs);
+          const res = await this.#once<T>(spec, deadline.signal, totalMs);
+          if (spec.recipient !== undefined) this.#pairs.clear(spec.recipient);
+          return { ...res, attempts: attempt };
+        } catch (err) {
+          if (!(err instanceof GraphError)) throw err;
+          err.attempts = attempt;
+          if (!err.retryable) throw err;
+          await this.#beforeRetry(spec, err, attempt, retries++, start, budget);
+        }
       }
-      try {
-        const res = await this.#once<T>(spec);
-        if (spec.recipient !== undefined) this.#pairs.clear(spec.recipient);
-        return { ...res, attempts: attempt };
-      } catch (err) {
-        if (!(err instanceof GraphError)) throw err;
-        err.attempts = attempt;
-        if (!err.retryable) throw err;
-        if (attempt >= this.#retry.maxAttempts) throw gaveUp(err, attempt, 'attempts');
-        let wait: number;
-        if (err.category === 'pair-rate-limit' && spec.recipient !== undefined)
-          wait = this.#pairs.hit(spec.recipient, this.#now());
-        else if (retryAfterOf(err) !== undefined) wait = retryAfterOf(err)!;
-        else wait = Math.max(backoffDelay(retries, this.#retry, this.#random), minDelayOf(err));
-        retries++;
-        if (this.#now() - start + wait > budget) throw gaveUp(err, attempt, 'budget', wait);
-        this.#onRetry?.({ attempt, delayMs: wait, error: err });
-        this.#debug?.(`retry ${attempt} of ${this.#retry.maxAttempts - 1} in ${wait} ms (${err.category})`);
-        await this.#sleep(wait);
-      }
+    } finally {
+      clearTimeout(timer);
     }
   }
 
-  async #once<T>(spec: CallSpec): Promise<Omit<CallResult<T>, 'attempts'>> {
+  /** Waits before the next attempt, or throws `err` when no retry is left within the budget. */
+  async #beforeRetry(
+    spec: CallSpec,
+    err: GraphError,
+    attempt: number,
+    retries: number,
+    start: number,
+    budget: number,
+  ): Promise<void> {
+    if (attempt >= this.#retry.maxAttempts) throw gaveUp(err, attempt, 'attempts');
+    let wait: number;
+    if (err.category === 'pair-rate-limit' && spec.recipient !== undefined)
+      wait = this.#pairs.hit(spec.recipient, this.#now());
+    else if (err.retryAfterMs !== undefined) wait = err.retryAfterMs;
+    else wait = Math.max(backoffDelay(retries, this.#retry, this.#random), minDelayOf(err));
+    if (this.#now() - start + wait > budget) throw gaveUp(err, attempt, 'budget', wait);
+    this.#onRetry?.({ attempt, delayMs: wait, error: err });
+    this.#debug?.(`retry ${attempt} of ${this.#retry.maxAttempts - 1} in ${wait} ms (${err.category})`);
+    await this.#sleep(wait);
+  }
+
+  #deadlineError(spec: CallSpec, totalMs: number, cause?: unknown): GraphError {
+    const url = spec.url ?? this.#url(spec.path ?? '', spec.query);
+    const info = this.#requestInfo(spec.method, url, spec.json ?? spec.formInfo);
+    const idempotent = spec.idempotent ?? spec.method !== 'POST';
+    return transportError(`no complete answer from ${safeHost(url)} within ${seconds(totalMs)}`, info, {
+      retryable: false,
+      code: 'cloud.timeout',
+      hint: idempotent
+        ? 'the API is slow or unreachable; try again later, or allow more time: wabox config set timeout 60s'
+        : MAYBE_SENT_HINT,
+      cause,
+    });
+  }
+
+  async #once<T>(
+    spec: CallSpec,
+    signal: AbortSignal,
+    totalMs: number,
+  ): Promise<Omit<CallResult<T>, 'attempts'>> {
     const url = spec.url ?? this.#url(spec.path ?? '', spec.query);
     const headers: Record<string, string> = { 'user-agent': this.#userAgent, accept: 'application/json' };
     if (spec.auth !== false) headers.authorization = `Bearer ${this.#token}`;
@@ -541,8 +606,10 @@ export class CloudClient {
         dispatcher: this.#dispatcher,
         headersTimeout: timeouts.headersMs,
         bodyTimeout: timeouts.bodyMs,
+        signal,
       });
     } catch (err) {
+      if (signal.aborted) throw this.#deadlineError(spec, totalMs, err);
       throw this.#networkError(err, info, idempotent, timeouts);
     }
     const status = res.statusCode;
@@ -550,13 +617,26 @@ export class CloudClient {
       this.#debug?.(`← ${status} (${this.#now() - started} ms, streaming)`);
       return { status, headers: res.headers, body: res.body as unknown as T };
     }
+    const ok = status >= 200 && status < 300;
     let text: string;
     try {
-      text = await readText(
-        res.body,
-        status >= 200 && status < 300 ? Number.POSITIVE_INFINITY : MAX_ERROR_BODY,
-      );
+      text = await readText(res.body, res.headers, ok ? this.#maxBodyBytes : MAX_ERROR_BODY, ok);
     } catch (err) {
+      if (err instanceof BodyTooLarge)
+        throw transportError(
+          `the API's answer is larger than ${formatBytes(this.#maxBodyBytes)}; wabox stopped reading it`,
+          info,
+          {
+            status,
+            retryable: false,
+            code: 'cloud.response_too_large',
+            kind: 'failure',
+            hint: idempotent
+              ? 'check graph-url (wabox config get graph-url): is it the Graph API?'
+              : 'the request may have been carried out; check before sending it again',
+          },
+        );
+      if (signal.aborted) throw this.#deadlineError(spec, totalMs, err);
       throw this.#networkError(err, info, idempotent, timeouts);
     }
     this.#debug?.(`← ${status} (${this.#now() - started} ms) ${this.redact(text.slice(0, 2000))}`);
@@ -587,9 +667,15 @@ export class CloudClient {
     // the redacted copy: an API that echoes the token in a message must not put it in ours
     const graph = json ? graphErrorBody(response) : undefined;
     if (graph) {
-      const err = fromGraphBody(status, graph, info, response);
+      const err = fromGraphBody(
+        status,
+        graph,
+        info,
+        response,
+        idempotent ? {} : { notRepeatable: MAYBE_SENT_HINT },
+      );
       const after = parseRetryAfter(res.headers['retry-after'], this.#now());
-      if (after !== undefined) setRetryAfter(err, after);
+      err.retryAfterMs = after;
       throw err;
     }
     // no Graph error body: a proxy, a load balancer, or an outage
@@ -602,12 +688,14 @@ export class CloudClient {
         info,
         {
           status,
-          retryable: true,
+          // a 429 accepted nothing; a gateway's 5xx may come after the API carried the request out
+          retryable: status === 429 || idempotent,
           response,
           code: status === 429 ? 'cloud.rate_limit' : 'cloud.server_error',
+          hint: status === 429 || idempotent ? undefined : MAYBE_SENT_HINT,
         },
       );
-      if (after !== undefined) setRetryAfter(err, after);
+      err.retryAfterMs = after;
       throw err;
     }
     const classification =
@@ -641,9 +729,7 @@ export class CloudClient {
         hint: 'check the network (and graph-url / WABOX_GRAPH_URL)',
         cause: err,
       });
-    const maybeSent = idempotent
-      ? undefined
-      : 'the message may have been sent: check before sending it again (the webhook reports what arrived)';
+    const maybeSent = idempotent ? undefined : MAYBE_SENT_HINT;
     if (err instanceof undiciErrors.HeadersTimeoutError || code === 'UND_ERR_HEADERS_TIMEOUT')
       return transportError(`no answer from ${host} within ${timeouts.headersMs / 1000} s`, info, {
         retryable: idempotent,
@@ -675,6 +761,18 @@ function enc(id: string): string {
   return encodeURIComponent(id);
 }
 
+function clip(text: string): string {
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function seconds(ms: number): string {
+  return `${ms / 1000} s`;
+}
+
+function formatBytes(n: number): string {
+  return n % (1024 * 1024) === 0 ? `${n / 1024 / 1024} MiB` : `${n} bytes`;
+}
+
 function safeHost(url: string): string {
   try {
     return new URL(url).host;
@@ -691,14 +789,28 @@ async function mediaForm(file: MediaFile): Promise<FormData> {
   return form;
 }
 
-async function readText(body: Dispatcher.ResponseData['body'], max: number): Promise<string> {
+class BodyTooLarge extends Error {}
+
+/** Reads at most `max` bytes: beyond it the body is cut (`strict` false) or refused (`strict`). */
+async function readText(
+  body: Dispatcher.ResponseData['body'],
+  headers: Dispatcher.ResponseData['headers'],
+  max: number,
+  strict: boolean,
+): Promise<string> {
   const chunks: Buffer[] = [];
   let size = 0;
+  const declared = Number(headers['content-length']);
+  if (strict && declared > max) {
+    body.destroy();
+    throw new BodyTooLarge();
+  }
   for await (const chunk of body) {
     const buf = chunk as Buffer;
     if (size + buf.length > max) {
-      chunks.push(buf.subarray(0, max - size));
       body.destroy();
+      if (strict) throw new BodyTooLarge();
+      chunks.push(buf.subarray(0, max - size));
       break;
     }
     size += buf.length;
@@ -720,15 +832,6 @@ function phoneNumberInfo(r: Record<string, unknown>): PhoneNumberInfo {
     platformType: str('platform_type') ?? str('host_platform'),
     messagingLimitTier: str('messaging_limit_tier'),
   };
-}
-
-const retryAfterMs = new WeakMap<GraphError, number>();
-function setRetryAfter(err: GraphError, ms: number): void {
-  retryAfterMs.set(err, ms);
-}
-/** The Retry-After of the response behind an error, in ms. */
-export function retryAfterOf(err: GraphError): number | undefined {
-  return retryAfterMs.get(err);
 }
 
 function minDelayOf(err: GraphError): number {

@@ -31,13 +31,18 @@ export interface CodeInfo {
   minDelayMs?: number;
   /** The exit kind when it is not retried or retries ran out; default per category. */
   kind?: ErrorKind;
+  /**
+   * A transient failure that says the request was not carried out, so even a send may be repeated
+   * (rate limits are repeatable by category).
+   */
+  notCarriedOut?: boolean;
 }
 
 /** The message wabox prints for a closed customer-service window, locally (store) or from 131047. */
 export const WINDOW_CLOSED_MESSAGE =
   "24-hour window closed: the customer's last message is more than 24 hours old, so WhatsApp accepts only approved templates";
 export const WINDOW_CLOSED_HINT =
-  'send an approved template instead: wabox send <to> --template <name> --lang <code> (list them with: wabox meta-template list)';
+  'send an approved template instead: wabox send <to> --template <name> --lang <code>; list them with: wabox meta-template list';
 
 const TOKEN_HINT =
   'create a new access token (a system user token does not expire) and store it with: wabox config set token';
@@ -154,6 +159,7 @@ export const ERROR_CODES: Readonly<Record<number, CodeInfo>> = {
     meaning: 'business account in maintenance mode (e.g. a throughput upgrade)',
     hint: 'try again in about a minute',
     minDelayMs: 60_000,
+    notCarriedOut: true,
   },
   132000: {
     category: 'template',

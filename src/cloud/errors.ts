@@ -1,7 +1,7 @@
 // The one error the Cloud API client throws (like octokit's RequestError): what the API said (HTTP
 // status, Graph code, subcode, details, fbtrace_id), how wabox classified it, and the request that
 // caused it with every secret masked. It is a WaboxError, so the CLI maps it to an exit code.
-import { WaboxError } from '../core/errors.js';
+import { type ErrorKind, WaboxError } from '../core/errors.js';
 import { type Classification, classify, type ErrorCategory } from './error-codes.js';
 
 /** The request behind an error. Headers are copied with the Authorization value masked. */
@@ -42,6 +42,8 @@ export interface GraphErrorInit {
   /** The raw response body (parsed JSON, or text cut to 2,000 characters). */
   response?: unknown;
   hint?: string;
+  /** From the response's Retry-After header, in ms. */
+  retryAfterMs?: number | undefined;
   /** Overrides the `code` used by --json (default `cloud.<category>`). */
   code?: string;
   cause?: unknown;
@@ -58,6 +60,8 @@ export class GraphError extends WaboxError {
   readonly retryable: boolean;
   readonly request: RequestInfo;
   readonly response: unknown;
+  /** The wait a Retry-After header asked for, in ms; undefined when the response had none. */
+  retryAfterMs: number | undefined;
   #attempts: number;
 
   constructor(init: GraphErrorInit) {
@@ -89,6 +93,7 @@ export class GraphError extends WaboxError {
     this.retryable = c.retry !== 'none';
     this.request = init.request;
     this.response = init.response;
+    this.retryAfterMs = init.retryAfterMs;
     this.#attempts = init.attempts ?? 1;
   }
 
@@ -126,6 +131,7 @@ export function fromGraphBody(
   error: GraphErrorBody,
   request: RequestInfo,
   response: unknown,
+  options: { notRepeatable?: string } = {},
 ): GraphError {
   const code = typeof error.code === 'number' ? error.code : null;
   const subcode = typeof error.error_subcode === 'number' ? error.error_subcode : null;
@@ -135,7 +141,13 @@ export function fromGraphBody(
       : typeof error.error_data?.details === 'string'
         ? error.error_data.details
         : null;
-  const classification = classify(code, { status, subcode, isTransient: error.is_transient === true });
+  let classification = classify(code, { status, subcode, isTransient: error.is_transient === true });
+  // a server error after a request that may have been carried out: not repeated, the caller checks
+  const held =
+    options.notRepeatable !== undefined &&
+    classification.category === 'transient' &&
+    classification.notCarriedOut !== true;
+  if (held) classification = { ...classification, retry: 'none', hint: options.notRepeatable };
   // Meta: "(#131047) Re-engagement message"; keep the title, add the details, name the code once
   const title = (error.message ?? '').replace(/^\(#\d+\)\s*/, '').trim();
   let message =
@@ -170,13 +182,15 @@ export function transportError(
     hint?: string;
     code: string;
     cause?: unknown;
+    /** Default transient (exit 5); `failure` for an answer no retry can mend. */
+    kind?: ErrorKind;
   },
 ): GraphError {
   const classification: Classification = {
     category: 'transient',
     meaning: message,
     retry: options.retryable ? 'backoff' : 'none',
-    kind: 'transient',
+    kind: options.kind ?? 'transient',
   };
   return new GraphError({
     message,

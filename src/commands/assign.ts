@@ -58,7 +58,7 @@ export async function runAssign(options: AssignOptions, deps: Deps): Promise<Con
   if (given !== 1)
     throw invalidInput(given === 0 ? 'missing the agent' : 'give one of <agent>, --me or --none', {
       code: given === 0 ? 'usage.missing_agent' : 'usage.conflict',
-      hint: 'wabox assign <contact> <agent> | --me | --none',
+      hint: 'wabox assign <contact> <agent>; or, for yourself: wabox assign <contact> --me; or, for nobody: wabox assign <contact> --none',
     });
   let agent: string | null = null;
   if (!options.none) {

@@ -85,7 +85,7 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
         }[key as 'token'];
         const how =
           key === 'token'
-            ? 'wabox config set token (hidden prompt or stdin)'
+            ? 'wabox config set token; it reads a hidden prompt or stdin'
             : `wabox config set ${key} <id>`;
         const missing = { name: key, message: 'not set', hint: `${how}, or set ${env}` };
         if (key === 'waba-id')

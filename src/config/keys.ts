@@ -5,6 +5,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
+import { parseDuration } from '../core/time.js';
 import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 
 export interface ConfigKey {
@@ -69,6 +70,22 @@ function graphUrl(value: string): string {
   if (url.username !== '' || url.password !== '' || url.search !== '' || url.hash !== '')
     throw invalid('graph-url must not carry credentials, a query or a fragment');
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}
+
+export const DEFAULT_TIMEOUT = '30s';
+
+/** The deadline of one Cloud API call: `30s`, `2m`, or bare seconds; 1 s to 1 h. */
+export function timeoutValue(value: string): string {
+  const v = value.trim().toLowerCase();
+  const ms = /^\d{1,7}$/.test(v) ? Number(v) * 1000 : parseDuration(v);
+  if (ms === null || ms < 1000 || ms > 3_600_000)
+    throw invalid(`timeout must be a duration from 1s to 1h such as 30s or 2m, got "${value.trim()}"`);
+  return /^\d+$/.test(v) ? `${v}s` : v;
+}
+
+/** Milliseconds of a value timeoutValue() accepted. */
+export function timeoutMs(value: string): number {
+  return /^\d+$/.test(value) ? Number(value) * 1000 : (parseDuration(value) ?? 30_000);
 }
 
 export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
@@ -171,6 +188,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'WABOX_GRAPH_URL',
     default: DEFAULT_GRAPH_URL,
     validate: graphUrl,
+  },
+  {
+    name: 'timeout',
+    description: `the longest one Cloud API call may take, retries included (default ${DEFAULT_TIMEOUT})`,
+    env: 'WABOX_TIMEOUT',
+    default: DEFAULT_TIMEOUT,
+    validate: timeoutValue,
   },
   {
     name: 'db',

@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import type { Deps } from '../cli/deps.js';
 import { configInvalid, WaboxError } from '../core/errors.js';
 import { DEFAULT_PROFILE } from './config.js';
-import { type ConfigKey, findKey, POSTGRES_URL, secretsOf } from './keys.js';
+import { type ConfigKey, findKey, POSTGRES_URL, secretsOf, timeoutMs } from './keys.js';
 import { dataDir } from './paths.js';
 
 export type SettingSource = 'flag' | 'env' | 'profile' | 'default';
@@ -29,6 +29,8 @@ export interface CloudSettings {
   apiVersion: string;
   /** The Graph base URL without a trailing slash, e.g. `https://graph.facebook.com`. */
   baseUrl: string;
+  /** The deadline of one call, retries included (`timeout`). */
+  timeouts: { totalMs: number };
 }
 
 export interface CloudFlags {
@@ -81,12 +83,13 @@ export async function resolveSetting(deps: Deps, name: string, flag?: string): P
  * is a config error too.
  */
 export async function resolveCloudSettings(deps: Deps, flags: CloudFlags = {}): Promise<CloudSettings> {
-  const [token, phoneNumberId, wabaId, apiVersion, graphUrl] = await Promise.all([
+  const [token, phoneNumberId, wabaId, apiVersion, graphUrl, timeout] = await Promise.all([
     resolveSetting(deps, 'token', flags.token),
     resolveSetting(deps, 'phone-number-id', flags.phoneNumberId),
     resolveSetting(deps, 'waba-id', flags.wabaId),
     resolveSetting(deps, 'api-version', flags.apiVersion),
     resolveSetting(deps, 'graph-url', flags.graphUrl),
+    resolveSetting(deps, 'timeout'),
   ]);
   const missing = [
     ...(token === undefined ? ['token'] : []),
@@ -101,6 +104,7 @@ export async function resolveCloudSettings(deps: Deps, flags: CloudFlags = {}): 
     wabaId,
     apiVersion: apiVersion ?? findKey('api-version').default!,
     baseUrl: graphUrl ?? findKey('graph-url').default!,
+    timeouts: { totalMs: timeoutMs(timeout ?? findKey('timeout').default!) },
   };
 }
 
@@ -126,10 +130,8 @@ export function defaultDbPath(profile: string): string {
 export function missingSettings(keys: readonly string[], profile: string): WaboxError {
   const how = keys.map((name) => {
     const key = findKey(name);
-    const command = key.secret
-      ? `wabox config set ${name} (reads a hidden prompt or stdin)`
-      : `wabox config set ${name} <value>`;
-    return `${name}: set ${key.env} or run \`${command}\``;
+    const command = key.secret ? `wabox config set ${name}` : `wabox config set ${name} <value>`;
+    return `${name}: set ${key.env} or run \`${command}\`${key.secret ? ' (it reads a hidden prompt or stdin)' : ''}`;
   });
   return configInvalid(`missing configuration: ${keys.join(', ')} (profile "${profile}")`, {
     code: 'config.missing',

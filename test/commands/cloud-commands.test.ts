@@ -8,7 +8,7 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { tempDir } from '../helpers/cli.js';
 import { PHONE_ID, runCloud, TOKEN, WABA_ID } from '../helpers/cloud.js';
-import { type FakeGraph, graphError, startFakeGraph } from '../helpers/graph-server.js';
+import { type FakeGraph, type FakeReply, graphError, startFakeGraph } from '../helpers/graph-server.js';
 
 const MESSAGES = `/v23.0/${PHONE_ID}/messages`;
 let graph: FakeGraph;
@@ -77,7 +77,7 @@ describe('read', () => {
       });
 
     it("an older message: it and the customer's earlier ones, not the later one nor other customers'", async () => {
-      graph.on('POST', MESSAGES, { json: { success: true } });
+      graph.on('POST', MESSAGES, { json: { success: true }, times: 3 });
       const r = await read('wamid.a2');
       expect(r.code, r.stderr).toBe(0);
       expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.a2', success: true, typing: false, markedRead: 2 });
@@ -102,7 +102,7 @@ describe('read', () => {
     });
 
     it('a message the store does not have (or one of ours) is marked on WhatsApp only', async () => {
-      graph.on('POST', MESSAGES, { json: { success: true } });
+      graph.on('POST', MESSAGES, { json: { success: true }, times: 2 });
       const r = await read('wamid.ELSEWHERE', false);
       expect(r.code).toBe(0);
       expect(r.stderr).toBe('');
@@ -412,7 +412,7 @@ describe('doctor', () => {
     const cases: Array<{
       name: string;
       env?: Record<string, string | undefined>;
-      routes?: Array<[string, Parameters<FakeGraph['on']>[2]]>;
+      routes?: Array<[string, FakeReply]>;
       exit: number;
       /** The check that says it: [name, status, message, fix]. */
       check: [string, 'fail' | 'warn', RegExp, RegExp | null];
@@ -578,7 +578,8 @@ describe('doctor', () => {
     ];
     for (const c of cases)
       it(`${c.name}: exit ${c.exit}`, async () => {
-        for (const [path, reply] of c.routes ?? []) graph.on('GET', path, reply);
+        // once for --json, once for people
+        for (const [path, reply] of c.routes ?? []) graph.on('GET', path, { ...reply, times: 2 });
         const options = { env: c.env ?? {}, cloud: { retry: { maxAttempts: 1 } } };
         const r = await runCloud(graph.url, ['doctor', '--json'], options);
         expect(r.code, r.stdout + r.stderr).toBe(c.exit);

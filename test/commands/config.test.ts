@@ -102,6 +102,7 @@ describe('config keys', () => {
     expect(json.defaults).toEqual({
       'api-version': 'v23.0',
       'graph-url': 'https://graph.facebook.com',
+      timeout: '30s',
       'webhook-host': '127.0.0.1',
       'webhook-port': '8080',
       'webhook-path': '/webhook',
@@ -115,6 +116,7 @@ describe('config keys', () => {
       'waba-id': null,
       'api-version': null,
       'graph-url': null,
+      timeout: null,
       db: null,
       'app-secret': null,
       'verify-token': null,

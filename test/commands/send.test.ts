@@ -5,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { run, tempDir } from '../helpers/cli.js';
-import { PHONE_ID, runCloud, TOKEN } from '../helpers/cloud.js';
-import { type FakeGraph, SEND_OK, startFakeGraph } from '../helpers/graph-server.js';
+import { PHONE_ID, runCloud, TOKEN, WABA_ID } from '../helpers/cloud.js';
+import { type FakeGraph, graphError, SEND_OK, startFakeGraph } from '../helpers/graph-server.js';
 
 const MESSAGES = `/v23.0/${PHONE_ID}/messages`;
 const MEDIA = `/v23.0/${PHONE_ID}/media`;
@@ -16,13 +16,15 @@ let dir: string;
 
 beforeEach(async () => {
   graph = await startFakeGraph();
-  graph.on('POST', MESSAGES, SEND_OK);
-  graph.on('POST', MEDIA, { json: { id: '4490709327384033' } });
   dir = tempDir();
 });
 afterEach(async () => {
   await graph.close();
 });
+
+/** Scripts `n` accepted sends. */
+const sends = (n = 1) => graph.on('POST', MESSAGES, { ...SEND_OK, times: n });
+const uploads = () => graph.on('POST', MEDIA, { json: { id: '4490709327384033' } });
 
 /** A dry run needs no token: the body is printed and nothing is sent. */
 async function dry(...argv: string[]) {
@@ -323,6 +325,7 @@ describe('usage errors (exit 2, nothing sent)', () => {
 
 describe('sending', () => {
   it('prints the wamid, records the message in the store', async () => {
+    sends();
     const db = join(dir, 'wabox.db');
     const r = await runCloud(
       graph.url,
@@ -353,6 +356,8 @@ describe('sending', () => {
   });
 
   it('uploads a local file first (multipart: file, type, messaging_product), then sends its id', async () => {
+    uploads();
+    sends();
     const r = await runCloud(graph.url, ['send', TO, '--image', jpeg(), '--caption', 'Today', '--json']);
     expect(r.code).toBe(0);
     const upload = graph.calls('POST', MEDIA)[0]!;
@@ -368,6 +373,8 @@ describe('sending', () => {
   });
 
   it('a document file keeps its name as filename', async () => {
+    uploads();
+    sends();
     const pdf = join(dir, 'Invoice 42.pdf');
     writeFileSync(pdf, '%PDF-1.4\n');
     expect((await runCloud(graph.url, ['send', TO, '--document', pdf])).code).toBe(0);
@@ -377,6 +384,8 @@ describe('sending', () => {
   });
 
   it('a template header from a local file is uploaded', async () => {
+    uploads();
+    sends();
     const r = await runCloud(graph.url, [
       'send',
       TO,
@@ -397,6 +406,7 @@ describe('sending', () => {
   });
 
   it('--quick-reply renders a template of the local library', async () => {
+    sends();
     const cfg = join(dir, 'cfg');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(cfg, { recursive: true });
@@ -456,6 +466,7 @@ describe('the 24-hour window', () => {
   });
 
   it('--force sends anyway with a warning; a template is always allowed; an open window sends', async () => {
+    sends(3);
     const db = await storeWithInbound(25);
     const forced = await runCloud(graph.url, ['send', TO, '--text', 'Hi', '--force'], {
       db,
@@ -486,8 +497,11 @@ describe('secrets', () => {
           error: { message: `(#100) bad token ${TOKEN}`, type: 'OAuthException', code: 100, fbtrace_id: 'T' },
         },
       },
-      SEND_OK,
+      { ...SEND_OK, times: 2 },
     ]);
+    uploads();
+    graph.on('GET', `/v23.0/${PHONE_ID}`, graphError(803, { status: 404 }));
+    graph.on('GET', `/v23.0/${WABA_ID}/phone_numbers`, graphError(803, { status: 404 }));
     const outputs: string[] = [];
     for (const argv of [
       ['--debug', 'send', TO, '--text', 'Hi'],

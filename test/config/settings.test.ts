@@ -153,6 +153,7 @@ describe('resolveCloudSettings', () => {
       wabaId: undefined,
       apiVersion: 'v23.0',
       baseUrl: 'http://127.0.0.1:4010',
+      timeouts: { totalMs: 30_000 },
     });
     expect(
       await resolveCloudSettings(deps, {
@@ -168,6 +169,7 @@ describe('resolveCloudSettings', () => {
       wabaId: '2',
       apiVersion: 'v24.0',
       baseUrl: 'https://example.test/graph',
+      timeouts: { totalMs: 30_000 },
     });
   });
 
@@ -179,7 +181,7 @@ describe('resolveCloudSettings', () => {
     expect(err.code).toBe('config.missing');
     expect(err.message).toBe('missing configuration: token, phone-number-id (profile "default")');
     expect(err.hint).toBe(
-      'token: set WABOX_TOKEN or run `wabox config set token (reads a hidden prompt or stdin)`; ' +
+      'token: set WABOX_TOKEN or run `wabox config set token` (it reads a hidden prompt or stdin); ' +
         'phone-number-id: set WABOX_PHONE_NUMBER_ID or run `wabox config set phone-number-id <value>`',
     );
     expect(err.details).toEqual({ missing: ['token', 'phone-number-id'], profile: 'default' });

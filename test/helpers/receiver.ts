@@ -45,7 +45,7 @@ export interface Receiver {
 }
 
 /** Distinct successful send answers (the store needs distinct wamids). */
-export function sendReplies(n = 200): FakeReply[] {
+export function sendReplies(n: number): FakeReply[] {
   return Array.from({ length: n }, (_, i) => ({
     json: {
       messaging_product: 'whatsapp',

@@ -43,7 +43,6 @@ let graph: FakeGraph;
 const receivers: Receiver[] = [];
 beforeEach(async () => {
   graph = await startFakeGraph();
-  graph.on('POST', MESSAGES_PATH, sendReplies());
 });
 afterEach(async () => {
   for (const r of receivers.splice(0)) await r.stop().catch(() => undefined);
@@ -119,6 +118,7 @@ const sent = () =>
 
 describe('greeting', () => {
   it("greets a contact's first message, not the next one, and again after N quiet days", async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(2));
     const r = await receiver({ greeting: true });
     const first = await message(r, 'Hi, is the cake ready?');
     expect(sent()).toEqual([{ to: `+${ASHA}`, text: "Hello Asha, welcome to Asha's Bakery!" }]);
@@ -145,12 +145,14 @@ describe('greeting', () => {
   });
 
   it("picks the greeting in the customer's script (Gujarati)", async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(1));
     const r = await receiver({ greeting: true });
     await message(r, 'કેક તૈયાર છે?', RAVI, 'રવિ');
     expect(sent()).toEqual([{ to: `+${RAVI}`, text: 'નમસ્તે રવિ!' }]);
   });
 
   it('the same payload delivered three times (and three more at once): stored once, greeted once', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(1));
     const r = await receiver({ greeting: true });
     const m = simulatedTextMessage({ from: ASHA, name: 'Asha', text: 'hi', now: r.now.value });
     const raw = serializeLikeMeta(m.body);
@@ -177,6 +179,7 @@ describe('greeting', () => {
 
 describe('away by business hours', () => {
   it('outside hours: greeting first, then away with {{next_open}}; once per closed period', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(3));
     const r = await receiver({ greeting: true, away: true }, { now: FRI_22 });
     await message(r, 'Are you open?');
     const [greeting, away] = sent();
@@ -202,6 +205,7 @@ describe('away by business hours', () => {
   });
 
   it('no away message right after an agent replied; again once the grace time has passed', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(1));
     const r = await receiver({ away: true, agentGraceMinutes: 10 }, { now: MON_20 });
     const store = openSqliteStore(r.env.WABOX_DB!);
     await store.recordOutbound({
@@ -230,6 +234,7 @@ describe('away by business hours', () => {
 
 describe('keywords and hand-off', () => {
   it('answers keywords case- and accent-insensitively with the quick reply', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(2));
     const r = await receiver({ keywords: [{ phrases: ['price', 'how much'], reply: '/price' }] });
     await message(r, 'HOW MUCH is the chocolate cake?');
     await message(r, 'Prìce for two?');
@@ -305,6 +310,7 @@ describe('exactly once, dry runs, failures, restarts', () => {
   });
 
   it('after a restart: sends claims never taken, gives up old ones, never resends interrupted ones', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(1));
     const now = FRI_10;
     const r = await receiver(
       { greeting: true },

@@ -109,7 +109,7 @@ export async function resolveKnownContact(
   if (conversation === null)
     throw notFound(`no conversation with +${waId}: the store has no message to or from this contact`, {
       code: 'contact.not_found',
-      hint: 'list the known conversations with: wabox inbox (the store is filled by wabox send and wabox webhook serve)',
+      hint: 'list the known conversations with: wabox inbox; the store is filled by `wabox send` and `wabox webhook serve`',
       details: { waId },
     });
   return { store, waId, conversation };
