@@ -25,7 +25,7 @@ export async function runConfigGet(key: string, deps: Deps): Promise<{ key: stri
     throw notFound(`${key} is not set`, {
       code: 'config.not_set',
       hint: spec.secret
-        ? `set it with: wabox config set ${key} (asks for it, or reads stdin)`
+        ? `set it with: wabox config set ${key}; it asks for the value, or reads it from stdin`
         : `set it with: wabox config set ${key} <value>`,
     });
   return { key, value: displayValue(spec, value) };
