@@ -20,10 +20,10 @@ export const OPENAPI_SPEC: string | undefined = openApi.path;
 /** Why Meta's OpenAPI description is not there (one line: how to get it), or undefined. */
 export const OPENAPI_MISSING: string | undefined = openApi.reason;
 
-/** Why the extra suites on pywa's payloads and Meta's examples cannot run here, or undefined. */
-export const FIXTURES_MISSING: string | undefined = !existsSync(PYWA_DIR)
-  ? `pywa's webhook payloads are not at ${PYWA_DIR} (set WABOX_SHARED_DIR to the shared folder); our own test/fixtures/webhooks ran`
-  : OPENAPI_MISSING;
+/** Why pywa's payloads (an extra beside our own fixtures) cannot be read here, or undefined. */
+export const PYWA_MISSING: string | undefined = existsSync(PYWA_DIR)
+  ? undefined
+  : `pywa's webhook payloads are not at ${PYWA_DIR} (an extra: set WABOX_SHARED_DIR to the shared folder)`;
 
 /**
  * Registers a suite that cannot run here as one skipped test carrying the reason, so the summary at
