@@ -9,5 +9,7 @@ export default defineConfig({
     pool: 'forks',
     maxWorkers: 2,
     setupFiles: ['test/helpers/setup.ts'],
+    // the second ends every run with the skipped tests and why
+    reporters: ['default', './test/helpers/skip-reporter.ts'],
   },
 });

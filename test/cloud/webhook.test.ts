@@ -6,14 +6,15 @@ import {
   type StatusUpdate,
 } from '../../src/cloud/webhook-events.js';
 import { signPayload, verifySignature } from '../../src/cloud/webhook-signature.js';
-import { FIXTURES_MISSING, metaWebhookExamples, pywaFixtures } from '../helpers/fixtures.js';
-
-const fixtures = [...pywaFixtures(), ...metaWebhookExamples()];
-const byName = (name: string) => {
-  const found = fixtures.find((f) => f.name === name);
-  if (!found) throw new Error(`no fixture ${name}`);
-  return found.body as { entry: unknown[] };
-};
+import {
+  metaWebhookExamples,
+  OPENAPI_MISSING,
+  ownWebhook,
+  ownWebhookFixtures,
+  PYWA_MISSING,
+  pywaFixtures,
+  skipSuite,
+} from '../helpers/fixtures.js';
 
 describe('webhook signature (cloud-api.md §4.2 test vectors)', () => {
   it('matches the documented vectors', () => {
@@ -52,77 +53,78 @@ describe('webhook signature (cloud-api.md §4.2 test vectors)', () => {
   });
 });
 
-describe.skipIf(FIXTURES_MISSING)('webhook payload parsing', () => {
-  it('has fixtures to read', () => {
-    expect(fixtures.length).toBeGreaterThan(60);
-  });
-
-  it.each(fixtures.map((f) => [f.name, f.body]))('%s yields events and never throws', (_name, body) => {
-    expect(isWebhookPayload(body)).toBe(true);
-    const events = parseWebhook(body as { entry: unknown[] });
-    expect(events.length).toBeGreaterThan(0);
-    for (const event of events) expect(['message', 'status', 'error', 'raw']).toContain(event.kind);
-  });
+describe('webhook payload parsing (test/fixtures/webhooks)', () => {
+  it.each(ownWebhookFixtures().map((f) => [f.name, f.body]))(
+    '%s yields events and never throws',
+    (_name, body) => {
+      expect(isWebhookPayload(body)).toBe(true);
+      const events = parseWebhook(body as { entry: unknown[] });
+      expect(events.length).toBeGreaterThan(0);
+      for (const event of events) expect(['message', 'status', 'error', 'raw']).toContain(event.kind);
+    },
+  );
 
   it('reads a text message with contact name and time', () => {
-    const [event] = parseWebhook(byName('meta:Text Message')) as InboundMessage[];
+    const [event] = parseWebhook(ownWebhook('text')) as InboundMessage[];
     expect(event).toMatchObject({
       kind: 'message',
       direction: 'in',
-      id: 'wamid.HBgLMTY1MDM4Nzk0MzkVAgASGBQzQTRBNjU5OUFFRTAzODEwMTQ0RgA=',
-      waId: '16505551234',
-      name: 'Sheena Nelson',
+      id: 'wamid.HBgMOTE5ODc2NTQzMjEwFQIAEhgUM0FBMDAwMDAwMDAwMDAwMDAwMDEA',
+      waId: '919876543210',
+      name: 'Asha Patel',
       type: 'text',
-      text: 'Does it come in another color?',
+      text: 'Is the paneer tikka available today?',
       known: true,
+      phoneNumberId: '106540352242922',
     });
-    expect(event?.timestamp.toISOString()).toBe('2025-06-08T20:59:43.000Z');
+    expect(event?.timestamp.toISOString()).toBe('2025-12-05T10:00:00.000Z');
   });
 
   it('visits every entry, change, message and status, not only [0]', () => {
-    const text = byName('message:text');
-    const status = byName('message_status:failed');
+    const events = parseWebhook(ownWebhook('batch-entries'));
+    expect(events.map((e) => (e.kind === 'message' ? `${e.waId} ${e.text}` : e.kind))).toEqual([
+      '919876543210 first',
+      '919876543210 second',
+      'status',
+      '919825012345 third, from Ravi',
+    ]);
+    const text = ownWebhook('text');
+    const status = ownWebhook('status-failed');
     const combined = {
       object: 'whatsapp_business_account',
-      entry: [
-        ...text.entry,
-        {
-          id: 'x',
-          changes: [
-            ...(status.entry[0] as { changes: unknown[] }).changes,
-            ...(text.entry[0] as { changes: unknown[] }).changes,
-          ],
-        },
-      ],
+      entry: [...text.entry, { id: 'x', changes: [...status.entry[0].changes, ...text.entry[0].changes] }],
     };
-    const kinds = parseWebhook(combined).map((e) => e.kind);
-    expect(kinds).toEqual(['message', 'status', 'message']);
+    expect(parseWebhook(combined).map((e) => e.kind)).toEqual(['message', 'status', 'message']);
   });
 
   it('keeps failed status errors, referrals, replies and campaign refs', () => {
-    const [failed] = parseWebhook(byName('message_status:failed')) as StatusUpdate[];
+    const [failed] = parseWebhook(ownWebhook('status-failed')) as StatusUpdate[];
     expect(failed?.errors[0]).toEqual({
-      code: 130472,
-      title: "User's number is part of an experiment",
-      message: "User's number is part of an experiment",
-      details: "Failed to send message because this user's phone number is part of an experiment",
+      code: 131049,
+      title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+      message: 'This message was not delivered to maintain healthy ecosystem engagement.',
+      details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
     });
-    const [ad] = parseWebhook(byName('message:referral')) as InboundMessage[];
-    expect(ad?.referral).toMatchObject({ sourceId: 'ADID', headline: 'AD_TITLE', ctwaClid: 'CTWA_CLID' });
-    const [reply] = parseWebhook(byName('message:reply')) as InboundMessage[];
-    expect(reply?.replyTo).not.toBeNull();
-    const tagged = structuredClone(byName('message:text')) as any;
-    tagged.entry[0].changes[0].value.messages[0].text.body = 'I want the offer [ref:diwali-24]';
-    const [withRef] = parseWebhook(tagged) as InboundMessage[];
-    expect(withRef?.ref).toBe('diwali-24');
-    expect(withRef?.text).toBe('I want the offer [ref:diwali-24]');
+    const [ad] = parseWebhook(ownWebhook('referral-ad')) as InboundMessage[];
+    expect(ad?.referral).toMatchObject({
+      sourceId: '120226305854810726',
+      sourceType: 'ad',
+      headline: 'Chat with us',
+      ctwaClid: expect.stringMatching(/^ARAk/),
+    });
+    const [reply] = parseWebhook(ownWebhook('text-reply')) as InboundMessage[];
+    expect(reply?.replyTo).toBe('wamid.HBgMOTE5ODc2NTQzMjEwFQIAERgSQUJDREVGMDEyMzQ1Njc4OUEA');
+    const [tagged] = parseWebhook(ownWebhook('text-unicode')) as InboundMessage[];
+    expect(tagged).toMatchObject({ ref: 'diwali-24', name: 'અમર' });
   });
 
   it('turns unknown fields, unknown message types and malformed parts into raw events', () => {
-    const unknownType = structuredClone(byName('message:text')) as any;
-    unknownType.entry[0].changes[0].value.messages[0].type = 'hologram';
-    const [msg] = parseWebhook(unknownType) as InboundMessage[];
+    const [msg] = parseWebhook(ownWebhook('unknown-type')) as InboundMessage[];
     expect(msg).toMatchObject({ kind: 'message', type: 'hologram', known: false, text: null });
+    const [field] = parseWebhook(ownWebhook('field-template-status'));
+    expect(field).toMatchObject({ kind: 'raw', field: 'message_template_status_update', reason: 'field' });
+    const [extra] = parseWebhook(ownWebhook('unknown-fields')) as InboundMessage[];
+    expect(extra).toMatchObject({ kind: 'message', text: 'hello again', name: 'Asha Patel', known: true });
     const events = parseWebhook({
       entry: [{ id: '1' }, { changes: [{ field: 'messages', value: { messages: [{ id: 'x' }, 7] } }] }],
     });
@@ -136,6 +138,26 @@ describe.skipIf(FIXTURES_MISSING)('webhook payload parsing', () => {
     expect(isWebhookPayload([])).toBe(false);
   });
 });
+
+for (const [source, missing, fixtures, least] of [
+  ["pywa's payloads", PYWA_MISSING, pywaFixtures, 40],
+  ["Meta's /whatsapp/webhooks examples", OPENAPI_MISSING, metaWebhookExamples, 10],
+] as const) {
+  if (missing) skipSuite(`webhook payload parsing (${source})`, missing);
+  else
+    describe(`webhook payload parsing (${source})`, () => {
+      it('has fixtures to read', () => {
+        expect(fixtures().length).toBeGreaterThan(least);
+      });
+
+      it.each(fixtures().map((f) => [f.name, f.body]))('%s yields events and never throws', (_name, body) => {
+        expect(isWebhookPayload(body)).toBe(true);
+        const events = parseWebhook(body as { entry: unknown[] });
+        expect(events.length).toBeGreaterThan(0);
+        for (const event of events) expect(['message', 'status', 'error', 'raw']).toContain(event.kind);
+      });
+    });
+}
 
 describe('simulated payloads', () => {
   it('serialise like Meta (ASCII with \\u escapes) and parse back to the same message', async () => {
