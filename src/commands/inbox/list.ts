@@ -30,6 +30,8 @@ export interface InboxListOptions {
 }
 
 const MAX_LIMIT = 10_000;
+/** A profile name is cut on a terminal (WhatsApp's are short; a webhook's may be anything). */
+export const NAME_COLUMNS = 40;
 
 /** Adds the list's options and action to the `inbox` command itself (`wabox inbox [filters]`). */
 export function register(inbox: Command, deps: Deps): void {
@@ -112,7 +114,7 @@ function pipeLine(c: InboxConversation): string {
  */
 function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): string {
   const name = knownName(c);
-  const who = name === null ? c.phone : `${oneLine(name)} ${s.dim(c.phone)}`;
+  const who = name === null ? c.phone : `${truncate(name, NAME_COLUMNS)} ${s.dim(c.phone)}`;
   const parts: string[] = [];
   if (c.unread > 0) parts.push(s.bold(`${c.unread} unread`));
   if (c.unanswered) parts.push(s.bold(`waiting ${formatDuration(c.waitingMs ?? 0)}`));

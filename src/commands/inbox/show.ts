@@ -80,6 +80,7 @@ export interface QuotedJson {
 }
 
 const QUOTE_CHARS = 80;
+const NAME_COLUMNS = 60;
 const MAX_LIMIT = 10_000;
 
 export function register(inbox: Command, deps: Deps): void {
@@ -193,7 +194,8 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   const c = r.conversation;
   const lines: string[] = [];
   const name = knownName(c);
-  lines.push(name === null ? s.bold(c.phone) : `${s.bold(oneLine(name))} ${c.phone}`);
+  const customer = name === null ? c.phone : truncate(name, NAME_COLUMNS);
+  lines.push(name === null ? s.bold(c.phone) : `${s.bold(customer)} ${c.phone}`);
   const facts: string[] = [c.status];
   if (c.assignee !== null) facts.push(`assigned to ${oneLine(c.assignee)}`);
   if (c.labels.length > 0) facts.push(`labels: ${c.labels.map(oneLine).join(', ')}`);
@@ -209,7 +211,6 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   lines.push(facts.join(' · '));
   if (c.unanswered) lines.push(s.red(`waiting for a reply for ${formatDuration(c.waitingMs ?? 0)}`));
   lines.push('');
-  const customer = name === null ? c.phone : oneLine(name);
   for (const m of r.messages) {
     const who =
       m.direction === 'in'
