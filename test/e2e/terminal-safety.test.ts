@@ -87,8 +87,8 @@ const PROBES: Probe[] = [
   },
 ];
 
-/** What must never reach a terminal from outside: ESC, BEL, C1, bidi controls, line separators. */
-const FORBIDDEN = /[\u0007\u001b\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
+/** What must never reach a terminal from outside: ESC, BEL, a lone CR, C1, bidi controls, separators. */
+const FORBIDDEN = /[\u0007\u000d\u001b\u0080-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]/u;
 const SGR = /\u001b\[[0-9;]*m/g;
 
 function expectSafe(output: string, label: string): void {
