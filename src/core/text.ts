@@ -20,7 +20,8 @@ const UNSAFE_OR_SGR = new RegExp(`\\x1b\\[[0-9;]*m|[${UNSAFE_CLASS}]`, 'gu');
  * stacks a handful); "Zalgo" text stacks dozens, which draw over the lines above and below.
  */
 export const MAX_MARKS = 6;
-const MARK_RUN = new RegExp(`(\\p{M}{${MAX_MARKS}})\\p{M}+`, 'gu');
+/** Built on first use: compiling a Unicode property class is slow next to a `wabox link` start-up, which never needs it. */
+let markRun: RegExp | undefined;
 
 const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 const NAMED: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
@@ -57,7 +58,8 @@ export function safeLines(text: string): string[] {
 }
 
 function capMarks(text: string): string {
-  return text.replace(MARK_RUN, '$1');
+  markRun ??= new RegExp(`(\\p{M}{${MAX_MARKS}})\\p{M}+`, 'gu');
+  return text.replace(markRun, '$1');
 }
 
 let segmenter: Intl.Segmenter | undefined;
