@@ -230,6 +230,22 @@ describe('text from customers on a terminal and in a pipe', () => {
     expect(lines).toContain('    2025-01-01 00:00:00  ← Bank  verified\\rOVERWRITE');
   });
 
+  it('label and assign: the name in their line is escaped', async () => {
+    for (const args of [
+      ['label', 'add', `+${PROBES[7]!.waId}`, 'vip'],
+      ['assign', `+${PROBES[0]!.waId}`, 'asha'],
+    ]) {
+      const pipe = await inPipe(args, env);
+      expect(pipe.code, pipe.stderr).toBe(0);
+      expectSafe(pipe.output, args.join(' '));
+      expect(pipe.stdout.split('\n')).toHaveLength(2);
+      const tty = await onTerminal(args, env, false);
+      expectSafe(tty.output, args.join(' '));
+    }
+    const r = await inPipe(['label', 'add', `+${PROBES[0]!.waId}`, 'vip'], env);
+    expect(r.stdout).toBe('+919800000001 (Asha\\x1b]0;PWNED\\x07): label added (labels: vip)\n');
+  });
+
   it('--json keeps the exact strings, with terminal controls written as JSON escapes', async () => {
     for (const args of [
       ['messages', 'list', '--json'],
