@@ -1,4 +1,5 @@
 import { type ErrorKind, WaboxError } from '../core/errors.js';
+import { oneLine as escapeLine, jsonSafe, safeOutput } from '../core/text.js';
 
 /** Exit codes: ../shared/DESIGN.md §4. */
 export const ExitCode = {
@@ -44,16 +45,18 @@ export function formatError(
     if (hint !== undefined) error.hint = hint;
     if (known && err.details !== undefined)
       error.details = JSON.parse(options.mask(JSON.stringify(err.details)));
-    return `${JSON.stringify({ error })}\n`;
+    return `${jsonSafe(JSON.stringify({ error }))}\n`;
   }
-  let out = `error: ${message}\n`;
-  if (hint !== undefined) out += `hint: ${hint}\n`;
+  // a message can quote outside data (a CSV cell, a link, a template file): no control reaches the terminal
+  let out = `error: ${escapeLine(message)}\n`;
+  if (hint !== undefined) out += `hint: ${escapeLine(oneLine(hint))}\n`;
   if (!known && !options.debug)
     out += 'hint: this is a bug in wabox; run again with --debug for the stack trace\n';
-  if (options.debug && err instanceof Error && err.stack) out += `${options.mask(err.stack)}\n`;
+  const multiline = (text: string) => safeOutput(options.mask(text), { sgr: false });
+  if (options.debug && err instanceof Error && err.stack) out += `${multiline(err.stack)}\n`;
   // a Cloud API error carries the exchange (request with the token masked, response): show it with --debug
   const dump = (err as { dump?: unknown }).dump;
-  if (options.debug && typeof dump === 'function') out += `${options.mask(String(dump.call(err)))}\n`;
+  if (options.debug && typeof dump === 'function') out += `${multiline(String(dump.call(err)))}\n`;
   return out;
 }
 

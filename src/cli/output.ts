@@ -1,4 +1,5 @@
 import type { ChalkInstance } from 'chalk';
+import { jsonSafe, safeOutput } from '../core/text.js';
 import type { Deps } from './deps.js';
 import type { IO } from './io.js';
 
@@ -33,7 +34,9 @@ export const PLAIN: ChalkInstance = new Proxy((...text: unknown[]) => text.join(
 
 /**
  * Prints a command's result: one JSON document with --json, else the human form. The same for every
- * command (DESIGN.md §3): data on stdout, nothing else.
+ * command (DESIGN.md §3): data on stdout, nothing else. JSON keeps every string exactly (terminal
+ * controls as \u escapes); the human form gets no control character but its own line breaks, tabs and
+ * colours (src/core/text.ts: the human formatters make each outside field safe, this catches the rest).
  */
 export function emit<T>(
   deps: Deps,
@@ -42,24 +45,24 @@ export function emit<T>(
   human: (data: T, s: ChalkInstance) => string,
 ): void {
   if (options.json) {
-    deps.io.stdout.write(`${JSON.stringify(data, null, 2)}\n`);
+    deps.io.stdout.write(`${jsonSafe(JSON.stringify(data, null, 2))}\n`);
     return;
   }
-  const text = human(data, style(deps.io));
+  const text = safeOutput(human(data, style(deps.io)), { sgr: deps.io.color });
   if (text !== '') deps.io.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
 /** One NDJSON line for streams (batches, --follow). */
 export function emitLine(io: IO, data: unknown): void {
-  io.stdout.write(`${JSON.stringify(data)}\n`);
+  io.stdout.write(`${jsonSafe(JSON.stringify(data))}\n`);
 }
 
 /** A warning on stderr: never mixed into data. */
 export function warn(io: IO, message: string): void {
-  io.stderr.write(`${style(io).yellow('warning:')} ${message}\n`);
+  io.stderr.write(`${style(io).yellow('warning:')} ${safeOutput(message, { sgr: false })}\n`);
 }
 
 /** Progress and hints on stderr. */
 export function note(io: IO, message: string): void {
-  io.stderr.write(`${message}\n`);
+  io.stderr.write(`${safeOutput(message, { sgr: io.color })}\n`);
 }

@@ -4,6 +4,7 @@ import { emit, emitLine } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { WaboxError } from '../core/errors.js';
 import type { LinkForm } from '../core/link.js';
+import { oneLine, safeLines } from '../core/text.js';
 import type { LinkResult } from './link.js';
 
 /** `inspect --json`: the keys of `link --json` plus the form. */
@@ -72,10 +73,11 @@ function human(r: InspectResult): string {
         ? '(none: the user picks the chat)'
         : `${r.phone}${r.country ? ` (${r.country})` : ''}`,
     ],
-    ['text', r.text ?? '(none)'],
-    ['ref', r.ref ?? '(none)'],
+    ['text', r.text === null ? '(none)' : safeLines(r.text).join('\n        ')],
+    ['ref', r.ref === null ? '(none)' : oneLine(r.ref)],
   ];
-  return rows.map(([k, v]) => `${k.padEnd(7)} ${v.replace(/\n/g, '\n        ')}`).join('\n');
+  // a link's text may hold line breaks: its lines are indented under the first
+  return rows.map(([k, v]) => `${k.padEnd(7)} ${v}`).join('\n');
 }
 
 /** A link's number is always international: the --country hint of `link` does not apply here. */

@@ -21,6 +21,7 @@ import { note, style } from '../cli/output.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
 import { rowTemplate } from '../core/link-row.js';
 import { parseAssignments } from '../core/placeholders.js';
+import { oneLine } from '../core/text.js';
 import { intInRange } from './int-arg.js';
 import type { LinkOptions } from './link.js';
 import {
@@ -119,8 +120,8 @@ export async function runLinkBatch(
     for (const n of result.notes)
       deps.io.stderr.write(
         n.warning
-          ? `${s.yellow(`line ${n.line}: warning:`)} ${n.message}\n`
-          : `${s.red(`line ${n.line}:`)} ${n.message}\n`,
+          ? `${s.yellow(`line ${n.line}: warning:`)} ${oneLine(n.message)}\n`
+          : `${s.red(`line ${n.line}:`)} ${oneLine(n.message)}\n`,
       );
     if (outputFormat === 'json' && result.rows > 0) await sink.write(jsonItems++ === 0 ? '[\n' : ',\n');
     const { output } = result;

@@ -125,13 +125,13 @@ describe('wabox messages list', () => {
     ]);
   });
 
-  it('plain tab-separated lines in a pipe, text on one line', async () => {
+  it('plain tab-separated lines in a pipe, text on one line (its tab and newline escaped)', async () => {
     const r = await run(['messages', 'list', '--limit', '3'], { env });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
       [
         '2025-06-10T11:00:00.000Z\tout\t919876543210\ttext\taccepted\tOrder #42 is ready',
-        '2025-06-10T10:00:00.000Z\tout\t447700900123\ttext\tfailed\tAre you there? Hello',
+        '2025-06-10T10:00:00.000Z\tout\t447700900123\ttext\tfailed\tAre you\\tthere?\\nHello',
         '2025-06-10T07:00:00.000Z\tout\t447700900123\timage\taccepted\t-',
         '',
       ].join('\n'),
@@ -143,7 +143,7 @@ describe('wabox messages list', () => {
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');
     expect(lines[1]).toMatch(/│ TIME +│ DIR +│ CONTACT +│ TYPE +│ STATUS +│ TEXT +│/);
-    expect(r.stdout).toContain('│ → out │ +447700900123 │ text │ failed (131026) │ Are you there? Hello');
+    expect(r.stdout).toContain('│ → out │ +447700900123 │ text │ failed (131026) │ Are you\\tthere?\\nHello');
   });
 
   it('no messages: empty JSON array, or a note on stderr and nothing on stdout', async () => {

@@ -5,10 +5,10 @@ import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
+import { oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
 import { parseLimit } from '../int-arg.js';
 import {
-  excerpt,
   formatDuration,
   type InboxConversation,
   knownName,
@@ -30,6 +30,8 @@ export interface InboxListOptions {
 }
 
 const MAX_LIMIT = 10_000;
+/** A profile name is cut on a terminal (WhatsApp's are short; a webhook's may be anything). */
+export const NAME_COLUMNS = 40;
 
 /** Adds the list's options and action to the `inbox` command itself (`wabox inbox [filters]`). */
 export function register(inbox: Command, deps: Deps): void {
@@ -100,9 +102,9 @@ function pipeLine(c: InboxConversation): string {
     dash(c.lastMessage?.timestamp ?? null),
     dash(c.windowClosesAt),
     dash(c.waitingMs),
-    dash(c.lastMessage === null ? null : excerpt(c.lastMessage.text ?? `[${c.lastMessage.type}]`, 200)),
+    dash(c.lastMessage === null ? null : truncate(c.lastMessage.text ?? `[${c.lastMessage.type}]`, 200)),
   ]
-    .map((v) => v.replace(/[\t\r\n]+/g, ' '))
+    .map(oneLine)
     .join('\t');
 }
 
@@ -112,22 +114,22 @@ function pipeLine(c: InboxConversation): string {
  */
 function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): string {
   const name = knownName(c);
-  const who = name === null ? c.phone : `${name} ${s.dim(c.phone)}`;
+  const who = name === null ? c.phone : `${truncate(name, NAME_COLUMNS)} ${s.dim(c.phone)}`;
   const parts: string[] = [];
   if (c.unread > 0) parts.push(s.bold(`${c.unread} unread`));
   if (c.unanswered) parts.push(s.bold(`waiting ${formatDuration(c.waitingMs ?? 0)}`));
   parts.push(`window ${windowText(c)}`);
-  if (c.labels.length > 0) parts.push(c.labels.map((l) => `#${l.replace(/ /g, '_')}`).join(' '));
-  if (c.campaign !== null) parts.push(`campaign ${c.campaign}`);
+  if (c.labels.length > 0) parts.push(c.labels.map((l) => `#${oneLine(l).replace(/ /g, '_')}`).join(' '));
+  if (c.campaign !== null) parts.push(`campaign ${oneLine(c.campaign)}`);
   if (c.referral !== null && c.campaign === null) parts.push('ad referral');
-  if (c.assignee !== null) parts.push(`@${c.assignee}`);
+  if (c.assignee !== null) parts.push(`@${oneLine(c.assignee)}`);
   if (c.status === 'resolved') parts.push('resolved');
   if (c.handoffAt !== null) parts.push('hand-off');
   let last = '';
   if (c.lastMessage !== null) {
     const arrow = c.lastMessage.direction === 'in' ? '←' : '→';
     const text = c.lastMessage.text ?? `[${c.lastMessage.type}]`;
-    last = `${localTime(c.lastMessage.timestamp)} ${arrow} ${excerpt(text, Math.max(20, Math.min(60, columns - 40)))}`;
+    last = `${localTime(c.lastMessage.timestamp)} ${arrow} ${truncate(text, Math.max(20, Math.min(60, columns - 40)))}`;
   }
   const marker = c.unanswered ? '●' : c.unread > 0 ? '•' : ' ';
   const head = `${marker} ${who}`;

@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
 import { notFound } from '../../core/errors.js';
+import { oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
 
@@ -140,13 +141,6 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
-/** Text on one line (tabs and newlines become spaces), cut to `width` characters with an ellipsis. */
-export function excerpt(text: string, width: number): string {
-  const flat = text.replace(/[\t\r\n]+/g, ' ').trim();
-  const chars = [...flat];
-  return chars.length <= width ? flat : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
-}
-
 /** The 24-hour window in words: "21h 55m left", "closed", "none" (the customer never wrote). */
 export function windowText(c: InboxConversation): string {
   if (c.windowClosesAt === null) return 'none';
@@ -171,7 +165,7 @@ export function knownName(c: { name: string | null; phone: string }): string | n
 export function changeLine(r: ConversationChange, done: string, already: string): string {
   const c = r.conversation;
   const name = knownName(c);
-  const who = name === null ? c.phone : `${c.phone} (${name})`;
+  const who = name === null ? c.phone : `${c.phone} (${oneLine(name)})`;
   return `${who}: ${r.changed ? done : already}`;
 }
 

@@ -4,11 +4,11 @@ import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { cutGraphemes, oneLine, safeLines, truncate } from '../../core/text.js';
 import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
 import { contactArgument } from '../contact-arg.js';
 import { parseLimit } from '../int-arg.js';
 import {
-  excerpt,
   formatDuration,
   type InboxConversation,
   knownName,
@@ -80,6 +80,7 @@ export interface QuotedJson {
 }
 
 const QUOTE_CHARS = 80;
+const NAME_COLUMNS = 60;
 const MAX_LIMIT = 10_000;
 
 export function register(inbox: Command, deps: Deps): void {
@@ -179,7 +180,7 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
                 id: quoted.id,
                 direction: quoted.direction,
                 type: quoted.type,
-                text: quoted.text === null ? null : excerpt(quoted.text, QUOTE_CHARS),
+                text: quoted.text === null ? null : cutGraphemes(quoted.text, QUOTE_CHARS),
                 timestamp: quoted.timestamp,
               },
         reason: m.reason,
@@ -193,11 +194,12 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   const c = r.conversation;
   const lines: string[] = [];
   const name = knownName(c);
-  lines.push(name === null ? s.bold(c.phone) : `${s.bold(name)} ${c.phone}`);
+  const customer = name === null ? c.phone : truncate(name, NAME_COLUMNS);
+  lines.push(name === null ? s.bold(c.phone) : `${s.bold(customer)} ${c.phone}`);
   const facts: string[] = [c.status];
-  if (c.assignee !== null) facts.push(`assigned to ${c.assignee}`);
-  if (c.labels.length > 0) facts.push(`labels: ${c.labels.join(', ')}`);
-  if (c.campaign !== null) facts.push(`campaign ${c.campaign}`);
+  if (c.assignee !== null) facts.push(`assigned to ${oneLine(c.assignee)}`);
+  if (c.labels.length > 0) facts.push(`labels: ${c.labels.map(oneLine).join(', ')}`);
+  if (c.campaign !== null) facts.push(`campaign ${oneLine(c.campaign)}`);
   if (c.referral !== null) facts.push('came from an ad');
   if (c.windowClosesAt === null) facts.push('no 24-hour window (the customer never wrote)');
   else if (c.windowOpen)
@@ -209,17 +211,16 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   lines.push(facts.join(' · '));
   if (c.unanswered) lines.push(s.red(`waiting for a reply for ${formatDuration(c.waitingMs ?? 0)}`));
   lines.push('');
-  const customer = name ?? c.phone;
   for (const m of r.messages) {
     const who =
       m.direction === 'in'
         ? `← ${customer}`
         : m.reason === null
           ? '→ sent'
-          : `→ automatic reply (${m.reason})`;
+          : `→ automatic reply (${oneLine(m.reason)})`;
     const head = [s.dim(localTime(m.timestamp, true)), m.direction === 'in' ? s.cyan(who) : who];
     if (m.direction === 'out') head.push(statusText(m, s));
-    if (m.type !== 'text') head.push(s.dim(`[${m.type}]`));
+    if (m.type !== 'text') head.push(s.dim(`[${oneLine(m.type)}]`));
     lines.push(head.join('  '));
     if (m.replyTo !== null) {
       const q = m.quoted;
@@ -227,17 +228,19 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
         s.dim(
           q === null
             ? `    ↪ replying to a message not in the store (${m.replyTo})`
-            : `    ↪ ${q.direction === 'in' ? customer : 'you'}: "${q.text ?? `[${q.type}]`}"`,
+            : `    ↪ ${q.direction === 'in' ? customer : 'you'}: "${q.text === null ? `[${oneLine(q.type)}]` : truncate(q.text, QUOTE_CHARS)}"`,
         ),
       );
     }
     if (m.error !== null) {
       const code = m.error.code === null ? '' : `${m.error.code} `;
       const meaning = m.error.meaning ?? m.error.title;
-      lines.push(s.red(`    ✗ ${code}${meaning}${m.error.details ? ` (${m.error.details})` : ''}`));
+      const details = m.error.details ? ` (${oneLine(m.error.details)})` : '';
+      lines.push(s.red(`    ✗ ${code}${oneLine(meaning)}${details}`));
     }
-    // a message without text (an image without caption, a location, ...) is its [type] on the first line
-    if (m.text !== null && m.text !== '') for (const line of m.text.split(/\r?\n/)) lines.push(`    ${line}`);
+    // a message without text (an image without caption, a location, ...) is its [type] on the first line;
+    // a body keeps its line breaks, each line indented under its header so none can pass for a header
+    if (m.text !== null && m.text !== '') for (const line of safeLines(m.text)) lines.push(`    ${line}`);
   }
   return lines.join('\n');
 }

@@ -2,6 +2,7 @@ import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
+import { oneLine, truncate } from '../../core/text.js';
 import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
 import { parseLimit } from '../int-arg.js';
 
@@ -219,14 +220,10 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
   return filter;
 }
 
-function oneLine(text: string): string {
-  return text.replace(/[\t\r\n]+/g, ' ');
-}
-
 function line(m: MessageRecord): string {
-  return [m.timestamp, m.direction, m.waId, m.type, m.status, m.text === null ? '-' : oneLine(m.text)].join(
-    '\t',
-  );
+  return [m.timestamp, m.direction, m.waId, m.type, m.status, m.text === null ? '-' : m.text]
+    .map(oneLine)
+    .join('\t');
 }
 
 /** Local time, minutes, for the table: 2025-06-01 14:05. */
@@ -236,18 +233,13 @@ function localTime(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-function preview(text: string, width: number): string {
-  const chars = [...oneLine(text)];
-  return chars.length <= width ? chars.join('') : `${chars.slice(0, Math.max(1, width - 1)).join('')}…`;
-}
-
 async function renderTable(messages: MessageRecord[], deps: Deps): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const cells = messages.map((m) => [
     localTime(m.timestamp),
     m.direction === 'out' ? '→ out' : '← in',
-    `+${m.waId}`,
-    m.type,
+    `+${oneLine(m.waId)}`,
+    oneLine(m.type),
     m.error?.code != null ? `${m.status} (${m.error.code})` : m.status,
   ]);
   const heads = ['TIME', 'DIR', 'CONTACT', 'TYPE', 'STATUS'];
@@ -261,7 +253,7 @@ async function renderTable(messages: MessageRecord[], deps: Deps): Promise<strin
     style: { head: deps.io.color ? ['cyan'] : [], border: deps.io.color ? ['grey'] : [] },
   });
   messages.forEach((m, i) => {
-    table.push([...(cells[i] as string[]), m.text === null ? '' : preview(m.text, textWidth - 3)]);
+    table.push([...(cells[i] as string[]), m.text === null ? '' : truncate(m.text, textWidth - 3)]);
   });
   return table.toString();
 }

@@ -12,6 +12,7 @@ import {
   type Template,
   type TemplateKind,
 } from '../../core/template.js';
+import { truncate } from '../../core/text.js';
 
 export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -111,9 +112,7 @@ export function missingFlag(flag: string, what: string) {
   });
 }
 
-/** One line of a body for tables: newlines shown as ⏎, cut at `width` characters. */
+/** One line of a body for tables: newlines shown as ⏎, other controls escaped, cut at `width` columns. */
 export function preview(body: string, width: number): string {
-  const flat = body.replace(/\r?\n/g, ' ⏎ ');
-  const chars = [...flat];
-  return chars.length <= width ? flat : `${chars.slice(0, width - 1).join('')}…`;
+  return truncate(body.replace(/\r?\n/g, ' ⏎ '), width);
 }

@@ -2,6 +2,7 @@
 // the output: fields that could hold them are redacted, and every line goes through the output masker
 // (the token, app secret and verify token are registered with it when they are resolved).
 import type { Deps } from '../../cli/deps.js';
+import { jsonSafe } from '../../core/text.js';
 import type { WebhookLogger } from '../../server/webhook-server.js';
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -39,7 +40,8 @@ export async function createReceiverLogger(deps: Deps, level: LogLevel): Promise
       level,
       base: { pid: process.pid },
       redact: { paths: REDACT, censor: '***' },
-      hooks: { streamWrite: (line: string) => deps.mask(line) },
+      // JSON escapes C0 controls but not C1 or bidi controls a customer may send: logs are read on terminals
+      hooks: { streamWrite: (line: string) => deps.mask(jsonSafe(line)) },
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label: string) => ({ level: label }) },
     },
