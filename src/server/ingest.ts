@@ -4,9 +4,18 @@
 import type { WebhookEvent } from '../cloud/webhook-events.js';
 import type { IngestResult, Store, WebhookPost } from '../store/store.js';
 
-/** The store records of one POST's events. `decide` is left for the caller to set. */
+/** How far past its arrival an event's time may be (clock skew) before it is taken as the arrival time. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * The store records of one POST's events. `decide` is left for the caller to set. A time further in the
+ * future than MAX_FUTURE_SKEW_MS becomes the arrival time (the payload keeps the one sent): a message
+ * dated 2200 would otherwise hold the 24-hour window open until 2200.
+ */
 export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date): WebhookPost {
   const post: WebhookPost = { receivedAt, inbound: [], echoes: [], statuses: [], raw: [] };
+  const latest = receivedAt.getTime() + MAX_FUTURE_SKEW_MS;
+  const when = (t: Date) => (t.getTime() > latest ? receivedAt : t);
   for (const e of events) {
     switch (e.kind) {
       case 'message':
@@ -23,7 +32,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
             name: e.name,
             type: e.type,
             text: e.text,
-            timestamp: e.timestamp,
+            timestamp: when(e.timestamp),
             replyTo: e.replyTo,
             payload: e.payload,
             phoneNumberId: e.phoneNumberId,
@@ -36,7 +45,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
             waId: e.waId,
             type: e.type,
             text: e.text,
-            timestamp: e.timestamp,
+            timestamp: when(e.timestamp),
             status: 'accepted', // stored as `sent`: the business app sent it
             replyTo: e.replyTo,
             payload: e.payload,
@@ -49,7 +58,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
         post.statuses.push({
           id: e.id,
           status: e.status as 'sent',
-          timestamp: e.timestamp,
+          timestamp: when(e.timestamp),
           waId: e.recipientId,
           error:
             error === undefined ? null : { code: error.code, title: error.title, details: error.details },
@@ -62,10 +71,11 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
           field: 'messages',
           reason: `error${e.error.code === null ? '' : ` ${e.error.code}`}: ${e.error.title}`,
           payload: e.error,
+          entry: e.entry,
         });
         break;
       case 'raw':
-        post.raw.push({ field: e.field, reason: e.reason, payload: e.value });
+        post.raw.push({ field: e.field, reason: e.reason, payload: e.value, entry: e.entry });
         break;
     }
   }

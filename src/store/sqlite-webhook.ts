@@ -287,7 +287,8 @@ export class SqliteWebhookWriter {
 
   #raw(r: RawEventRecord, now: number): boolean {
     const payload = JSON.stringify(r.payload ?? null);
-    const digest = createHash('sha256').update(`${r.field}\n${r.reason}\n${payload}`).digest('hex');
+    const entry = r.entry === undefined ? '' : `${r.entry.id ?? ''}\n${r.entry.time ?? ''}\n`;
+    const digest = createHash('sha256').update(`${entry}${r.field}\n${r.reason}\n${payload}`).digest('hex');
     return this.#s.insertRaw.run({ field: r.field, reason: r.reason, payload, digest, now }).changes > 0;
   }
 
