@@ -1,7 +1,9 @@
 // From parsed webhook events to the store: the mapping (every event has a place: a message, an echo, a
 // status, or a raw event), and group commit — the POSTs that arrive close together are written in one
 // transaction and all answered once it committed (the 200 still follows the commit).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookEvent } from '../cloud/webhook-events.js';
+import { WaboxError } from '../core/errors.js';
 import type { IngestResult, Store, WebhookPost } from '../store/store.js';
 
 /** How far past its arrival an event's time may be (clock skew) before it is taken as the arrival time. */
@@ -88,6 +90,17 @@ interface Waiting {
   reject(err: unknown): void;
 }
 
+/**
+ * The waits between attempts at a batch while another process holds the store's write lock (~1.3 s in
+ * all). The store does not wait itself (its wait would block the event loop: /healthz, other POSTs).
+ */
+export const BUSY_RETRY_MS: readonly number[] = [10, 20, 40, 80, 160, 320, 640];
+
+/** The store's write lock is held elsewhere (a transient `store.busy` error). */
+export function isStoreBusy(err: unknown): boolean {
+  return err instanceof WaboxError && err.code === 'store.busy';
+}
+
 /** The longest a POST waits for others to share its commit (see GroupCommitter). */
 export const COMMIT_WAIT_MS = 2;
 
@@ -116,6 +129,7 @@ export class GroupCommitter {
     private readonly write: Store['ingestWebhook'],
     private readonly maxBatch = 256,
     private readonly maxWaitMs = COMMIT_WAIT_MS,
+    private readonly busyRetryMs = BUSY_RETRY_MS,
   ) {}
 
   /** Resolves once the POST is committed; rejects when its write failed (nothing of it stored). */
@@ -145,11 +159,18 @@ export class GroupCommitter {
 
   async #write(batch: Waiting[]): Promise<void> {
     let results: Array<IngestResult | { error: unknown }>;
-    try {
-      results = await this.write(batch.map((w) => w.post));
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-      return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        results = await this.write(batch.map((w) => w.post));
+        break;
+      } catch (err) {
+        const wait = isStoreBusy(err) ? this.busyRetryMs[attempt] : undefined;
+        if (wait === undefined) {
+          for (const w of batch) w.reject(err);
+          return;
+        }
+        await sleep(wait);
+      }
     }
     batch.forEach((w, i) => {
       const r = results[i];

@@ -9,9 +9,13 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isWebhookPayload, parseWebhook, type WebhookEvent } from '../cloud/webhook-events.js';
 import { verifySignature } from '../cloud/webhook-signature.js';
+import { WaboxError } from '../core/errors.js';
 
 /** Larger bodies get 413 (Meta batches at most 1,000 updates; real payloads are a few KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Retry-After of a 503 (the store locked, over the memory budget), in seconds. */
+export const RETRY_AFTER_S = 5;
 
 export interface WebhookLogger {
   debug(obj: object, msg?: string): void;
@@ -68,13 +72,19 @@ export function createWebhookServer(options: WebhookServerOptions): Server {
     route(req, res, url, options, clock)
       .then(done)
       .catch((err: unknown) => {
-        options.logger.error(
+        // transient (the store locked by another process): 503, and Meta redelivers later
+        const transient = err instanceof WaboxError && err.kind === 'transient';
+        const status = transient ? 503 : 500;
+        options.logger[transient ? 'warn' : 'error'](
           { err: err instanceof Error ? err.message : String(err), path: url.pathname },
           'request failed',
         );
-        if (!res.headersSent) send(res, 500, 'internal error');
-        else res.destroy();
-        done({ status: 500 });
+        if (res.headersSent) res.destroy();
+        else if (transient) {
+          res.setHeader('retry-after', String(RETRY_AFTER_S));
+          send(res, 503, 'temporarily unavailable');
+        } else send(res, 500, 'internal error');
+        done({ status });
       });
   });
   return server;

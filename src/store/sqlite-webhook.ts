@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ContactFacts } from '../core/autoreply.js';
-import { invalidInput } from '../core/errors.js';
+import { invalidInput, WaboxError } from '../core/errors.js';
 import type {
   AutoReplyKind,
   AutoReplyOutcome,
@@ -130,8 +130,17 @@ export class SqliteWebhookWriter {
   #statements: Statements | undefined;
   readonly #post: (post: WebhookPost) => IngestResult;
 
-  constructor(db: Database.Database) {
+  /** The busy_timeout of ingest and of the connection (see SqliteStoreOptions.ingestBusyTimeoutMs). */
+  readonly #busy: { ingest: string; connection: string } | undefined;
+
+  constructor(db: Database.Database, ingestBusyTimeoutMs?: number) {
     this.#db = db;
+    if (ingestBusyTimeoutMs !== undefined)
+      // pragma strings, not prepared statements: SQLite sets busy_timeout when it compiles the pragma
+      this.#busy = {
+        ingest: `busy_timeout = ${Math.max(0, Math.trunc(ingestBusyTimeoutMs))}`,
+        connection: `busy_timeout = ${db.pragma('busy_timeout', { simple: true }) as number}`,
+      };
     // called inside the batch transaction: better-sqlite3 makes it a savepoint
     this.#post = db.transaction((post: WebhookPost) => this.#ingestOne(post));
   }
@@ -150,9 +159,27 @@ export class SqliteWebhookWriter {
    * written at all (the disk, the lock): then nothing is stored.
    */
   ingest(posts: readonly WebhookPost[]): Array<IngestResult | { error: unknown }> {
+    if (this.#busy) this.#db.pragma(this.#busy.ingest);
+    try {
+      return this.#ingest(posts);
+    } catch (error) {
+      if (isBusy(error))
+        throw new WaboxError('transient', 'the store is locked by another process', {
+          code: 'store.busy',
+          hint: 'another wabox process (or a SQLite tool) holds the write lock; try again shortly',
+          cause: error,
+        });
+      throw error;
+    } finally {
+      if (this.#busy) this.#db.pragma(this.#busy.connection);
+    }
+  }
+
+  #ingest(posts: readonly WebhookPost[]): Array<IngestResult | { error: unknown }> {
     try {
       return this.#db.transaction(() => posts.map((post) => this.#ingestOne(post))).immediate();
     } catch (error) {
+      if (isBusy(error)) throw error;
       if (posts.length === 1) return [{ error }];
       // a POST failed and took the batch with it: again, each POST in its own savepoint
       return this.#db
@@ -358,6 +385,14 @@ export class SqliteWebhookWriter {
   setSetting(key: string, value: unknown): void {
     this.#s.setSetting.run({ key, value: JSON.stringify(value), now: Date.now() });
   }
+}
+
+/** SQLITE_BUSY and its extended codes: another connection holds the lock. */
+function isBusy(err: unknown): boolean {
+  return (
+    typeof (err as { code?: unknown })?.code === 'string' &&
+    (err as { code: string }).code.startsWith('SQLITE_BUSY')
+  );
 }
 
 function json(value: unknown): string | null {

@@ -1,5 +1,6 @@
 // `wabox webhook serve` against hostile or odd payloads, in-process: a real server on 127.0.0.1 and a
 // real SQLite file. Non-message events that repeat, parts that can never be stored, far-future times.
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { serializeLikeMeta, simulatedTextMessage } from '../../src/cloud/webhook-simulate.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
@@ -211,5 +212,51 @@ describe('a time far in the future does not hold the 24-hour window open', () =>
       'wamid.BAD',
     );
     expect(row!.timestamp).toBe(ahead * 1000);
+  });
+});
+
+describe('another process holding the store write lock', () => {
+  it('the POST gets 503 with Retry-After (nothing stored), /healthz answers meanwhile; then 200', async () => {
+    const r = await receiver();
+    const other = new Database(r.env.WABOX_DB!);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const { id, body } = simulatedTextMessage({ from: '919876543210', text: 'hi', now: new Date() });
+      const order: string[] = [];
+      const posting = r.post(body).then((a) => {
+        order.push('post');
+        return a;
+      });
+      const health = await r.get('/healthz');
+      order.push('healthz');
+      expect(health.status).toBe(200);
+      const answer = await posting;
+      // the event loop was free while the POST waited for the lock
+      expect(order).toEqual(['healthz', 'post']);
+      expect(answer.status).toBe(503);
+      expect(answer.headers['retry-after']).toBe('5');
+      expect(r.rows('SELECT wamid FROM messages')).toEqual([]);
+      other.exec('ROLLBACK');
+      expect((await r.post(body)).status).toBe(200);
+      expect(r.rows('SELECT wamid FROM messages')).toEqual([{ wamid: id }]);
+      expect(r.logs().some((l) => l.msg === 'request failed' && l.level === 'warn')).toBe(true);
+    } finally {
+      if (other.inTransaction) other.exec('ROLLBACK');
+      other.close();
+    }
+  });
+
+  it('a lock released while the POST waits: the POST is stored and answered 200', async () => {
+    const r = await receiver();
+    const other = new Database(r.env.WABOX_DB!);
+    other.exec('BEGIN IMMEDIATE');
+    const { id, body } = simulatedTextMessage({ from: '919876543210', text: 'hi', now: new Date() });
+    const posting = r.post(body);
+    // the receiver answers a health check only between its attempts at the lock
+    expect((await r.get('/healthz')).status).toBe(200);
+    other.exec('ROLLBACK');
+    other.close();
+    expect((await posting).status).toBe(200);
+    expect(r.rows('SELECT wamid FROM messages')).toEqual([{ wamid: id }]);
   });
 });

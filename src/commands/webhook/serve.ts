@@ -283,6 +283,8 @@ async function openReceiverStore(deps: Deps): Promise<Store> {
     });
   return openSqliteStore(location, {
     synchronous: 'FULL',
+    // never block the event loop on another process's lock: the committer retries, then 503
+    ingestBusyTimeoutMs: 0,
     walAutocheckpointPages: RECEIVER_CHECKPOINT_PAGES,
   });
 }
