@@ -5,7 +5,7 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import { configInvalid, WaboxError } from '../../core/errors.js';
+import { configInvalid, invalidInput, WaboxError } from '../../core/errors.js';
 import type { AutoReplyLibrary } from '../../server/autoreply-engine.js';
 import type { Store } from '../../store/store.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -17,6 +17,12 @@ export interface ServeOptions {
   dryRun?: boolean;
   insecureSkipSignature?: boolean;
   logLevel?: LogLevel;
+  /** Connections open at once (default 1024). */
+  maxConnections?: string;
+  /** MiB of request bodies held at once (default 64). */
+  maxBuffer?: string;
+  /** Seconds to receive a request's headers and body (default 10). */
+  requestTimeout?: string;
 }
 
 export interface ServeControl {
@@ -47,6 +53,15 @@ export function register(parent: Command, deps: Deps): void {
     .option(
       '--insecure-skip-signature',
       'accept POSTs without checking X-Hub-Signature-256 (local experiments only: anyone can post)',
+    )
+    .option('--max-connections <n>', 'connections open at once; more are closed at once (default: 1024)')
+    .option(
+      '--max-buffer <MiB>',
+      'MiB of request bodies held at once; a request over it gets 503 (default: 64)',
+    )
+    .option(
+      '--request-timeout <seconds>',
+      "seconds to receive a request's headers and body, then 408 (default: 10)",
     )
     .addOption(
       new Option('--log-level <level>', 'log level (debug adds a line per accepted POST)')
@@ -118,6 +133,7 @@ export async function runServe(
     resolveSetting(deps, 'app-secret'),
     resolveSetting(deps, 'verify-token'),
   ]);
+  const limits = serverLimits(options);
   const insecure = options.insecureSkipSignature === true;
   if (appSecret === undefined && !insecure) {
     throw configInvalid('no app secret: the receiver cannot check that webhooks come from Meta', {
@@ -179,6 +195,7 @@ export async function runServe(
       insecureSkipSignature: insecure,
       logger,
       clock: () => deps.clock(),
+      limits,
       handle: async (events, { receivedAt }) => {
         requests++;
         const post = toWebhookPost(events, receivedAt);
@@ -250,6 +267,28 @@ export async function runServe(
   } finally {
     await store.close();
   }
+}
+
+/** The limits on unauthenticated clients from the flags (server/webhook-server.ts ServerLimits). */
+function serverLimits(options: ServeOptions): {
+  [K in 'maxConnections' | 'maxBufferedBytes' | 'requestTimeoutMs']?: number;
+} {
+  const positive = (value: string | undefined, flag: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw invalidInput(`${flag} must be a whole number of at least 1, not "${value}"`, {
+        code: 'webhook.bad_limit',
+      });
+    return n;
+  };
+  const buffer = positive(options.maxBuffer, '--max-buffer');
+  const timeout = positive(options.requestTimeout, '--request-timeout');
+  return {
+    maxConnections: positive(options.maxConnections, '--max-connections'),
+    maxBufferedBytes: buffer === undefined ? undefined : buffer * 1024 * 1024,
+    requestTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+  };
 }
 
 /** WAL pages between checkpoints on the receiver's connection (see openReceiverStore). */
