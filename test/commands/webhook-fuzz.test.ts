@@ -173,7 +173,7 @@ describe('fuzzed signed payloads (seeded, bounded)', () => {
     const mustStore = new Set<string>();
     const seen = new Set<string>();
     for (let i = 0; i < 300; i++) {
-      let body = corpus[i % corpus.length]!;
+      let body: Json = corpus[i % corpus.length]!;
       // unique wamids per case, so that "stored" is about this case
       body = JSON.parse(JSON.stringify(body).replaceAll('"wamid.', `"wamid.F${i}x`)) as Json;
       const mutations = 1 + Math.floor(rand() * 3);
