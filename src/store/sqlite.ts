@@ -46,7 +46,9 @@ export interface SqliteStoreOptions {
   /**
    * How long a webhook ingest waits for another process's write lock, in ms (default: busyTimeoutMs).
    * The wait blocks the thread; the receiver sets 0 and retries without blocking (server/ingest.ts).
-   * When it runs out, ingestWebhook throws a transient `store.busy` error and nothing is stored.
+   * When it runs out, ingestWebhook throws a transient `store.busy` error and nothing is stored. The
+   * automatic replies' writes and setSetting wait busyTimeoutMs; other writes of this store wait
+   * whichever of the two was set last (use it on a connection that only ingests, as the receiver does).
    */
   ingestBusyTimeoutMs?: number;
 }
