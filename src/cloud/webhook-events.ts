@@ -59,6 +59,14 @@ export interface ChangeError {
   kind: 'error';
   error: WebhookErrorInfo;
   phoneNumberId: string | null;
+  /** As RawEvent's. */
+  entry?: EntryKey;
+}
+
+/** Where a non-message event came from: its entry's id and time. */
+export interface EntryKey {
+  id: string | null;
+  time: string | null;
 }
 
 export interface RawEvent {
@@ -67,6 +75,11 @@ export interface RawEvent {
   /** Why it is raw: an unknown field, an unknown message type, a malformed part. */
   reason: string;
   value: unknown;
+  /**
+   * The id and time of the entry it came in: two events with the same value are two events when they
+   * came at different times (APPROVED, PAUSED, APPROVED again), one when redelivered (byte-identical).
+   */
+  entry?: EntryKey;
 }
 
 export type WebhookEvent = InboundMessage | StatusUpdate | ChangeError | RawEvent;
@@ -103,25 +116,38 @@ export function isWebhookPayload(body: unknown): body is { object?: unknown; ent
   return isObj(body) && Array.isArray(body.entry);
 }
 
+/** Deeper parts become raw events, pruned to this depth: storing them would overflow the stack. */
+export const MAX_PART_DEPTH = 64;
+/** A body no deeper than this has no part deeper than MAX_PART_DEPTH (entry > changes > value > messages). */
+const MAX_BODY_DEPTH = MAX_PART_DEPTH + 8;
+
 export function parseWebhook(body: { entry: unknown[] }): WebhookEvent[] {
+  const guard = deeperThan(body, MAX_BODY_DEPTH);
   const events: WebhookEvent[] = [];
   for (const entry of body.entry) {
     if (!isObj(entry) || !Array.isArray(entry.changes)) {
-      events.push({ kind: 'raw', field: 'entry', reason: 'entry without changes', value: entry });
+      events.push(
+        checked({ kind: 'raw', field: 'entry', reason: 'entry without changes', value: entry }, guard),
+      );
       continue;
     }
-    for (const change of entry.changes) events.push(...parseChange(change));
+    const key: EntryKey = { id: str(entry.id), time: str(entry.time) };
+    for (const change of entry.changes)
+      for (const event of parseChange(change, guard)) {
+        if (event.kind === 'raw' || event.kind === 'error') event.entry = key;
+        events.push(event);
+      }
   }
   return events;
 }
 
-function parseChange(change: unknown): WebhookEvent[] {
+function parseChange(change: unknown, guard: boolean): WebhookEvent[] {
   if (!isObj(change) || !isObj(change.value))
-    return [{ kind: 'raw', field: 'change', reason: 'change without value', value: change }];
+    return [checked({ kind: 'raw', field: 'change', reason: 'change without value', value: change }, guard)];
   const field = str(change.field) ?? '';
   const value = change.value;
   if (field !== 'messages' && field !== 'smb_message_echoes')
-    return [{ kind: 'raw', field, reason: 'field', value }];
+    return [checked({ kind: 'raw', field, reason: 'field', value }, guard)];
   const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
   const names = new Map<string, string>();
   for (const contact of list(value.contacts)) {
@@ -131,12 +157,62 @@ function parseChange(change: unknown): WebhookEvent[] {
     if (id && name) names.set(id, name);
   }
   const events: WebhookEvent[] = [];
-  for (const message of list(value.messages)) events.push(parseMessage(message, 'in', names, phoneNumberId));
-  for (const echo of list(value.message_echoes)) events.push(parseMessage(echo, 'out', names, phoneNumberId));
-  for (const status of list(value.statuses)) events.push(parseStatus(status, phoneNumberId));
+  const tooDeep = (part: unknown, what: string): RawEvent | null =>
+    guard && deeperThan(part, MAX_PART_DEPTH)
+      ? {
+          kind: 'raw',
+          field,
+          reason: `${what} nested deeper than ${MAX_PART_DEPTH} levels`,
+          value: prune(part),
+        }
+      : null;
+  for (const message of list(value.messages))
+    events.push(tooDeep(message, 'message') ?? parseMessage(message, 'in', names, phoneNumberId));
+  for (const echo of list(value.message_echoes))
+    events.push(tooDeep(echo, 'message') ?? parseMessage(echo, 'out', names, phoneNumberId));
+  for (const status of list(value.statuses))
+    events.push(tooDeep(status, 'status') ?? parseStatus(status, phoneNumberId));
   for (const error of list(value.errors))
-    events.push({ kind: 'error', error: parseError(error), phoneNumberId });
+    events.push(tooDeep(error, 'error') ?? { kind: 'error', error: parseError(error), phoneNumberId });
+  if (guard && deeperThan(value.contacts, MAX_PART_DEPTH))
+    events.push({
+      kind: 'raw',
+      field,
+      reason: `contacts nested deeper than ${MAX_PART_DEPTH} levels`,
+      value: prune(value.contacts),
+    });
   return events;
+}
+
+/** A raw event whose value is too deep to store becomes one with its value pruned. */
+function checked(event: RawEvent, guard: boolean): RawEvent {
+  if (!guard || !deeperThan(event.value, MAX_PART_DEPTH)) return event;
+  return {
+    ...event,
+    reason: `${event.reason}; nested deeper than ${MAX_PART_DEPTH} levels`,
+    value: prune(event.value),
+  };
+}
+
+/** True when objects and arrays nest more than `limit` levels; iterative, so any depth is safe. */
+function deeperThan(root: unknown, limit: number): boolean {
+  if (typeof root !== 'object' || root === null) return false;
+  const stack: Array<[object, number]> = [[root, 1]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (depth > limit) return true;
+    for (const child of Object.values(node))
+      if (typeof child === 'object' && child !== null) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
+/** A copy cut at MAX_PART_DEPTH levels (what lies below is replaced by a marker string). */
+function prune(v: unknown, depth = 1): unknown {
+  if (typeof v !== 'object' || v === null) return v;
+  if (depth > MAX_PART_DEPTH) return '[pruned]';
+  if (Array.isArray(v)) return v.map((x) => prune(x, depth + 1));
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, prune(x, depth + 1)]));
 }
 
 function parseMessage(
@@ -259,8 +335,10 @@ function parseReferral(r: Obj): Referral {
   };
 }
 
+/** Null when not a Unix time in seconds that a Date can hold (`"99999999999999999999"`, `1e300`). */
 function unixTime(v: unknown): Date | null {
   const seconds =
     typeof v === 'number' ? v : typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : Number.NaN;
-  return Number.isFinite(seconds) ? new Date(seconds * 1000) : null;
+  const date = new Date(seconds * 1000);
+  return Number.isNaN(date.getTime()) ? null : date;
 }

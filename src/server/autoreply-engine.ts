@@ -77,7 +77,11 @@ export class AutoReplyEngine {
   readonly #chains = new Map<string, Promise<void>>();
   readonly #contexts = new Map<number, ClaimContext>();
   /** Claims queued or being sent by this process. */
-  readonly #queued = new Set<number>();
+  readonly #queued = new Map<number, AutoReplyRecord>();
+  /** Claims taken by this process and not finished: their request to the Cloud API is in flight. */
+  readonly #sending = new Set<number>();
+  /** Set by abandon(): what is still in flight ends without a word (the store may be closed). */
+  #abandoned = false;
   #settings: { value: AutoReplySettings; at: number } | undefined;
   #warned = new Set<string>();
 
@@ -198,22 +202,25 @@ export class AutoReplyEngine {
 
   #enqueue(claim: AutoReplyRecord): void {
     if (this.#queued.has(claim.id)) return;
-    this.#queued.add(claim.id);
+    this.#queued.set(claim.id, claim);
     const previous = this.#chains.get(claim.waId) ?? Promise.resolve();
     const next = previous
       .then(() => this.#run(claim))
-      .catch((err: unknown) =>
-        this.#o.logger.error({ id: claim.id, err: this.#errorText(err) }, 'automatic reply failed'),
-      )
+      .catch((err: unknown) => {
+        if (!this.#abandoned)
+          this.#o.logger.error({ id: claim.id, err: this.#errorText(err) }, 'automatic reply failed');
+      })
       .finally(() => {
         this.#contexts.delete(claim.id);
         this.#queued.delete(claim.id);
+        this.#sending.delete(claim.id);
         if (this.#chains.get(claim.waId) === next) this.#chains.delete(claim.waId);
       });
     this.#chains.set(claim.waId, next);
   }
 
   async #run(claim: AutoReplyRecord): Promise<void> {
+    if (this.#abandoned) return;
     const log = { id: claim.id, wamid: claim.inboundWamid, reason: claim.reason };
     if (claim.state === 'dry-run') {
       const text = await this.#render(claim).catch(
@@ -226,6 +233,7 @@ export class AutoReplyEngine {
       this.#o.logger.info(log, 'automatic reply already taken');
       return;
     }
+    this.#sending.add(claim.id);
     let message: OutgoingMessage | undefined;
     let text: string | null = null;
     try {
@@ -350,6 +358,22 @@ export class AutoReplyEngine {
     if (counts.resumed + counts.skipped + counts.interrupted > 0)
       this.#o.logger.info(counts, 'automatic replies left by a previous run');
     return counts;
+  }
+
+  /**
+   * Gives up on every automatic reply queued or being sent (a forced stop): nothing more is sent or
+   * written. Returns them; `sending` ones may have gone out, and the next start marks them failed
+   * (interrupted); the others it sends if they are still fresh.
+   */
+  abandon(): Array<{ id: number; wamid: string; waId: string; reason: string; sending: boolean }> {
+    this.#abandoned = true;
+    return [...this.#queued.values()].map((c) => ({
+      id: c.id,
+      wamid: c.inboundWamid,
+      waId: c.waId,
+      reason: c.reason,
+      sending: this.#sending.has(c.id),
+    }));
   }
 
   /** Resolves when every automatic reply queued so far has been sent or has failed. */

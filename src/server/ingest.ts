@@ -1,12 +1,23 @@
 // From parsed webhook events to the store: the mapping (every event has a place: a message, an echo, a
 // status, or a raw event), and group commit — the POSTs that arrive close together are written in one
 // transaction and all answered once it committed (the 200 still follows the commit).
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { WebhookEvent } from '../cloud/webhook-events.js';
+import { WaboxError } from '../core/errors.js';
 import type { IngestResult, Store, WebhookPost } from '../store/store.js';
 
-/** The store records of one POST's events. `decide` is left for the caller to set. */
+/** How far past its arrival an event's time may be (clock skew) before it is taken as the arrival time. */
+export const MAX_FUTURE_SKEW_MS = 5 * 60_000;
+
+/**
+ * The store records of one POST's events. `decide` is left for the caller to set. A time further in the
+ * future than MAX_FUTURE_SKEW_MS becomes the arrival time (the payload keeps the one sent): a message
+ * dated 2200 would otherwise hold the 24-hour window open until 2200.
+ */
 export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date): WebhookPost {
   const post: WebhookPost = { receivedAt, inbound: [], echoes: [], statuses: [], raw: [] };
+  const latest = receivedAt.getTime() + MAX_FUTURE_SKEW_MS;
+  const when = (t: Date) => (t.getTime() > latest ? receivedAt : t);
   for (const e of events) {
     switch (e.kind) {
       case 'message':
@@ -23,7 +34,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
             name: e.name,
             type: e.type,
             text: e.text,
-            timestamp: e.timestamp,
+            timestamp: when(e.timestamp),
             replyTo: e.replyTo,
             payload: e.payload,
             phoneNumberId: e.phoneNumberId,
@@ -36,7 +47,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
             waId: e.waId,
             type: e.type,
             text: e.text,
-            timestamp: e.timestamp,
+            timestamp: when(e.timestamp),
             status: 'accepted', // stored as `sent`: the business app sent it
             replyTo: e.replyTo,
             payload: e.payload,
@@ -49,7 +60,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
         post.statuses.push({
           id: e.id,
           status: e.status as 'sent',
-          timestamp: e.timestamp,
+          timestamp: when(e.timestamp),
           waId: e.recipientId,
           error:
             error === undefined ? null : { code: error.code, title: error.title, details: error.details },
@@ -62,10 +73,11 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
           field: 'messages',
           reason: `error${e.error.code === null ? '' : ` ${e.error.code}`}: ${e.error.title}`,
           payload: e.error,
+          entry: e.entry,
         });
         break;
       case 'raw':
-        post.raw.push({ field: e.field, reason: e.reason, payload: e.value });
+        post.raw.push({ field: e.field, reason: e.reason, payload: e.value, entry: e.entry });
         break;
     }
   }
@@ -76,6 +88,17 @@ interface Waiting {
   post: WebhookPost;
   resolve(result: IngestResult): void;
   reject(err: unknown): void;
+}
+
+/**
+ * The waits between attempts at a batch while another process holds the store's write lock (~1.3 s in
+ * all). The store does not wait itself (its wait would block the event loop: /healthz, other POSTs).
+ */
+export const BUSY_RETRY_MS: readonly number[] = [10, 20, 40, 80, 160, 320, 640];
+
+/** The store's write lock is held elsewhere (a transient `store.busy` error). */
+export function isStoreBusy(err: unknown): boolean {
+  return err instanceof WaboxError && err.code === 'store.busy';
 }
 
 /** The longest a POST waits for others to share its commit (see GroupCommitter). */
@@ -106,6 +129,7 @@ export class GroupCommitter {
     private readonly write: Store['ingestWebhook'],
     private readonly maxBatch = 256,
     private readonly maxWaitMs = COMMIT_WAIT_MS,
+    private readonly busyRetryMs = BUSY_RETRY_MS,
   ) {}
 
   /** Resolves once the POST is committed; rejects when its write failed (nothing of it stored). */
@@ -135,11 +159,18 @@ export class GroupCommitter {
 
   async #write(batch: Waiting[]): Promise<void> {
     let results: Array<IngestResult | { error: unknown }>;
-    try {
-      results = await this.write(batch.map((w) => w.post));
-    } catch (err) {
-      for (const w of batch) w.reject(err);
-      return;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        results = await this.write(batch.map((w) => w.post));
+        break;
+      } catch (err) {
+        const wait = isStoreBusy(err) ? this.busyRetryMs[attempt] : undefined;
+        if (wait === undefined) {
+          for (const w of batch) w.reject(err);
+          return;
+        }
+        await sleep(wait);
+      }
     }
     batch.forEach((w, i) => {
       const r = results[i];

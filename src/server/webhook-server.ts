@@ -9,9 +9,38 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isWebhookPayload, parseWebhook, type WebhookEvent } from '../cloud/webhook-events.js';
 import { verifySignature } from '../cloud/webhook-signature.js';
+import { WaboxError } from '../core/errors.js';
 
 /** Larger bodies get 413 (Meta batches at most 1,000 updates; real payloads are a few KB). */
 export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Retry-After of a 503 (the store locked, over the memory budget), in seconds. */
+export const RETRY_AFTER_S = 5;
+
+/**
+ * What the receiver accepts before any signature is checked: anyone who can reach the port can open
+ * connections and send bodies, so the memory they can make it hold is bounded.
+ */
+export interface ServerLimits {
+  /** Connections open at once; Node closes any beyond it at once. */
+  maxConnections: number;
+  /** Body bytes held across all requests in flight; a request over it gets 503 and Connection: close. */
+  maxBufferedBytes: number;
+  /** Time to receive a request's headers and its whole body; then 408 and the connection is closed. */
+  requestTimeoutMs: number;
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  maxConnections: 1024,
+  maxBufferedBytes: 64 * 1024 * 1024,
+  requestTimeoutMs: 10_000,
+};
+
+/**
+ * Bodies up to this size may use the whole buffer budget; larger ones only its first half, so slow
+ * large bodies cannot starve Meta's (a few KB each).
+ */
+export const SMALL_BODY_BYTES = 64 * 1024;
 
 export interface WebhookLogger {
   debug(obj: object, msg?: string): void;
@@ -32,6 +61,7 @@ export interface WebhookServerOptions {
   handle(events: WebhookEvent[], context: { rawBody: Buffer; receivedAt: Date }): Promise<void>;
   logger: WebhookLogger;
   clock?: () => Date;
+  limits?: Partial<ServerLimits>;
 }
 
 export interface RunningServer {
@@ -46,38 +76,77 @@ export interface RunningServer {
 export function createWebhookServer(options: WebhookServerOptions): Server {
   const clock = options.clock ?? (() => new Date());
   const debug = options.logger.isLevelEnabled?.('debug') ?? true;
-  const server = createServer((req, res) => {
-    const started = performance.now();
-    // once close() began, a keep-alive connection ends with the response it is busy with
-    res.once('finish', () => {
-      if (!server.listening) setImmediate(() => server.closeIdleConnections());
-    });
-    const url = requestUrl(req.url ?? '/');
-    const done = ({ status, log, quiet }: RouteResult) =>
-      (debug || !quiet) &&
-      options.logger[quiet ? 'debug' : 'info'](
-        {
-          method: req.method,
-          path: url.pathname,
-          status,
-          ms: +(performance.now() - started).toFixed(1),
-          ...log,
-        },
-        'request',
-      );
-    route(req, res, url, options, clock)
-      .then(done)
-      .catch((err: unknown) => {
-        options.logger.error(
-          { err: err instanceof Error ? err.message : String(err), path: url.pathname },
-          'request failed',
-        );
-        if (!res.headersSent) send(res, 500, 'internal error');
-        else res.destroy();
-        done({ status: 500 });
+  const limits: ServerLimits = {
+    maxConnections: options.limits?.maxConnections ?? DEFAULT_LIMITS.maxConnections,
+    maxBufferedBytes: options.limits?.maxBufferedBytes ?? DEFAULT_LIMITS.maxBufferedBytes,
+    requestTimeoutMs: options.limits?.requestTimeoutMs ?? DEFAULT_LIMITS.requestTimeoutMs,
+  };
+  const budget = new BufferBudget(limits.maxBufferedBytes);
+  const server = createServer(
+    {
+      headersTimeout: limits.requestTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // how often Node looks for requests past their timeout (default 30 s)
+      connectionsCheckingInterval: Math.min(1000, limits.requestTimeoutMs),
+    },
+    (req, res) => {
+      const started = performance.now();
+      // once close() began, a keep-alive connection ends with the response it is busy with
+      res.once('finish', () => {
+        if (!server.listening) setImmediate(() => server.closeIdleConnections());
       });
-  });
+      const url = requestUrl(req.url ?? '/');
+      const done = ({ status, log, quiet }: RouteResult) =>
+        (debug || !quiet) &&
+        options.logger[quiet ? 'debug' : 'info'](
+          {
+            method: req.method,
+            path: url.pathname,
+            status,
+            ms: +(performance.now() - started).toFixed(1),
+            ...log,
+          },
+          'request',
+        );
+      route(req, res, url, options, clock, budget)
+        .then(done)
+        .catch((err: unknown) => {
+          // transient (the store locked by another process): 503, and Meta redelivers later
+          const transient = err instanceof WaboxError && err.kind === 'transient';
+          const status = transient ? 503 : 500;
+          options.logger[transient ? 'warn' : 'error'](
+            { err: err instanceof Error ? err.message : String(err), path: url.pathname },
+            'request failed',
+          );
+          if (res.headersSent) res.destroy();
+          else if (transient) {
+            res.setHeader('retry-after', String(RETRY_AFTER_S));
+            send(res, 503, 'temporarily unavailable');
+          } else send(res, 500, 'internal error');
+          done({ status });
+        });
+    },
+  );
+  server.maxConnections = limits.maxConnections;
   return server;
+}
+
+/** The body bytes held by requests in flight, against the budget (see ServerLimits). */
+class BufferBudget {
+  #used = 0;
+  constructor(readonly max: number) {}
+
+  /** Takes `bytes` more for a request that then holds `total`; false (nothing taken) when over. */
+  take(bytes: number, total: number): boolean {
+    const limit = total <= SMALL_BODY_BYTES ? this.max : this.max / 2;
+    if (this.#used + bytes > limit) return false;
+    this.#used += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.#used -= bytes;
+  }
 }
 
 /** The path and query of a request target; cheaper than `new URL` on every POST. */
@@ -107,6 +176,7 @@ async function route(
   url: { pathname: string; searchParams: URLSearchParams },
   options: WebhookServerOptions,
   clock: () => Date,
+  budget: BufferBudget,
 ): Promise<RouteResult> {
   if (url.pathname === '/healthz' && req.method === 'GET') {
     res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}\n');
@@ -120,8 +190,36 @@ async function route(
   }
   const declared = Number(req.headers['content-length']);
   if (declared > MAX_BODY_BYTES) return { status: tooLarge(req, res) };
-  const rawBody = await readBody(req);
-  if (rawBody === null) return { status: tooLarge(req, res) };
+  // a declared length is taken from the budget at once, a chunked body as it comes
+  const reserved = Math.max(declared || 0, 0);
+  if (!budget.take(reserved, reserved)) return { status: overBudget(req, res) };
+  let held = reserved;
+  try {
+    const rawBody = await readBody(req, (total) => {
+      if (total <= held) return true;
+      if (!budget.take(total - held, total)) return false;
+      held = total;
+      return true;
+    });
+    if (rawBody === 'over') return { status: overBudget(req, res) };
+    if (rawBody === 'gone') {
+      res.destroy();
+      return { status: 499, log: { reason: 'the client closed the connection before its body ended' } };
+    }
+    if (rawBody === null) return { status: tooLarge(req, res) };
+    return await accept(req, res, rawBody, options, clock);
+  } finally {
+    budget.release(held);
+  }
+}
+
+async function accept(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rawBody: Buffer,
+  options: WebhookServerOptions,
+  clock: () => Date,
+): Promise<RouteResult> {
   if (options.insecureSkipSignature) {
     options.logger.warn({}, 'signature NOT checked (--insecure-skip-signature): anyone can post events');
   } else if (!verifySignature(rawBody, header(req, 'x-hub-signature-256'), options.appSecret ?? '')) {
@@ -168,31 +266,54 @@ function sameSecret(given: string, expected: string): boolean {
   return a.length === b.length && timingSafeEqual(a, b);
 }
 
-/** The body, or null when it grows past MAX_BODY_BYTES (a lying or missing Content-Length). */
-function readBody(req: IncomingMessage): Promise<Buffer | null> {
+/**
+ * The body; null when it grows past MAX_BODY_BYTES (a lying or missing Content-Length), 'over' when
+ * `admit(totalSoFar)` refuses a chunk (the buffer budget), 'gone' when the connection closed first
+ * (the client left, the request timed out).
+ */
+function readBody(
+  req: IncomingMessage,
+  admit: (total: number) => boolean,
+): Promise<Buffer | null | 'over' | 'gone'> {
   // events rather than `for await`: the async iterator costs more than the rest of a small POST's parsing
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (result: null | 'over' | 'gone') => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+      req.off('close', onClose);
+      chunks.length = 0;
+      resolve(result);
+    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-      else {
-        req.off('data', onData);
-        req.off('end', onEnd);
-        req.off('error', onError);
-        resolve(null);
-      }
+      if (size > MAX_BODY_BYTES) stop(null);
+      else if (!admit(size)) stop('over');
+      else chunks.push(chunk);
     };
     const onEnd = () => {
       req.off('error', onError);
+      req.off('close', onClose);
       resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
     };
     const onError = (err: Error) => reject(err);
+    const onClose = () => stop('gone');
     req.on('data', onData);
     req.once('end', onEnd);
     req.once('error', onError);
+    req.once('close', onClose);
   });
+}
+
+/** Over the buffer budget: 503, and the connection closes (its body is not read). */
+function overBudget(req: IncomingMessage, res: ServerResponse): number {
+  res.setHeader('connection', 'close');
+  res.setHeader('retry-after', String(RETRY_AFTER_S));
+  send(res, 503, 'busy: too many request bodies in flight');
+  req.resume();
+  return 503;
 }
 
 function tooLarge(req: IncomingMessage, res: ServerResponse): number {

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ContactFacts } from '../core/autoreply.js';
-import { invalidInput } from '../core/errors.js';
+import { invalidInput, WaboxError } from '../core/errors.js';
 import type {
   AutoReplyKind,
   AutoReplyOutcome,
@@ -130,8 +130,20 @@ export class SqliteWebhookWriter {
   #statements: Statements | undefined;
   readonly #post: (post: WebhookPost) => IngestResult;
 
-  constructor(db: Database.Database) {
+  /**
+   * The busy_timeout of ingest and of the other writes (see SqliteStoreOptions.ingestBusyTimeoutMs), and
+   * the one set now: it is switched only when the other kind of write comes (a pragma costs ~6 us).
+   */
+  readonly #busy: { ingest: string; other: string } | undefined;
+  #busyNow: 'ingest' | 'other' = 'other';
+
+  constructor(db: Database.Database, ingestBusyTimeoutMs?: number) {
     this.#db = db;
+    if (ingestBusyTimeoutMs !== undefined)
+      this.#busy = {
+        ingest: `busy_timeout = ${Math.max(0, Math.trunc(ingestBusyTimeoutMs))}`,
+        other: `busy_timeout = ${db.pragma('busy_timeout', { simple: true }) as number}`,
+      };
     // called inside the batch transaction: better-sqlite3 makes it a savepoint
     this.#post = db.transaction((post: WebhookPost) => this.#ingestOne(post));
   }
@@ -150,9 +162,31 @@ export class SqliteWebhookWriter {
    * written at all (the disk, the lock): then nothing is stored.
    */
   ingest(posts: readonly WebhookPost[]): Array<IngestResult | { error: unknown }> {
+    this.#busyFor('ingest');
+    try {
+      return this.#ingest(posts);
+    } catch (error) {
+      if (isBusy(error))
+        throw new WaboxError('transient', 'the store is locked by another process', {
+          code: 'store.busy',
+          hint: 'another wabox process (or a SQLite tool) holds the write lock; try again shortly',
+          cause: error,
+        });
+      throw error;
+    }
+  }
+
+  #busyFor(kind: 'ingest' | 'other'): void {
+    if (this.#busy === undefined || this.#busyNow === kind) return;
+    this.#db.pragma(this.#busy[kind]);
+    this.#busyNow = kind;
+  }
+
+  #ingest(posts: readonly WebhookPost[]): Array<IngestResult | { error: unknown }> {
     try {
       return this.#db.transaction(() => posts.map((post) => this.#ingestOne(post))).immediate();
     } catch (error) {
+      if (isBusy(error)) throw error;
       if (posts.length === 1) return [{ error }];
       // a POST failed and took the batch with it: again, each POST in its own savepoint
       return this.#db
@@ -287,7 +321,8 @@ export class SqliteWebhookWriter {
 
   #raw(r: RawEventRecord, now: number): boolean {
     const payload = JSON.stringify(r.payload ?? null);
-    const digest = createHash('sha256').update(`${r.field}\n${r.reason}\n${payload}`).digest('hex');
+    const entry = r.entry === undefined ? '' : `${r.entry.id ?? ''}\n${r.entry.time ?? ''}\n`;
+    const digest = createHash('sha256').update(`${entry}${r.field}\n${r.reason}\n${payload}`).digest('hex');
     return this.#s.insertRaw.run({ field: r.field, reason: r.reason, payload, digest, now }).changes > 0;
   }
 
@@ -312,11 +347,13 @@ export class SqliteWebhookWriter {
    * when it returns, before the reply is sent: a claim taken and sent never looks untaken after a crash.
    */
   take(id: number, at: Date): boolean {
+    this.#busyFor('other');
     return this.#s.take.run({ id, at: time(at, 'at') }).changes > 0;
   }
 
   /** False when the outbound message's wamid was already stored (the claim's state is recorded anyway). */
   finish(id: number, outcome: AutoReplyOutcome): boolean {
+    this.#busyFor('other');
     return this.#db
       .transaction(() => {
         const now = Date.now();
@@ -355,8 +392,17 @@ export class SqliteWebhookWriter {
   }
 
   setSetting(key: string, value: unknown): void {
+    this.#busyFor('other');
     this.#s.setSetting.run({ key, value: JSON.stringify(value), now: Date.now() });
   }
+}
+
+/** SQLITE_BUSY and its extended codes: another connection holds the lock. */
+function isBusy(err: unknown): boolean {
+  return (
+    typeof (err as { code?: unknown })?.code === 'string' &&
+    (err as { code: string }).code.startsWith('SQLITE_BUSY')
+  );
 }
 
 function json(value: unknown): string | null {

@@ -43,6 +43,14 @@ export interface SqliteStoreOptions {
    * commits rewrite (index leaves, conversation rows) are copied and synced once per checkpoint.
    */
   walAutocheckpointPages?: number;
+  /**
+   * How long a webhook ingest waits for another process's write lock, in ms (default: busyTimeoutMs).
+   * The wait blocks the thread; the receiver sets 0 and retries without blocking (server/ingest.ts).
+   * When it runs out, ingestWebhook throws a transient `store.busy` error and nothing is stored. The
+   * automatic replies' writes and setSetting wait busyTimeoutMs; other writes of this store wait
+   * whichever of the two was set last (use it on a connection that only ingests, as the receiver does).
+   */
+  ingestBusyTimeoutMs?: number;
 }
 
 interface MessageRow {
@@ -71,7 +79,7 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
       db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.trunc(options.walAutocheckpointPages))}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
-    return new SqliteStore(db, path);
+    return new SqliteStore(db, path, options.ingestBusyTimeoutMs);
   } catch (err) {
     db?.close();
     if (err instanceof WaboxError) throw err;
@@ -120,10 +128,12 @@ export function migrate(db: Database.Database): number {
 export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly path: string;
+  readonly #ingestBusyTimeoutMs: number | undefined;
 
-  constructor(db: Database.Database, path: string) {
+  constructor(db: Database.Database, path: string, ingestBusyTimeoutMs?: number) {
     this.#db = db;
     this.path = path;
+    this.#ingestBusyTimeoutMs = ingestBusyTimeoutMs;
   }
 
   /** The underlying connection, for the store's own tests and for migrations by later issues. */
@@ -419,7 +429,7 @@ export class SqliteStore implements Store {
   // -- the webhook receiver and automatic replies: ./sqlite-webhook.ts ------------------------------
   #webhook: SqliteWebhookWriter | undefined;
   get #hook(): SqliteWebhookWriter {
-    this.#webhook ??= new SqliteWebhookWriter(this.#db);
+    this.#webhook ??= new SqliteWebhookWriter(this.#db, this.#ingestBusyTimeoutMs);
     return this.#webhook;
   }
 

@@ -271,6 +271,11 @@ export interface RawEventRecord {
   field: string;
   reason: string;
   payload: unknown;
+  /**
+   * The id and time of the webhook entry it came in. Part of what makes it unique: the same value at
+   * another time is another event, a redelivery (byte-identical) is the same.
+   */
+  entry?: { id: string | null; time: string | null };
 }
 
 /** The events of one webhook POST, as the receiver mapped them (cloud/webhook-events.ts). */

@@ -5,7 +5,8 @@ import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import { configInvalid, WaboxError } from '../../core/errors.js';
+import { ExitCode } from '../../cli/errors.js';
+import { configInvalid, invalidInput, WaboxError } from '../../core/errors.js';
 import type { AutoReplyLibrary } from '../../server/autoreply-engine.js';
 import type { Store } from '../../store/store.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
@@ -17,6 +18,12 @@ export interface ServeOptions {
   dryRun?: boolean;
   insecureSkipSignature?: boolean;
   logLevel?: LogLevel;
+  /** Connections open at once (default 1024). */
+  maxConnections?: string;
+  /** MiB of request bodies held at once (default 64). */
+  maxBuffer?: string;
+  /** Seconds to receive a request's headers and body (default 10). */
+  requestTimeout?: string;
 }
 
 export interface ServeControl {
@@ -31,10 +38,18 @@ export interface ServeControl {
 export interface ServeResult {
   url: string;
   requests: number;
+  /** Stopped by a second signal, without waiting for what was in flight. */
+  forced: boolean;
 }
 
 /** How long a graceful shutdown waits for in-flight requests before dropping them. */
 export const SHUTDOWN_TIMEOUT_MS = 10_000;
+
+/**
+ * After a second signal, the process exits within this even if something still holds it (a Cloud API
+ * request that never answers keeps its socket, and closing the client waits for it).
+ */
+export const FORCED_EXIT_MS = 2000;
 
 export function register(parent: Command, deps: Deps): void {
   parent
@@ -47,6 +62,15 @@ export function register(parent: Command, deps: Deps): void {
     .option(
       '--insecure-skip-signature',
       'accept POSTs without checking X-Hub-Signature-256 (local experiments only: anyone can post)',
+    )
+    .option('--max-connections <n>', 'connections open at once; more are closed at once (default: 1024)')
+    .option(
+      '--max-buffer <MiB>',
+      'MiB of request bodies held at once; a request over it gets 503 (default: 64)',
+    )
+    .option(
+      '--request-timeout <seconds>',
+      "seconds to receive a request's headers and body, then 408 (default: 10)",
     )
     .addOption(
       new Option('--log-level <level>', 'log level (debug adds a line per accepted POST)')
@@ -67,7 +91,9 @@ Configuration: flag > environment (WABOX_APP_SECRET, WABOX_VERIFY_TOKEN, WABOX_D
 WABOX_WEBHOOK_HOST/PORT/PATH) > profile (wabox config set app-secret, ...). Without an app secret the
 receiver refuses to start. Meta needs an HTTPS URL: put a reverse proxy or a tunnel in front.
 Logs: one JSON object per line on stderr. SIGTERM or Ctrl-C: stops accepting, finishes the requests
-and automatic replies in flight, closes the store, exits 0 (a second Ctrl-C stops at once).
+and automatic replies in flight, closes the store, exits 0. A second signal stops at once: it logs the
+automatic replies abandoned and exits 130 within 2 s.
+Limits: --request-timeout (10 s), --max-buffer (64 MiB of bodies), --max-connections (1024).
 GET /healthz answers {"ok":true}.`,
     )
     .action(async (flags: ServeOptions) => {
@@ -80,12 +106,20 @@ GET /healthz answers {"ok":true}.`,
         if (!graceful.signal.aborted) {
           first = Date.now();
           graceful.abort();
-        } else if (Date.now() - first > 1000) force.abort();
+        } else if (Date.now() - first > 1000 && !force.signal.aborted) {
+          force.abort();
+          setTimeout(() => process.exit(ExitCode.cancelled), FORCED_EXIT_MS).unref();
+        }
       };
       process.on('SIGTERM', onSignal);
       process.on('SIGINT', onSignal);
       try {
-        await runServe(flags, deps, { signal: graceful.signal, force: force.signal });
+        const result = await runServe(flags, deps, { signal: graceful.signal, force: force.signal });
+        if (result.forced)
+          throw new WaboxError('cancelled', 'stopped at once by a second signal', {
+            code: 'webhook.forced_stop',
+            hint: 'the log lists what was abandoned; Meta redelivers unanswered POSTs',
+          });
       } finally {
         process.off('SIGTERM', onSignal);
         process.off('SIGINT', onSignal);
@@ -118,6 +152,7 @@ export async function runServe(
     resolveSetting(deps, 'app-secret'),
     resolveSetting(deps, 'verify-token'),
   ]);
+  const limits = serverLimits(options);
   const insecure = options.insecureSkipSignature === true;
   if (appSecret === undefined && !insecure) {
     throw configInvalid('no app secret: the receiver cannot check that webhooks come from Meta', {
@@ -179,6 +214,7 @@ export async function runServe(
       insecureSkipSignature: insecure,
       logger,
       clock: () => deps.clock(),
+      limits,
       handle: async (events, { receivedAt }) => {
         requests++;
         const post = toWebhookPost(events, receivedAt);
@@ -239,17 +275,49 @@ export async function runServe(
     logger.info({}, 'waiting for automatic replies in flight');
     await Promise.race([
       engine.drain(),
-      new Promise<void>((resolve) =>
-        control.force?.addEventListener('abort', () => resolve(), { once: true }),
-      ),
+      new Promise<void>((resolve) => {
+        if (control.force?.aborted) resolve();
+        control.force?.addEventListener('abort', () => resolve(), { once: true });
+      }),
     ]);
     control.force?.removeEventListener('abort', drop);
-    logger.info({ requests }, 'stopped');
+    const forced = control.force?.aborted === true;
+    if (forced) {
+      const abandoned = engine.abandon();
+      if (abandoned.length > 0)
+        logger.warn(
+          { abandoned: abandoned.length, replies: abandoned },
+          'forced stop: automatic replies abandoned; the next start marks those being sent as failed (they may have gone out) and sends the others if still fresh',
+        );
+    }
+    logger.info({ requests, forced }, 'stopped');
     await logger.flush();
-    return { url: running.url, requests };
+    return { url: running.url, requests, forced };
   } finally {
     await store.close();
   }
+}
+
+/** The limits on unauthenticated clients from the flags (server/webhook-server.ts ServerLimits). */
+function serverLimits(options: ServeOptions): {
+  [K in 'maxConnections' | 'maxBufferedBytes' | 'requestTimeoutMs']?: number;
+} {
+  const positive = (value: string | undefined, flag: string): number | undefined => {
+    if (value === undefined) return undefined;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1)
+      throw invalidInput(`${flag} must be a whole number of at least 1, not "${value}"`, {
+        code: 'webhook.bad_limit',
+      });
+    return n;
+  };
+  const buffer = positive(options.maxBuffer, '--max-buffer');
+  const timeout = positive(options.requestTimeout, '--request-timeout');
+  return {
+    maxConnections: positive(options.maxConnections, '--max-connections'),
+    maxBufferedBytes: buffer === undefined ? undefined : buffer * 1024 * 1024,
+    requestTimeoutMs: timeout === undefined ? undefined : timeout * 1000,
+  };
 }
 
 /** WAL pages between checkpoints on the receiver's connection (see openReceiverStore). */
@@ -283,6 +351,8 @@ async function openReceiverStore(deps: Deps): Promise<Store> {
     });
   return openSqliteStore(location, {
     synchronous: 'FULL',
+    // never block the event loop on another process's lock: the committer retries, then 503
+    ingestBusyTimeoutMs: 0,
     walAutocheckpointPages: RECEIVER_CHECKPOINT_PAGES,
   });
 }
