@@ -1,6 +1,7 @@
 // Builds the Cloud API client for a CLI run: settings from flag > env > profile, the token registered
 // with the output masker, --debug request logs and retry notes on stderr.
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
+import type { CloudSettings } from '../config/settings.js';
 import type { Deps } from './deps.js';
 
 export async function openCloudClient(
@@ -11,13 +12,34 @@ export async function openCloudClient(
     import('../config/settings.js'),
     import('../cloud/client.js'),
   ]);
-  const settings = await resolveCloudSettings(deps);
+  return createCloudClient(deps, await resolveCloudSettings(deps), extra, CloudClient);
+}
+
+/**
+ * A client for settings given outright, not resolved from flag/env/profile: `wabox setup` checks a
+ * token before it saves it. The caller closes it.
+ */
+export async function openCloudClientFor(
+  deps: Deps,
+  settings: CloudSettings,
+  extra: Partial<CloudClientOptions> = {},
+): Promise<CloudClient> {
+  const { CloudClient } = await import('../cloud/client.js');
+  return createCloudClient(deps, settings, extra, CloudClient);
+}
+
+function createCloudClient(
+  deps: Deps,
+  settings: CloudSettings,
+  extra: Partial<CloudClientOptions>,
+  Client: typeof CloudClient,
+): CloudClient {
   deps.mask.add(settings.token);
   const { io } = deps;
   const debug = deps.globals.debug
     ? (line: string) => io.stderr.write(`${deps.mask(`debug: ${line}`)}\n`)
     : undefined;
-  return new CloudClient({
+  return new Client({
     ...settings,
     debug,
     onRetry: ({ delayMs, error }) => {

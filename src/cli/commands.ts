@@ -19,6 +19,7 @@ import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
 import * as reply from '../commands/reply.js';
 import * as send from '../commands/send.js';
+import * as setup from '../commands/setup.js';
 import * as template from '../commands/template/index.js';
 import * as webhook from '../commands/webhook/index.js';
 import type { Deps } from './deps.js';
@@ -45,6 +46,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   profile,
   numbers,
   doctor,
+  setup,
   config,
   completion,
 ];

@@ -1,5 +1,6 @@
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
 import type { Config } from '../config/config.js';
+import type { CloudSettings } from '../config/settings.js';
 import type { Store } from '../store/store.js';
 import type { IO } from './io.js';
 import { createMasker, type Masker } from './mask.js';
@@ -38,6 +39,8 @@ export interface Deps {
    * on first use (undici loads then); close() releases its connections.
    */
   cloud(): Promise<CloudClient>;
+  /** A new Cloud API client for settings not saved yet (`wabox setup` checks a token); the caller closes it. */
+  cloudFor(settings: CloudSettings): Promise<CloudClient>;
   /** Releases what the run opened (the store, the Cloud API connections). Safe to call more than once. */
   close(): Promise<void>;
 }
@@ -92,6 +95,11 @@ export function createDeps(io: IO, env: Env, overrides: DepsOverrides = {}): Dep
         openCloudClient(deps, overrides.cloudOptions),
       );
       return cloud;
+    },
+    cloudFor(settings) {
+      return import('./cloud.js').then(({ openCloudClientFor }) =>
+        openCloudClientFor(deps, settings, overrides.cloudOptions),
+      );
     },
     async close() {
       const client = cloud;

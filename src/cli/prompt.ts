@@ -17,6 +17,15 @@ export interface Prompter {
   confirm(options: { message: string; default?: boolean }): Promise<boolean>;
   /** Hidden input for secrets (`wabox config set token`): nothing is echoed. Optional for test fakes. */
   password?(options: { message: string; validate?: (value: string) => true | string }): Promise<string>;
+  /**
+   * A list filtered as the user types (`source` is called with the text typed so far, undefined at
+   * first). Optional for test fakes; callers fall back to `select`.
+   */
+  search?<T extends string>(options: {
+    message: string;
+    source: (term: string | undefined) => ReadonlyArray<{ value: T; name?: string; description?: string }>;
+    pageSize?: number;
+  }): Promise<T>;
 }
 
 export async function createInquirerPrompter(io: IO): Promise<Prompter> {
@@ -31,5 +40,18 @@ export async function createInquirerPrompter(io: IO): Promise<Prompter> {
       inquirer.select({ ...options, choices: options.choices.map((c) => ({ ...c })) }, context) as Promise<T>,
     confirm: (options) => inquirer.confirm(options, context),
     password: (options) => inquirer.password(options, context),
+    search: <T extends string>(options: {
+      message: string;
+      source: (term: string | undefined) => ReadonlyArray<{ value: T; name?: string; description?: string }>;
+      pageSize?: number;
+    }) =>
+      inquirer.search<T>(
+        {
+          message: options.message,
+          pageSize: options.pageSize,
+          source: (term) => options.source(term).map((c) => ({ ...c })),
+        },
+        context,
+      ) as Promise<T>,
   };
 }

@@ -45,6 +45,104 @@ function envelope(business: SimulatedBusiness, now: Date, value: Record<string, 
   };
 }
 
+/** What a simulated customer sends: the inbound message types `webhook simulate` can post. */
+export type SimulatedContent =
+  | { type: 'text'; body: string }
+  /** A tap on a reply button of an interactive message. */
+  | { type: 'button'; id: string; title: string }
+  /** A row chosen from an interactive list. */
+  | { type: 'list'; id: string; title: string; description?: string | undefined }
+  | { type: 'image'; caption?: string | undefined }
+  | {
+      type: 'location';
+      latitude: number;
+      longitude: number;
+      name?: string | undefined;
+      address?: string | undefined;
+    }
+  /** An emoji on one of the conversation's messages; "" removes a reaction. */
+  | { type: 'reaction'; messageId: string; emoji: string };
+
+export function simulatedMessage(options: {
+  from: string;
+  name?: string | undefined;
+  content: SimulatedContent;
+  now: Date;
+  id?: string;
+  /** The wamid the customer answers (Meta's `context`: a quoted message, or the interactive message). */
+  replyTo?: string | undefined;
+  business?: SimulatedBusiness | undefined;
+}): { id: string; body: object } {
+  const id = options.id ?? simulatedWamid();
+  const business = options.business ?? DEFAULT_BUSINESS;
+  const message: Record<string, unknown> = {
+    from: options.from,
+    id,
+    timestamp: String(Math.floor(options.now.getTime() / 1000)),
+  };
+  if (options.replyTo !== undefined && options.content.type !== 'reaction')
+    message.context = { from: business.displayPhoneNumber, id: options.replyTo };
+  Object.assign(message, messageContent(options.content));
+  const body = envelope(business, options.now, {
+    contacts: [{ profile: { name: options.name ?? options.from }, wa_id: options.from }],
+    messages: [message],
+  });
+  return { id, body };
+}
+
+// Shapes from Meta's description's webhook examples (IncomingMessage: TextMessage, ImageMessage,
+// LocationMessage, ReactionMessage, InteractiveMessage with button_reply / list_reply).
+function messageContent(content: SimulatedContent): Record<string, unknown> {
+  switch (content.type) {
+    case 'text':
+      return { type: 'text', text: { body: content.body } };
+    case 'button':
+      return {
+        type: 'interactive',
+        interactive: { type: 'button_reply', button_reply: { id: content.id, title: content.title } },
+      };
+    case 'list':
+      return {
+        type: 'interactive',
+        interactive: {
+          type: 'list_reply',
+          list_reply: {
+            id: content.id,
+            title: content.title,
+            ...(content.description === undefined ? {} : { description: content.description }),
+          },
+        },
+      };
+    case 'image':
+      return {
+        type: 'image',
+        image: {
+          ...(content.caption === undefined ? {} : { caption: content.caption }),
+          mime_type: 'image/jpeg',
+          sha256: randomBytes(32).toString('base64'),
+          id: simulatedMediaId(),
+        },
+      };
+    case 'location':
+      return {
+        type: 'location',
+        location: {
+          latitude: content.latitude,
+          longitude: content.longitude,
+          ...(content.name === undefined ? {} : { name: content.name }),
+          ...(content.address === undefined ? {} : { address: content.address }),
+        },
+      };
+    case 'reaction':
+      return { type: 'reaction', reaction: { message_id: content.messageId, emoji: content.emoji } };
+  }
+}
+
+/** A media id like Meta's: 15-16 digits. */
+function simulatedMediaId(): string {
+  return `1${(randomBytes(8).readBigUInt64BE() % 10n ** 15n).toString().padStart(15, '0')}`;
+}
+
 export function simulatedTextMessage(options: {
   from: string;
   name?: string | undefined;
@@ -53,20 +151,8 @@ export function simulatedTextMessage(options: {
   id?: string;
   business?: SimulatedBusiness | undefined;
 }): { id: string; body: object } {
-  const id = options.id ?? simulatedWamid();
-  const body = envelope(options.business ?? DEFAULT_BUSINESS, options.now, {
-    contacts: [{ profile: { name: options.name ?? options.from }, wa_id: options.from }],
-    messages: [
-      {
-        from: options.from,
-        id,
-        timestamp: String(Math.floor(options.now.getTime() / 1000)),
-        type: 'text',
-        text: { body: options.text },
-      },
-    ],
-  });
-  return { id, body };
+  const { text, ...rest } = options;
+  return simulatedMessage({ ...rest, content: { type: 'text', body: text } });
 }
 
 export const SIMULATED_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;

@@ -5,7 +5,14 @@ import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { invalidInput } from '../core/errors.js';
 import { contactArgument, resolveContactWaId } from './contact-arg.js';
-import { addMessageOptions, type MessageOptions, printSent, runSend, type SendOptions } from './send.js';
+import {
+  addMessageOptions,
+  hasMessageContent,
+  type MessageOptions,
+  printSent,
+  runSend,
+  type SendOptions,
+} from './send.js';
 
 export interface ReplyOptions extends MessageOptions {
   contact: string;
@@ -32,10 +39,14 @@ Examples:
   echo "Thanks for waiting" | wabox reply +919876543210 --text -
   wabox reply +919876543210 --image cake.jpg --caption "Your cake, ready for pick-up"
   wabox reply +919876543210 --template order_update --lang en_US --param Asha --json
+  wabox reply +919876543210                      # on a terminal: pick a quick reply, preview, confirm
 
 Every message type of wabox send can be a reply. Within 24 hours of the customer's last message
 anything can be sent; after that only a template: anything else is refused locally (exit 4, nothing
-sent). {{contact.name}} in a quick reply is the name the store knows. The reply is recorded like any send.`,
+sent). {{contact.name}} in a quick reply is the name the store knows. The reply is recorded like any send.
+Without a message flag, a terminal shows your quick replies (type a shortcut or words of the text),
+asks for any value a reply still needs, shows it rendered for the contact and sends it once you
+confirm; in a script that is a usage error (exit 2).`,
     )
     .action(async (contact: string, flags: Omit<ReplyOptions, 'contact'>) =>
       printSent(deps, flags, await runReply({ ...flags, contact }, deps), 'replied to'),
@@ -58,6 +69,19 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
     replyTo = last.id;
   }
   const { contact: _contact, country: _country, quote: _quote, ...rest } = options;
+  if (!hasMessageContent(rest) && deps.io.canPrompt) {
+    // a closed window refuses any quick reply: say so before the picker, not after
+    const { assertWindowOpen } = await import('./window-guard.js');
+    await assertWindowOpen(store, waId, deps.clock());
+    const { pickQuickReply } = await import('./shared/pick-quick-reply.js');
+    const picked = await pickQuickReply(
+      deps,
+      { phone: `+${waId}`, name: conversation?.name ?? null },
+      rest.var,
+    );
+    rest.quickReply = picked.name;
+    rest.var = picked.vars;
+  }
   const sendOptions: SendOptions = {
     ...rest,
     to: `+${waId}`,

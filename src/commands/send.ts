@@ -320,8 +320,12 @@ function setMediaId(body: OutgoingMessage, place: 'media' | 'header', id: string
   (parameter[parameter.type as string] as { id?: string }).id = id;
 }
 
-/** Which content flag was given, checked against the flags that go with it. */
-async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Plan> {
+/** Whether any flag says what to send (`reply` offers its quick-reply picker when none does). */
+export function hasMessageContent(o: MessageOptions): boolean {
+  return contentFlags(o).length > 0;
+}
+
+function contentFlags(o: MessageOptions): string[] {
   const chosen: string[] = [];
   if (o.text !== undefined) chosen.push('--text');
   if (o.quickReply !== undefined) chosen.push('--quick-reply');
@@ -332,6 +336,12 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
   if (o.list !== undefined) chosen.push('--list');
   if (o.contacts !== undefined) chosen.push('--contacts');
   if (o.react !== undefined) chosen.push('--react');
+  return chosen;
+}
+
+/** Which content flag was given, checked against the flags that go with it. */
+async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Plan> {
+  const chosen = contentFlags(o);
   if (chosen.length === 0)
     throw invalidInput('nothing to send', {
       code: 'usage.missing_content',

@@ -2,6 +2,7 @@
 // temp SQLite store, contact info from the store for quick replies, and the reply recorded.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Prompter } from '../../src/cli/prompt.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { run, tempDir } from '../helpers/cli.js';
@@ -220,5 +221,115 @@ describe('wabox reply', () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ to: '+919876543210', context: { message_id: 'wamid.a1' } });
     expect(graph.requests).toHaveLength(0);
+  });
+
+  describe('the quick-reply picker (no message flag, on a terminal)', () => {
+    /** Answers in order: a search term (the first match is chosen), inputs, confirmations. */
+    function scripted(answers: Array<string | boolean>) {
+      const asked: string[] = [];
+      const shown: string[][] = [];
+      const next = (message: string) => {
+        asked.push(message);
+        if (answers.length === 0) throw new Error(`unexpected prompt: ${message}`);
+        return answers.shift()!;
+      };
+      const prompter: Prompter = {
+        input: async (o) => {
+          const answer = String(next(o.message));
+          expect(o.validate?.(answer) ?? true).toBe(true);
+          return answer;
+        },
+        select: async () => {
+          throw new Error('unexpected select');
+        },
+        confirm: async (o) => next(o.message) as boolean,
+        search: async (o) => {
+          const term = String(next(o.message));
+          const choices = o.source(term);
+          shown.push(choices.map((c) => `${c.name} | ${c.description}`));
+          if (choices.length === 0) throw new Error(`nothing matches "${term}"`);
+          return choices[0]!.value;
+        },
+      };
+      return { prompter, asked, shown };
+    }
+    const pick = (script: ReturnType<typeof scripted>, ...argv: string[]) =>
+      runCloud(graph.url, ['reply', ...argv], {
+        db,
+        env: { WABOX_CONFIG_DIR: config },
+        canPrompt: true,
+        overrides: { ...clock, prompt: async () => script.prompter },
+      });
+    const addReplies = async () => {
+      for (const [name, shortcut, body] of [
+        ['price', '/price', 'Hi {{contact.name}}, the {{item}} is ₹499.'],
+        ['hours', '/hours', 'We open at 9 every day.'],
+      ] as const) {
+        const add = await run(
+          [
+            'template',
+            'add',
+            '--kind',
+            'quick-reply',
+            '--name',
+            name,
+            '--shortcut',
+            shortcut,
+            '--body',
+            body,
+          ],
+          { env: { WABOX_CONFIG_DIR: config } },
+        );
+        expect(add.code, add.stderr).toBe(0);
+      }
+    };
+
+    it('searches by shortcut or text, asks for a missing value, previews for the contact, sends', async () => {
+      await addReplies();
+      const script = scripted(['/pri', 'cake', true]);
+      const r = await pick(script, '+919876543210', '--json');
+      expect(r.code, r.stderr).toBe(0);
+      expect(script.asked).toEqual([
+        'Quick reply for Asha Rao (+919876543210) (type to search)',
+        '{{item}}',
+        'Send this to Asha Rao (+919876543210)?',
+      ]);
+      // the list shows the shortcut, and the text as it would go to this contact
+      expect(script.shown).toEqual([['/price  price | Hi Asha Rao, the {{item}} is ₹499.']]);
+      expect(r.stderr).toContain('\nHi Asha Rao, the cake is ₹499.\n');
+      expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: ASHA, status: 'accepted' });
+      expect(graph.calls('POST', MESSAGES).map((c) => c.json)).toEqual([
+        expect.objectContaining({
+          to: '+919876543210',
+          text: { body: 'Hi Asha Rao, the cake is ₹499.', preview_url: false },
+        }),
+      ]);
+      // words of the text find a reply too; --var answers a value before it is asked
+      const byText = scripted(['open every', true]);
+      expect((await pick(byText, '+919876543210', '--var', 'item=x')).code).toBe(0);
+      expect(byText.shown).toEqual([['/hours  hours | We open at 9 every day.']]);
+      expect(graph.calls('POST', MESSAGES)[1]!.json).toMatchObject({
+        text: { body: 'We open at 9 every day.' },
+      });
+    });
+
+    it('declining sends nothing (exit 130); a closed window refuses before the picker; a pipe is exit 2', async () => {
+      await addReplies();
+      const declined = scripted(['hours', false]);
+      const r = await pick(declined, '+919876543210');
+      expect(r.code).toBe(130);
+      expect(r.stderr).toContain('not sent');
+      const closed = scripted([]);
+      expectError(await pick(closed, '+447700900123'), 4, /24-hour customer-service window/);
+      expect(closed.asked).toEqual([]);
+      // no terminal: the picker is not offered, a message flag is needed
+      expectError(await reply('+919876543210'), 2, /nothing to send/);
+      expect(graph.requests).toHaveLength(0);
+      expect(await stored(ASHA)).toEqual([]);
+    });
+
+    it('an empty library says how to fill it', async () => {
+      expectError(await pick(scripted([]), '+919876543210'), 2, /no quick replies/, /template init --pack/);
+    });
   });
 });

@@ -65,9 +65,11 @@ describe('wabox webhook simulate', () => {
     const json = JSON.parse(result.stdout);
     expect(json).toEqual({
       kind: 'message',
+      type: 'text',
       id: expect.stringMatching(/^wamid\./),
       waId: '919876543210',
       status: null,
+      timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
       url: r.url,
       httpStatus: 200,
     });
@@ -173,5 +175,127 @@ describe('wabox webhook simulate', () => {
     const result = await simulate(r, ['--text', 'hello', '--from', '+919876543210', '--unsigned']);
     expect(result.code, result.stderr).toBe(0);
     expect(r.rows('SELECT count(*) AS n FROM messages')).toEqual([{ n: 1 }]);
+  });
+
+  it('a button reply, a list reply, an image with a caption, a location and a reaction', async () => {
+    const r = await receiver();
+    const store = openSqliteStore(r.env.WABOX_DB!);
+    await store.recordOutbound({
+      id: 'wamid.OURS1',
+      waId: '919876543210',
+      type: 'text',
+      text: 'Which cake?',
+      timestamp: new Date(Date.now() - 60_000),
+      status: 'accepted',
+    });
+    await store.close();
+    const from = ['--from', '+919876543210', '--json'];
+    const ok = async (argv: string[]) => {
+      const result = await simulate(r, [...argv, ...from]);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { id: string; type: string };
+    };
+    const button = await ok(['--button', 'Confirm order', '--reply-to', 'wamid.OURS1']);
+    expect(button.type).toBe('button');
+    const list = await ok(['--list', 'Chocolate cake', '--description', '1 kg', '--reply-id', 'row-7']);
+    const image = await ok(['--image', '--caption', 'This one please']);
+    const location = await ok([
+      '--location',
+      '18.5204,73.8567',
+      '--place-name',
+      "Asha's Kitchen",
+      '--address',
+      'MG Road, Pune',
+    ]);
+    const reaction = await ok(['--reaction', '👍']);
+    const rows = r.rows<{
+      wamid: string;
+      type: string;
+      text: string;
+      payload: string;
+      reply_to: string | null;
+    }>("SELECT wamid, type, text, payload, reply_to FROM messages WHERE direction = 'in' ORDER BY seq");
+    expect(rows.map((m) => [m.wamid, m.type, m.text])).toEqual([
+      [button.id, 'interactive', 'Confirm order'],
+      [list.id, 'interactive', 'Chocolate cake'],
+      [image.id, 'image', 'This one please'],
+      [location.id, 'location', "Asha's Kitchen"],
+      [reaction.id, 'reaction', '👍'],
+    ]);
+    const payloads = rows.map((m) => JSON.parse(m.payload));
+    expect(payloads[0]).toMatchObject({
+      type: 'interactive',
+      context: { id: 'wamid.OURS1' },
+      interactive: { type: 'button_reply', button_reply: { id: 'confirm-order', title: 'Confirm order' } },
+    });
+    expect(rows[0]!.reply_to).toBe('wamid.OURS1');
+    expect(payloads[1].interactive).toEqual({
+      type: 'list_reply',
+      list_reply: { id: 'row-7', title: 'Chocolate cake', description: '1 kg' },
+    });
+    expect(payloads[2].image).toEqual({
+      caption: 'This one please',
+      mime_type: 'image/jpeg',
+      sha256: expect.stringMatching(/^[A-Za-z0-9+/]{43}=$/),
+      id: expect.stringMatching(/^\d{16}$/),
+    });
+    expect(payloads[3].location).toEqual({
+      latitude: 18.5204,
+      longitude: 73.8567,
+      name: "Asha's Kitchen",
+      address: 'MG Road, Pune',
+    });
+    // without --reply-to a reaction is on the latest message we sent
+    expect(payloads[4].reaction).toEqual({ message_id: 'wamid.OURS1', emoji: '👍' });
+  });
+
+  it('usage errors of the message kinds', async () => {
+    const r = await receiver();
+    const from = ['--from', '+919876543210'];
+    const bad = async (argv: string[], text: string | RegExp) => {
+      const result = await simulate(r, [...argv, ...from]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(text);
+    };
+    await bad(['--text', 'x', '--image'], 'not --text and --image');
+    await bad(['--text', 'x', '--caption', 'c'], '--caption goes with --image');
+    await bad(['--image', '--reply-id', 'x'], '--reply-id goes with --button or --list');
+    await bad(['--location', '91,10'], 'not <latitude>,<longitude>');
+    await bad(['--location', 'Pune'], 'not <latitude>,<longitude>');
+    // nothing sent to this customer yet: nothing to react to
+    await bad(['--reaction', '👍'], '--reply-to <wamid>');
+    await bad(['--text', 'x', '--at', 'yesterday'], 'neither a time nor a duration');
+    await bad(['--text', 'x', '--at', '2999-01-01'], 'in the future');
+    expect(r.rows('SELECT count(*) AS n FROM messages')).toEqual([{ n: 0 }]);
+  });
+
+  it('--at back-dates a message: the 24-hour window is closed and a reply is refused', async () => {
+    const r = await receiver();
+    const now = new Date('2026-06-02T10:00:00Z');
+    r.now.value = now;
+    const { port } = new URL(r.url);
+    const env = { ...r.env, WABOX_WEBHOOK_PORT: port };
+    const at = async (when: string) => {
+      const result = await run(
+        ['webhook', 'simulate', '--text', 'Still open?', '--from', '+919876543210', '--at', when, '--json'],
+        { env, overrides: { clock: () => now } },
+      );
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout) as { timestamp: string };
+    };
+    expect((await at('25h')).timestamp).toBe('2026-06-01T09:00:00.000Z');
+    const secondsAgo25h = Date.parse('2026-06-01T09:00:00Z') / 1000;
+    expect(r.rows('SELECT timestamp FROM messages')).toEqual([{ timestamp: secondsAgo25h * 1000 }]);
+    const reply = await run(['reply', '+919876543210', '--text', 'Yes!'], {
+      env,
+      overrides: { clock: () => now },
+    });
+    expect(reply.code, reply.stderr).toBe(4);
+    expect(reply.stderr).toMatch(/24-hour/);
+    // an ISO time with an offset works too; a message within 24 hours opens the window again
+    expect((await at('2026-06-02T15:00+05:30')).timestamp).toBe('2026-06-02T09:30:00.000Z');
+    expect(r.rows('SELECT last_inbound_at FROM conversations')).toEqual([
+      { last_inbound_at: Date.parse('2026-06-02T09:30:00Z') },
+    ]);
   });
 });

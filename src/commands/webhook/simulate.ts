@@ -4,10 +4,23 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
+import type { SimulatedContent } from '../../cloud/webhook-simulate.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../../core/errors.js';
 
 export interface SimulateOptions {
   text?: string;
+  button?: string;
+  list?: string;
+  description?: string;
+  replyId?: string;
+  image?: boolean;
+  caption?: string;
+  location?: string;
+  placeName?: string;
+  address?: string;
+  reaction?: string;
+  replyTo?: string;
+  at?: string;
   from?: string;
   name?: string;
   status?: string[];
@@ -19,26 +32,57 @@ export interface SimulateOptions {
 
 /** `webhook simulate --json`: part of the interface, keep it stable. */
 export interface SimulateResultJson {
-  /** message: a customer's text; status: a delivery status of one of our messages. */
+  /** message: something a customer sent; status: a delivery status of one of our messages. */
   kind: 'message' | 'status';
+  /** text | button | list | image | location | reaction for a message, null for a status. */
+  type: MessageKind | null;
   /** The wamid of the simulated message, or of the message whose status was simulated. */
   id: string;
   /** The customer (sender of the message, recipient of the status). */
   waId: string;
   /** sent | delivered | read | failed for a status, null for a message. */
   status: string | null;
+  /** When the event happened (now, or --at), ISO 8601. */
+  timestamp: string;
   url: string;
   /** The receiver's HTTP status (200). */
   httpStatus: number;
 }
 
 const STATUSES = ['sent', 'delivered', 'read', 'failed'];
+const MESSAGE_KINDS = ['text', 'button', 'list', 'image', 'location', 'reaction'] as const;
+type MessageKind = (typeof MESSAGE_KINDS)[number];
+/** Flags that belong to one kind of message only. */
+const KIND_FLAGS: Record<string, { kind: MessageKind; flag: string }> = {
+  caption: { kind: 'image', flag: '--caption' },
+  description: { kind: 'list', flag: '--description' },
+  placeName: { kind: 'location', flag: '--place-name' },
+  address: { kind: 'location', flag: '--address' },
+};
 
 export function register(parent: Command, deps: Deps): void {
   parent
     .command('simulate')
     .description('post a signed, realistic webhook event to a receiver (try the setup without Meta)')
     .option('-t, --text <text>', "a customer's text message")
+    .option('--button <title>', 'a tap on a reply button (interactive button_reply) with this title')
+    .option('--list <title>', 'a row chosen from a list message (interactive list_reply) with this title')
+    .option('--description <text>', "the chosen list row's description (with --list)")
+    .option('--reply-id <id>', 'the button or row id (with --button or --list; default: from the title)')
+    .option('--image', 'an image (a made-up media id; with --caption)')
+    .option('--caption <text>', "the image's caption (with --image)")
+    .option('--location <lat,long>', 'a shared location, e.g. 18.5204,73.8567 (with --place-name, --address)')
+    .option('--place-name <name>', "the location's name (with --location)")
+    .option('--address <text>', "the location's address (with --location)")
+    .option(
+      '--reaction <emoji>',
+      'a reaction to --reply-to <wamid> (default: the latest message to the customer in the store); "" removes it',
+    )
+    .option('--reply-to <wamid>', 'the message the customer answers or reacts to (sent as its context)')
+    .option(
+      '--at <when>',
+      'back-date the event: a time (2026-06-01T09:00+05:30) or a duration back (25h, 2d); default now',
+    )
     .option(
       '--from <phone>',
       'the customer: +919876543210, "07700 900123" with --country GB (as for wabox link)',
@@ -57,20 +101,27 @@ export function register(parent: Command, deps: Deps): void {
       'the receiver (default: http://<webhook-host>:<webhook-port><webhook-path> from the config)',
     )
     .option('--unsigned', 'send no X-Hub-Signature-256 (for a receiver run with --insecure-skip-signature)')
-    .option('--json', 'print {kind, id, waId, status, url, httpStatus}')
+    .option('--json', 'print {kind, type, id, waId, status, timestamp, url, httpStatus}')
     .addHelpText(
       'after',
       `
 Examples:
   wabox webhook simulate --text "Hi, is the cake ready?" --from +919876543210 --name Asha
   wabox webhook simulate --text "Price? [ref:diwali]" --from +919876543210   # a campaign link's tag
+  wabox webhook simulate --text "Still open?" --from +919876543210 --at 25h  # the window is closed now
+  wabox webhook simulate --button "Confirm order" --reply-id confirm --from +919876543210
+  wabox webhook simulate --list "Chocolate cake" --description "1 kg" --from +919876543210
+  wabox webhook simulate --image --caption "This one please" --from +919876543210
+  wabox webhook simulate --location 18.5204,73.8567 --place-name "Asha's Kitchen" --from +919876543210
+  wabox webhook simulate --reaction "👍" --from +919876543210
   wabox webhook simulate --status wamid.HBgL... read
   wabox webhook simulate --status wamid.HBgL... failed --from +919876543210
   wabox webhook simulate --text "hello" --from +447700900123 --url http://127.0.0.1:3000/whatsapp --json
 
-Prints the wamid of the simulated message. Exits 1 when the receiver answers anything but 200 or
-cannot be reached. The signature uses the same app secret the receiver checks: WABOX_APP_SECRET or
-wabox config set app-secret (never a flag: a secret on the command line shows in ps and the history).`,
+Give one of --text, --button, --list, --image, --location, --reaction or --status. Prints the wamid of
+the simulated message. Exits 1 when the receiver answers anything but 200 or cannot be reached. The
+signature uses the same app secret the receiver checks: WABOX_APP_SECRET or wabox config set
+app-secret (never a flag: a secret on the command line shows in ps and the history).`,
     )
     .action(async (flags: SimulateOptions) => {
       const result = await runSimulate(flags, deps);
@@ -79,11 +130,30 @@ wabox config set app-secret (never a flag: a secret on the command line shows in
 }
 
 export async function runSimulate(options: SimulateOptions, deps: Deps): Promise<SimulateResultJson> {
-  if ((options.text === undefined) === (options.status === undefined))
-    throw invalidInput('give either --text (a message) or --status <wamid> <status>', {
-      code: 'usage.missing_content',
-      hint: 'wabox webhook simulate --text "Hi" --from +919876543210',
-    });
+  const kinds = MESSAGE_KINDS.filter((k) => options[k] !== undefined && options[k] !== false);
+  const given = [...kinds.map((k) => `--${k}`), ...(options.status !== undefined ? ['--status'] : [])];
+  if (given.length !== 1)
+    throw invalidInput(
+      given.length === 0
+        ? 'nothing to simulate: give --text, --button, --list, --image, --location, --reaction or --status'
+        : `give one event at a time, not ${given.join(' and ')}`,
+      {
+        code: 'usage.missing_content',
+        hint: 'wabox webhook simulate --text "Hi" --from +919876543210',
+      },
+    );
+  const kind = kinds[0];
+  for (const [key, { kind: owner, flag }] of Object.entries(KIND_FLAGS)) {
+    if (options[key as keyof SimulateOptions] !== undefined && kind !== owner)
+      throw invalidInput(`${flag} goes with --${owner}`, { code: 'usage.conflict' });
+  }
+  if (options.replyId !== undefined && kind !== 'button' && kind !== 'list')
+    throw invalidInput('--reply-id goes with --button or --list', { code: 'usage.conflict' });
+  if (options.replyTo !== undefined && kind === undefined)
+    throw invalidInput('--reply-to goes with a message, not --status', { code: 'usage.conflict' });
+  const now = deps.clock();
+  const at = options.at === undefined ? now : await eventTime(options.at, now);
+  const location = options.location === undefined ? undefined : parseLocation(options.location);
   const [{ resolveSetting }, sim, { signPayload }] = await Promise.all([
     import('../../config/settings.js'),
     import('../../cloud/webhook-simulate.js'),
@@ -100,24 +170,54 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
   const business = phoneNumberId
     ? { wabaId: '0', phoneNumberId, displayPhoneNumber: '15550000000' }
     : undefined;
-  const now = deps.clock();
   let result: Omit<SimulateResultJson, 'url' | 'httpStatus'>;
   let body: object;
-  if (options.text !== undefined) {
+  if (kind !== undefined) {
     if (options.from === undefined)
-      throw invalidInput('--text needs --from <phone>: the customer who writes', {
+      throw invalidInput(`--${kind} needs --from <phone>: the customer who writes`, {
         code: 'usage.missing_flag',
       });
     const waId = await contact(deps, options.from, options.country);
-    const message = sim.simulatedTextMessage({
+    let content: SimulatedContent;
+    switch (kind) {
+      case 'text':
+        content = { type: 'text', body: options.text! };
+        break;
+      case 'button':
+        content = { type: 'button', title: options.button!, id: options.replyId ?? slug(options.button!) };
+        break;
+      case 'list':
+        content = {
+          type: 'list',
+          title: options.list!,
+          id: options.replyId ?? slug(options.list!),
+          description: options.description,
+        };
+        break;
+      case 'image':
+        content = { type: 'image', caption: options.caption };
+        break;
+      case 'location':
+        content = { type: 'location', ...location!, name: options.placeName, address: options.address };
+        break;
+      case 'reaction':
+        content = {
+          type: 'reaction',
+          emoji: options.reaction!,
+          messageId: options.replyTo ?? (await latestMessageTo(deps, waId)),
+        };
+        break;
+    }
+    const message = sim.simulatedMessage({
       from: waId,
       name: options.name,
-      text: options.text,
-      now,
+      content,
+      now: at,
+      replyTo: options.replyTo,
       business,
     });
     body = message.body;
-    result = { kind: 'message', id: message.id, waId, status: null };
+    result = { kind: 'message', type: kind, id: message.id, waId, status: null, timestamp: iso(at) };
   } else {
     const [wamid, status, ...rest] = options.status!;
     if (wamid === undefined || status === undefined || rest.length > 0 || !STATUSES.includes(status))
@@ -132,10 +232,10 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
       wamid,
       status: status as 'sent',
       recipient: waId,
-      now,
+      now: at,
       business,
     });
-    result = { kind: 'status', id: wamid, waId, status };
+    result = { kind: 'status', type: null, id: wamid, waId, status, timestamp: iso(at) };
   }
   const raw = sim.serializeLikeMeta(body);
   const headers: Record<string, string> = {
@@ -156,6 +256,61 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
     );
   }
   return { ...result, url, httpStatus: answer.status };
+}
+
+/** `--at`: a past time or a duration back from now. */
+async function eventTime(value: string, now: Date): Promise<Date> {
+  const { parseSince } = await import('../../core/time.js');
+  const at = parseSince(value, now);
+  if (at === null)
+    throw invalidInput(`--at "${value}" is neither a time nor a duration`, {
+      code: 'usage.bad_time',
+      hint: 'e.g. --at 25h (25 hours ago), --at 2d, or --at 2026-06-01T09:00+05:30',
+    });
+  if (at.getTime() > now.getTime())
+    throw invalidInput(`--at ${value} is in the future: a webhook reports what already happened`, {
+      code: 'usage.bad_time',
+    });
+  return at;
+}
+
+function parseLocation(value: string): { latitude: number; longitude: number } {
+  const m = /^\s*(-?\d{1,3}(?:\.\d+)?)\s*,\s*(-?\d{1,3}(?:\.\d+)?)\s*$/.exec(value);
+  const latitude = Number(m?.[1]);
+  const longitude = Number(m?.[2]);
+  if (!m || Math.abs(latitude) > 90 || Math.abs(longitude) > 180)
+    throw invalidInput(`--location "${value}" is not <latitude>,<longitude>`, {
+      code: 'usage.bad_location',
+      hint: 'e.g. --location 18.5204,73.8567 (latitude -90..90, longitude -180..180)',
+    });
+  return { latitude, longitude };
+}
+
+/** A button or row id from its title, as a business would name it: "Confirm order" -> confirm-order. */
+function slug(title: string): string {
+  const id = title
+    .normalize('NFKD')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '')
+    .slice(0, 200);
+  return id === '' ? 'option-1' : id;
+}
+
+function iso(date: Date): string {
+  return date.toISOString();
+}
+
+/** What a reaction without --reply-to reacts to: the latest message we sent the customer. */
+async function latestMessageTo(deps: Deps, waId: string): Promise<string> {
+  const store = await deps.store();
+  const [last] = await store.listMessages({ waId, direction: 'out', limit: 1 });
+  if (last === undefined)
+    throw invalidInput(`--reaction: the store has no message to +${waId} to react to`, {
+      code: 'usage.nothing_to_react_to',
+      hint: 'name the message: --reply-to <wamid>',
+    });
+  return last.id;
 }
 
 async function contact(deps: Deps, phone: string, country: string | undefined): Promise<string> {
