@@ -101,14 +101,14 @@ export async function runLinkBatch(
     options.chunkBytes === undefined
       ? CHUNK_BYTES
       : intInRange(options.chunkBytes, '--chunk-bytes', 1, 1 << 30);
-  const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir, jobs);
+  const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir);
   const input = source === '-' ? deps.io.stdin : await openInput(source);
   const sink = await openOutput(deps, output).catch((err) => {
     if (input !== deps.io.stdin) input.destroy();
     throw err;
   });
   const counters = { rows: 0, failed: 0, bytes: 0 };
-  const progress = await startProgress(deps, source, counters);
+  let progress: { stop(): void } = { stop() {} };
   const s = style(deps.io);
   let pool = null as WorkerPool | null;
   let jsonItems = 0;
@@ -140,6 +140,9 @@ export async function runLinkBatch(
     return processChunk(chunk, ctx);
   };
   try {
+    // worker threads keep the process alive: they start only inside the try whose finally ends them
+    if (qr) qr.pool = createQrPool(jobs);
+    progress = await startProgress(deps, source, counters);
     let ctx: ChunkContext | null = null;
     const inFlight: Array<Promise<ChunkResult>> = [];
     const dispatch = async (chunk: Chunk, ctx: ChunkContext) => {
@@ -189,7 +192,7 @@ export async function runLinkBatch(
     throw err instanceof WaboxError ? err : fileError(err, source, 'read');
   } finally {
     progress.stop();
-    await Promise.all([qr?.pool.close(), pool?.close()]);
+    await Promise.all([qr?.pool?.close(), pool?.close()]);
   }
   const elapsedMs = performance.now() - started;
   const rate = counters.rows / Math.max(elapsedMs / 1000, 1e-6);
@@ -211,11 +214,12 @@ interface QrTarget {
   style: QrStyle;
   format: 'png' | 'svg';
   nameColumn: string | undefined;
-  pool: QrPool;
+  /** Set once the input and output are open. */
+  pool: QrPool | null;
   names: Set<string>;
 }
 
-async function prepareQr(options: LinkOptions & BatchFlags, dir: string, jobs: number): Promise<QrTarget> {
+async function prepareQr(options: LinkOptions & BatchFlags, dir: string): Promise<QrTarget> {
   const style = await parseQrStyle(options);
   await ensureDir(dir);
   // a probe write: access(W_OK) says yes to root even on a read-only mount
@@ -232,7 +236,7 @@ async function prepareQr(options: LinkOptions & BatchFlags, dir: string, jobs: n
     style,
     format: options.qrFormat ?? 'png',
     nameColumn: options.nameColumn,
-    pool: createQrPool(jobs),
+    pool: null,
     names: new Set(),
   };
 }
@@ -248,7 +252,7 @@ async function qrChunk(chunk: Chunk, ctx: ChunkContext, qr: QrTarget): Promise<C
       if (row.error !== '') return;
       const path = join(qr.dir, `${uniqueName(qr, row)}.${qr.format}`);
       try {
-        await qr.pool.render({
+        await (qr.pool as QrPool).render({
           data: row.url,
           path,
           format: qr.format,
