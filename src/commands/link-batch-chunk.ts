@@ -3,6 +3,7 @@
 // batches) and qr-worker.ts runs it on worker threads. No I/O; what goes in and comes out is plain data
 // that can cross to a worker.
 import { parse as parseCsv } from 'csv-parse/sync';
+import { csvField, csvLine, neutralizeFormula } from '../core/csv.js';
 import { invalidInput } from '../core/errors.js';
 import { linkForRow, type RowTemplate } from '../core/link-row.js';
 import type { Chunk } from './link-batch-split.js';
@@ -13,6 +14,8 @@ export interface ChunkContext {
   input: 'csv' | 'jsonl';
   output: 'csv' | 'jsonl' | 'json';
   template: RowTemplate;
+  /** CSV output without neutralising cells that a spreadsheet would run as formulas (--raw-csv). */
+  rawCsv: boolean;
   /** The CSV header (the first record of the first chunk); null for JSONL. */
   header: string[] | null;
   /**
@@ -57,7 +60,7 @@ const RESULT_COLUMNS = ['url', 'waId', 'error'] as const;
  */
 export function contextFor(
   chunks: readonly Chunk[],
-  options: Pick<ChunkContext, 'input' | 'output' | 'template'>,
+  options: Pick<ChunkContext, 'input' | 'output' | 'template' | 'rawCsv'>,
 ): ChunkContext {
   const first = chunks[0] as Chunk;
   if (options.input === 'jsonl') {
@@ -239,7 +242,7 @@ function jsonlRow(text: string, line: number): Row {
 
 /** The header line of CSV output: the input columns, then url, waId, error. */
 export function csvHeader(ctx: ChunkContext): string {
-  return `${csvLine([...ctx.columns, ...RESULT_COLUMNS])}\n`;
+  return `${csvLine([...ctx.columns, ...RESULT_COLUMNS], ctx.rawCsv)}\n`;
 }
 
 /** Input columns named like a result column are replaced by the result (a batch run on its own output). */
@@ -251,10 +254,11 @@ function formatRows(rows: Row[], ctx: ChunkContext): string {
   let out = '';
   if (ctx.output === 'csv') {
     const columns = ctx.columns;
+    const cell = ctx.rawCsv ? csvField : (value: string) => csvField(neutralizeFormula(value));
     for (const row of rows) {
-      for (const name of columns) out += `${csvField(row.values[name] ?? '')},`;
-      // a url is percent-encoded and a waId digits: neither needs quotes
-      out += `${row.url},${row.waId},${csvField(row.error)}\n`;
+      for (const name of columns) out += `${cell(row.values[name] ?? '')},`;
+      // a url is percent-encoded and a waId digits: neither needs quotes nor starts a formula
+      out += `${row.url},${row.waId},${cell(row.error)}\n`;
     }
     return out;
   }
@@ -265,18 +269,4 @@ function formatRows(rows: Row[], ctx: ChunkContext): string {
   return out;
 }
 
-/**
- * CSV records as csv-stringify writes them with its defaults: a field is quoted when it holds a quote, a
- * comma, \r or \n, and its quotes are doubled. Written here because csv-stringify took 3.1-3.4 µs a row
- * of bench/link-batch.mjs, a quarter of all the rest (csv-parse 2.3 µs, the link 9.5 µs), and formatting
- * the rows this way takes 0.25 µs. The test checks it against csv-stringify.
- */
-export function csvLine(fields: readonly string[]): string {
-  return fields.map(csvField).join(',');
-}
-
-function csvField(field: string): string {
-  return NEEDS_QUOTES.test(field) ? `"${field.replaceAll('"', '""')}"` : field;
-}
-
-const NEEDS_QUOTES = /[",\r\n]/;
+export { csvLine };

@@ -9,6 +9,7 @@ export interface BatchFlags {
   qrFormat?: 'png' | 'svg';
   nameColumn?: string;
   jobs?: string;
+  rawCsv?: boolean;
   /** Hidden: input bytes per chunk of rows (tests make it tiny to cross chunk boundaries). */
   chunkBytes?: string;
 }
@@ -31,6 +32,10 @@ export function addBatchOptions(cmd: Command): Command {
         '--output-format <format>',
         'batch output format (default: from the output name, else csv)',
       ).choices(['csv', 'jsonl', 'json']),
+    )
+    .option(
+      '--raw-csv',
+      "batch: write CSV cells as they are (by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)",
     )
     .option('--qr-dir <dir>', 'batch: write one QR code per row into this directory')
     .addOption(

