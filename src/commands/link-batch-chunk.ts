@@ -117,6 +117,11 @@ export function chunkResult(rows: Row[], ctx: ChunkContext): ChunkResult {
 // -- reading --------------------------------------------------------------------------------------------
 
 export function readChunk(chunk: Chunk, ctx: ChunkContext): Row[] {
+  if (chunk.oversized !== undefined) {
+    const what = ctx.input === 'csv' ? 'record' : 'line';
+    const size = chunk.oversized.toLocaleString('en');
+    return [row(chunk.startLine, {}, `the ${what} is ${size} bytes, over the 1 MiB limit: skipped`)];
+  }
   return ctx.input === 'csv' ? readCsv(chunk, ctx.header as string[]) : readJsonl(chunk);
 }
 

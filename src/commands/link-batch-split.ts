@@ -6,6 +6,7 @@
 // newline). Each chunk carries its line numbers, counted as an editor counts lines: \r\n, \n and a lone
 // \r each end one (csv-parse's own count sees two breaks in a \r\n inside a quoted field).
 import { StringDecoder } from 'node:string_decoder';
+import { invalidInput } from '../core/errors.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -28,7 +29,15 @@ export interface Chunk {
   delimiter: RecordDelimiter | null;
   /** Whether the input ends with this chunk. */
   last: boolean;
+  /**
+   * Set on a chunk that stands for one record over the size limit, skipped: its size in bytes (`bytes`
+   * is then empty and `recordLines` holds its line).
+   */
+  oversized?: number;
 }
+
+/** A record (CSV) or line (JSONL) longer than this is reported as a bad row and skipped, unread. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /**
  * Follows CSV bytes as csv-parse reads them, to find where records end and which line each starts on.
@@ -46,6 +55,8 @@ class CsvScanner {
   ends: number[] = [];
   nextLines: number[] = [];
   taken = 0;
+  /** The input offset where the last record ended (where a record in progress began, or before it). */
+  lastEnd = 0;
   #quoting = false;
   /** Nothing of the current field read yet (csv-parse opens a quote only there). */
   #fieldEmpty = true;
@@ -139,7 +150,18 @@ class CsvScanner {
     return -1;
   }
 
+  /** Whether a record has begun and not ended. */
+  get inRecord(): boolean {
+    return !this.#recordEmpty;
+  }
+
+  /** The line the record in progress began on. */
+  get recordLine(): number {
+    return this.#recordLine;
+  }
+
   #record(end: number): void {
+    this.lastEnd = end;
     this.starts.push(this.#recordLine);
     this.ends.push(end);
     this.nextLines.push(this.line);
@@ -161,11 +183,14 @@ export interface SplitOptions {
   chunkBytes: number;
   /** Called with the size of every piece read (for a progress bar). */
   onRead?: (bytes: number) => void;
+  /** Records longer than this are skipped (MAX_RECORD_BYTES by default). */
+  maxRecordBytes?: number;
 }
 
 /**
  * Splits an input stream into chunks of whole records, reading ahead no more than a chunk and a piece.
- * A UTF-16LE input (a FF FE byte order mark, as some spreadsheets save "Unicode" CSV) is read as UTF-8.
+ * A record over maxRecordBytes becomes a chunk of its own with `oversized` set and no bytes: its bytes
+ * are dropped as they are read, so memory stays bounded whatever the input. A UTF-16LE input (a FF FE byte order mark, as some spreadsheets save "Unicode" CSV) is read as UTF-8.
  */
 export async function* splitChunks(
   input: AsyncIterable<Buffer | string>,
@@ -220,12 +245,78 @@ export async function* splitChunks(
     const at = buf.subarray(0, end).indexOf(LF, start + options.chunkBytes - 1);
     return at === -1 ? null : { size: at + 1 - start, records: 0 };
   };
+  const maxRecord = options.maxRecordBytes ?? MAX_RECORD_BYTES;
+  /** The record being dropped, over maxRecord: its line and the bytes dropped so far. */
+  let skipping: { line: number; bytes: number } | null = null;
+  /** The chunk standing for a skipped record. */
+  const oversized = (bytes: number, endLine: number, last: boolean): Chunk => ({
+    index: index++,
+    bytes: Buffer.allocUnsafeSlow(0),
+    recordLines: Int32Array.of((skipping as { line: number }).line),
+    startLine: (skipping as { line: number }).line,
+    endLine,
+    delimiter: csv?.delimiter ?? null,
+    last,
+    oversized: bytes,
+  });
+  /**
+   * Drops the bytes of a record over maxRecord as they come, and yields its chunk once it ends; starts
+   * dropping one when the record in progress grows over maxRecord (after cutting the records before it).
+   */
+  function* limitRecords(final: boolean): Generator<Chunk> {
+    if (csv) {
+      if (skipping !== null) {
+        if (csv.pending > 0) {
+          const recordEnd = (csv.ends[csv.taken] as number) - offset;
+          const bytes = skipping.bytes + recordEnd - start;
+          start = recordEnd;
+          line = csv.take(1).nextLine;
+          yield oversized(bytes, line - 1, final && csv.pending === 0 && start === end);
+          skipping = null;
+        } else {
+          skipping.bytes += scanned - start;
+          start = scanned;
+        }
+      }
+      if (skipping === null && csv.inRecord && offset + scanned - csv.lastEnd > maxRecord) {
+        if (csv.pending === 0 && index === 0)
+          throw invalidInput(`the CSV header is over ${maxRecord} bytes`, { code: 'batch.record_too_long' });
+        if (csv.pending > 0) yield take(csv.lastEnd - offset - start, false, csv.pending);
+        skipping = { line: csv.recordLine, bytes: scanned - start };
+        start = scanned;
+      }
+      return;
+    }
+    if (skipping !== null) {
+      const at = buf.subarray(0, end).indexOf(LF, start);
+      if (at === -1 && !final) {
+        skipping.bytes += end - start;
+        start = end;
+        return;
+      }
+      const stop = at === -1 ? end : at + 1;
+      const bytes = skipping.bytes + stop - start;
+      start = stop;
+      line++;
+      yield oversized(bytes, line - 1, final && start === end);
+      skipping = null;
+    }
+    const lineStart = buf.subarray(0, end).lastIndexOf(LF, end - 1) + 1;
+    if (end - Math.max(lineStart, start) > maxRecord) {
+      if (lineStart > start) yield take(lineStart - start, false, 0);
+      skipping = { line, bytes: end - start };
+      start = end;
+    }
+  }
   let bomSkipped = false;
   /** csv-parse drops a UTF-8 byte order mark (option bom): the scanner starts after it too. */
   const skipBom = (last: boolean): boolean => {
     if (!bomSkipped && (end >= 3 || last)) {
       bomSkipped = true;
-      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) scanned = 3;
+      if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+        scanned = 3;
+        if (csv) csv.lastEnd = 3;
+      }
     }
     return bomSkipped;
   };
@@ -247,10 +338,12 @@ export async function* splitChunks(
     piece.copy(buf, end);
     end += piece.length;
     if (csv && skipBom(false)) scanned = csv.scan(buf, scanned, end, false, offset);
+    if (!csv || bomSkipped) yield* limitRecords(false);
     for (let cut = nextCut(); cut !== null; cut = nextCut()) yield take(cut.size, false, cut.records);
   }
-  if (csv && skipBom(true)) csv.scan(buf, scanned, end, true, offset);
-  if (end > start || index === 0) yield take(end - start, true, csv?.pending ?? 0);
+  if (csv && skipBom(true)) scanned = csv.scan(buf, scanned, end, true, offset);
+  if (skipping !== null) yield* limitRecords(true);
+  if (end > start || (index === 0 && skipping === null)) yield take(end - start, true, csv?.pending ?? 0);
 }
 
 /** The input as UTF-8 bytes: UTF-16LE with its byte order mark is decoded; anything else goes as it is. */

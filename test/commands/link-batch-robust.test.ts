@@ -1,6 +1,7 @@
 // `wabox link --batch` as a process: every failing path ends it, and hostile input (huge records,
 // invalid UTF-8, signals mid-run) is reported row by row or cleaned up. Runs the built CLI.
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { once } from 'node:events';
+import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { spawnCli, tempDir } from '../helpers/cli.js';
@@ -51,5 +52,115 @@ describe('wabox link --batch: every failing path ends the process', () => {
     expect(r.stdout).toBe('');
     // nothing half-written is left behind
     expect(readdirSync(dir).filter((name) => name.endsWith('.tmp'))).toEqual([]);
+  });
+});
+
+/** Runs the CLI with a preload that records its peak RSS (getrusage maxrss) in a file; returns it in MB. */
+async function withPeakRss(dir: string, argv: string[]) {
+  const preload = file(
+    dir,
+    'rss.cjs',
+    "process.on('exit', () => require('node:fs').writeFileSync(process.env.RSS_FILE, String(process.resourceUsage().maxRSS)));",
+  );
+  const rssFile = `${dir}/rss.txt`;
+  const r = await spawnCli(argv, {
+    timeoutMs: 60_000,
+    env: { NODE_OPTIONS: `--require ${preload}`, RSS_FILE: rssFile },
+  });
+  return { ...r, rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024 };
+}
+
+/** Writes `head`, then `size` bytes of `fill`, then `tail`, streamed. */
+async function bigFile(path: string, head: string, size: number, fill: string, tail: string) {
+  const out = createWriteStream(path);
+  out.write(head);
+  const piece = fill.repeat(Math.ceil((1 << 20) / fill.length)).slice(0, 1 << 20);
+  for (let n = 0; n < size; n += piece.length)
+    if (!out.write(n + piece.length <= size ? piece : piece.slice(0, size - n))) await once(out, 'drain');
+  out.end(tail);
+  await once(out, 'finish');
+}
+
+describe('wabox link --batch: a record over 1 MiB', () => {
+  const LINE_MB = 64;
+
+  it.each(['1', '2'])(
+    'is reported by line, the batch goes on, memory stays bounded (CSV, --jobs %s)',
+    async (jobs) => {
+      const dir = tempDir();
+      const input = join(dir, 'in.csv');
+      await bigFile(
+        input,
+        'phone,text\n+919876543210,before\n+919876543211,"',
+        LINE_MB << 20,
+        'a,b\n',
+        '"\n+919876543212,after\n',
+      );
+      const r = await withPeakRss(dir, [
+        'link',
+        '--batch',
+        input,
+        '--jobs',
+        jobs,
+        '--output-format',
+        'jsonl',
+      ]);
+      expect(r.code).toBe(1);
+      const rows = r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, string>);
+      expect(rows.map((row) => [row.phone, row.url, row.error])).toEqual([
+        ['+919876543210', 'https://wa.me/919876543210?text=before', ''],
+        [
+          undefined,
+          '',
+          `the record is ${((LINE_MB << 20) + 17).toLocaleString('en')} bytes, over the 1 MiB limit: skipped`,
+        ],
+        ['+919876543212', 'https://wa.me/919876543212?text=after', ''],
+      ]);
+      expect(r.stderr).toMatch(/^line 3: the record is [\d,]+ bytes, over the 1 MiB limit: skipped\n/);
+      // the line is never held whole: a node process doing this little stays well under its size
+      expect(r.rssMb).toBeLessThan(LINE_MB + 40);
+    },
+  );
+
+  it('is reported by line in JSONL, also as the last line without a line break', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.jsonl');
+    await bigFile(
+      input,
+      '{"phone":"+919876543210"}\n{"phone":"+919876543211","t":"',
+      3 << 20,
+      'x',
+      '"}\n{"phone":"+919876543212"}\n{"t":"',
+    );
+    writeFileSync(input, Buffer.alloc(2 << 20, 'y'), { flag: 'a' });
+    const r = await spawnCli(['link', '--batch', input, '--output-format', 'jsonl']);
+    expect(r.code).toBe(1);
+    expect(
+      r.stdout
+        .trimEnd()
+        .split('\n')
+        .map((line) => JSON.parse(line).error),
+    ).toEqual([
+      '',
+      'the line is 3,145,761 bytes, over the 1 MiB limit: skipped',
+      '',
+      'the line is 2,097,158 bytes, over the 1 MiB limit: skipped',
+    ]);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      'line 2: the line is 3,145,761 bytes, over the 1 MiB limit: skipped',
+      'line 4: the line is 2,097,158 bytes, over the 1 MiB limit: skipped',
+    ]);
+  });
+
+  it('refuses a CSV header over 1 MiB (exit 2)', async () => {
+    const dir = tempDir();
+    const input = join(dir, 'in.csv');
+    await bigFile(input, 'phone,', 2 << 20, 'x', '\n+919876543210,a\n');
+    const r = await spawnCli(['link', '--batch', input]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`error: the CSV header is over ${1 << 20} bytes\n`);
   });
 });
