@@ -2,11 +2,12 @@
 // the one row logic of the batch: link-batch.ts runs it in-process (small inputs, --jobs 1, QR
 // batches) and qr-worker.ts runs it on worker threads. No I/O; what goes in and comes out is plain data
 // that can cross to a worker.
+import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { csvField, csvLine, neutralizeFormula } from '../core/csv.js';
 import { invalidInput } from '../core/errors.js';
 import { linkForRow, type RowTemplate } from '../core/link-row.js';
-import type { Chunk } from './link-batch-split.js';
+import { type Chunk, CsvScanner } from './link-batch-split.js';
 
 type Values = Record<string, string>;
 
@@ -69,6 +70,14 @@ export function contextFor(
       if (row) return { ...options, header: null, columns: inputColumns(Object.keys(row.values)) };
     }
     return { ...options, header: null, columns: [] };
+  }
+  if (!isUtf8(first.bytes)) {
+    const bad = invalidRecords(first).get(0);
+    if (bad !== undefined)
+      throw invalidInput(`the CSV header is ${bad.replace(/: save.*/, '')}`, {
+        code: 'batch.not_utf8',
+        hint: 'save the file as UTF-8, or pass --encoding windows-1252 (or latin1)',
+      });
   }
   const [record] = parseCsv(bufferOf(first), { ...csvOptions(first), to: 1 }) as string[][];
   if (record === undefined)
@@ -160,9 +169,15 @@ function readCsv(chunk: Chunk, header: string[]): Row[] {
     throw new Error(
       `wabox found ${lines.length} CSV records in lines ${chunk.startLine}-${chunk.endLine}, csv-parse ${records.length + unreadable.length}`,
     );
+  const notUtf8 = isUtf8(chunk.bytes) ? null : invalidRecords(chunk);
   const rows: Row[] = [];
   // the first chunk starts with the header
   for (let r = chunk.index === 0 ? 1 : 0; r < records.length; r++) {
+    const bad = notUtf8?.get(r);
+    if (bad !== undefined) {
+      rows.push(row(lines[r] as number, {}, bad));
+      continue;
+    }
     const record = records[r] as string[];
     const values: Values = {};
     for (let i = 0; i < header.length; i++) values[header[i] as string] = record[i] ?? '';
@@ -179,6 +194,63 @@ function readCsv(chunk: Chunk, header: string[]): Row[] {
   for (const [i, error] of unreadable.entries())
     rows.push(row(lines[records.length + i] as number, {}, error));
   return rows;
+}
+
+/**
+ * The records of a chunk that are not valid UTF-8 (by index), each with its error. csv-parse would read
+ * each bad byte as U+FFFD: the row is refused instead, so that no link silently holds one.
+ */
+function invalidRecords(chunk: Chunk): Map<number, string> {
+  const scanner = new CsvScanner();
+  scanner.delimiter = chunk.delimiter;
+  const bytes = chunk.bytes;
+  const from = chunk.index === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  scanner.scan(bytes, from, bytes.length, true);
+  const bad = new Map<number, string>();
+  let start = from;
+  for (const [r, end] of scanner.ends.entries()) {
+    const record = bytes.subarray(start, end);
+    if (!isUtf8(record)) bad.set(r, notUtf8Message(record));
+    start = end;
+  }
+  return bad;
+}
+
+export function notUtf8Message(bytes: Uint8Array): string {
+  const at = firstInvalidUtf8(bytes);
+  const byte = (bytes[at] as number).toString(16).toUpperCase().padStart(2, '0');
+  return `not valid UTF-8 (byte 0x${byte}): save the file as UTF-8, or pass --encoding windows-1252 (or latin1)`;
+}
+
+/** The offset of the first byte that does not begin a valid UTF-8 sequence (-1 when all are valid). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  for (let i = 0; i < b.length; ) {
+    const c = b[i] as number;
+    const n =
+      c < 0x80
+        ? 0
+        : c >= 0xc2 && c <= 0xdf
+          ? 1
+          : c >= 0xe0 && c <= 0xef
+            ? 2
+            : c >= 0xf0 && c <= 0xf4
+              ? 3
+              : -1;
+    if (n === -1 || (n > 0 && i + n >= b.length)) return i;
+    const c1 = b[i + 1] as number;
+    // overlong forms, UTF-16 surrogates and code points over U+10FFFF
+    if (
+      n > 0 &&
+      ((c === 0xe0 && c1 < 0xa0) ||
+        (c === 0xed && c1 >= 0xa0) ||
+        (c === 0xf0 && c1 < 0x90) ||
+        (c === 0xf4 && c1 >= 0x90))
+    )
+      return i;
+    for (let k = 1; k <= n; k++) if (((b[i + k] as number) & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return -1;
 }
 
 /** csv-parse counts lines from the chunk's start; a quote never closed is reported where the input ends. */
@@ -215,7 +287,13 @@ function readHeader(record: string[]): string[] {
 function readJsonl(chunk: Chunk, until?: (row: Row) => boolean): Row[] {
   const rows: Row[] = [];
   let line = chunk.startLine;
-  for (const part of bufferOf(chunk).toString('utf8').split('\n')) {
+  const buffer = bufferOf(chunk);
+  const parts = isUtf8(buffer) ? buffer.toString('utf8').split('\n') : splitBytes(buffer);
+  for (const part of parts) {
+    if (typeof part !== 'string') {
+      rows.push(row(line++, {}, notUtf8Message(part)));
+      continue;
+    }
     if (part.trim() !== '') {
       const next = jsonlRow(part.replace(/\r$/, ''), line);
       if (until === undefined) rows.push(next);
@@ -225,6 +303,21 @@ function readJsonl(chunk: Chunk, until?: (row: Row) => boolean): Row[] {
   }
   return rows;
 }
+
+/** Lines as text, and the bytes of those that are not valid UTF-8. */
+function splitBytes(buffer: Buffer): Array<string | Buffer> {
+  const parts: Array<string | Buffer> = [];
+  for (let from = 0; from <= buffer.length; ) {
+    const at = buffer.indexOf(LF, from);
+    const part = buffer.subarray(from, at === -1 ? buffer.length : at);
+    parts.push(isUtf8(part) ? part.toString('utf8') : part);
+    if (at === -1) break;
+    from = at + 1;
+  }
+  return parts;
+}
+
+const LF = 0x0a;
 
 function jsonlRow(text: string, line: number): Row {
   let value: unknown;

@@ -9,6 +9,7 @@ export interface BatchFlags {
   qrFormat?: 'png' | 'svg';
   nameColumn?: string;
   jobs?: string;
+  encoding?: 'utf-8' | 'windows-1252' | 'latin1';
   rawCsv?: boolean;
   /** Hidden: input bytes per chunk of rows (tests make it tiny to cross chunk boundaries). */
   chunkBytes?: string;
@@ -25,6 +26,12 @@ export function addBatchOptions(cmd: Command): Command {
         '--input-format <format>',
         'batch input format (default: from the file name, else csv)',
       ).choices(['csv', 'jsonl']),
+    )
+    .addOption(
+      new Option(
+        '--encoding <name>',
+        'batch input encoding: utf-8 (default; a row with invalid UTF-8 is refused), or convert from windows-1252 or latin1',
+      ).choices(['utf-8', 'windows-1252', 'latin1']),
     )
     .option('-o, --output <file>', 'batch output file ("-" for stdout, the default)')
     .addOption(

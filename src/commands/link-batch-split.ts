@@ -43,7 +43,7 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
  * Follows CSV bytes as csv-parse reads them, to find where records end and which line each starts on.
  * Feed it the input's bytes in order with scan(); it keeps its state between calls.
  */
-class CsvScanner {
+export class CsvScanner {
   /** The line of the next byte. */
   line = 1;
   delimiter: RecordDelimiter | null = null;
@@ -185,7 +185,11 @@ export interface SplitOptions {
   onRead?: (bytes: number) => void;
   /** Records longer than this are skipped (MAX_RECORD_BYTES by default). */
   maxRecordBytes?: number;
+  /** A single-byte encoding to convert from; by default the input is UTF-8 (or UTF-16LE with its BOM). */
+  encoding?: InputEncoding;
 }
+
+export type InputEncoding = 'utf-8' | 'windows-1252' | 'latin1';
 
 /**
  * Splits an input stream into chunks of whole records, reading ahead no more than a chunk and a piece.
@@ -320,7 +324,7 @@ export async function* splitChunks(
     }
     return bomSkipped;
   };
-  for await (const piece of utf8(input)) {
+  for await (const piece of utf8(input, options.encoding ?? 'utf-8')) {
     options.onRead?.(piece.length);
     // what is left moves to the front once per piece read, not once per chunk
     if (start > 0) {
@@ -346,8 +350,31 @@ export async function* splitChunks(
   if (end > start || (index === 0 && skipping === null)) yield take(end - start, true, csv?.pending ?? 0);
 }
 
-/** The input as UTF-8 bytes: UTF-16LE with its byte order mark is decoded; anything else goes as it is. */
-async function* utf8(input: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+/**
+ * Windows-1252's characters at 0x80-0x9F, where latin1 has C1 controls (Node's TextDecoder reads
+ * windows-1252 as latin1); the five bytes it leaves undefined stay as they are, as WHATWG decodes them.
+ */
+const WINDOWS_1252 =
+  '\u20ac\x81\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\x8d\u017d\x8f' +
+  '\x90\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\x9d\u017e\u0178';
+
+function windows1252(char: string): string {
+  return WINDOWS_1252[char.charCodeAt(0) - 0x80] as string;
+}
+
+/**
+ * The input as UTF-8 bytes: a single-byte `encoding` is converted; else UTF-16LE with its byte order mark
+ * is decoded, and anything else goes as it is (invalid UTF-8 is found row by row, link-batch-chunk.ts).
+ */
+async function* utf8(input: AsyncIterable<Buffer | string>, encoding: InputEncoding): AsyncGenerator<Buffer> {
+  if (encoding !== 'utf-8') {
+    // both are one byte a character, so a piece converts on its own
+    for await (const raw of input) {
+      const text = (typeof raw === 'string' ? Buffer.from(raw, 'latin1') : raw).toString('latin1');
+      yield Buffer.from(encoding === 'latin1' ? text : text.replace(/[\x80-\x9f]/g, windows1252));
+    }
+    return;
+  }
   let head: Buffer | null = Buffer.alloc(0);
   let utf16: StringDecoder | null = null;
   for await (const raw of input) {

@@ -160,6 +160,7 @@ export async function runLinkBatch(
     const chunks = splitChunks(input, {
       format: inputFormat,
       chunkBytes,
+      encoding: options.encoding ?? 'utf-8',
       onRead: (bytes) => {
         counters.bytes += bytes;
       },

@@ -1034,3 +1034,67 @@ describe('wabox link --batch: spreadsheet formulas in CSV output', () => {
     expect(neutralizeFormula(cell)).toBe(expected);
   });
 });
+
+describe('wabox link --batch: invalid UTF-8', () => {
+  // as Excel saves "CSV" on Windows: windows-1252, é is 0xE9, € is 0x80
+  const WINDOWS_1252 = Buffer.concat([
+    Buffer.from('phone,text\n+919876543210,caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('\n+919876543211,ok\n+919876543212,"two\nlines '),
+    Buffer.from([0x80]),
+    Buffer.from('"\n+919876543213,fine\n'),
+  ]);
+  const NOT_UTF8 = (byte: string) =>
+    `not valid UTF-8 (byte 0x${byte}): save the file as UTF-8, or pass --encoding windows-1252 (or latin1)`;
+
+  it.each(['1000000', '8'])(
+    'refuses each row holding it with its line number, never a U+FFFD in a link (--chunk-bytes %s)',
+    async (chunkBytes) => {
+      const r = await run(['link', '--batch', '-', '--output-format', 'jsonl', '--chunk-bytes', chunkBytes], {
+        stdin: WINDOWS_1252,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain('\ufffd');
+      expect(r.stdout).not.toContain('%EF%BF%BD');
+      expect(jsonl(r.stdout).map((row) => [row.phone ?? null, row.error])).toEqual([
+        [null, NOT_UTF8('E9')],
+        ['+919876543211', ''],
+        [null, NOT_UTF8('80')],
+        ['+919876543213', ''],
+      ]);
+      expect(rowLines(r.stderr)).toEqual([`line 2: ${NOT_UTF8('E9')}`, `line 4: ${NOT_UTF8('80')}`]);
+    },
+  );
+
+  it('converts with --encoding windows-1252 or latin1', async () => {
+    const cp1252 = await run(
+      ['link', '--batch', '-', '--encoding', 'windows-1252', '--output-format', 'jsonl'],
+      {
+        stdin: WINDOWS_1252,
+      },
+    );
+    expect(cp1252.code).toBe(0);
+    expect(jsonl(cp1252.stdout).map((row) => row.text)).toEqual(['café', 'ok', 'two\nlines €', 'fine']);
+    expect(jsonl(cp1252.stdout)[0]!.url).toBe('https://wa.me/919876543210?text=caf%C3%A9');
+    const latin1 = await run(['link', '--batch', '-', '--encoding', 'latin1', '--output-format', 'jsonl'], {
+      stdin: WINDOWS_1252,
+    });
+    expect(jsonl(latin1.stdout).map((row) => row.text)).toEqual(['café', 'ok', 'two\nlines \u0080', 'fine']);
+  });
+
+  it('refuses a header that is not UTF-8 (exit 2), and a JSONL line by its number', async () => {
+    expectError(
+      await run(['link', '--batch', '-'], {
+        stdin: Buffer.from('phone,caf\xe9\n+919876543210,x\n', 'latin1'),
+      }),
+      2,
+      'the CSV header is not valid UTF-8 (byte 0xE9)',
+      'save the file as UTF-8, or pass --encoding windows-1252 (or latin1)',
+    );
+    const r = await run(['link', '--batch', '-', '--input-format', 'jsonl'], {
+      stdin: Buffer.from('{"phone":"+919876543210"}\n\n{"phone":"+919876543211","t":"caf\xe9"}\n', 'latin1'),
+    });
+    expect(r.code).toBe(1);
+    expect(rowLines(r.stderr)).toEqual([`line 3: ${NOT_UTF8('E9')}`]);
+  });
+});
