@@ -179,7 +179,7 @@ function readCsv(chunk: Chunk, header: string[]): Row[] {
       continue;
     }
     const record = records[r] as string[];
-    const values: Values = {};
+    const values: Values = Object.create(null);
     for (let i = 0; i < header.length; i++) values[header[i] as string] = record[i] ?? '';
     rows.push(
       row(
@@ -328,7 +328,7 @@ function jsonlRow(text: string, line: number): Row {
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     return row(line, {}, 'not a JSON object');
-  const values: Values = {};
+  const values: Values = Object.create(null);
   for (const [key, v] of Object.entries(value)) {
     if (v !== null && typeof v === 'object') return row(line, {}, `"${key}" is not a string or number`);
     values[key] = v === null ? '' : String(v);

@@ -173,6 +173,7 @@ export async function runLinkBatch(
         template,
         rawCsv: options.rawCsv === true,
       });
+      checkColumn(ctx, '--name-column', options.nameColumn);
       if (outputFormat === 'csv') await sink.write(csvHeader(ctx));
       // a small input is done in-process (IN_PROCESS_CHUNKS)
       if (more && jobs > 1 && qr === null) pool = createWorkerPool(jobs, WORKER_LIMITS);
@@ -209,6 +210,16 @@ export async function runLinkBatch(
   );
   if (counters.failed > 0) deps.exitCode = 1;
   return { rows: counters.rows, failed: counters.failed, elapsedMs };
+}
+
+/** A flag naming a column the input does not have is a usage error (JSONL: the first row's keys). */
+function checkColumn(ctx: ChunkContext, flag: string, name: string | undefined): void {
+  const columns = ctx.header ?? ctx.columns;
+  if (name === undefined || columns.includes(name) || (ctx.header === null && columns.length === 0)) return;
+  throw invalidInput(
+    `${flag} "${name}" is not a column of the input (columns: ${columns.map((c) => JSON.stringify(c)).join(', ')})`,
+    { code: 'usage.unknown_column' },
+  );
 }
 
 function conflict(what: string) {
@@ -338,12 +349,24 @@ async function openOutput(deps: Deps, path: string): Promise<OutputSink> {
     };
   }
   const temp = tempPathFor(path);
+  // a file replaced keeps its mode (a 0600 file of customers' numbers stays 0600)
+  const mode = await stat(path).then(
+    (st) => (st.isFile() ? st.mode & 0o7777 : null),
+    () => null,
+  );
   let handle: FileHandle;
   try {
-    handle = await open(temp, 'wx', 0o644);
+    handle = await open(temp, 'wx', mode ?? 0o644);
   } catch (err) {
     throw fileError(err, path);
   }
+  // open() applies the umask; the old mode is set as it was
+  if (mode !== null)
+    await handle.chmod(mode).catch(async (err) => {
+      await handle.close();
+      await rm(temp, { force: true });
+      throw fileError(err, path);
+    });
   const stream = handle.createWriteStream();
   const failed = (err: unknown) => fileError(err, path);
   let error: unknown = null;

@@ -3,7 +3,7 @@
 import { invalidInput } from './errors.js';
 import { buildLink, validateRef } from './link.js';
 import { normalizePhone } from './phone.js';
-import { parsePlaceholders, type Resolver, renderSegments, type Segment } from './placeholders.js';
+import { ownValue, parsePlaceholders, type Resolver, renderSegments, type Segment } from './placeholders.js';
 
 export interface RowTemplate {
   defaultCountry?: string | undefined;
@@ -46,7 +46,7 @@ export function linkForRow(
   row: Readonly<Record<string, string | undefined>>,
   template: RowTemplate,
 ): RowLink {
-  const phoneValue = row.phone;
+  const phoneValue = ownValue(row, 'phone');
   if (phoneValue === undefined || phoneValue.trim() === '')
     throw invalidInput('empty phone', { code: 'phone.empty' });
   const phone = normalizePhone(phoneValue, {
@@ -54,13 +54,13 @@ export function linkForRow(
     strict: template.strict,
   });
   const resolve: Resolver = (name) => {
-    const column = name === 'phone' || name === 'text' ? undefined : row[name];
+    const column = name === 'phone' || name === 'text' ? undefined : ownValue(row, name);
     if (column !== undefined) return { value: column, source: 'column' };
-    return Object.hasOwn(template.vars, name)
-      ? { value: template.vars[name] as string, source: 'var' }
-      : undefined;
+    const value = ownValue(template.vars, name);
+    return value === undefined ? undefined : { value, source: 'var' };
   };
-  const ownText = row.text !== undefined && row.text.trim() !== '' ? row.text : null;
+  const rowText = ownValue(row, 'text');
+  const ownText = rowText !== undefined && rowText.trim() !== '' ? rowText : null;
   let text: string | null;
   // a row's own text without placeholders is what parsing and filling it would give: skip both
   if (ownText !== null && !ownText.includes('{{')) text = ownText;

@@ -1,4 +1,12 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
@@ -1097,4 +1105,70 @@ describe('wabox link --batch: invalid UTF-8', () => {
     expect(r.code).toBe(1);
     expect(rowLines(r.stderr)).toEqual([`line 3: ${NOT_UTF8('E9')}`]);
   });
+});
+
+describe('wabox link --batch: small things that must hold', () => {
+  it('reads only a row’s own columns: {{toString}} and {{constructor}} are missing, as for one link', async () => {
+    const batch = await run(['link', '--batch', '-', '--text', 'Hi {{toString}} {{constructor}}'], {
+      stdin: 'phone,name\n+919876543210,Asha\n',
+    });
+    expect(batch.code).toBe(1);
+    expect(rowLines(batch.stderr)).toEqual(['line 2: no value for {{toString}}, {{constructor}}']);
+    expectError(
+      await run(['link', '+919876543210', '--text', 'Hi {{toString}} {{constructor}}']),
+      2,
+      'no value for {{toString}}, {{constructor}}',
+      'give each a value with --var toString=... or a default such as {{toString|...}}',
+    );
+    // and columns with those names are variables like any other
+    const named = await run(
+      ['link', '--batch', '-', '--text', 'Hi {{__proto__}} {{constructor}}', '--output-format', 'jsonl'],
+      { stdin: 'phone,__proto__,constructor\n+919876543210,P,C\n' },
+    );
+    const row = jsonl(named.stdout)[0]!;
+    expect(Object.entries(row)).toContainEqual(['__proto__', 'P']);
+    expect(row.url).toBe('https://wa.me/919876543210?text=Hi%20P%20C');
+  });
+
+  it('keeps the mode of an output file it replaces', async () => {
+    const dir = tempDir();
+    const output = file(dir, 'out.csv', 'old\n');
+    chmodSync(output, 0o600);
+    const r = await run(['link', '--batch', '-', '--output', output], { stdin: 'phone\n+919876543210\n' });
+    expect(r.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toContain('https://wa.me/919876543210');
+    expect(statSync(output).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['csv', 'phone,name\n+919876543210,Asha\n', 'columns: "phone", "name"'],
+    ['jsonl', '{"phone":"+919876543210","name":"Asha"}\n', 'columns: "phone", "name"'],
+  ])(
+    'refuses --name-column naming no column (%s, exit 2) before writing anything',
+    async (format, stdin, columns) => {
+      const dir = tempDir();
+      const qrDir = join(dir, 'qr');
+      expectError(
+        await run(
+          [
+            'link',
+            '--batch',
+            '-',
+            '--input-format',
+            format,
+            '--qr-dir',
+            qrDir,
+            '--name-column',
+            'nosuch',
+            '--jobs',
+            '1',
+          ],
+          { stdin },
+        ),
+        2,
+        `--name-column "nosuch" is not a column of the input (${columns})`,
+      );
+      expect(readdirSync(qrDir)).toEqual([]);
+    },
+  );
 });
