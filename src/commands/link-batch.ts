@@ -107,13 +107,15 @@ export async function runLinkBatch(
     if (input !== deps.io.stdin) input.destroy();
     throw err;
   });
-  const counters = { rows: 0, failed: 0, bytes: 0 };
+  /** bytes: read; doneBytes: of the rows written (what a cancelled run reports). */
+  const counters = { rows: 0, failed: 0, bytes: 0, doneBytes: 0 };
   let progress: { stop(): void } = { stop() {} };
   const s = style(deps.io);
   let pool = null as WorkerPool | null;
   let jsonItems = 0;
   /** Writes a chunk's output, and its stderr lines. */
-  const write = async (result: ChunkResult) => {
+  const write = async ({ result, size }: { result: ChunkResult; size: number }) => {
+    counters.doneBytes += size;
     counters.rows += result.rows;
     counters.failed += result.failed;
     for (const n of result.notes)
@@ -139,20 +141,33 @@ export async function runLinkBatch(
       ]);
     return processChunk(chunk, ctx);
   };
+  const interrupt = listenForStop();
+  const CANCELLED = new Error('cancelled');
+  const cancelled = new Promise<never>((_, reject) =>
+    interrupt.signal.addEventListener('abort', () => reject(CANCELLED), { once: true }),
+  );
+  cancelled.catch(() => {});
+  const inFlight: Array<{ result: Promise<ChunkResult>; size: number }> = [];
+  /** Writes the oldest chunk in flight once it is done; a Ctrl-C stops the batch between chunks. */
+  const writeNext = async () => {
+    const { result, size } = inFlight.shift() as (typeof inFlight)[number];
+    await write({ result: await result, size });
+    if (interrupt.signal.aborted) throw CANCELLED;
+  };
   try {
     // worker threads keep the process alive: they start only inside the try whose finally ends them
     if (qr) qr.pool = createQrPool(jobs);
     progress = await startProgress(deps, source, counters);
     let ctx: ChunkContext | null = null;
-    const inFlight: Array<Promise<ChunkResult>> = [];
     const dispatch = async (chunk: Chunk, ctx: ChunkContext) => {
+      // the bytes move to a worker: their count is taken first
+      const size = chunk.oversized ?? chunk.bytes.length;
       const result = run(chunk, ctx);
       // awaited below in input order; this keeps an early failure from counting as unhandled meanwhile
       result.catch(() => {});
-      inFlight.push(result);
+      inFlight.push({ result, size });
       // back-pressure: input is read ahead by no more than a few chunks a worker
-      while (inFlight.length >= (pool ? 4 * jobs : qr ? 2 : 1))
-        await write(await (inFlight.shift() as Promise<ChunkResult>));
+      while (inFlight.length >= (pool ? 4 * jobs : qr ? 2 : 1)) await writeNext();
     };
     /** The chunks read before the batch knows whether it is small enough to do in-process. */
     const early: Chunk[] = [];
@@ -180,7 +195,12 @@ export async function runLinkBatch(
       for (const chunk of early.splice(0)) await dispatch(chunk, ctx);
       return ctx;
     };
-    for await (const chunk of chunks) {
+    const iterator = chunks[Symbol.asyncIterator]();
+    for (;;) {
+      // reading stdin may wait for ever: a Ctrl-C must not
+      const next = await Promise.race([iterator.next(), cancelled]);
+      if (next.done) break;
+      const chunk = next.value;
       if (ctx !== null) {
         await dispatch(chunk, ctx);
         continue;
@@ -191,15 +211,24 @@ export async function runLinkBatch(
     }
     // the input ended with a whole chunk
     if (ctx === null) await start(false);
-    for (const result of inFlight.splice(0)) await write(await result);
+    while (inFlight.length > 0) await writeNext();
     if (outputFormat === 'json') await sink.write(jsonItems === 0 ? '[]\n' : '\n]\n');
     await sink.commit();
   } catch (err) {
+    // chunks in flight finish first: a worker stopped inside a QR file's write would leave its temp file
+    await Promise.allSettled(inFlight.map((item) => item.result));
     await sink.abort();
-    throw err instanceof WaboxError ? err : fileError(err, source, 'read');
+    if (!interrupt.signal.aborted) throw err instanceof WaboxError ? err : fileError(err, source, 'read');
+    input.destroy();
   } finally {
     progress.stop();
+    interrupt.dispose();
     await Promise.all([qr?.pool?.close(), pool?.close()]);
+  }
+  if (interrupt.signal.aborted) {
+    deps.io.stderr.write(cancelledLine(counters, await fileSize(source), source, output, qr));
+    deps.exitCode = interrupt.signal.reason === 'SIGTERM' ? 143 : 130;
+    return { rows: counters.rows, failed: counters.failed, elapsedMs: performance.now() - started };
   }
   const elapsedMs = performance.now() - started;
   const rate = counters.rows / Math.max(elapsedMs / 1000, 1e-6);
@@ -210,6 +239,58 @@ export async function runLinkBatch(
   );
   if (counters.failed > 0) deps.exitCode = 1;
   return { rows: counters.rows, failed: counters.failed, elapsedMs };
+}
+
+/**
+ * Ctrl-C or SIGTERM aborts the signal (its reason is the signal's name) so that the batch cleans up; a
+ * second one later than a second ends the process at once. One within a second is the first re-raised by
+ * an exit hook of a library (atomically, under conf, which read the config).
+ */
+function listenForStop(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let first = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      first = Date.now();
+      controller.abort(name);
+    } else if (Date.now() - first > 1000) process.exit(name === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * What a cancelled batch did: the rows written, and of how many (estimated from the bytes of a file; a
+ * stream's length is unknown), whether the output file was written, and the QR files kept.
+ */
+function cancelledLine(
+  counters: { rows: number; bytes: number; doneBytes: number },
+  total: number,
+  source: string,
+  output: string,
+  qr: QrTarget | null,
+): string {
+  const n = counters.rows;
+  let what = `${n} row${n === 1 ? '' : 's'}`;
+  if (source !== '-' && total > 0 && counters.doneBytes > 0) {
+    const about = Math.max(n, Math.round((n * total) / counters.doneBytes));
+    what = `${n} of about ${about} rows (${Math.floor((100 * counters.doneBytes) / total)}% of ${source})`;
+  } else if (source === '-') {
+    what += ` (${(counters.bytes / 1e6).toFixed(1)} MB of stdin read; its length is unknown)`;
+  }
+  const out = output === '-' ? 'the output is incomplete' : `${output} not written`;
+  const kept =
+    qr === null
+      ? ''
+      : `; ${qr.written} QR file${qr.written === 1 ? '' : 's'} already written kept in ${qr.dir}`;
+  return `cancelled after ${what}; ${out}${kept}\n`;
 }
 
 /** A flag naming a column the input does not have is a usage error (JSONL: the first row's keys). */
@@ -234,6 +315,8 @@ interface QrTarget {
   /** Set once the input and output are open. */
   pool: QrPool | null;
   names: Set<string>;
+  /** QR files written so far. */
+  written: number;
 }
 
 async function prepareQr(options: LinkOptions & BatchFlags, dir: string): Promise<QrTarget> {
@@ -254,6 +337,7 @@ async function prepareQr(options: LinkOptions & BatchFlags, dir: string): Promis
     format: options.qrFormat ?? 'png',
     nameColumn: options.nameColumn,
     pool: null,
+    written: 0,
     names: new Set(),
   };
 }
@@ -276,6 +360,7 @@ async function qrChunk(chunk: Chunk, ctx: ChunkContext, qr: QrTarget): Promise<C
           ecl: qr.style.ecl,
           render: qr.style.render,
         });
+        qr.written++;
       } catch (err) {
         row.error = `QR code: ${(err as Error).message}`;
       }

@@ -1,10 +1,11 @@
 // `wabox link --batch` as a process: every failing path ends it, and hostile input (huge records,
 // invalid UTF-8, signals mid-run) is reported row by row or cleaned up. Runs the built CLI.
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createWriteStream, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { spawnCli, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, spawnCli, tempDir } from '../helpers/cli.js';
 
 function file(dir: string, name: string, content: string | Buffer): string {
   const path = join(dir, name);
@@ -162,5 +163,115 @@ describe('wabox link --batch: a record over 1 MiB', () => {
     const r = await spawnCli(['link', '--batch', input]);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe(`error: the CSV header is over ${1 << 20} bytes\n`);
+  });
+});
+
+/** Starts the CLI, waits until `ready()` holds (the batch is mid-run), sends `signal`, and collects the end. */
+async function interrupt(argv: string[], ready: () => boolean, signal: NodeJS.Signals) {
+  const child = spawn(process.execPath, [BIN, ...argv], {
+    cwd: ROOT,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: DEADLINE_MS,
+  });
+  let stderr = '';
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString();
+  });
+  child.stdout.resume();
+  const closed = once(child, 'close') as Promise<[number | null, NodeJS.Signals | null]>;
+  for (let i = 0; i < 400 && !ready(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(ready(), 'the batch started').toBe(true);
+  child.kill(signal);
+  const [code] = await closed;
+  return { code, stderr };
+}
+
+/** A CSV of `rows` valid numbers, big enough that a batch is still running when it is interrupted. */
+function bigCsv(dir: string, rows: number): string {
+  let text = 'phone,name\n';
+  for (let i = 0; i < rows; i++) text += `+9198765${String(10000 + (i % 90000))},n${i}\n`;
+  return file(dir, 'in.csv', text);
+}
+
+describe('wabox link --batch: Ctrl-C and SIGTERM mid-run', () => {
+  it.each([
+    ['SIGINT', '2', 130],
+    ['SIGTERM', '2', 143],
+    ['SIGINT', '1', 130],
+  ] as const)(
+    '%s with --jobs %s: the temp file is removed, one line says what was done',
+    async (signal, jobs, exit) => {
+      const dir = tempDir();
+      const input = bigCsv(dir, 600_000);
+      const output = join(dir, 'out.csv');
+      const temp = () => readdirSync(dir).find((name) => name.endsWith('.tmp'));
+      const r = await interrupt(
+        ['link', '--batch', input, '--output', output, '--jobs', jobs],
+        () => temp() !== undefined,
+        signal,
+      );
+      expect(r.code).toBe(exit);
+      expect(r.stderr).toMatch(
+        new RegExp(
+          `^cancelled after \\d+ of about \\d+ rows \\(\\d+% of ${input}\\); ${output} not written\\n$`,
+        ),
+      );
+      expect(readdirSync(dir)).toEqual(['in.csv']);
+    },
+  );
+
+  it('with --qr-dir: the QR files written are kept, counted, and none is half-written', async () => {
+    const dir = tempDir();
+    const input = bigCsv(dir, 50_000);
+    const qrDir = join(dir, 'qr');
+    mkdirSync(qrDir);
+    const output = join(dir, 'out.csv');
+    const r = await interrupt(
+      ['link', '--batch', input, '--output', output, '--qr-dir', qrDir, '--jobs', '2'],
+      () => readdirSync(qrDir).length > 0,
+      'SIGINT',
+    );
+    expect(r.code).toBe(130);
+    const files = readdirSync(qrDir);
+    expect(files.filter((name) => !name.endsWith('.png'))).toEqual([]);
+    expect(files.length).toBeLessThan(50_000);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^cancelled after \\d+ of about \\d+ rows \\(\\d+% of ${input}\\); ${output} not written; ${files.length} QR files already written kept in ${qrDir}\\n$`,
+      ),
+    );
+    expect(readdirSync(dir).sort()).toEqual(['in.csv', 'qr']);
+  });
+});
+
+describe('wabox link --batch: interrupted on a terminal', () => {
+  it('restores the cursor and line wrap that the progress bar turned off', async () => {
+    const dir = tempDir();
+    const input = bigCsv(dir, 600_000);
+    const output = join(dir, 'out.csv');
+    // script(1) gives the CLI a pseudo-terminal; SIGTERM once the temp file exists (bounded wait)
+    const shell = [
+      `node ${BIN} link --batch ${input} --output ${output} & pid=$!`,
+      `i=0; while [ $i -lt 400 ] && ! ls -a ${dir} | grep -q '[.]tmp$'; do sleep 0.05; i=$((i+1)); done`,
+      'kill -TERM $pid; wait $pid; echo "EXIT=$?"',
+    ].join('; ');
+    const child = spawn('script', ['-qfec', shell, '/dev/null'], {
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: DEADLINE_MS,
+    });
+    let tty = '';
+    child.stdout.on('data', (c: Buffer) => {
+      tty += c.toString();
+    });
+    await once(child, 'close');
+    expect(tty).toContain('EXIT=143');
+    const hidden = tty.indexOf('\x1b[?25l');
+    expect(hidden).toBeGreaterThanOrEqual(0);
+    expect(tty.lastIndexOf('\x1b[?25h')).toBeGreaterThan(hidden);
+    expect(tty.lastIndexOf('\x1b[?7h')).toBeGreaterThan(tty.indexOf('\x1b[?7l'));
+    expect(tty).toMatch(/cancelled after \d+ of about \d+ rows \(\d+% of .*\); .* not written\r\n/);
+    expect(readdirSync(dir)).toEqual(['in.csv']);
   });
 });
