@@ -20,7 +20,7 @@ export interface ChunkContext {
   /** The CSV header (the first record of the first chunk); null for JSONL. */
   header: string[] | null;
   /**
-   * The input columns that CSV output writes before url, waId and error: the CSV header, or the keys of
+   * The input columns that CSV output writes before url, waId, error and warning: the CSV header, or the keys of
    * the first JSONL object (with keys) in the first chunks read.
    */
   columns: string[];
@@ -52,7 +52,7 @@ export interface ChunkResult {
   notes: RowNote[];
 }
 
-const RESULT_COLUMNS = ['url', 'waId', 'error'] as const;
+const RESULT_COLUMNS = ['url', 'waId', 'error', 'warning'] as const;
 
 /**
  * What the rows of every chunk need from the first chunks: the CSV header (checked: a phone column, no
@@ -338,7 +338,7 @@ function jsonlRow(text: string, line: number): Row {
 
 // -- writing --------------------------------------------------------------------------------------------
 
-/** The header line of CSV output: the input columns, then url, waId, error. */
+/** The header line of CSV output: the input columns, then url, waId, error, warning. */
 export function csvHeader(ctx: ChunkContext): string {
   return `${csvLine([...ctx.columns, ...RESULT_COLUMNS], ctx.rawCsv)}\n`;
 }
@@ -356,12 +356,18 @@ function formatRows(rows: Row[], ctx: ChunkContext): string {
     for (const row of rows) {
       for (const name of columns) out += `${cell(row.values[name] ?? '')},`;
       // a url is percent-encoded and a waId digits: neither needs quotes nor starts a formula
-      out += `${row.url},${row.waId},${cell(row.error)}\n`;
+      out += `${row.url},${row.waId},${cell(row.error)},${cell(row.warning ?? '')}\n`;
     }
     return out;
   }
   for (const [i, row] of rows.entries()) {
-    const json = JSON.stringify({ ...row.values, url: row.url, waId: row.waId, error: row.error });
+    const json = JSON.stringify({
+      ...row.values,
+      url: row.url,
+      waId: row.waId,
+      error: row.error,
+      warning: row.warning ?? '',
+    });
     out += ctx.output === 'jsonl' ? `${json}\n` : i === 0 ? json : `,\n${json}`;
   }
   return out;

@@ -103,7 +103,10 @@ export async function runLinkBatch(
       : intInRange(options.chunkBytes, '--chunk-bytes', 1, 1 << 30);
   const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir);
   const input = source === '-' ? deps.io.stdin : await openInput(source);
+  // listening before the temp file exists: a signal from then on removes it
+  const interrupt = listenForStop();
   const sink = await openOutput(deps, output).catch((err) => {
+    interrupt.dispose();
     if (input !== deps.io.stdin) input.destroy();
     throw err;
   });
@@ -141,7 +144,6 @@ export async function runLinkBatch(
       ]);
     return processChunk(chunk, ctx);
   };
-  const interrupt = listenForStop();
   const CANCELLED = new Error('cancelled');
   const cancelled = new Promise<never>((_, reject) =>
     interrupt.signal.addEventListener('abort', () => reject(CANCELLED), { once: true }),

