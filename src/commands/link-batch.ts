@@ -497,11 +497,13 @@ async function startProgress(
     {
       format:
         total > 0
-          ? 'links {bar} {percentage}% | {rows} rows, {failed} failed'
+          ? 'links {bar} {percentage}% | ETA {eta_formatted} | {rows} rows, {failed} failed'
           : 'links {rows} rows, {failed} failed',
       stream: stream as NodeJS.WritableStream,
       hideCursor: true,
       clearOnComplete: true,
+      // the ETA from the rate over the last ~40 updates (4 s), so a slow start does not stay in it
+      etaBuffer: 40,
     },
     Presets.shades_classic,
   );

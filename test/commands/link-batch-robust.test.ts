@@ -267,6 +267,8 @@ describe('wabox link --batch: interrupted on a terminal', () => {
     });
     await once(child, 'close');
     expect(tty).toContain('EXIT=143');
+    // the progress bar estimates the time left
+    expect(tty).toMatch(/ETA (\d+[smhd])+ \| \d+ rows, 0 failed/);
     const hidden = tty.indexOf('\x1b[?25l');
     expect(hidden).toBeGreaterThanOrEqual(0);
     expect(tty.lastIndexOf('\x1b[?25h')).toBeGreaterThan(hidden);
