@@ -62,12 +62,18 @@ const RESULT_COLUMNS = ['url', 'waId', 'error', 'warning'] as const;
 export function contextFor(
   chunks: readonly Chunk[],
   options: Pick<ChunkContext, 'input' | 'output' | 'template' | 'rawCsv'>,
+  phoneColumn?: string,
 ): ChunkContext {
   const first = chunks[0] as Chunk;
   if (options.input === 'jsonl') {
     for (const chunk of chunks) {
       const [row] = readJsonl(chunk, (row) => inputColumns(Object.keys(row.values)).length > 0);
-      if (row) return { ...options, header: null, columns: inputColumns(Object.keys(row.values)) };
+      if (row) {
+        const keys = Object.keys(row.values);
+        const phone = findPhoneColumn(keys, phoneColumn) ?? phoneColumn ?? 'phone';
+        const template = { ...options.template, phoneColumn: phone };
+        return { ...options, template, header: null, columns: inputColumns(keys) };
+      }
     }
     return { ...options, header: null, columns: [] };
   }
@@ -84,8 +90,9 @@ export function contextFor(
     throw invalidInput('the CSV input is empty: it needs a header row with a phone column', {
       code: 'batch.empty',
     });
-  const header = readHeader(record);
-  return { ...options, header, columns: inputColumns(header) };
+  const header = readHeader(record, phoneColumn);
+  const template = { ...options.template, phoneColumn: findPhoneColumn(header, phoneColumn) as string };
+  return { ...options, template, header, columns: inputColumns(header) };
 }
 
 /** Reads, links and formats a chunk. */
@@ -150,6 +157,7 @@ function csvOptions(chunk: Chunk) {
     relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
+    delimiter: chunk.fieldDelimiter,
     ...(chunk.delimiter === null ? {} : { record_delimiter: chunk.delimiter }),
   };
 }
@@ -203,6 +211,7 @@ function readCsv(chunk: Chunk, header: string[]): Row[] {
 function invalidRecords(chunk: Chunk): Map<number, string> {
   const scanner = new CsvScanner();
   scanner.delimiter = chunk.delimiter;
+  scanner.fieldDelimiter = chunk.fieldDelimiter.charCodeAt(0);
   const bytes = chunk.bytes;
   const from = chunk.index === 0 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
   scanner.scan(bytes, from, bytes.length, true);
@@ -262,25 +271,56 @@ function chunkLineNumbers(err: Error & { code?: string }, chunk: Chunk): string 
   );
 }
 
-/** Header names are trimmed; `phone` and `text` match in any case. */
-function readHeader(record: string[]): string[] {
+/** Header names are trimmed; `phone` and `text` match in any case; a phone column is found (see below). */
+function readHeader(record: string[], phoneColumn: string | undefined): string[] {
   const names = record.map((name) => {
     const trimmed = name.trim();
     return /^(phone|text)$/i.test(trimmed) ? trimmed.toLowerCase() : trimmed;
   });
-  if (!names.includes('phone')) {
-    throw invalidInput(
-      `the CSV header has no phone column (columns: ${names.map((n) => JSON.stringify(n)).join(', ') || 'none'})`,
-      {
-        code: 'batch.no_phone_column',
-        hint: 'the first row names the columns; one must be "phone"',
-      },
-    );
+  const list = names.map((n) => JSON.stringify(n)).join(', ') || 'none';
+  if (phoneColumn !== undefined && !names.includes(phoneColumn))
+    throw invalidInput(`--phone-column "${phoneColumn}" is not a column of the input (columns: ${list})`, {
+      code: 'usage.unknown_column',
+    });
+  if (findPhoneColumn(names, phoneColumn) === undefined) {
+    throw invalidInput(`the CSV header has no phone column (columns: ${list})`, {
+      code: 'batch.no_phone_column',
+      hint: 'the first row names the columns: one must be phone, Phone Number, Mobile, WhatsApp or Tel, or name it with --phone-column',
+    });
   }
   const dup = names.find((name, i) => names.indexOf(name) !== i);
   if (dup !== undefined)
     throw invalidInput(`the CSV header names the column "${dup}" twice`, { code: 'batch.duplicate_column' });
   return names;
+}
+
+/** Header names that hold the number, compared in lower case without spaces, `_`, `-` or `.`. */
+const PHONE_NAMES = new Set([
+  'phonenumber',
+  'phoneno',
+  'mobile',
+  'mobilenumber',
+  'mobileno',
+  'whatsapp',
+  'whatsappnumber',
+  'tel',
+  'telephone',
+]);
+
+/**
+ * The phone column: the one given, else `phone`, else the one column whose name is a usual name for it
+ * (`Mobile Number`, `WhatsApp`, `Tel`...). Two such columns and no `phone` are a usage error.
+ */
+function findPhoneColumn(names: readonly string[], given: string | undefined): string | undefined {
+  if (given !== undefined) return names.includes(given) ? given : undefined;
+  if (names.includes('phone')) return 'phone';
+  const found = names.filter((name) => PHONE_NAMES.has(name.toLowerCase().replace(/[\s_.-]+/g, '')));
+  if (found.length > 1)
+    throw invalidInput(
+      `the columns ${found.map((n) => JSON.stringify(n)).join(' and ')} could each be the phone column`,
+      { code: 'batch.ambiguous_phone_column', hint: `choose one with --phone-column "${found[0]}"` },
+    );
+  return found[0];
 }
 
 /** One JSON object per line; blank lines are skipped. With `until`, stops after the first row it accepts. */

@@ -8,6 +8,8 @@ export interface BatchFlags {
   qrDir?: string;
   qrFormat?: 'png' | 'svg';
   nameColumn?: string;
+  phoneColumn?: string;
+  delimiter?: string;
   jobs?: string;
   encoding?: 'utf-8' | 'windows-1252' | 'latin1';
   rawCsv?: boolean;
@@ -47,6 +49,14 @@ export function addBatchOptions(cmd: Command): Command {
     .option('--qr-dir <dir>', 'batch: write one QR code per row into this directory')
     .addOption(
       new Option('--qr-format <format>', 'batch: QR file format').choices(['png', 'svg']).default('png'),
+    )
+    .option(
+      '--phone-column <column>',
+      'batch: the column holding the number (default: phone, else Phone Number, Mobile, WhatsApp, Tel...)',
+    )
+    .option(
+      '--delimiter <char>',
+      'batch: CSV field delimiter: "," ";" "|" or "tab" (default: found in the header)',
     )
     .option('--name-column <column>', 'batch: name QR files from this column (default: the number)')
     .option(

@@ -27,6 +27,8 @@ export interface Chunk {
   endLine: number;
   /** CSV: the record delimiter of the whole input (null when it has no line break outside quotes). */
   delimiter: RecordDelimiter | null;
+  /** CSV: the field delimiter, given or found in the first line. */
+  fieldDelimiter: string;
   /** Whether the input ends with this chunk. */
   last: boolean;
   /**
@@ -46,6 +48,8 @@ export const MAX_RECORD_BYTES = 1024 * 1024;
 export class CsvScanner {
   /** The line of the next byte. */
   line = 1;
+  /** The byte between fields: `,` unless the input is `;`- or tab-separated. */
+  fieldDelimiter = COMMA;
   delimiter: RecordDelimiter | null = null;
   /**
    * The records scanned, from `taken` on not taken yet: the line each starts on, its end (the input offset
@@ -88,7 +92,7 @@ export class CsvScanner {
         }
         continue;
       }
-      if (c === COMMA) {
+      if (c === this.fieldDelimiter) {
         this.#content();
         this.#fieldEmpty = true;
         continue;
@@ -185,6 +189,8 @@ export interface SplitOptions {
   onRead?: (bytes: number) => void;
   /** Records longer than this are skipped (MAX_RECORD_BYTES by default). */
   maxRecordBytes?: number;
+  /** CSV: the field delimiter; by default the one of `,` `;` and tab found most in the first line. */
+  fieldDelimiter?: string;
   /** A single-byte encoding to convert from; by default the input is UTF-8 (or UTF-16LE with its BOM). */
   encoding?: InputEncoding;
 }
@@ -233,6 +239,7 @@ export async function* splitChunks(
       startLine,
       endLine,
       delimiter: csv?.delimiter ?? null,
+      fieldDelimiter: String.fromCharCode(csv?.fieldDelimiter ?? COMMA),
       last,
     };
   };
@@ -260,6 +267,7 @@ export async function* splitChunks(
     startLine: (skipping as { line: number }).line,
     endLine,
     delimiter: csv?.delimiter ?? null,
+    fieldDelimiter: String.fromCharCode(csv?.fieldDelimiter ?? COMMA),
     last,
     oversized: bytes,
   });
@@ -314,7 +322,16 @@ export async function* splitChunks(
   }
   let bomSkipped = false;
   /** csv-parse drops a UTF-8 byte order mark (option bom): the scanner starts after it too. */
+  let delimiterFound = options.fieldDelimiter !== undefined;
+  if (csv && options.fieldDelimiter !== undefined) csv.fieldDelimiter = options.fieldDelimiter.charCodeAt(0);
   const skipBom = (last: boolean): boolean => {
+    // the field delimiter comes from the first line (or its first 64 KB), read before any scanning
+    if (csv && !delimiterFound) {
+      const lineEnd = buf.subarray(0, end).indexOf(LF);
+      if (lineEnd === -1 && !last && end < 1 << 16) return false;
+      csv.fieldDelimiter = guessDelimiter(buf.subarray(0, lineEnd === -1 ? end : lineEnd));
+      delimiterFound = true;
+    }
     if (!bomSkipped && (end >= 3 || last)) {
       bomSkipped = true;
       if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
@@ -348,6 +365,23 @@ export async function* splitChunks(
   if (csv && skipBom(true)) scanned = csv.scan(buf, scanned, end, true, offset);
   if (skipping !== null) yield* limitRecords(true);
   if (end > start || (index === 0 && skipping === null)) yield take(end - start, true, csv?.pending ?? 0);
+}
+
+/** The most frequent of `,` `;` and tab outside quotes in a header line; `,` when none or a tie. */
+function guessDelimiter(line: Uint8Array): number {
+  const counts = new Map<number, number>([
+    [COMMA, 0],
+    [0x3b, 0],
+    [0x09, 0],
+  ]);
+  let quoting = false;
+  for (const c of line) {
+    if (c === QUOTE) quoting = !quoting;
+    else if (!quoting && counts.has(c)) counts.set(c, (counts.get(c) as number) + 1);
+  }
+  let best = COMMA;
+  for (const [c, n] of counts) if (n > (counts.get(best) as number)) best = c;
+  return best;
 }
 
 /**

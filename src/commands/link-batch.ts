@@ -101,6 +101,7 @@ export async function runLinkBatch(
     options.chunkBytes === undefined
       ? CHUNK_BYTES
       : intInRange(options.chunkBytes, '--chunk-bytes', 1, 1 << 30);
+  const fieldDelimiter = parseDelimiter(options.delimiter);
   const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir);
   const input = source === '-' ? deps.io.stdin : await openInput(source);
   // listening before the temp file exists: a signal from then on removes it
@@ -178,18 +179,18 @@ export async function runLinkBatch(
       format: inputFormat,
       chunkBytes,
       encoding: options.encoding ?? 'utf-8',
+      ...(fieldDelimiter === undefined ? {} : { fieldDelimiter }),
       onRead: (bytes) => {
         counters.bytes += bytes;
       },
     });
     /** The header (CSV) or the columns (JSONL) come from the chunks read first. */
     const start = async (more: boolean): Promise<ChunkContext> => {
-      const ctx = contextFor(early, {
-        input: inputFormat,
-        output: outputFormat,
-        template,
-        rawCsv: options.rawCsv === true,
-      });
+      const ctx = contextFor(
+        early,
+        { input: inputFormat, output: outputFormat, template, rawCsv: options.rawCsv === true },
+        options.phoneColumn,
+      );
       checkColumn(ctx, '--name-column', options.nameColumn);
       if (outputFormat === 'csv') await sink.write(csvHeader(ctx));
       // a small input is done in-process (IN_PROCESS_CHUNKS)
@@ -293,6 +294,15 @@ function cancelledLine(
       ? ''
       : `; ${qr.written} QR file${qr.written === 1 ? '' : 's'} already written kept in ${qr.dir}`;
   return `cancelled after ${what}; ${out}${kept}\n`;
+}
+
+function parseDelimiter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const char = value === 'tab' || value === '\\t' ? '\t' : value;
+  if (char === ',' || char === ';' || char === '\t' || char === '|') return char;
+  throw invalidInput(`--delimiter must be ",", ";", "|" or "tab", not ${JSON.stringify(value)}`, {
+    code: 'usage.bad_delimiter',
+  });
 }
 
 /** A flag naming a column the input does not have is a usage error (JSONL: the first row's keys). */

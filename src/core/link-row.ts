@@ -15,6 +15,8 @@ export interface RowTemplate {
   vars: Readonly<Record<string, string>>;
   form: 'wa.me' | 'api';
   strict?: boolean | undefined;
+  /** The column holding the number (`phone` unless the input names it otherwise). */
+  phoneColumn?: string | undefined;
 }
 
 export interface RowLink {
@@ -41,12 +43,13 @@ function parseRef(ref: string): Segment[] {
   return segments;
 }
 
-/** Columns other than `phone` and `text` are variables; throws a WaboxError for a bad row. */
+/** Columns other than the phone column and `text` are variables; throws a WaboxError for a bad row. */
 export function linkForRow(
   row: Readonly<Record<string, string | undefined>>,
   template: RowTemplate,
 ): RowLink {
-  const phoneValue = ownValue(row, 'phone');
+  const phoneColumn = template.phoneColumn ?? 'phone';
+  const phoneValue = ownValue(row, phoneColumn);
   if (phoneValue === undefined || phoneValue.trim() === '')
     throw invalidInput('empty phone', { code: 'phone.empty' });
   const phone = normalizePhone(phoneValue, {
@@ -54,7 +57,7 @@ export function linkForRow(
     strict: template.strict,
   });
   const resolve: Resolver = (name) => {
-    const column = name === 'phone' || name === 'text' ? undefined : ownValue(row, name);
+    const column = name === phoneColumn || name === 'text' ? undefined : ownValue(row, name);
     if (column !== undefined) return { value: column, source: 'column' };
     const value = ownValue(template.vars, name);
     return value === undefined ? undefined : { value, source: 'var' };

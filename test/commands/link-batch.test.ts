@@ -459,7 +459,7 @@ describe('wabox link --batch: bad input', () => {
       await run(['link', '--batch', input, '--output', join(dir, 'out.csv')]),
       2,
       'the CSV header has no phone column (columns: "name", "text")',
-      'the first row names the columns; one must be "phone"',
+      'the first row names the columns: one must be phone, Phone Number, Mobile, WhatsApp or Tel, or name it with --phone-column',
     );
     expect(readdirSync(dir)).toEqual(['in.csv']);
   });
@@ -1197,5 +1197,84 @@ describe('wabox link --batch: warnings in the output', () => {
     expect(rowLines(out.stderr)).toEqual([`line 3: warning: ${warning}`]);
     const json = await run(['link', '--batch', '-', '--output-format', 'jsonl'], { stdin });
     expect(jsonl(json.stdout).map((row) => row.warning)).toEqual(['', warning]);
+  });
+});
+
+describe('wabox link --batch: real-world exports', () => {
+  it.each(['Mobile Number', 'Phone Number', 'WhatsApp', 'Mobile', 'Tel', ' mobile_number ', 'PHONE NUMBER'])(
+    'finds the number in a %j column and keeps the column name',
+    async (header) => {
+      const r = await run(['link', '--batch', '-', '--text', 'Hi {{name}}'], {
+        stdin: `name,${header}\nAsha,+91 98765 43210\n`,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(
+        `name,${header.trim()},url,waId,error,warning\nAsha,+91 98765 43210,https://wa.me/919876543210?text=Hi%20Asha,919876543210,,\n`,
+      );
+    },
+  );
+
+  it('takes --phone-column, refuses an unknown one (exit 2) and two candidates without it', async () => {
+    const stdin = 'Mobile,Tel,name\n+919876543210,+919876543211,Asha\n';
+    expectError(
+      await run(['link', '--batch', '-'], { stdin }),
+      2,
+      'the columns "Mobile" and "Tel" could each be the phone column',
+      'choose one with --phone-column "Mobile"',
+    );
+    const tel = await run(['link', '--batch', '-', '--phone-column', 'Tel'], { stdin });
+    expect(csv(tel.stdout)[0]!.waId).toBe('919876543211');
+    expectError(
+      await run(['link', '--batch', '-', '--phone-column', 'nosuch'], { stdin }),
+      2,
+      '--phone-column "nosuch" is not a column of the input (columns: "Mobile", "Tel", "name")',
+    );
+    const jsonlIn = await run(['link', '--batch', '-', '--input-format', 'jsonl', '--phone-column', 'cell'], {
+      stdin: '{"cell":"+919876543212"}\n',
+    });
+    expect(csv(jsonlIn.stdout)[0]!.waId).toBe('919876543212');
+  });
+
+  it.each([
+    [
+      'semicolons (Excel in Europe), with a BOM and CRLF',
+      '\ufeffName;Mobile Number;Note\r\nAsha;+91 98765 43210;"a;b, c"\r\n',
+      [],
+    ],
+    ['tabs', 'Name\tMobile Number\tNote\nAsha\t+91 98765 43210\ta;b, c\n', []],
+    [
+      '| given with --delimiter',
+      'Name|Mobile Number|Note\nAsha|+91 98765 43210|a;b, c\n',
+      ['--delimiter', '|'],
+    ],
+    [
+      'tab given with --delimiter tab',
+      'Name\tMobile Number\tNote\nAsha\t+91 98765 43210\ta;b, c\n',
+      ['--delimiter', 'tab'],
+    ],
+  ])('reads fields separated by %s', async (_, stdin, extra) => {
+    for (const chunkBytes of ['1000000', '4']) {
+      const r = await run(['link', '--batch', '-', '--chunk-bytes', chunkBytes, ...extra], { stdin });
+      expect(r.code).toBe(0);
+      expect(csv(r.stdout)).toEqual([
+        {
+          Name: 'Asha',
+          'Mobile Number': '+91 98765 43210',
+          Note: 'a;b, c',
+          url: 'https://wa.me/919876543210',
+          waId: '919876543210',
+          error: '',
+          warning: '',
+        },
+      ]);
+    }
+  });
+
+  it('refuses a --delimiter it does not know (exit 2)', async () => {
+    expectError(
+      await run(['link', '--batch', '-', '--delimiter', 'xx'], { stdin: 'phone\n1\n' }),
+      2,
+      '--delimiter must be ",", ";", "|" or "tab", not "xx"',
+    );
   });
 });
