@@ -7,6 +7,14 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { csvField, csvLine, neutralizeFormula } from '../core/csv.js';
 import { invalidInput } from '../core/errors.js';
 import { linkForRow, type RowTemplate } from '../core/link-row.js';
+import { ownValue } from '../core/placeholders.js';
+import {
+  findTemplate,
+  normalizeLanguage,
+  type RenderContext,
+  renderTemplate,
+  type Template,
+} from '../core/template.js';
 import { type Chunk, CsvScanner } from './link-batch-split.js';
 
 type Values = Record<string, string>;
@@ -15,6 +23,11 @@ export interface ChunkContext {
   input: 'csv' | 'jsonl';
   output: 'csv' | 'jsonl' | 'json';
   template: RowTemplate;
+  /**
+   * Stored cta templates for the rows' text (`--template`, or a row's `template` and `lang` columns), and
+   * what a render knows besides the row; null when neither is used.
+   */
+  templates: { library: Template[]; name: string | null; context: RenderContext } | null;
   /** CSV output without neutralising cells that a spreadsheet would run as formulas (--raw-csv). */
   rawCsv: boolean;
   /** The CSV header (the first record of the first chunk); null for JSONL. */
@@ -61,7 +74,7 @@ const RESULT_COLUMNS = ['url', 'waId', 'error', 'warning'] as const;
  */
 export function contextFor(
   chunks: readonly Chunk[],
-  options: Pick<ChunkContext, 'input' | 'output' | 'template' | 'rawCsv'>,
+  options: Pick<ChunkContext, 'input' | 'output' | 'template' | 'rawCsv' | 'templates'>,
   phoneColumn?: string,
 ): ChunkContext {
   const first = chunks[0] as Chunk;
@@ -97,15 +110,20 @@ export function contextFor(
 
 /** Reads, links and formats a chunk. */
 export function processChunk(chunk: Chunk, ctx: ChunkContext): ChunkResult {
-  return chunkResult(linkRows(readChunk(chunk, ctx), ctx.template), ctx);
+  return chunkResult(linkRows(readChunk(chunk, ctx), ctx.template, ctx.templates), ctx);
 }
 
 /** Fills in each row's link, or its error. */
-export function linkRows(rows: Row[], template: RowTemplate): Row[] {
+export function linkRows(
+  rows: Row[],
+  template: RowTemplate,
+  templates: ChunkContext['templates'] = null,
+): Row[] {
   for (const row of rows) {
     if (row.error !== '') continue;
     try {
-      const link = linkForRow(row.values, template);
+      const rendered = templates === null ? undefined : renderRow(row.values, template, templates);
+      const link = linkForRow(row.values, template, rendered);
       row.url = link.url;
       row.waId = link.waId;
       row.warning = link.warning;
@@ -114,6 +132,47 @@ export function linkRows(rows: Row[], template: RowTemplate): Row[] {
     }
   }
   return rows;
+}
+
+/**
+ * A row's text from a stored cta template: its `template` column, else --template; with a `lang` column,
+ * the template `<name>-<lang>` (as the starter packs name them) or one named so in that language. The
+ * row's columns (and --var) are its variables. Undefined when the row names no template.
+ */
+function renderRow(
+  values: Readonly<Record<string, string>>,
+  template: RowTemplate,
+  templates: NonNullable<ChunkContext['templates']>,
+): string | undefined {
+  const name = ownValue(values, 'template')?.trim() || templates.name;
+  if (name === null) return undefined;
+  const lang = ownValue(values, 'lang')?.trim();
+  let chosen: Template;
+  if (lang) {
+    const language = normalizeLanguage(lang);
+    const named = templates.library.find(
+      (t) => t.name.toLowerCase() === `${name}-${lang}`.toLowerCase() && t.language === language,
+    );
+    const same = templates.library.find(
+      (t) => t.name.toLowerCase() === name.toLowerCase() && t.language === language,
+    );
+    if (named === undefined && same === undefined)
+      throw invalidInput(`no cta template "${name}-${lang}", nor "${name}" in language ${language}`, {
+        code: 'template.not_found',
+      });
+    chosen = (named ?? same) as Template;
+  } else chosen = findTemplate(templates.library, name);
+  const vars: Record<string, string> = { ...template.vars };
+  // an empty cell leaves the template's default
+  for (const [key, value] of Object.entries(values))
+    if (value !== '' && key !== template.phoneColumn && key !== 'template' && key !== 'lang')
+      vars[key] = value;
+  const phone = ownValue(values, template.phoneColumn ?? 'phone');
+  return renderTemplate(chosen, {
+    ...templates.context,
+    vars,
+    contact: { name: ownValue(values, 'name') ?? null, phone: phone ?? null },
+  }).text;
 }
 
 /** The output text, counts and stderr notes of linked rows. */

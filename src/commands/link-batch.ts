@@ -102,6 +102,7 @@ export async function runLinkBatch(
       ? CHUNK_BYTES
       : intInRange(options.chunkBytes, '--chunk-bytes', 1, 1 << 30);
   const fieldDelimiter = parseDelimiter(options.delimiter);
+  const templates = await loadTemplates(deps, options);
   const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir);
   const input = source === '-' ? deps.io.stdin : await openInput(source);
   // listening before the temp file exists: a signal from then on removes it
@@ -188,7 +189,7 @@ export async function runLinkBatch(
     const start = async (more: boolean): Promise<ChunkContext> => {
       const ctx = contextFor(
         early,
-        { input: inputFormat, output: outputFormat, template, rawCsv: options.rawCsv === true },
+        { input: inputFormat, output: outputFormat, template, rawCsv: options.rawCsv === true, templates },
         options.phoneColumn,
       );
       checkColumn(ctx, '--name-column', options.nameColumn);
@@ -296,6 +297,33 @@ function cancelledLine(
   return `cancelled after ${what}; ${out}${kept}\n`;
 }
 
+/**
+ * The cta templates of the library and the render context, when --template is given or the input may name
+ * templates per row (loaded whenever the library has cta templates: a `template` column is only known later).
+ */
+async function loadTemplates(
+  deps: Deps,
+  options: LinkOptions & BatchFlags,
+): Promise<ChunkContext['templates']> {
+  if (options.template !== undefined && options.text !== undefined)
+    throw invalidInput('--text and --template both give the text: choose one', { code: 'usage.conflict' });
+  const shared = await import('./template/shared.js');
+  const library = (await shared.templateLibrary(deps).load()).filter((t) => t.kind === 'cta');
+  if (options.template === undefined && library.length === 0) return null;
+  if (options.template !== undefined) {
+    const { findTemplate } = await import('../core/template.js');
+    const all = await shared.templateLibrary(deps).load();
+    const found = findTemplate(all, options.template);
+    if (found.kind !== 'cta')
+      throw invalidInput(`template "${found.name}" is a ${found.kind}, not a cta`, {
+        code: 'template.wrong_kind',
+        hint: 'list the cta templates with: wabox template list --kind cta',
+      });
+  }
+  const context = await shared.renderContext(deps, {}, {});
+  return { library, name: options.template ?? null, context };
+}
+
 function parseDelimiter(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const char = value === 'tab' || value === '\\t' ? '\t' : value;
@@ -359,7 +387,7 @@ async function prepareQr(options: LinkOptions & BatchFlags, dir: string): Promis
  * spread over the workers), file names are given in input order, and a row whose file fails gets the error.
  */
 async function qrChunk(chunk: Chunk, ctx: ChunkContext, qr: QrTarget): Promise<ChunkResult> {
-  const rows = linkRows(readChunk(chunk, ctx), ctx.template);
+  const rows = linkRows(readChunk(chunk, ctx), ctx.template, ctx.templates);
   await Promise.all(
     rows.map(async (row) => {
       if (row.error !== '') return;

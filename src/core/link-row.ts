@@ -47,6 +47,8 @@ function parseRef(ref: string): Segment[] {
 export function linkForRow(
   row: Readonly<Record<string, string | undefined>>,
   template: RowTemplate,
+  /** The row's text already rendered (from a stored template): used as it is, unless the row has its own. */
+  rendered?: string,
 ): RowLink {
   const phoneColumn = template.phoneColumn ?? 'phone';
   const phoneValue = ownValue(row, phoneColumn);
@@ -67,6 +69,7 @@ export function linkForRow(
   let text: string | null;
   // a row's own text without placeholders is what parsing and filling it would give: skip both
   if (ownText !== null && !ownText.includes('{{')) text = ownText;
+  else if (ownText === null && rendered !== undefined) text = rendered;
   else {
     const segments = ownText === null ? template.text : parsePlaceholders(ownText);
     text = segments === null ? null : renderSegments(segments, resolve).text;

@@ -1278,3 +1278,67 @@ describe('wabox link --batch: real-world exports', () => {
     );
   });
 });
+
+describe('wabox link --batch --template', () => {
+  async function library() {
+    const env = { WABOX_CONFIG_DIR: tempDir() };
+    await run(['config', 'set', 'business-name', "Asha's Kitchen"], { env });
+    for (const pack of ['hi', 'en'])
+      expect((await run(['template', 'init', '--pack', pack], { env })).code).toBe(0);
+    return env;
+  }
+  const text = (url: string) => decodeURIComponent(new URL(url).searchParams.get('text') ?? '');
+
+  it('renders the template for each row with its columns as variables, and per-row template and lang', async () => {
+    const env = await library();
+    const stdin = [
+      'phone,template,lang,product',
+      '+919876543210,cta-order,hi,',
+      '+919876543211,cta-info,en,cake',
+      '+919876543212,,,',
+      '+919876543213,cta-order,fr,',
+      '',
+    ].join('\n');
+    for (const jobs of ['1', '2']) {
+      // the built CLI: worker threads need dist/
+      const r = await spawnCli(
+        [
+          'link',
+          '--batch',
+          '-',
+          '--template',
+          'cta-info-en',
+          '--jobs',
+          jobs,
+          '--chunk-bytes',
+          '8',
+          '--output-format',
+          'jsonl',
+        ],
+        { stdin, env },
+      );
+      expect(r.code, r.stderr).toBe(1);
+      const rows = jsonl(r.stdout);
+      expect(rows.map((row) => (row.url ? text(row.url) : row.error))).toEqual([
+        "नमस्ते Asha's Kitchen! मुझे ऑर्डर देना है।",
+        "Hello! I saw your post and I'd like to know more about cake.",
+        // an empty cell leaves the template's default
+        expect.stringMatching(/^Hello! I saw your post and I'd like to know more about (?!\.)/),
+        'no cta template "cta-order-fr", nor "cta-order" in language fr',
+      ]);
+    }
+  });
+
+  it('refuses an unknown --template (exit 6) and --template with --text (exit 2)', async () => {
+    const env = await library();
+    const stdin = 'phone\n+919876543210\n';
+    const unknown = await run(['link', '--batch', '-', '--template', 'nosuch'], { stdin, env });
+    expect(unknown.code).toBe(6);
+    expect(unknown.stderr).toMatch(/^error: no template named "nosuch"/);
+    expectError(
+      await run(['link', '--batch', '-', '--template', 'cta-order-en', '--text', 'x'], { stdin, env }),
+      2,
+      '--text and --template both give the text: choose one',
+    );
+  });
+});
