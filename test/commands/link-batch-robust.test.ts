@@ -257,10 +257,10 @@ describe('wabox link --batch: interrupted on a terminal', () => {
     const dir = tempDir();
     const input = bigCsv(dir, 600_000);
     const output = join(dir, 'out.csv');
-    // script(1) gives the CLI a pseudo-terminal; SIGTERM once the temp file exists (bounded wait)
+    // script(1) gives the CLI a pseudo-terminal; SIGTERM once rows are in the temp file (bounded wait)
     const shell = [
       `node ${BIN} link --batch ${input} --output ${output} & pid=$!`,
-      `i=0; while [ $i -lt 400 ] && ! ls -a ${dir} | grep -q '[.]tmp$'; do sleep 0.05; i=$((i+1)); done`,
+      `i=0; while [ $i -lt 400 ] && [ -z "$(find ${dir} -name '*.tmp' -size +64k)" ]; do sleep 0.05; i=$((i+1)); done`,
       'kill -TERM $pid; wait $pid; echo "EXIT=$?"',
     ].join('; ');
     const child = spawn('script', ['-qfec', shell, '/dev/null'], {
