@@ -147,7 +147,7 @@ function checkWabox(dir, result) {
   const jsQR = lib.requireFromRoot('jsqr');
   for (let i = 0; i < COUNT; i += Math.max(1, Math.floor(COUNT / SAMPLE))) {
     const { waId, url } = links[i];
-    if (!lines[i + 1].endsWith(`,${url},${waId},`))
+    if (!lines[i + 1].endsWith(`,${url},${waId},,`))
       throw new Error(`wabox row ${i + 1} is not the link of +${waId}: ${lines[i + 1]}`);
     const file = join(dir, `${waId}.png`);
     const bytes = readFileSync(file);

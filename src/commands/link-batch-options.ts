@@ -8,7 +8,11 @@ export interface BatchFlags {
   qrDir?: string;
   qrFormat?: 'png' | 'svg';
   nameColumn?: string;
+  phoneColumn?: string;
+  delimiter?: string;
   jobs?: string;
+  encoding?: 'utf-8' | 'windows-1252' | 'latin1';
+  rawCsv?: boolean;
   /** Hidden: input bytes per chunk of rows (tests make it tiny to cross chunk boundaries). */
   chunkBytes?: string;
 }
@@ -25,6 +29,12 @@ export function addBatchOptions(cmd: Command): Command {
         'batch input format (default: from the file name, else csv)',
       ).choices(['csv', 'jsonl']),
     )
+    .addOption(
+      new Option(
+        '--encoding <name>',
+        'batch input encoding: utf-8 (default; a row with invalid UTF-8 is refused), or convert from windows-1252 or latin1',
+      ).choices(['utf-8', 'windows-1252', 'latin1']),
+    )
     .option('-o, --output <file>', 'batch output file ("-" for stdout, the default)')
     .addOption(
       new Option(
@@ -32,9 +42,21 @@ export function addBatchOptions(cmd: Command): Command {
         'batch output format (default: from the output name, else csv)',
       ).choices(['csv', 'jsonl', 'json']),
     )
+    .option(
+      '--raw-csv',
+      "batch: write CSV cells as they are (by default a cell starting with = + - @ tab or CR gets a leading ' so spreadsheets do not run it)",
+    )
     .option('--qr-dir <dir>', 'batch: write one QR code per row into this directory')
     .addOption(
       new Option('--qr-format <format>', 'batch: QR file format').choices(['png', 'svg']).default('png'),
+    )
+    .option(
+      '--phone-column <column>',
+      'batch: the column holding the number (default: phone, else Phone Number, Mobile, WhatsApp, Tel...)',
+    )
+    .option(
+      '--delimiter <char>',
+      'batch: CSV field delimiter: "," ";" "|" or "tab" (default: found in the header)',
     )
     .option('--name-column <column>', 'batch: name QR files from this column (default: the number)')
     .option(

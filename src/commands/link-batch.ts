@@ -102,19 +102,26 @@ export async function runLinkBatch(
     options.chunkBytes === undefined
       ? CHUNK_BYTES
       : intInRange(options.chunkBytes, '--chunk-bytes', 1, 1 << 30);
-  const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir, jobs);
+  const fieldDelimiter = parseDelimiter(options.delimiter);
+  const templates = await loadTemplates(deps, options);
+  const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir);
   const input = source === '-' ? deps.io.stdin : await openInput(source);
+  // listening before the temp file exists: a signal from then on removes it
+  const interrupt = listenForStop();
   const sink = await openOutput(deps, output).catch((err) => {
+    interrupt.dispose();
     if (input !== deps.io.stdin) input.destroy();
     throw err;
   });
-  const counters = { rows: 0, failed: 0, bytes: 0 };
-  const progress = await startProgress(deps, source, counters);
+  /** bytes: read; doneBytes: of the rows written (what a cancelled run reports). */
+  const counters = { rows: 0, failed: 0, bytes: 0, doneBytes: 0 };
+  let progress: { stop(): void } = { stop() {} };
   const s = style(deps.io);
   let pool = null as WorkerPool | null;
   let jsonItems = 0;
   /** Writes a chunk's output, and its stderr lines. */
-  const write = async (result: ChunkResult) => {
+  const write = async ({ result, size }: { result: ChunkResult; size: number }) => {
+    counters.doneBytes += size;
     counters.rows += result.rows;
     counters.failed += result.failed;
     for (const n of result.notes)
@@ -140,17 +147,32 @@ export async function runLinkBatch(
       ]);
     return processChunk(chunk, ctx);
   };
+  const CANCELLED = new Error('cancelled');
+  const cancelled = new Promise<never>((_, reject) =>
+    interrupt.signal.addEventListener('abort', () => reject(CANCELLED), { once: true }),
+  );
+  cancelled.catch(() => {});
+  const inFlight: Array<{ result: Promise<ChunkResult>; size: number }> = [];
+  /** Writes the oldest chunk in flight once it is done; a Ctrl-C stops the batch between chunks. */
+  const writeNext = async () => {
+    const { result, size } = inFlight.shift() as (typeof inFlight)[number];
+    await write({ result: await result, size });
+    if (interrupt.signal.aborted) throw CANCELLED;
+  };
   try {
+    // worker threads keep the process alive: they start only inside the try whose finally ends them
+    if (qr) qr.pool = createQrPool(jobs);
+    progress = await startProgress(deps, source, counters);
     let ctx: ChunkContext | null = null;
-    const inFlight: Array<Promise<ChunkResult>> = [];
     const dispatch = async (chunk: Chunk, ctx: ChunkContext) => {
+      // the bytes move to a worker: their count is taken first
+      const size = chunk.oversized ?? chunk.bytes.length;
       const result = run(chunk, ctx);
       // awaited below in input order; this keeps an early failure from counting as unhandled meanwhile
       result.catch(() => {});
-      inFlight.push(result);
+      inFlight.push({ result, size });
       // back-pressure: input is read ahead by no more than a few chunks a worker
-      while (inFlight.length >= (pool ? 4 * jobs : qr ? 2 : 1))
-        await write(await (inFlight.shift() as Promise<ChunkResult>));
+      while (inFlight.length >= (pool ? 4 * jobs : qr ? 2 : 1)) await writeNext();
     };
     /** The chunks read before the batch knows whether it is small enough to do in-process. */
     const early: Chunk[] = [];
@@ -158,20 +180,32 @@ export async function runLinkBatch(
     const chunks = splitChunks(input, {
       format: inputFormat,
       chunkBytes,
+      encoding: options.encoding ?? 'utf-8',
+      ...(fieldDelimiter === undefined ? {} : { fieldDelimiter }),
       onRead: (bytes) => {
         counters.bytes += bytes;
       },
     });
     /** The header (CSV) or the columns (JSONL) come from the chunks read first. */
     const start = async (more: boolean): Promise<ChunkContext> => {
-      const ctx = contextFor(early, { input: inputFormat, output: outputFormat, template });
+      const ctx = contextFor(
+        early,
+        { input: inputFormat, output: outputFormat, template, rawCsv: options.rawCsv === true, templates },
+        options.phoneColumn,
+      );
+      checkColumn(ctx, '--name-column', options.nameColumn);
       if (outputFormat === 'csv') await sink.write(csvHeader(ctx));
       // a small input is done in-process (IN_PROCESS_CHUNKS)
       if (more && jobs > 1 && qr === null) pool = createWorkerPool(jobs, WORKER_LIMITS);
       for (const chunk of early.splice(0)) await dispatch(chunk, ctx);
       return ctx;
     };
-    for await (const chunk of chunks) {
+    const iterator = chunks[Symbol.asyncIterator]();
+    for (;;) {
+      // reading stdin may wait for ever: a Ctrl-C must not
+      const next = await Promise.race([iterator.next(), cancelled]);
+      if (next.done) break;
+      const chunk = next.value;
       if (ctx !== null) {
         await dispatch(chunk, ctx);
         continue;
@@ -182,15 +216,24 @@ export async function runLinkBatch(
     }
     // the input ended with a whole chunk
     if (ctx === null) await start(false);
-    for (const result of inFlight.splice(0)) await write(await result);
+    while (inFlight.length > 0) await writeNext();
     if (outputFormat === 'json') await sink.write(jsonItems === 0 ? '[]\n' : '\n]\n');
     await sink.commit();
   } catch (err) {
+    // chunks in flight finish first: a worker stopped inside a QR file's write would leave its temp file
+    await Promise.allSettled(inFlight.map((item) => item.result));
     await sink.abort();
-    throw err instanceof WaboxError ? err : fileError(err, source, 'read');
+    if (!interrupt.signal.aborted) throw err instanceof WaboxError ? err : fileError(err, source, 'read');
+    input.destroy();
   } finally {
     progress.stop();
-    await Promise.all([qr?.pool.close(), pool?.close()]);
+    interrupt.dispose();
+    await Promise.all([qr?.pool?.close(), pool?.close()]);
+  }
+  if (interrupt.signal.aborted) {
+    deps.io.stderr.write(cancelledLine(counters, await fileSize(source), source, output, qr));
+    deps.exitCode = interrupt.signal.reason === 'SIGTERM' ? 143 : 130;
+    return { rows: counters.rows, failed: counters.failed, elapsedMs: performance.now() - started };
   }
   const elapsedMs = performance.now() - started;
   const rate = counters.rows / Math.max(elapsedMs / 1000, 1e-6);
@@ -203,6 +246,104 @@ export async function runLinkBatch(
   return { rows: counters.rows, failed: counters.failed, elapsedMs };
 }
 
+/**
+ * Ctrl-C or SIGTERM aborts the signal (its reason is the signal's name) so that the batch cleans up; a
+ * second one later than a second ends the process at once. One within a second is the first re-raised by
+ * an exit hook of a library (atomically, under conf, which read the config).
+ */
+function listenForStop(): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  let first = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      first = Date.now();
+      controller.abort(name);
+    } else if (Date.now() - first > 1000) process.exit(name === 'SIGINT' ? 130 : 143);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    signal: controller.signal,
+    dispose() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/**
+ * What a cancelled batch did: the rows written, and of how many (estimated from the bytes of a file; a
+ * stream's length is unknown), whether the output file was written, and the QR files kept.
+ */
+function cancelledLine(
+  counters: { rows: number; bytes: number; doneBytes: number },
+  total: number,
+  source: string,
+  output: string,
+  qr: QrTarget | null,
+): string {
+  const n = counters.rows;
+  let what = `${n} row${n === 1 ? '' : 's'}`;
+  if (source !== '-' && total > 0 && counters.doneBytes > 0) {
+    const about = Math.max(n, Math.round((n * total) / counters.doneBytes));
+    what = `${n} of about ${about} rows (${Math.floor((100 * counters.doneBytes) / total)}% of ${source})`;
+  } else if (source === '-') {
+    what += ` (${(counters.bytes / 1e6).toFixed(1)} MB of stdin read; its length is unknown)`;
+  }
+  const out = output === '-' ? 'the output is incomplete' : `${output} not written`;
+  const kept =
+    qr === null
+      ? ''
+      : `; ${qr.written} QR file${qr.written === 1 ? '' : 's'} already written kept in ${qr.dir}`;
+  return `cancelled after ${what}; ${out}${kept}\n`;
+}
+
+/**
+ * The cta templates of the library and the render context, when --template is given or the input may name
+ * templates per row (loaded whenever the library has cta templates: a `template` column is only known later).
+ */
+async function loadTemplates(
+  deps: Deps,
+  options: LinkOptions & BatchFlags,
+): Promise<ChunkContext['templates']> {
+  if (options.template !== undefined && options.text !== undefined)
+    throw invalidInput('--text and --template both give the text: choose one', { code: 'usage.conflict' });
+  const shared = await import('./template/shared.js');
+  const library = (await shared.templateLibrary(deps).load()).filter((t) => t.kind === 'cta');
+  if (options.template === undefined && library.length === 0) return null;
+  if (options.template !== undefined) {
+    const { findTemplate } = await import('../core/template.js');
+    const all = await shared.templateLibrary(deps).load();
+    const found = findTemplate(all, options.template);
+    if (found.kind !== 'cta')
+      throw invalidInput(`template "${found.name}" is a ${found.kind}, not a cta`, {
+        code: 'template.wrong_kind',
+        hint: 'list the cta templates with: wabox template list --kind cta',
+      });
+  }
+  const context = await shared.renderContext(deps, {}, {});
+  return { library, name: options.template ?? null, context };
+}
+
+function parseDelimiter(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const char = value === 'tab' || value === '\\t' ? '\t' : value;
+  if (char === ',' || char === ';' || char === '\t' || char === '|') return char;
+  throw invalidInput(`--delimiter must be ",", ";", "|" or "tab", not ${JSON.stringify(value)}`, {
+    code: 'usage.bad_delimiter',
+  });
+}
+
+/** A flag naming a column the input does not have is a usage error (JSONL: the first row's keys). */
+function checkColumn(ctx: ChunkContext, flag: string, name: string | undefined): void {
+  const columns = ctx.header ?? ctx.columns;
+  if (name === undefined || columns.includes(name) || (ctx.header === null && columns.length === 0)) return;
+  throw invalidInput(
+    `${flag} "${name}" is not a column of the input (columns: ${columns.map((c) => JSON.stringify(c)).join(', ')})`,
+    { code: 'usage.unknown_column' },
+  );
+}
+
 function conflict(what: string) {
   return invalidInput(`cannot combine ${what}`, { code: 'usage.conflict' });
 }
@@ -212,11 +353,14 @@ interface QrTarget {
   style: QrStyle;
   format: 'png' | 'svg';
   nameColumn: string | undefined;
-  pool: QrPool;
+  /** Set once the input and output are open. */
+  pool: QrPool | null;
   names: Set<string>;
+  /** QR files written so far. */
+  written: number;
 }
 
-async function prepareQr(options: LinkOptions & BatchFlags, dir: string, jobs: number): Promise<QrTarget> {
+async function prepareQr(options: LinkOptions & BatchFlags, dir: string): Promise<QrTarget> {
   const style = await parseQrStyle(options);
   await ensureDir(dir);
   // a probe write: access(W_OK) says yes to root even on a read-only mount
@@ -233,7 +377,8 @@ async function prepareQr(options: LinkOptions & BatchFlags, dir: string, jobs: n
     style,
     format: options.qrFormat ?? 'png',
     nameColumn: options.nameColumn,
-    pool: createQrPool(jobs),
+    pool: null,
+    written: 0,
     names: new Set(),
   };
 }
@@ -243,19 +388,20 @@ async function prepareQr(options: LinkOptions & BatchFlags, dir: string, jobs: n
  * spread over the workers), file names are given in input order, and a row whose file fails gets the error.
  */
 async function qrChunk(chunk: Chunk, ctx: ChunkContext, qr: QrTarget): Promise<ChunkResult> {
-  const rows = linkRows(readChunk(chunk, ctx), ctx.template);
+  const rows = linkRows(readChunk(chunk, ctx), ctx.template, ctx.templates);
   await Promise.all(
     rows.map(async (row) => {
       if (row.error !== '') return;
       const path = join(qr.dir, `${uniqueName(qr, row)}.${qr.format}`);
       try {
-        await qr.pool.render({
+        await (qr.pool as QrPool).render({
           data: row.url,
           path,
           format: qr.format,
           ecl: qr.style.ecl,
           render: qr.style.render,
         });
+        qr.written++;
       } catch (err) {
         row.error = `QR code: ${(err as Error).message}`;
       }
@@ -329,12 +475,24 @@ async function openOutput(deps: Deps, path: string): Promise<OutputSink> {
     };
   }
   const temp = tempPathFor(path);
+  // a file replaced keeps its mode (a 0600 file of customers' numbers stays 0600)
+  const mode = await stat(path).then(
+    (st) => (st.isFile() ? st.mode & 0o7777 : null),
+    () => null,
+  );
   let handle: FileHandle;
   try {
-    handle = await open(temp, 'wx', 0o644);
+    handle = await open(temp, 'wx', mode ?? 0o644);
   } catch (err) {
     throw fileError(err, path);
   }
+  // open() applies the umask; the old mode is set as it was
+  if (mode !== null)
+    await handle.chmod(mode).catch(async (err) => {
+      await handle.close();
+      await rm(temp, { force: true });
+      throw fileError(err, path);
+    });
   const stream = handle.createWriteStream();
   const failed = (err: unknown) => fileError(err, path);
   let error: unknown = null;
@@ -378,11 +536,13 @@ async function startProgress(
     {
       format:
         total > 0
-          ? 'links {bar} {percentage}% | {rows} rows, {failed} failed'
+          ? 'links {bar} {percentage}% | ETA {eta_formatted} | {rows} rows, {failed} failed'
           : 'links {rows} rows, {failed} failed',
       stream: stream as NodeJS.WritableStream,
       hideCursor: true,
       clearOnComplete: true,
+      // the ETA from the rate over the last ~40 updates (4 s), so a slow start does not stay in it
+      etaBuffer: 40,
     },
     Presets.shades_classic,
   );

@@ -103,10 +103,6 @@ Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
   cmd.action(async (phone: string | undefined, flags: LinkOptions) => {
     const options = { ...flags, phone };
     if (options.batch !== undefined) {
-      if (options.template !== undefined)
-        throw invalidInput('--template cannot be used with --batch yet: pass the text with --text', {
-          code: 'usage.conflict',
-        });
       const { runLinkBatch } = await import('./link-batch.js');
       await runLinkBatch(options, deps);
       return;

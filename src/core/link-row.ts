@@ -3,7 +3,7 @@
 import { invalidInput } from './errors.js';
 import { buildLink, validateRef } from './link.js';
 import { normalizePhone } from './phone.js';
-import { parsePlaceholders, type Resolver, renderSegments, type Segment } from './placeholders.js';
+import { ownValue, parsePlaceholders, type Resolver, renderSegments, type Segment } from './placeholders.js';
 
 export interface RowTemplate {
   defaultCountry?: string | undefined;
@@ -15,6 +15,8 @@ export interface RowTemplate {
   vars: Readonly<Record<string, string>>;
   form: 'wa.me' | 'api';
   strict?: boolean | undefined;
+  /** The column holding the number (`phone` unless the input names it otherwise). */
+  phoneColumn?: string | undefined;
 }
 
 export interface RowLink {
@@ -41,12 +43,15 @@ function parseRef(ref: string): Segment[] {
   return segments;
 }
 
-/** Columns other than `phone` and `text` are variables; throws a WaboxError for a bad row. */
+/** Columns other than the phone column and `text` are variables; throws a WaboxError for a bad row. */
 export function linkForRow(
   row: Readonly<Record<string, string | undefined>>,
   template: RowTemplate,
+  /** The row's text already rendered (from a stored template): used as it is, unless the row has its own. */
+  rendered?: string,
 ): RowLink {
-  const phoneValue = row.phone;
+  const phoneColumn = template.phoneColumn ?? 'phone';
+  const phoneValue = ownValue(row, phoneColumn);
   if (phoneValue === undefined || phoneValue.trim() === '')
     throw invalidInput('empty phone', { code: 'phone.empty' });
   const phone = normalizePhone(phoneValue, {
@@ -54,16 +59,17 @@ export function linkForRow(
     strict: template.strict,
   });
   const resolve: Resolver = (name) => {
-    const column = name === 'phone' || name === 'text' ? undefined : row[name];
+    const column = name === phoneColumn || name === 'text' ? undefined : ownValue(row, name);
     if (column !== undefined) return { value: column, source: 'column' };
-    return Object.hasOwn(template.vars, name)
-      ? { value: template.vars[name] as string, source: 'var' }
-      : undefined;
+    const value = ownValue(template.vars, name);
+    return value === undefined ? undefined : { value, source: 'var' };
   };
-  const ownText = row.text !== undefined && row.text.trim() !== '' ? row.text : null;
+  const rowText = ownValue(row, 'text');
+  const ownText = rowText !== undefined && rowText.trim() !== '' ? rowText : null;
   let text: string | null;
   // a row's own text without placeholders is what parsing and filling it would give: skip both
   if (ownText !== null && !ownText.includes('{{')) text = ownText;
+  else if (ownText === null && rendered !== undefined) text = rendered;
   else {
     const segments = ownText === null ? template.text : parsePlaceholders(ownText);
     text = segments === null ? null : renderSegments(segments, resolve).text;

@@ -117,9 +117,23 @@ export function missingVariables(names: readonly string[]) {
   });
 }
 
+/**
+ * The one lookup of a placeholder's value in a map (--var, batch columns): own properties only, so that
+ * `{{toString}}` or `{{constructor}}` never reads what every object inherits.
+ */
+export function ownValue(
+  values: Readonly<Record<string, string | undefined>>,
+  name: string,
+): string | undefined {
+  return Object.hasOwn(values, name) ? values[name] : undefined;
+}
+
 /** A resolver over a plain map of values, tagged with one source. */
 export function mapResolver(values: Readonly<Record<string, string>>, source: string): Resolver {
-  return (name) => (Object.hasOwn(values, name) ? { value: values[name] as string, source } : undefined);
+  return (name) => {
+    const value = ownValue(values, name);
+    return value === undefined ? undefined : { value, source };
+  };
 }
 
 /** Parses repeated `key=value` flags; the value may contain `=`. */

