@@ -184,7 +184,7 @@ export async function resolveLink(
   if (!flags.share && phoneInput === undefined) {
     throw invalidInput('missing phone number', {
       code: 'usage.missing_phone',
-      hint: 'wabox link <phone> (or on stdin: echo <phone> | wabox link), or --share for a link without a number',
+      hint: 'give it as an argument (wabox link <phone>) or on stdin (echo <phone> | wabox link); --share makes a link without a number',
     });
   }
   const vars = parseAssignments(flags.var ?? []);

@@ -102,10 +102,10 @@ export async function runSetup(options: SetupOptions, deps: Deps): Promise<Setup
   if (interactive && !deps.io.canPrompt)
     throw invalidInput('setup asks questions, and it cannot ask here', {
       code: 'usage.no_prompt',
-      hint: 'give the values as flags with --yes: wabox setup --yes --phone-number-id <id> --default-country <code> (token in WABOX_TOKEN or --token-stdin)',
+      hint: 'give the values as flags with --yes, the token in WABOX_TOKEN or with --token-stdin: wabox setup --yes --phone-number-id <id> --default-country <code>',
     });
   const [{ findKey, maskSecret }, config] = await Promise.all([import('../config/keys.js'), deps.config()]);
-  const profile = config.profile;
+  const profile = config.requestedProfile;
   const exists = config.hasProfile(profile);
   const current = (key: SetupKey): string | undefined => (exists ? config.get(key) : undefined);
   const flag = (key: SetupKey, value: string | undefined) =>
@@ -283,12 +283,12 @@ async function choosePhoneNumber(
     phoneFlag: string | undefined;
   },
 ): Promise<{ phoneId: string; checked: boolean; number: PhoneNumberInfo | undefined }> {
-  const { findKey } = await import('../config/keys.js');
+  const { findKey, timeoutMs } = await import('../config/keys.js');
   const withClient = async <T>(phoneNumberId: string, use: (client: CloudClient) => Promise<T>) => {
     const [{ resolveSetting }, config] = await Promise.all([import('../config/settings.js'), deps.config()]);
     // a profile about to be created has no stored api-version/graph-url: the environment or the default
     const setting = async (key: string) =>
-      config.hasProfile(config.profile)
+      config.hasProfile(config.requestedProfile)
         ? (await resolveSetting(deps, key))!
         : (deps.env[findKey(key).env!] || findKey(key).default)!;
     const client = await deps.cloudFor({
@@ -297,6 +297,7 @@ async function choosePhoneNumber(
       wabaId: s.wabaId,
       apiVersion: findKey('api-version').validate(await setting('api-version')),
       baseUrl: findKey('graph-url').validate(await setting('graph-url')),
+      timeouts: { totalMs: timeoutMs(findKey('timeout').validate(await setting('timeout'))) },
     });
     try {
       return await use(client);

@@ -59,6 +59,11 @@ export class Config {
     return this.#conf.path;
   }
 
+  /** The profile asked for, whether or not it exists yet (`setup` creates it). */
+  get requestedProfile(): string {
+    return this.#profileOverride ?? this.#read().profile ?? DEFAULT_PROFILE;
+  }
+
   /** The profile in use: the override, else the file's active one, else `default`. */
   get profile(): string {
     const override = this.#profileOverride;

@@ -125,14 +125,14 @@ describe('wabox link: numbers', () => {
       await run(['link', '--text', 'Hi']),
       2,
       'missing phone number',
-      'wabox link <phone> (or on stdin: echo <phone> | wabox link), or --share for a link without a number',
+      'give it as an argument (wabox link <phone>) or on stdin (echo <phone> | wabox link); --share makes a link without a number',
     );
     // a terminal on stdin is not read
     expectError(
       await run(['link', '--text', 'Hi'], { tty: true }),
       2,
       'missing phone number',
-      'wabox link <phone> (or on stdin: echo <phone> | wabox link), or --share for a link without a number',
+      'give it as an argument (wabox link <phone>) or on stdin (echo <phone> | wabox link); --share makes a link without a number',
     );
     expectError(
       await run(['link', IN, '--share', '--text', 'Hi']),

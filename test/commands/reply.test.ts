@@ -285,6 +285,7 @@ describe('wabox reply', () => {
     };
 
     it('searches by shortcut or text, asks for a missing value, previews for the contact, sends', async () => {
+      graph.on('POST', MESSAGES, { ...SEND_OK, times: 2 });
       await addReplies();
       const script = scripted(['/pri', 'cake', true]);
       const r = await pick(script, '+919876543210', '--json');

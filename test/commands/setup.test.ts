@@ -191,6 +191,7 @@ describe('wabox setup with flags only (--yes)', () => {
   it('a typed phone number id is checked with GET of the number; a second run changes nothing', async () => {
     graph.on('GET', `/v23.0/${SHOP_NUMBER}`, {
       json: { id: SHOP_NUMBER, display_phone_number: '+44 7700 900123', verified_name: 'Asha Two' },
+      times: 2,
     });
     const argv = ['setup', '--yes', '--phone-number-id', SHOP_NUMBER, '--json'];
     const first = await setup(argv, { env: { WABOX_TOKEN: TOKEN } });
@@ -253,7 +254,7 @@ describe('wabox setup with flags only (--yes)', () => {
 
 describe('wabox setup on a terminal (scripted answers)', () => {
   it('asks every step, picks the number from the WABA, generates a verify token; a second run offers the current values', async () => {
-    graph.on('GET', NUMBERS, LISTED);
+    graph.on('GET', NUMBERS, { ...LISTED, times: 2 });
     const first = scripted([
       { kind: 'password', answer: TOKEN },
       { kind: 'input', answer: WABA },
