@@ -1,4 +1,4 @@
-// The 24-hour window check before a free-form (non-template) send (issue 4 §7). `send` and `reply`
+// The 24-hour window check before a free-form (non-template) send. `send` and `reply`
 // call assertWindowOpen; the window itself is pure (core/window.ts).
 import { WaboxError } from '../core/errors.js';
 import { customerServiceWindow, WINDOW_MS, type WindowState } from '../core/window.js';

@@ -1,4 +1,4 @@
-// Automatic replies while the receiver runs (issue 5): greeting, away (business hours), keywords,
+// Automatic replies while the receiver runs: greeting, away (business hours), keywords,
 // hand-off. The decision is pure (core/autoreply.ts) and is taken INSIDE the ingest transaction, so the
 // claim rows (auto_replies, UNIQUE (inbound_wamid, reason)) commit together with the message, before
 // the 200. Sending happens after the 200, in the background:

@@ -106,15 +106,13 @@ export const COMMIT_WAIT_MS = 2;
 
 /**
  * Group commit: the POSTs that arrive close together are written in one store transaction, one commit
- * and one fsync (~0.25 ms on this machine's disk) for all of them.
+ * and one fsync for all of them.
  *
  * A batch closes at the end of the event-loop turn in which it holds as many POSTs as the previous batch
  * did, or COMMIT_WAIT_MS after its first POST, whichever comes first. Under load the POSTs come in
  * waves: the connections that the last commit answered send their next POSTs one after another, and
- * waiting for the wave makes one fsync cover it instead of several (bench/webhook-ingest.mjs, medians of
- * 4-5 runs in three sessions: 2% to 20% more POSTs a second than closing every batch at the end of its
- * turn, with batches of 32 instead of ~16; p99 unchanged at ~6 ms). A lone POST after a lone POST
- * waits for nothing. `write` is the store's ingestWebhook, or a function that prepares the batch (the
+ * waiting for the wave makes one fsync cover it instead of several (bench/webhook-ingest.mjs measures
+ * it). A lone POST after a lone POST waits for nothing. `write` is the store's ingestWebhook, or a function that prepares the batch (the
  * automatic replies' decision) and calls it.
  */
 export class GroupCommitter {

@@ -1,4 +1,4 @@
-// The write side of the SQLite store: ingest of whole webhook POSTs (issue 5), automatic reply claims,
+// The write side of the SQLite store: ingest of whole webhook POSTs, automatic reply claims,
 // store-wide settings, and the messages and statuses SqliteStore records one at a time (a send) with the
 // same statements. Kept apart from sqlite.ts (which SqliteStore delegates to) so the inbox's query
 // methods and the write path grow in different files.

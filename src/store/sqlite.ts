@@ -178,7 +178,7 @@ export class SqliteStore implements Store {
     return row?.at == null ? null : new Date(row.at);
   }
 
-  // -- the inbox (issue 5) ---------------------------------------------------------------------------
+  // -- the inbox ---------------------------------------------------------------------------
 
   async listConversations(filter: ConversationFilter = {}): Promise<ConversationRecord[]> {
     const where: string[] = [];
@@ -510,7 +510,7 @@ function assertTime(ms: number, what: string): void {
   if (!Number.isFinite(ms)) throw invalidInput(`${what} is not a valid time`, { code: 'store.bad_time' });
 }
 
-// -- the inbox (issue 5) -----------------------------------------------------------------------------
+// -- the inbox -----------------------------------------------------------------------------
 
 interface ConversationRow {
   id: number | null;

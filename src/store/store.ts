@@ -53,7 +53,7 @@ export interface OutboundRecord {
   phoneNumberId?: string | null;
 }
 
-/** A customer's message from the webhook (issue 5 builds on this). */
+/** A customer's message from the webhook. */
 export interface InboundRecord {
   /** The wamid. */
   id: string;
@@ -97,7 +97,7 @@ export interface MessageFilter {
 
 export const DEFAULT_MESSAGE_LIMIT = 50;
 
-// -- the inbox (issue 5): conversations, threads, labels, assignment ------------------------------
+// -- the inbox: conversations, threads, labels, assignment ------------------------------
 
 export type ConversationStatus = 'open' | 'resolved';
 
@@ -236,7 +236,7 @@ export interface Store {
   lastMessageSeq(): Promise<number>;
   /** Messages inserted after `filter.afterSeq`, in insertion order (`messages list --follow`). */
   listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]>;
-  // -- the webhook receiver and automatic replies (issue 5) -----------------------------------------
+  // -- the webhook receiver and automatic replies -----------------------------------------
   /**
    * Records webhook POSTs. Each POST is all-or-nothing; the whole list is ONE transaction, committed
    * before this resolves (group commit: the receiver batches concurrent POSTs; a POST that fails makes
@@ -264,7 +264,7 @@ export interface Store {
   close(): Promise<void>;
 }
 
-// -- the webhook receiver and automatic replies (issue 5) ---------------------------------------------
+// -- the webhook receiver and automatic replies ---------------------------------------------
 
 /** A webhook part wabox does not understand (unknown field or message type, malformed part), kept as is. */
 export interface RawEventRecord {

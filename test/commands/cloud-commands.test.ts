@@ -202,6 +202,13 @@ describe('media', () => {
     expect(readdirSync(dir)).toEqual(['invoice.pdf']);
   });
 
+  it('a media id cannot name a path: ../, absolute and encoded forms are refused before any request', async () => {
+    for (const id of ['../evil', '/etc/passwd', '..%2F..%2Fevil', '555/../../evil', '555\\..\\evil']) {
+      expectError(await runCloud(graph.url, ['media', 'download', id]), 2, /is not a media id/);
+    }
+    expect(graph.requests).toHaveLength(0);
+  });
+
   it('download to stdout', async () => {
     graph.on('GET', '/v23.0/555', info());
     graph.on('GET', '/lookaside/m1', { body: bytes });
