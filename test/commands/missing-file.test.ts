@@ -14,85 +14,29 @@ import { type FakeGraph, startFakeGraph } from '../helpers/graph-server.js';
 const TO = '+919876543210';
 
 /** Every input a command reads from a file, as `<command path> <option flags or argument name>`. */
+const MEDIA = ['image', 'video', 'audio', 'document', 'sticker'];
+const HEADERS = ['image', 'video', 'document'];
 const READERS: Record<string, (path: string) => string[]> = {
   'link --batch <file>': (p) => ['link', '--batch', p],
   'template import <file>': (p) => ['template', 'import', p],
   'media upload <file>': (p) => ['media', 'upload', p],
-  'send --image <file|url|id>': (p) => ['send', TO, '--image', p],
-  'send --video <file|url|id>': (p) => ['send', TO, '--video', p],
-  'send --audio <file|url|id>': (p) => ['send', TO, '--audio', p],
-  'send --document <file|url|id>': (p) => ['send', TO, '--document', p],
-  'send --sticker <file|url|id>': (p) => ['send', TO, '--sticker', p],
-  'send --list <file.json|->': (p) => ['send', TO, '--list', p, '--body', 'Pick one'],
-  'send --contacts <file.json|->': (p) => ['send', TO, '--contacts', p],
-  'send --header-image <url|file|id>': (p) => [
-    'send',
-    TO,
-    '--template',
-    'hello_world',
-    '--lang',
-    'en_US',
-    '--header-image',
-    p,
-  ],
-  'send --header-video <url|file|id>': (p) => [
-    'send',
-    TO,
-    '--template',
-    'hello_world',
-    '--lang',
-    'en_US',
-    '--header-video',
-    p,
-  ],
-  'send --header-document <url|file|id>': (p) => [
-    'send',
-    TO,
-    '--template',
-    'hello_world',
-    '--lang',
-    'en_US',
-    '--header-document',
-    p,
-  ],
-  'reply --image <file|url|id>': (p) => ['reply', TO, '--image', p],
-  'reply --video <file|url|id>': (p) => ['reply', TO, '--video', p],
-  'reply --audio <file|url|id>': (p) => ['reply', TO, '--audio', p],
-  'reply --document <file|url|id>': (p) => ['reply', TO, '--document', p],
-  'reply --sticker <file|url|id>': (p) => ['reply', TO, '--sticker', p],
-  'reply --list <file.json|->': (p) => ['reply', TO, '--list', p, '--body', 'Pick one'],
-  'reply --contacts <file.json|->': (p) => ['reply', TO, '--contacts', p],
-  'reply --header-image <url|file|id>': (p) => [
-    'reply',
-    TO,
-    '--template',
-    'hello_world',
-    '--lang',
-    'en_US',
-    '--header-image',
-    p,
-  ],
-  'reply --header-video <url|file|id>': (p) => [
-    'reply',
-    TO,
-    '--template',
-    'hello_world',
-    '--lang',
-    'en_US',
-    '--header-video',
-    p,
-  ],
-  'reply --header-document <url|file|id>': (p) => [
-    'reply',
-    TO,
-    '--template',
-    'hello_world',
-    '--lang',
-    'en_US',
-    '--header-document',
-    p,
-  ],
 };
+for (const verb of ['send', 'reply']) {
+  for (const kind of MEDIA) READERS[`${verb} --${kind} <file|url|id>`] = (p) => [verb, TO, `--${kind}`, p];
+  READERS[`${verb} --list <file.json|->`] = (p) => [verb, TO, '--list', p, '--body', 'Pick one'];
+  READERS[`${verb} --contacts <file.json|->`] = (p) => [verb, TO, '--contacts', p];
+  for (const kind of HEADERS)
+    READERS[`${verb} --header-${kind} <url|file|id>`] = (p) => [
+      verb,
+      TO,
+      '--template',
+      'hello_world',
+      '--lang',
+      'en_US',
+      `--header-${kind}`,
+      p,
+    ];
+}
 /** Options that name a file or folder to write, not to read. */
 const WRITERS = new Set([
   'link -o, --output <file>',
