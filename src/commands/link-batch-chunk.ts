@@ -119,17 +119,24 @@ export function linkRows(
   template: RowTemplate,
   templates: ChunkContext['templates'] = null,
 ): Row[] {
-  for (const row of rows) {
-    if (row.error !== '') continue;
-    try {
-      const rendered = templates === null ? undefined : renderRow(row.values, template, templates);
-      const link = linkForRow(row.values, template, rendered);
-      row.url = link.url;
-      row.waId = link.waId;
-      row.warning = link.warning;
-    } catch (err) {
-      row.error = err instanceof Error ? err.message : String(err);
+  // a failed row keeps only its error's message: capturing a stack per refused row is wasted work
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    for (const row of rows) {
+      if (row.error !== '') continue;
+      try {
+        const rendered = templates === null ? undefined : renderRow(row.values, template, templates);
+        const link = linkForRow(row.values, template, rendered);
+        row.url = link.url;
+        row.waId = link.waId;
+        row.warning = link.warning;
+      } catch (err) {
+        row.error = err instanceof Error ? err.message : String(err);
+      }
     }
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   return rows;
 }

@@ -124,12 +124,13 @@ export async function runLinkBatch(
     counters.doneBytes += size;
     counters.rows += result.rows;
     counters.failed += result.failed;
+    // one write a chunk, not one a row: a file with many failed rows has as many lines
+    let lines = '';
     for (const n of result.notes)
-      deps.io.stderr.write(
-        n.warning
-          ? `${s.yellow(`line ${n.line}: warning:`)} ${oneLine(n.message)}\n`
-          : `${s.red(`line ${n.line}:`)} ${oneLine(n.message)}\n`,
-      );
+      lines += n.warning
+        ? `${s.yellow(`line ${n.line}: warning:`)} ${oneLine(n.message)}\n`
+        : `${s.red(`line ${n.line}:`)} ${oneLine(n.message)}\n`;
+    if (lines !== '') deps.io.stderr.write(lines);
     if (outputFormat === 'json' && result.rows > 0) await sink.write(jsonItems++ === 0 ? '[\n' : ',\n');
     const { output } = result;
     // a worker's output buffer goes back to the workers once written (see qr-worker.ts)

@@ -33,16 +33,19 @@ export function parsePlaceholders(body: string): Segment[] {
   let literal = '';
   let i = 0;
   while (i < body.length) {
-    if (body.startsWith('\\{{', i)) {
-      literal += '{{';
-      i += 3;
+    // literal text is taken a run at a time: a string built a character at a time is a rope of pieces
+    const open = body.indexOf('{{', i);
+    if (open === -1) {
+      literal += body.slice(i);
+      break;
+    }
+    if (open > i && body[open - 1] === '\\') {
+      literal += `${body.slice(i, open - 1)}{{`;
+      i = open + 2;
       continue;
     }
-    if (!body.startsWith('{{', i)) {
-      literal += body[i];
-      i += 1;
-      continue;
-    }
+    literal += body.slice(i, open);
+    i = open;
     const close = body.indexOf('}}', i + 2);
     if (close === -1) {
       throw invalidInput(
