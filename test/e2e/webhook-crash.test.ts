@@ -1,7 +1,7 @@
 // The built `wabox webhook serve` as a child process: SIGKILL under load loses no acknowledged event;
 // SIGTERM finishes the request in flight and exits 0. Load loops are bounded in count and time.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/cloud/webhook-signature.js';
 import { serializeLikeMeta, simulatedTextMessage } from '../../src/cloud/webhook-simulate.js';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { postSigned } from '../helpers/receiver.js';
 
 const SECRET = 'crash-test-app-secret';
 const children: ChildProcess[] = [];
@@ -47,27 +48,7 @@ async function serve(env: Record<string, string>): Promise<Served> {
 }
 
 function post(url: string, raw: Buffer, agent: Agent): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(raw.length),
-          'x-hub-signature-256': signPayload(raw, SECRET),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(raw);
-  });
+  return postSigned(url, raw, SECRET, agent);
 }
 
 const bodyFor = (i: number) =>

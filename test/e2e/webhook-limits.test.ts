@@ -4,13 +4,13 @@
 // bounds on waiting, never as assertions.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { signPayload } from '../../src/cloud/webhook-signature.js';
 import { serializeLikeMeta, simulatedTextMessage } from '../../src/cloud/webhook-simulate.js';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { postSigned } from '../helpers/receiver.js';
 
 const SECRET = 'limits-test-app-secret';
 const children: ChildProcess[] = [];
@@ -56,26 +56,7 @@ function signedPost(url: string, agent: Agent): Promise<number> {
   const raw = serializeLikeMeta(
     simulatedTextMessage({ from: '919876543210', text: 'hello', now: new Date() }).body,
   );
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': String(raw.length),
-          'x-hub-signature-256': signPayload(raw, SECRET),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      },
-    );
-    req.on('error', reject);
-    req.end(raw);
-  });
+  return postSigned(url, raw, SECRET, agent);
 }
 
 const MiB = 1024 * 1024;

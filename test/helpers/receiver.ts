@@ -1,6 +1,6 @@
 // `wabox webhook serve` in-process for tests: a real server on 127.0.0.1 (ephemeral port), a real temp
 // SQLite file, the fake Graph server for automatic replies, a settable clock. Signed POSTs as Meta sends.
-import { request } from 'node:http';
+import { type Agent, request } from 'node:http';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { createDeps, type Deps } from '../../src/cli/deps.js';
@@ -166,4 +166,29 @@ export async function startReceiver(
     },
   };
   return receiver;
+}
+
+/** POSTs raw bytes signed with `secret` as Meta does, to a receiver in another process; the status. */
+export function postSigned(url: string, raw: Buffer, secret: string, agent?: Agent): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': String(raw.length),
+          'x-hub-signature-256': signPayload(raw, secret),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(raw);
+  });
 }
