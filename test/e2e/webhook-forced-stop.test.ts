@@ -72,7 +72,13 @@ describe('a second signal ends a receiver whose automatic replies are stuck', ()
     const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
       child.once('exit', (code, signal) => resolve({ code, signal })),
     );
-    await until('listening', () => err.includes('"msg":"listening"'));
+    await until('listening', () => {
+      if (child.exitCode !== null || child.signalCode !== null)
+        throw new Error(
+          `the receiver exited before listening (${child.exitCode ?? child.signalCode}): ${err}`,
+        );
+      return err.includes('"msg":"listening"');
+    });
     const url = /"url":"([^"]+)"/.exec(err)![1]!;
 
     const { id, body } = simulatedTextMessage({ from: '919876543210', text: 'hi', now: new Date() });
