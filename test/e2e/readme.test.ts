@@ -37,6 +37,9 @@ function sandbox() {
     NO_COLOR: '1',
     LANG: 'C.UTF-8',
     TZ: 'UTC',
+    // `npx wabox` in the clone must not run `prepare` (a clean rebuild of dist/ under the other suites)
+    npm_config_ignore_scripts: 'true',
+    npm_config_offline: 'true',
   };
   return { env, cwd: dirs.work };
 }
@@ -75,7 +78,13 @@ describe('README.md examples', () => {
     // npm link itself reifies the clone's node_modules under the tests running beside this one, so the
     // link it makes is made here: <prefix>/bin/wabox -> package.json's bin
     const prefix = tempDir('wabox-npm-prefix-');
-    const env = { ...process.env, npm_config_offline: 'true', NO_COLOR: '1' };
+    // ignore-scripts: npx may reify the clone, and its `prepare` would rebuild dist/ under the other suites
+    const env = {
+      ...process.env,
+      npm_config_offline: 'true',
+      npm_config_ignore_scripts: 'true',
+      NO_COLOR: '1',
+    };
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { bin: { wabox: string } };
     mkdirSync(join(prefix, 'bin'));
     symlinkSync(join(ROOT, pkg.bin.wabox), join(prefix, 'bin', 'wabox'));
