@@ -96,7 +96,8 @@ export {
   type TemplateKind,
   validateTemplate,
 } from './core/template.js';
-export { parseDuration, parseIsoTime, parseSince } from './core/time.js';
+export { parseDuration } from './core/duration.js';
+export { parseIsoTime, parseSince } from './core/time.js';
 export { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL, VERSION } from './core/version.js';
 export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/window.js';
 export { openStore } from './store/open.js';

@@ -5,7 +5,7 @@ import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
-import { parseDuration } from '../core/time.js';
+import { parseDuration } from '../core/duration.js';
 import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 
 export interface ConfigKey {
