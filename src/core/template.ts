@@ -47,9 +47,7 @@ export const BUILTIN_VARIABLES = [
   'hours',
 ] as const;
 
-/** WhatsApp's limit for one text message (Cloud API text.body), in characters. */
-export const TEXT_LIMIT = 4096;
-/** A sanity bound on a stored body (a rendered message must still fit TEXT_LIMIT). */
+/** A sanity bound on a stored body (a rendered message must still fit text.ts's TEXT_LIMIT). */
 export const BODY_MAX = 65_536;
 
 // Unicode property patterns, made on first use: creating the three costs ~0.7 ms, and every `wabox --help`

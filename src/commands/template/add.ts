@@ -11,13 +11,13 @@ import {
   normalizeShortcut,
   SHORTCUT_FORM,
   TEMPLATE_KINDS,
-  TEXT_LIMIT,
   type Template,
   type TemplateKind,
   validateName,
   validateTemplate,
   withDefaults,
 } from '../../core/template.js';
+import { TEXT_LIMIT } from '../../core/text.js';
 import { collect, missingFlag, templateLibrary } from './shared.js';
 
 export interface AddOptions {

@@ -3,7 +3,8 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, warn } from '../../cli/output.js';
 import { WaboxError } from '../../core/errors.js';
 import { parseAssignments } from '../../core/placeholders.js';
-import { TEXT_LIMIT, type TemplateKind, type UsedVariable } from '../../core/template.js';
+import type { TemplateKind, UsedVariable } from '../../core/template.js';
+import { TEXT_LIMIT } from '../../core/text.js';
 import { collect, parseAt, renderTemplateForContact } from './shared.js';
 
 export interface RenderOptions {
