@@ -7,6 +7,7 @@ import { TEXT_LIMIT } from '../core/text.js';
 import { addBatchOptions } from './link-batch-options.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './qr-options.js';
 import type { QrWritten } from './qr-output.js';
+import { collect } from './shared/flags.js';
 
 /** Flags that build one link; shared by `link` and `qr <phone>`. */
 export interface LinkFlags {
@@ -43,8 +44,6 @@ export interface LinkOptions extends LinkFlags, QrStyleFlags {
 
 /** No limit is documented for wa.me; ~2,000 characters is where browsers and mail clients start to break URLs. */
 export const URL_LIMIT = 2000;
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addLinkOptions(cmd: Command): Command {
   return cmd

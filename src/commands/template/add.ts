@@ -18,7 +18,8 @@ import {
   withDefaults,
 } from '../../core/template.js';
 import { TEXT_LIMIT } from '../../core/text.js';
-import { collect, missingFlag, templateLibrary } from './shared.js';
+import { collect } from '../shared/flags.js';
+import { missingFlag, templateLibrary } from './shared.js';
 
 export interface AddOptions {
   kind?: string;

@@ -5,7 +5,8 @@ import { WaboxError } from '../../core/errors.js';
 import { parseAssignments } from '../../core/placeholders.js';
 import type { TemplateKind, UsedVariable } from '../../core/template.js';
 import { TEXT_LIMIT } from '../../core/text.js';
-import { collect, parseAt, renderTemplateForContact } from './shared.js';
+import { collect } from '../shared/flags.js';
+import { parseAt, renderTemplateForContact } from './shared.js';
 
 export interface RenderOptions {
   ref: string;

@@ -13,8 +13,6 @@ import {
   type TemplateKind,
 } from '../../core/template.js';
 
-export const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 export function templateLibrary(deps: Deps): TemplateLibrary {
   return new TemplateLibrary(templatesPath(deps.env));
 }
