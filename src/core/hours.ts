@@ -17,6 +17,7 @@
 // midnight into it still runs to its end.
 import { DateTime, IANAZone } from 'luxon';
 import { invalidInput } from './errors.js';
+import { consecutiveRuns } from './text.js';
 import { parseIsoTime, wallClockToInstant } from './time.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
@@ -224,18 +225,9 @@ export function formatWeek(week: WeekSchedule): string[] {
       lines.push(`daily ${ranges}`);
       continue;
     }
-    const runs: string[] = [];
-    let runStart = indexes[0]!;
-    let prev = runStart;
-    for (const i of [...indexes.slice(1), -1]) {
-      if (i === prev + 1) {
-        prev = i;
-        continue;
-      }
-      runs.push(runStart === prev ? WEEKDAYS[runStart]! : `${WEEKDAYS[runStart]}-${WEEKDAYS[prev]}`);
-      runStart = i;
-      prev = i;
-    }
+    const runs = consecutiveRuns(indexes).map(([first, last]) =>
+      first === last ? WEEKDAYS[first] : `${WEEKDAYS[first]}-${WEEKDAYS[last]}`,
+    );
     lines.push(`${runs.join(',')} ${ranges}`);
   }
   return lines;

@@ -10,6 +10,7 @@ import {
   type Resolver,
   renderSegments,
 } from './placeholders.js';
+import { consecutiveRuns } from './text.js';
 
 export const TEMPLATE_KINDS = ['quick-reply', 'greeting', 'away', 'cta'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
@@ -494,18 +495,9 @@ export function formatHours(hours: BusinessHours, language: string, now: Date): 
   });
   const lines: string[] = [];
   for (const [ranges, days] of groups) {
-    const runs: string[] = [];
-    let start = days[0]!;
-    let prev = start;
-    for (const i of [...days.slice(1), -1]) {
-      if (i === prev + 1) {
-        prev = i;
-        continue;
-      }
-      runs.push(start === prev ? dayName(start) : `${dayName(start)}–${dayName(prev)}`);
-      start = i;
-      prev = i;
-    }
+    const runs = consecutiveRuns(days).map(([first, last]) =>
+      first === last ? dayName(first) : `${dayName(first)}–${dayName(last)}`,
+    );
     lines.push(`${runs.join(', ')}: ${ranges}`);
   }
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: hours.timeZone }).format(now);

@@ -2,7 +2,7 @@
 // terminal: control characters and bidi overrides become visible escapes (`\x1b`, `\u202e`), one-line
 // fields stay on one line, and cuts fall between whole grapheme clusters, never inside an escape.
 // JSON output keeps the exact text; jsonSafe only spells the dangerous characters as JSON escapes.
-// And the short forms wabox writes for people: local times, durations, one-line previews.
+// And the short forms wabox writes for people: local times, durations, runs of days, one-line previews.
 
 /**
  * What a terminal may act on or that reorders or breaks a line: C0, DEL, C1, the bidi marks, embeddings,
@@ -184,4 +184,15 @@ export function formatDuration(ms: number): string {
   const h = Math.floor(m / 60);
   if (h < 48) return `${h}h ${pad(m % 60)}m`;
   return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** A sorted list of whole numbers as runs of consecutive ones: [0, 1, 2, 4] -> [[0, 2], [4, 4]] (Mon–Wed, Fri). */
+export function consecutiveRuns(sorted: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const n of sorted) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && n === run[1] + 1) run[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  consecutiveRuns,
   cutGraphemes,
   formatDuration,
   graphemes,
@@ -185,5 +186,38 @@ describe('formatDuration', () => {
 describe('TEXT_LIMIT', () => {
   it("is WhatsApp's text.body limit", () => {
     expect(TEXT_LIMIT).toBe(4096);
+  });
+});
+
+describe('consecutiveRuns', () => {
+  it.each([
+    [[], []],
+    [[3], [[3, 3]]],
+    [[0, 1, 2, 3, 4], [[0, 4]]],
+    [
+      [0, 1, 2, 4],
+      [
+        [0, 2],
+        [4, 4],
+      ],
+    ],
+    [
+      [0, 2, 4, 6],
+      [
+        [0, 0],
+        [2, 2],
+        [4, 4],
+        [6, 6],
+      ],
+    ],
+    [
+      [1, 2, 5, 6],
+      [
+        [1, 2],
+        [5, 6],
+      ],
+    ],
+  ])('%j -> %j', (sorted, expected) => {
+    expect(consecutiveRuns(sorted)).toEqual(expected);
   });
 });
