@@ -30,6 +30,7 @@ export {
   textMessage,
 } from './cloud/messages.js';
 export { type BusinessProfile, parseBusinessProfile, profileUpdateBody } from './cloud/profile.js';
+export { parseDuration } from './core/duration.js';
 export { type ErrorKind, WaboxError } from './core/errors.js';
 export {
   type BusinessHours,
@@ -96,7 +97,7 @@ export {
   type TemplateKind,
   validateTemplate,
 } from './core/template.js';
-export { parseDuration, parseIsoTime, parseSince } from './core/time.js';
+export { parseIsoTime, parseSince } from './core/time.js';
 export { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL, VERSION } from './core/version.js';
 export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/window.js';
 export { openStore } from './store/open.js';

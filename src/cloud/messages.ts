@@ -4,11 +4,12 @@
 // it hit ("text is 4,100 characters; WhatsApp's limit is 4,096"). Lengths are counted in characters
 // (Unicode code points), as WhatsApp counts them.
 import { invalidInput } from '../core/errors.js';
+import { TEXT_LIMIT } from '../core/text.js';
 import type { MediaKind } from './media.js';
 
 /** The documented limits, by name (cloud-api.md §1.3). */
 export const LIMITS = {
-  textBody: 4096,
+  textBody: TEXT_LIMIT,
   caption: 1024,
   interactiveBody: 1024,
   interactiveFooter: 60,

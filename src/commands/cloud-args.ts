@@ -9,8 +9,6 @@ import type { MediaFile, MediaKind } from '../cloud/media.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
 import type { MessageError, OutboundRecord } from '../store/store.js';
 
-export const collect = (value: string, previous: string[] = []) => [...previous, value];
-
 /** Where a media argument points: an http(s) link, a local file (uploaded first), or a media id. */
 export type MediaArg = { link: string } | { file: MediaFile } | { id: string };
 

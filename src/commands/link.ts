@@ -3,9 +3,11 @@ import type { Deps } from '../cli/deps.js';
 import { emit, warn } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { invalidInput } from '../core/errors.js';
+import { TEXT_LIMIT } from '../core/text.js';
 import { addBatchOptions } from './link-batch-options.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './qr-options.js';
 import type { QrWritten } from './qr-output.js';
+import { collect } from './shared/flags.js';
 
 /** Flags that build one link; shared by `link` and `qr <phone>`. */
 export interface LinkFlags {
@@ -40,12 +42,8 @@ export interface LinkOptions extends LinkFlags, QrStyleFlags {
   batch?: string;
 }
 
-/** A message longer than this cannot be sent as one WhatsApp text (Cloud API `text.body` limit). */
-export const TEXT_LIMIT = 4096;
 /** No limit is documented for wa.me; ~2,000 characters is where browsers and mail clients start to break URLs. */
 export const URL_LIMIT = 2000;
-
-const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function addLinkOptions(cmd: Command): Command {
   return cmd

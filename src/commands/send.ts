@@ -15,7 +15,8 @@ import type {
   TemplateParameter,
 } from '../cloud/messages.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
-import { collect, type MediaArg } from './cloud-args.js';
+import type { MediaArg } from './cloud-args.js';
+import { collect } from './shared/flags.js';
 
 /** Body parameters keep their command-line order across --param, --currency and --date-time. */
 interface Sequenced {

@@ -3,9 +3,9 @@
 // Precedence (flag > env > profile > default) lives in one place: ./settings.ts.
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
-import { parseDuration } from '../core/time.js';
 import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 
 export interface ConfigKey {

@@ -17,6 +17,8 @@
 // midnight into it still runs to its end.
 import { DateTime, IANAZone } from 'luxon';
 import { invalidInput } from './errors.js';
+import { consecutiveRuns } from './text.js';
+import { parseIsoTime, wallClockToInstant } from './time.js';
 
 export const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -223,18 +225,9 @@ export function formatWeek(week: WeekSchedule): string[] {
       lines.push(`daily ${ranges}`);
       continue;
     }
-    const runs: string[] = [];
-    let runStart = indexes[0]!;
-    let prev = runStart;
-    for (const i of [...indexes.slice(1), -1]) {
-      if (i === prev + 1) {
-        prev = i;
-        continue;
-      }
-      runs.push(runStart === prev ? WEEKDAYS[runStart]! : `${WEEKDAYS[runStart]}-${WEEKDAYS[prev]}`);
-      runStart = i;
-      prev = i;
-    }
+    const runs = consecutiveRuns(indexes).map(([first, last]) =>
+      first === last ? WEEKDAYS[first] : `${WEEKDAYS[first]}-${WEEKDAYS[last]}`,
+    );
     lines.push(`${runs.join(',')} ${ranges}`);
   }
   return lines;
@@ -281,19 +274,9 @@ function weekdayOf(day: DayNumber): Weekday {
   return WEEKDAYS[(((day + 3) % 7) + 7) % 7] as Weekday;
 }
 
-/**
- * The instant a wall-clock time happens in a zone: the earlier one when it happens twice, and for a
- * time in a skipped hour, the time read with the offset before the jump (see the file comment).
- */
-export function wallTimeToInstant(day: DayNumber, minutes: number, zone: IANAZone): number {
-  const wall = day * 86_400_000 + minutes * 60_000;
-  const before = zone.offset(wall - 86_400_000);
-  const after = zone.offset(wall + 86_400_000);
-  const candidates = [...new Set([before, after, zone.offset(wall)])]
-    .map((offset) => wall - offset * 60_000)
-    .filter((t) => wall - zone.offset(t) * 60_000 === t)
-    .sort((a, b) => a - b);
-  return candidates[0] ?? wall - before * 60_000;
+/** The instant a wall-clock time happens in a zone (see the file comment for the daylight-saving rules). */
+function wallTimeToInstant(day: DayNumber, minutes: number, zone: IANAZone): number {
+  return wallClockToInstant(day * 86_400_000 + minutes * 60_000, zone);
 }
 
 function zoneOf(hours: Pick<BusinessHours, 'timeZone'>): IANAZone {
@@ -406,24 +389,13 @@ export function nextOpening(hours: BusinessHours, at: Date): Date | null {
  * (2024-03-10T02:30) it is a wall time in the business zone, with the daylight-saving rules above.
  */
 export function parseInstant(text: string, timeZone: string): Date {
-  const value = text.trim();
-  const bad = () =>
-    invalidInput(`invalid time "${text}"`, {
+  const at = parseIsoTime(text, zoneOf({ timeZone }));
+  if (at === null)
+    throw invalidInput(`invalid time "${text}"`, {
       code: 'hours.invalid_time',
       hint: 'accepted form: ISO 8601, e.g. 2025-03-10T09:30:00+05:30, 2025-03-10T04:00:00Z, or 2025-03-10T09:30 in the business time zone',
     });
-  if (!/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?(Z|[+-]\d{2}:?\d{2})?$/i.test(value)) throw bad();
-  if (/(Z|[+-]\d{2}:?\d{2})$/i.test(value) && value.includes('T')) {
-    const dt = DateTime.fromISO(value, { setZone: true });
-    if (!dt.isValid) throw bad();
-    return dt.toJSDate();
-  }
-  const wall = DateTime.fromISO(value, { zone: 'UTC' });
-  if (!wall.isValid) throw bad();
-  const ms = wall.toMillis();
-  const day = Math.floor(ms / 86_400_000);
-  const minutes = (ms - day * 86_400_000) / 60_000;
-  return new Date(wallTimeToInstant(day, minutes, zoneOf({ timeZone })));
+  return at;
 }
 
 /** Holidays: adds dates (validated, deduplicated, sorted). */

@@ -10,6 +10,7 @@ import {
   type Resolver,
   renderSegments,
 } from './placeholders.js';
+import { consecutiveRuns } from './text.js';
 
 export const TEMPLATE_KINDS = ['quick-reply', 'greeting', 'away', 'cta'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
@@ -47,9 +48,7 @@ export const BUILTIN_VARIABLES = [
   'hours',
 ] as const;
 
-/** WhatsApp's limit for one text message (Cloud API text.body), in characters. */
-export const TEXT_LIMIT = 4096;
-/** A sanity bound on a stored body (a rendered message must still fit TEXT_LIMIT). */
+/** A sanity bound on a stored body (a rendered message must still fit text.ts's TEXT_LIMIT). */
 export const BODY_MAX = 65_536;
 
 // Unicode property patterns, made on first use: creating the three costs ~0.7 ms, and every `wabox --help`
@@ -496,18 +495,9 @@ export function formatHours(hours: BusinessHours, language: string, now: Date): 
   });
   const lines: string[] = [];
   for (const [ranges, days] of groups) {
-    const runs: string[] = [];
-    let start = days[0]!;
-    let prev = start;
-    for (const i of [...days.slice(1), -1]) {
-      if (i === prev + 1) {
-        prev = i;
-        continue;
-      }
-      runs.push(start === prev ? dayName(start) : `${dayName(start)}–${dayName(prev)}`);
-      start = i;
-      prev = i;
-    }
+    const runs = consecutiveRuns(days).map(([first, last]) =>
+      first === last ? dayName(first) : `${dayName(first)}–${dayName(last)}`,
+    );
     lines.push(`${runs.join(', ')}: ${ranges}`);
   }
   const today = new Intl.DateTimeFormat('en-CA', { timeZone: hours.timeZone }).format(now);

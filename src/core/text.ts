@@ -2,6 +2,7 @@
 // terminal: control characters and bidi overrides become visible escapes (`\x1b`, `\u202e`), one-line
 // fields stay on one line, and cuts fall between whole grapheme clusters, never inside an escape.
 // JSON output keeps the exact text; jsonSafe only spells the dangerous characters as JSON escapes.
+// And the short forms wabox writes for people: local times, durations, runs of days, one-line previews.
 
 /**
  * What a terminal may act on or that reorders or breaks a line: C0, DEL, C1, the bidi marks, embeddings,
@@ -155,4 +156,43 @@ const JSON_UNSAFE = /[\u007f-\u009f\u061c\u200e\u200f\u2028-\u202e\u2066-\u206f\
  */
 export function jsonSafe(json: string): string {
   return json.replace(JSON_UNSAFE, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** WhatsApp's limit for one text message (Cloud API text.body), in characters. */
+export const TEXT_LIMIT = 4096;
+
+/** A body in one line for tables and pickers: line breaks shown as ⏎, the rest as truncate. */
+export function preview(body: string, width: number): string {
+  return truncate(body.replace(/\r?\n/g, ' ⏎ '), width);
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+
+/** An ISO 8601 time in the machine's zone: 2025-06-01 14:05, or 2025-06-01 14:05:09 with seconds. */
+export function localTime(iso: string, seconds = false): string {
+  const d = new Date(iso);
+  const base = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+  return seconds ? `${base}:${pad(d.getSeconds())}` : base;
+}
+
+/** 45s, 12m, 3h 05m, 2d 4h: the largest one or two units, rounded down. */
+export function formatDuration(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000));
+  if (s < 60) return `${s}s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h}h ${pad(m % 60)}m`;
+  return `${Math.floor(h / 24)}d ${h % 24}h`;
+}
+
+/** A sorted list of whole numbers as runs of consecutive ones: [0, 1, 2, 4] -> [[0, 2], [4, 4]] (Mon–Wed, Fri). */
+export function consecutiveRuns(sorted: readonly number[]): Array<[number, number]> {
+  const runs: Array<[number, number]> = [];
+  for (const n of sorted) {
+    const run = runs[runs.length - 1];
+    if (run !== undefined && n === run[1] + 1) run[1] = n;
+    else runs.push([n, n]);
+  }
+  return runs;
 }

@@ -1,57 +1,46 @@
-// Times written by users: `--since 24h`, `--since 2025-06-01`, `--since 2025-06-01T09:30+05:30`.
-
-const UNIT_MS: Record<string, number> = {
-  s: 1000,
-  m: 60_000,
-  h: 3_600_000,
-  d: 86_400_000,
-  w: 604_800_000,
-};
-
-/** `90s`, `30m`, `24h`, `7d`, `2w`, or combined: `1d12h`. Returns milliseconds, or null when not a duration. */
-export function parseDuration(input: string): number | null {
-  const text = input.trim().toLowerCase();
-  if (!/^(?:\d+[smhdw])+$/.test(text)) return null;
-  let total = 0;
-  for (const [, amount, unit] of text.matchAll(/(\d+)([smhdw])/g)) total += Number(amount) * UNIT_MS[unit!]!;
-  return Number.isSafeInteger(total) ? total : null;
-}
+// Times written by users: `--since 2025-06-01`, `--at 2025-06-01T09:30+05:30`, `--since 24h`. luxon checks
+// the calendar and applies the offset; the pattern below keeps to the forms wabox documents, a subset of
+// what luxon reads (it also takes week dates, ordinal dates, 24:00 and offsets past ±23:59).
+import { DateTime, SystemZone, type Zone } from 'luxon';
+import { parseDuration } from './duration.js';
 
 const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|[+-]\d{2}:?\d{2})?)?$/i;
+  /^\d{4}-\d{2}-\d{2}(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/i;
 
 /**
- * An ISO 8601 date or date-time. Without an offset it is local time (the machine's zone): a user who
- * writes `2025-06-01` means their own midnight. Returns null when the text is not one, or names a day
- * or time that does not exist.
+ * An ISO 8601 date or date-time: `2025-06-01`, `2025-06-01T14:05`, `2025-06-01T14:05:09.250`, each time
+ * with an optional offset (`Z`, `+05:30`, `-0400`). With an offset it is that instant; without one it is a
+ * wall time in `zone` (default: the machine's), read as wallClockToInstant says. Returns null when the
+ * text is not one of these forms, or names a day or time that does not exist.
  */
-export function parseIsoTime(input: string): Date | null {
-  const m = ISO.exec(input.trim());
+export function parseIsoTime(input: string, zone: Zone = SystemZone.instance): Date | null {
+  const text = input.trim();
+  const m = ISO.exec(text);
   if (!m) return null;
-  const [, y, mo, d, h = '0', mi = '0', s = '0', frac = '0', offset] = m;
-  const ms = Math.floor(Number(`0.${frac}`) * 1000);
-  const parts = [Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s), ms] as const;
-  if (parts[1] > 11 || parts[3] > 23 || parts[4] > 59 || parts[5] > 59) return null;
-  let date: Date;
-  if (offset === undefined) {
-    date = new Date(...parts);
-    // Date rolls 31 June over into July: refuse instead
-    if (date.getFullYear() !== parts[0] || date.getMonth() !== parts[1] || date.getDate() !== parts[2])
-      return null;
-  } else {
-    const utc = Date.UTC(...parts);
-    const check = new Date(utc);
-    if (check.getUTCMonth() !== parts[1] || check.getUTCDate() !== parts[2]) return null;
-    let shift = 0;
-    if (offset.toUpperCase() !== 'Z') {
-      const om = /^([+-])(\d{2}):?(\d{2})$/.exec(offset)!;
-      const minutes = Number(om[2]) * 60 + Number(om[3]);
-      if (Number(om[2]) > 23 || Number(om[3]) > 59) return null;
-      shift = (om[1] === '-' ? -1 : 1) * minutes * 60_000;
-    }
-    date = new Date(utc - shift);
+  if (m[1] !== undefined) {
+    const dt = DateTime.fromISO(text, { setZone: true });
+    return dt.isValid ? dt.toJSDate() : null;
   }
-  return Number.isNaN(date.getTime()) ? null : date;
+  const wall = DateTime.fromISO(text, { zone: 'UTC' });
+  if (!wall.isValid) return null;
+  const instant = wallClockToInstant(wall.toMillis(), zone);
+  return Number.isNaN(instant) ? null : new Date(instant);
+}
+
+/**
+ * The instant a wall-clock time (milliseconds since 1970-01-01T00:00 on the wall) happens in a zone: the
+ * earlier one when it happens twice (clocks going back), and for a time in a skipped hour (clocks going
+ * forward), the time read with the offset before the jump: the rules of RFC 5545, Temporal's
+ * "compatible" disambiguation and JavaScript's Date.
+ */
+export function wallClockToInstant(wall: number, zone: Zone): number {
+  const before = zone.offset(wall - 86_400_000);
+  const after = zone.offset(wall + 86_400_000);
+  const candidates = [...new Set([before, after, zone.offset(wall)])]
+    .map((offset) => wall - offset * 60_000)
+    .filter((t) => wall - zone.offset(t) * 60_000 === t)
+    .sort((a, b) => a - b);
+  return candidates[0] ?? wall - before * 60_000;
 }
 
 /** `--since`: a duration back from `now` (24h, 7d) or an ISO 8601 time. Null when it is neither. */

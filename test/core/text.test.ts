@@ -1,12 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
+  consecutiveRuns,
   cutGraphemes,
+  formatDuration,
   graphemes,
   jsonSafe,
+  localTime,
   MAX_MARKS,
   oneLine,
+  preview,
   safeLines,
   safeOutput,
+  TEXT_LIMIT,
   truncate,
 } from '../../src/core/text.js';
 
@@ -125,5 +130,94 @@ describe('jsonSafe', () => {
     const json = jsonSafe(JSON.stringify(value));
     expect(json).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069\u2028\u2029]/);
     expect(JSON.parse(json)).toEqual(value);
+  });
+});
+
+describe('preview', () => {
+  it.each([
+    ['Hi Asha', 20, 'Hi Asha'],
+    ['Hi Asha,\nsee you at 5', 40, 'Hi Asha, ⏎ see you at 5'],
+    ['line one\r\nline two', 40, 'line one ⏎ line two'],
+    ['Hi Asha,\nsee you at 5', 12, 'Hi Asha, ⏎ …'],
+    ['tab\there\rcr', 40, 'tab\\there\\rcr'],
+    ['', 10, ''],
+  ])('%j at %d columns -> %j', (body, width, expected) => {
+    expect(preview(body, width)).toBe(expected);
+  });
+});
+
+describe('localTime', () => {
+  // built from the machine's own wall clock, so the table holds in any zone
+  const at = (y: number, mo: number, d: number, h: number, mi: number, s: number) =>
+    new Date(y, mo - 1, d, h, mi, s).toISOString();
+  it.each([
+    [at(2025, 6, 1, 14, 5, 9), false, '2025-06-01 14:05'],
+    [at(2025, 6, 1, 14, 5, 9), true, '2025-06-01 14:05:09'],
+    [at(2025, 12, 31, 0, 0, 0), false, '2025-12-31 00:00'],
+    [at(2026, 1, 2, 3, 4, 5), true, '2026-01-02 03:04:05'],
+  ])('%s (seconds: %s) -> %s', (iso, seconds, expected) => {
+    expect(localTime(iso, seconds)).toBe(expected);
+  });
+
+  it('leaves the seconds out by default', () => {
+    expect(localTime(at(2025, 6, 1, 9, 30, 59))).toBe('2025-06-01 09:30');
+  });
+});
+
+describe('formatDuration', () => {
+  it.each([
+    [-5_000, '0s'],
+    [0, '0s'],
+    [999, '0s'],
+    [45_000, '45s'],
+    [59_999, '59s'],
+    [60_000, '1m'],
+    [12 * 60_000 + 59_000, '12m'],
+    [3_600_000, '1h 00m'],
+    [3 * 3_600_000 + 5 * 60_000, '3h 05m'],
+    [47 * 3_600_000 + 59 * 60_000, '47h 59m'],
+    [48 * 3_600_000, '2d 0h'],
+    [52 * 3_600_000 + 30 * 60_000, '2d 4h'],
+  ])('%d ms -> %s', (ms, expected) => {
+    expect(formatDuration(ms)).toBe(expected);
+  });
+});
+
+describe('TEXT_LIMIT', () => {
+  it("is WhatsApp's text.body limit", () => {
+    expect(TEXT_LIMIT).toBe(4096);
+  });
+});
+
+describe('consecutiveRuns', () => {
+  it.each([
+    [[], []],
+    [[3], [[3, 3]]],
+    [[0, 1, 2, 3, 4], [[0, 4]]],
+    [
+      [0, 1, 2, 4],
+      [
+        [0, 2],
+        [4, 4],
+      ],
+    ],
+    [
+      [0, 2, 4, 6],
+      [
+        [0, 0],
+        [2, 2],
+        [4, 4],
+        [6, 6],
+      ],
+    ],
+    [
+      [1, 2, 5, 6],
+      [
+        [1, 2],
+        [5, 6],
+      ],
+    ],
+  ])('%j -> %j', (sorted, expected) => {
+    expect(consecutiveRuns(sorted)).toEqual(expected);
   });
 });

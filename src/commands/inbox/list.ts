@@ -5,18 +5,10 @@ import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
-import { oneLine, truncate } from '../../core/text.js';
+import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
 import { parseLimit } from '../int-arg.js';
-import {
-  formatDuration,
-  type InboxConversation,
-  knownName,
-  localTime,
-  stdoutStyle,
-  toInboxConversation,
-  windowText,
-} from './shared.js';
+import { type InboxConversation, knownName, stdoutStyle, toInboxConversation, windowText } from './shared.js';
 
 export interface InboxListOptions {
   unread?: boolean;

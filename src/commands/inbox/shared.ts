@@ -4,7 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
 import { notFound } from '../../core/errors.js';
-import { oneLine } from '../../core/text.js';
+import { formatDuration, oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
 
@@ -119,26 +119,6 @@ export async function resolveKnownContact(
 /** Colours for stdout's human form: only when stdout is a terminal and colour is on. */
 export function stdoutStyle(deps: Deps): ChalkInstance {
   return deps.io.isStdoutTTY ? style(deps.io) : PLAIN;
-}
-
-const pad = (n: number, width = 2) => String(n).padStart(width, '0');
-
-/** Local time (the machine's zone): 2025-06-01 14:05, or 2025-06-01 14:05:09 with seconds. */
-export function localTime(iso: string, seconds = false): string {
-  const d = new Date(iso);
-  const base = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-  return seconds ? `${base}:${pad(d.getSeconds())}` : base;
-}
-
-/** 45s, 12m, 3h 05m, 2d 4h. */
-export function formatDuration(ms: number): string {
-  const s = Math.max(0, Math.floor(ms / 1000));
-  if (s < 60) return `${s}s`;
-  const m = Math.floor(s / 60);
-  if (m < 60) return `${m}m`;
-  const h = Math.floor(m / 60);
-  if (h < 48) return `${h}h ${pad(m % 60)}m`;
-  return `${Math.floor(h / 24)}d ${h % 24}h`;
 }
 
 /** The 24-hour window in words: "21h 55m left", "closed", "none" (the customer never wrote). */

@@ -4,15 +4,13 @@ import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
-import { cutGraphemes, oneLine, safeLines, truncate } from '../../core/text.js';
+import { cutGraphemes, formatDuration, localTime, oneLine, safeLines, truncate } from '../../core/text.js';
 import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
 import { contactArgument } from '../contact-arg.js';
 import { parseLimit } from '../int-arg.js';
 import {
-  formatDuration,
   type InboxConversation,
   knownName,
-  localTime,
   resolveKnownContact,
   stdoutStyle,
   toInboxConversation,

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
-import { oneLine, truncate } from '../../core/text.js';
+import { localTime, oneLine, truncate } from '../../core/text.js';
 import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
 import { parseLimit } from '../int-arg.js';
 
@@ -224,13 +224,6 @@ function line(m: MessageRecord): string {
   return [m.timestamp, m.direction, m.waId, m.type, m.status, m.text === null ? '-' : m.text]
     .map(oneLine)
     .join('\t');
-}
-
-/** Local time, minutes, for the table: 2025-06-01 14:05. */
-function localTime(iso: string): string {
-  const d = new Date(iso);
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
 async function renderTable(messages: MessageRecord[], deps: Deps): Promise<string> {

@@ -4,6 +4,7 @@ import type { Deps } from '../../cli/deps.js';
 import type { Prompter } from '../../cli/prompt.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
 import type { Template } from '../../core/template.js';
+import { preview } from '../../core/text.js';
 
 export interface PickedQuickReply {
   /** The template's name, for `--quick-reply`. */
@@ -17,7 +18,7 @@ export async function pickQuickReply(
   contact: { phone: string; name: string | null },
   given: readonly string[] = [],
 ): Promise<PickedQuickReply> {
-  const [{ templateLibrary, renderTemplateForContact, preview }, { parseAssignments }] = await Promise.all([
+  const [{ templateLibrary, renderTemplateForContact }, { parseAssignments }] = await Promise.all([
     import('../template/shared.js'),
     import('../../core/placeholders.js'),
   ]);

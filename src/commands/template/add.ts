@@ -11,14 +11,15 @@ import {
   normalizeShortcut,
   SHORTCUT_FORM,
   TEMPLATE_KINDS,
-  TEXT_LIMIT,
   type Template,
   type TemplateKind,
   validateName,
   validateTemplate,
   withDefaults,
 } from '../../core/template.js';
-import { collect, missingFlag, templateLibrary } from './shared.js';
+import { TEXT_LIMIT } from '../../core/text.js';
+import { collect } from '../shared/flags.js';
+import { missingFlag, templateLibrary } from './shared.js';
 
 export interface AddOptions {
   kind?: string;

@@ -14,7 +14,8 @@ import {
   validateTemplate,
   withDefaults,
 } from '../../core/template.js';
-import { collect, templateLibrary } from './shared.js';
+import { collect } from '../shared/flags.js';
+import { templateLibrary } from './shared.js';
 
 export interface EditOptions {
   ref: string;

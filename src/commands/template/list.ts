@@ -8,7 +8,8 @@ import {
   type Template,
   type TemplateKind,
 } from '../../core/template.js';
-import { preview, templateLibrary } from './shared.js';
+import { preview } from '../../core/text.js';
+import { templateLibrary } from './shared.js';
 
 export interface ListOptions {
   kind?: string;

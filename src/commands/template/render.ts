@@ -3,8 +3,10 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, warn } from '../../cli/output.js';
 import { WaboxError } from '../../core/errors.js';
 import { parseAssignments } from '../../core/placeholders.js';
-import { TEXT_LIMIT, type TemplateKind, type UsedVariable } from '../../core/template.js';
-import { collect, parseAt, renderTemplateForContact } from './shared.js';
+import type { TemplateKind, UsedVariable } from '../../core/template.js';
+import { TEXT_LIMIT } from '../../core/text.js';
+import { collect } from '../shared/flags.js';
+import { parseAt, renderTemplateForContact } from './shared.js';
 
 export interface RenderOptions {
   ref: string;

@@ -12,9 +12,6 @@ import {
   type Template,
   type TemplateKind,
 } from '../../core/template.js';
-import { truncate } from '../../core/text.js';
-
-export const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function templateLibrary(deps: Deps): TemplateLibrary {
   return new TemplateLibrary(templatesPath(deps.env));
@@ -110,9 +107,4 @@ export function missingFlag(flag: string, what: string) {
     code: 'usage.missing_flag',
     hint: 'pass it as a flag, or run on a terminal to be asked',
   });
-}
-
-/** One line of a body for tables: newlines shown as ⏎, other controls escaped, cut at `width` columns. */
-export function preview(body: string, width: number): string {
-  return truncate(body.replace(/\r?\n/g, ' ⏎ '), width);
 }
