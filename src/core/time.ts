@@ -8,13 +8,13 @@ const ISO =
   /^\d{4}-\d{2}-\d{2}(?:T(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?(Z|[+-](?:[01]\d|2[0-3]):?[0-5]\d)?)?$/i;
 
 /**
- * An ISO 8601 date or date-time: `2025-06-01`, `2025-06-01T14:05`, `2025-06-01T14:05:09.250`, each time
- * with an optional offset (`Z`, `+05:30`, `-0400`). With an offset it is that instant; without one it is a
+ * An ISO 8601 date or date-time: `2025-06-01`, `2025-06-01T14:05`, `2025-06-01T14:05:09.250` (a space in
+ * place of the T too, as RFC 3339 allows and people type), each time with an optional offset (`Z`, `+05:30`, `-0400`). With an offset it is that instant; without one it is a
  * wall time in `zone` (default: the machine's), read as wallClockToInstant says. Returns null when the
  * text is not one of these forms, or names a day or time that does not exist.
  */
 export function parseIsoTime(input: string, zone: Zone = SystemZone.instance): Date | null {
-  const text = input.trim();
+  const text = input.trim().replace(/^(\d{4}-\d{2}-\d{2}) (?=\d)/, '$1T');
   const m = ISO.exec(text);
   if (!m) return null;
   if (m[1] !== undefined) {

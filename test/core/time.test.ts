@@ -14,6 +14,11 @@ describe('parseIsoTime', () => {
     expect(parseIsoTime('2025-06-01T14:05')?.getTime()).toBe(new Date(2025, 5, 1, 14, 5).getTime());
   });
 
+  it('takes a space in place of the T, as people type it', () => {
+    expect(parseIsoTime('2025-06-01 14:05')?.getTime()).toBe(new Date(2025, 5, 1, 14, 5).getTime());
+    expect(parseIsoTime('2025-06-01 09:30:15+05:30')?.toISOString()).toBe('2025-06-01T04:00:15.000Z');
+  });
+
   it.each([
     '2025-06-31',
     '2025-13-01',
@@ -22,8 +27,8 @@ describe('parseIsoTime', () => {
     '2025-06-01T10:60',
     '1 June',
     '2025-6-1',
+    '2025-06-01  14:05',
     // forms luxon reads but wabox does not document
-    '2025-06-01 14:05',
     '2025-06-01Z',
     '2025-06-01T10',
     '2025-06-01T10:00+24:00',
