@@ -199,9 +199,6 @@ function parseChange(change: unknown, guard: boolean): WebhookEvent[] {
   const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
   const contacts = contactsOf(value.contacts);
   const events: WebhookEvent[] = [];
-  for (const identity of new Set(contacts.values()))
-    if ([identity.phone, identity.userId, identity.parentUserId].filter(Boolean).length > 1)
-      events.push({ kind: 'link', identity });
   const tooDeep = (part: unknown, what: string): RawEvent | null =>
     guard && deeperThan(part, MAX_PART_DEPTH)
       ? {
@@ -219,6 +216,9 @@ function parseChange(change: unknown, guard: boolean): WebhookEvent[] {
     events.push(tooDeep(status, 'status') ?? parseStatus(status, phoneNumberId));
   for (const error of list(value.errors))
     events.push(tooDeep(error, 'error') ?? { kind: 'error', error: parseError(error), phoneNumberId });
+  for (const identity of new Set(contacts.values()))
+    if ([identity.phone, identity.userId, identity.parentUserId].filter(Boolean).length > 1)
+      events.push({ kind: 'link', identity });
   if (guard && deeperThan(value.contacts, MAX_PART_DEPTH))
     events.push({
       kind: 'raw',
