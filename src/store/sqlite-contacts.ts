@@ -5,7 +5,7 @@
 import type Database from 'better-sqlite3';
 import { type ContactIdentity, isBsuid, isParentBsuid, parseContactRef } from '../core/contact-id.js';
 import { invalidInput, notFound } from '../core/errors.js';
-import type { ContactEventRecord, ContactRecord, MergeRecord } from './store.js';
+import type { ContactEventRecord, ContactIdentifiers, ContactRecord, MergeRecord } from './store.js';
 
 type IdKind = 'phone' | 'user_id' | 'parent_user_id';
 
@@ -41,13 +41,17 @@ const SQL = {
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
 
-interface ContactRow {
+/** The identifier columns of a contacts row. */
+export interface IdentifierColumns {
   wa_id: string;
   phone: string | null;
   user_id: string | null;
   parent_user_id: string | null;
   username: string | null;
   name: string | null;
+}
+
+interface ContactRow extends IdentifierColumns {
   opted_out_at: number | null;
   opt_out_source: string | null;
   opt_out_changed_at: number | null;
@@ -284,12 +288,7 @@ export class SqliteContacts {
       (id) => !current.has(id.value),
     );
     return {
-      waId: row.wa_id,
-      phone: row.phone,
-      userId: row.user_id,
-      parentUserId: row.parent_user_id,
-      username: row.username,
-      name: row.name,
+      ...identifiersOf(row),
       formerIds,
       optOut: {
         optedOut: row.opted_out_at !== null,
@@ -300,6 +299,18 @@ export class SqliteContacts {
       createdAt: new Date(row.created_at).toISOString(),
     };
   }
+}
+
+/** The identifier columns of a contacts row as a record's fields. */
+export function identifiersOf(row: IdentifierColumns): ContactIdentifiers {
+  return {
+    waId: row.wa_id,
+    phone: row.phone,
+    userId: row.user_id,
+    parentUserId: row.parent_user_id,
+    username: row.username,
+    name: row.name,
+  };
 }
 
 function idsOf(identity: ContactIdentity): Array<[IdKind, string]> {

@@ -325,6 +325,18 @@ export class SqliteWebhookWriter {
     return done.logged;
   }
 
+  /** A send to the contact failed with 131050: they stopped marketing messages. */
+  #marketingStopped(
+    key: string,
+    wamid: string,
+    at: number,
+    now: number,
+    result: Pick<IngestResult, 'optOuts'>,
+  ): void {
+    const source = `error:${MARKETING_STOPPED}`;
+    this.#optOut(key, true, source, at, `${source}:${wamid}`, now, result, { wamid });
+  }
+
   #stopKeywords(): readonly string[] {
     const value = this.getSetting(STOP_KEYWORDS_SETTING);
     return Array.isArray(value) && value.every((k) => typeof k === 'string') ? value : DEFAULT_STOP_KEYWORDS;
@@ -405,19 +417,7 @@ export class SqliteWebhookWriter {
     });
     if (inserted.changes === 0) return false;
     this.#s.outboundConversation.run({ waId, at, now });
-    if (m.error?.code === MARKETING_STOPPED)
-      this.#optOut(
-        waId,
-        true,
-        `error:${MARKETING_STOPPED}`,
-        at,
-        `error:${MARKETING_STOPPED}:${m.id}`,
-        now,
-        result,
-        {
-          wamid: m.id,
-        },
-      );
+    if (m.error?.code === MARKETING_STOPPED) this.#marketingStopped(waId, m.id, at, now, result);
     // statuses the webhook delivered before the message was recorded still count
     const events = this.#s.statusEventsOf.all(m.id) as Array<{
       status: string;
@@ -462,19 +462,7 @@ export class SqliteWebhookWriter {
               merges: result.merges,
             })
           : null);
-      if (key !== null)
-        this.#optOut(
-          key,
-          true,
-          `error:${MARKETING_STOPPED}`,
-          at,
-          `error:${MARKETING_STOPPED}:${s.id}`,
-          now,
-          result,
-          {
-            wamid: s.id,
-          },
-        );
+      if (key !== null) this.#marketingStopped(key, s.id, at, now, result);
     }
     return true;
   }

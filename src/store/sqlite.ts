@@ -7,6 +7,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
+import { type IdentifierColumns, identifiersOf } from './sqlite-contacts.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
   AutoReplyOutcome,
@@ -491,12 +492,7 @@ export class SqliteStore implements Store {
       }
     }
     return {
-      waId: row.wa_id,
-      phone: row.phone,
-      userId: row.user_id,
-      parentUserId: row.parent_user_id,
-      username: row.username,
-      name: row.name,
+      ...identifiersOf(row),
       status: row.status ?? 'open',
       assignee: row.assignee,
       campaign: row.campaign,
@@ -602,14 +598,8 @@ function assertTime(ms: number, what: string): void {
 
 // -- the inbox -----------------------------------------------------------------------------
 
-interface ConversationRow {
+interface ConversationRow extends IdentifierColumns {
   id: number | null;
-  wa_id: string;
-  phone: string | null;
-  user_id: string | null;
-  parent_user_id: string | null;
-  username: string | null;
-  name: string | null;
   status: ConversationStatus | null;
   assignee: string | null;
   campaign: string | null;

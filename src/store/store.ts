@@ -127,7 +127,8 @@ export const DEFAULT_MESSAGE_LIMIT = 50;
 export type ConversationStatus = 'open' | 'resolved';
 
 /** One conversation (one per contact) as the inbox lists it. Times are ISO 8601 (UTC). */
-export interface ConversationRecord {
+/** Who a contact is: its key, identifiers and name. */
+export interface ContactIdentifiers {
   /**
    * The contact's key: phone digits for a contact first seen with a phone (every contact of earlier
    * releases), else the BSUID it was first seen with. Stable: merges keep the older contact's key.
@@ -140,6 +141,9 @@ export interface ConversationRecord {
   username: string | null;
   /** The contact's name (WhatsApp profile name), null when unknown. */
   name: string | null;
+}
+
+export interface ConversationRecord extends ContactIdentifiers {
   status: ConversationStatus;
   assignee: string | null;
   /** The `wabox link --ref` campaign an inbound message carried. */
@@ -404,14 +408,7 @@ export interface IngestResult {
 // -- contacts: identifiers, merges, opt-outs --------------------------------------------------
 
 /** A contact (a person) with every identifier the store knows. Times ISO 8601 (UTC). */
-export interface ContactRecord {
-  /** The contact's key (see ConversationRecord.waId). */
-  waId: string;
-  phone: string | null;
-  userId: string | null;
-  parentUserId: string | null;
-  username: string | null;
-  name: string | null;
+export interface ContactRecord extends ContactIdentifiers {
   /** Identifiers seen before (an old number, an old BSUID): they still find this contact. */
   formerIds: Array<{ kind: 'phone' | 'user_id' | 'parent_user_id'; value: string }>;
   optOut: OptOutRecord;
