@@ -88,9 +88,12 @@ function keywordForm(text: string): string {
     .toLocaleUpperCase('en');
 }
 
+/** Longer texts are never a keyword (most messages: the keyword list is not even read). */
+export const MAX_KEYWORD_LENGTH = 64;
+
 /** True when the text, as a whole, is one of the keywords. */
 export function isStopKeyword(text: string, keywords: readonly string[] = DEFAULT_STOP_KEYWORDS): boolean {
-  if (text.length > 64) return false;
+  if (text.length > MAX_KEYWORD_LENGTH) return false;
   const form = keywordForm(text);
   return form !== '' && keywords.some((k) => keywordForm(k) === form);
 }

@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ContactFacts } from '../core/autoreply.js';
-import { DEFAULT_STOP_KEYWORDS, isStopKeyword } from '../core/contact-id.js';
+import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
 import { identityOf, SqliteContacts } from './sqlite-contacts.js';
 import type {
@@ -383,7 +383,8 @@ export class SqliteWebhookWriter {
       at,
       now,
     });
-    if (m.type === 'text' && m.text !== null && isStopKeyword(m.text, this.#stopKeywords()))
+    const short = m.type === 'text' && m.text !== null && m.text.length <= MAX_KEYWORD_LENGTH;
+    if (short && isStopKeyword(m.text!, this.#stopKeywords()))
       this.#optOut(waId, true, 'keyword', at, `keyword:${m.id}`, now, result, { wamid: m.id, text: m.text });
     return waId;
   }
