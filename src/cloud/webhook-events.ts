@@ -1,6 +1,7 @@
 // Webhook payloads -> flat events (../shared/reference/cloud-api.md §4.4). Every entry, change,
 // message, status and error is visited, never only [0]; what wabox does not understand becomes a raw
 // event to be stored as it came, never a crash.
+import type { ContactIdentity } from '../core/contact-id.js';
 import { extractRef } from '../core/link.js';
 
 export interface WebhookErrorInfo {
@@ -24,8 +25,15 @@ export interface InboundMessage {
   /** `in` for a customer's message; `out` for an echo of a message the business sent from its app. */
   direction: 'in' | 'out';
   id: string;
-  /** The customer (sender of inbound, recipient of an echo), digits only where WhatsApp gives them. */
+  /** The customer (sender of inbound, recipient of an echo): the phone digits, else the BSUID. */
   waId: string;
+  /** Every identifier the payload gives the customer (message and contacts[] entry together). */
+  identity: ContactIdentity;
+  /**
+   * Other identifiers the message shows to be the same person: the new ones of a user_changed_number /
+   * user_changed_user_id system message, the phone shared in answer to request_contact_info.
+   */
+  linkTo: ContactIdentity | null;
   name: string | null;
   timestamp: Date;
   type: string;
@@ -50,8 +58,40 @@ export interface StatusUpdate {
   status: string;
   timestamp: Date;
   recipientId: string | null;
+  /** recipient_user_id: the recipient's BSUID. */
+  recipientUserId: string | null;
+  /** What Meta charges for the message; null when the status carries none (failed, some reads). */
+  pricing: Pricing | null;
   errors: WebhookErrorInfo[];
   phoneNumberId: string | null;
+  payload: unknown;
+}
+
+export interface Pricing {
+  /** PMP (per-message pricing); CBP on older payloads. */
+  model: string | null;
+  /** regular (billed) | free_customer_service | free_entry_point. */
+  type: string | null;
+  /** marketing | utility | authentication | authentication_international | service | marketing_lite | ... */
+  category: string | null;
+}
+
+/** A contacts[] entry that names one person by two identifiers or more (phone and BSUID). */
+export interface IdentityLink {
+  kind: 'link';
+  identity: ContactIdentity;
+}
+
+/** A user_preferences webhook entry: a user stopped or resumed a category of messages. */
+export interface PreferenceUpdate {
+  kind: 'preference';
+  identity: ContactIdentity;
+  /** marketing_messages */
+  category: string;
+  /** stop | resume (others, e.g. signup, are kept but change no opt-out) */
+  value: string;
+  detail: string | null;
+  timestamp: Date;
   payload: unknown;
 }
 
@@ -82,7 +122,13 @@ export interface RawEvent {
   entry?: EntryKey;
 }
 
-export type WebhookEvent = InboundMessage | StatusUpdate | ChangeError | RawEvent;
+export type WebhookEvent =
+  | InboundMessage
+  | StatusUpdate
+  | ChangeError
+  | RawEvent
+  | IdentityLink
+  | PreferenceUpdate;
 
 const KNOWN_TYPES = new Set([
   'text',
@@ -146,16 +192,12 @@ function parseChange(change: unknown, guard: boolean): WebhookEvent[] {
     return [checked({ kind: 'raw', field: 'change', reason: 'change without value', value: change }, guard)];
   const field = str(change.field) ?? '';
   const value = change.value;
+  if (field === 'user_preferences' && !(guard && deeperThan(value, MAX_PART_DEPTH)))
+    return parsePreferences(value);
   if (field !== 'messages' && field !== 'smb_message_echoes')
     return [checked({ kind: 'raw', field, reason: 'field', value }, guard)];
   const phoneNumberId = isObj(value.metadata) ? str(value.metadata.phone_number_id) : null;
-  const names = new Map<string, string>();
-  for (const contact of list(value.contacts)) {
-    if (!isObj(contact)) continue;
-    const id = str(contact.wa_id) ?? str(contact.user_id);
-    const name = isObj(contact.profile) ? str(contact.profile.name) : null;
-    if (id && name) names.set(id, name);
-  }
+  const contacts = contactsOf(value.contacts);
   const events: WebhookEvent[] = [];
   const tooDeep = (part: unknown, what: string): RawEvent | null =>
     guard && deeperThan(part, MAX_PART_DEPTH)
@@ -167,13 +209,16 @@ function parseChange(change: unknown, guard: boolean): WebhookEvent[] {
         }
       : null;
   for (const message of list(value.messages))
-    events.push(tooDeep(message, 'message') ?? parseMessage(message, 'in', names, phoneNumberId));
+    events.push(tooDeep(message, 'message') ?? parseMessage(message, 'in', contacts, phoneNumberId));
   for (const echo of list(value.message_echoes))
-    events.push(tooDeep(echo, 'message') ?? parseMessage(echo, 'out', names, phoneNumberId));
+    events.push(tooDeep(echo, 'message') ?? parseMessage(echo, 'out', contacts, phoneNumberId));
   for (const status of list(value.statuses))
     events.push(tooDeep(status, 'status') ?? parseStatus(status, phoneNumberId));
   for (const error of list(value.errors))
     events.push(tooDeep(error, 'error') ?? { kind: 'error', error: parseError(error), phoneNumberId });
+  for (const identity of new Set(contacts.values()))
+    if ([identity.phone, identity.userId, identity.parentUserId].filter(Boolean).length > 1)
+      events.push({ kind: 'link', identity });
   if (guard && deeperThan(value.contacts, MAX_PART_DEPTH))
     events.push({
       kind: 'raw',
@@ -182,6 +227,62 @@ function parseChange(change: unknown, guard: boolean): WebhookEvent[] {
       value: prune(value.contacts),
     });
   return events;
+}
+
+type Contact = ContactIdentity & { name: string | null };
+
+/** contacts[] entries by each of their identifiers (wa_id, user_id). */
+function contactsOf(entries: unknown): Map<string, Contact> {
+  const byId = new Map<string, Contact>();
+  for (const c of list(entries)) {
+    if (!isObj(c)) continue;
+    const profile = isObj(c.profile) ? c.profile : {};
+    const contact: Contact = {
+      phone: str(c.wa_id),
+      userId: str(c.user_id),
+      parentUserId: str(c.parent_user_id),
+      username: usernameOf(str(profile.username)),
+      name: str(profile.name),
+    };
+    for (const id of [contact.phone, contact.userId]) if (id) byId.set(id, contact);
+  }
+  return byId;
+}
+
+function usernameOf(v: string | null): string | null {
+  const name = v?.trim().replace(/^@/, '');
+  return name ? name : null;
+}
+
+function parsePreferences(value: Obj): WebhookEvent[] {
+  const contacts = contactsOf(value.contacts);
+  return list(value.user_preferences).map((p): WebhookEvent => {
+    const phone = isObj(p) ? str(p.wa_id) : null;
+    const userId = isObj(p) ? str(p.user_id) : null;
+    const timestamp = isObj(p) ? unixTime(p.timestamp) : null;
+    if (!isObj(p) || (!phone && !userId) || !timestamp || !str(p.value))
+      return {
+        kind: 'raw',
+        field: 'user_preferences',
+        reason: 'preference without user, value or time',
+        value: p,
+      };
+    const known = contacts.get(userId ?? '') ?? contacts.get(phone ?? '');
+    return {
+      kind: 'preference',
+      identity: {
+        phone: phone ?? known?.phone ?? null,
+        userId: userId ?? known?.userId ?? null,
+        parentUserId: str(p.parent_user_id) ?? known?.parentUserId ?? null,
+        username: known?.username ?? null,
+      },
+      category: str(p.category) ?? '',
+      value: str(p.value)!,
+      detail: str(p.detail),
+      timestamp,
+      payload: p,
+    };
+  });
 }
 
 /** A raw event whose value is too deep to store becomes one with its value pruned. */
@@ -218,24 +319,35 @@ function prune(v: unknown, depth = 1): unknown {
 function parseMessage(
   m: unknown,
   direction: 'in' | 'out',
-  names: Map<string, string>,
+  contacts: Map<string, Contact>,
   phoneNumberId: string | null,
 ): WebhookEvent {
   const field = direction === 'in' ? 'messages' : 'smb_message_echoes';
   if (!isObj(m)) return { kind: 'raw', field, reason: 'message is not an object', value: m };
   const id = str(m.id);
-  const waId = direction === 'in' ? (str(m.from) ?? str(m.from_user_id)) : (str(m.to) ?? str(m.to_user_id));
+  const phone = direction === 'in' ? str(m.from) : str(m.to);
+  const userId = direction === 'in' ? str(m.from_user_id) : str(m.to_user_id);
+  const waId = phone ?? userId;
   const timestamp = unixTime(m.timestamp);
   if (!id || !waId || !timestamp)
     return { kind: 'raw', field, reason: 'message without id, sender or timestamp', value: m };
   const type = str(m.type) ?? 'unknown';
   const text = messageText(type, m);
+  const known = (userId ? contacts.get(userId) : undefined) ?? (phone ? contacts.get(phone) : undefined);
+  const identity: ContactIdentity = {
+    phone: phone ?? known?.phone ?? null,
+    userId: userId ?? known?.userId ?? null,
+    parentUserId: str(m.from_parent_user_id) ?? known?.parentUserId ?? null,
+    username: known?.username ?? null,
+  };
   return {
     kind: 'message',
     direction,
     id,
     waId,
-    name: names.get(waId) ?? null,
+    identity,
+    linkTo: direction === 'in' ? sameperson(type, m) : null,
+    name: known?.name ?? null,
     timestamp,
     type,
     text,
@@ -247,6 +359,33 @@ function parseMessage(
     phoneNumberId,
     payload: m,
   };
+}
+
+/**
+ * The identifiers a message says belong to its sender too: the new phone or BSUID of a user_changed_*
+ * system message, the phone shared through a request_contact_info button (contacts[].origin
+ * contact_request; a card shared by hand may be anyone's).
+ */
+function sameperson(type: string, m: Obj): ContactIdentity | null {
+  if (type === 'system' && isObj(m.system)) {
+    const kind = str(m.system.type);
+    if (kind !== 'user_changed_number' && kind !== 'user_changed_user_id') return null;
+    const link = {
+      phone: str(m.system.wa_id),
+      userId: str(m.system.user_id),
+      parentUserId: str(m.system.parent_user_id),
+    };
+    return link.phone || link.userId ? link : null;
+  }
+  if (type === 'contacts')
+    for (const c of list(m.contacts)) {
+      if (!isObj(c) || str(c.origin) !== 'contact_request') continue;
+      for (const p of list(c.phones)) {
+        const phone = isObj(p) ? str(p.wa_id) : null;
+        if (phone) return { phone };
+      }
+    }
+  return null;
 }
 
 function messageText(type: string, m: Obj): string | null {
@@ -308,6 +447,10 @@ function parseStatus(s: unknown, phoneNumberId: string | null): WebhookEvent {
     status,
     timestamp,
     recipientId: str(s.recipient_id),
+    recipientUserId: str(s.recipient_user_id),
+    pricing: isObj(s.pricing)
+      ? { model: str(s.pricing.pricing_model), type: str(s.pricing.type), category: str(s.pricing.category) }
+      : null,
     errors: list(s.errors).map(parseError),
     phoneNumberId,
     payload: s,

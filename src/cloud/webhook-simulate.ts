@@ -2,6 +2,7 @@
 // §4.5), serialised the way Meta sends them, with non-ASCII escaped as \uXXXX, so the signature path
 // is the same one real traffic takes.
 import { randomBytes } from 'node:crypto';
+import { isBsuid } from '../core/contact-id.js';
 
 export interface SimulatedBusiness {
   wabaId: string;
@@ -20,7 +21,12 @@ export function simulatedWamid(): string {
   return `wamid.SIM${randomBytes(18).toString('base64url')}`;
 }
 
-function envelope(business: SimulatedBusiness, now: Date, value: Record<string, unknown>) {
+function envelope(
+  business: SimulatedBusiness,
+  now: Date,
+  value: Record<string, unknown>,
+  field = 'messages',
+) {
   return {
     object: 'whatsapp_business_account',
     entry: [
@@ -29,7 +35,7 @@ function envelope(business: SimulatedBusiness, now: Date, value: Record<string, 
         time: Math.floor(now.getTime() / 1000),
         changes: [
           {
-            field: 'messages',
+            field,
             value: {
               messaging_product: 'whatsapp',
               metadata: {
@@ -61,30 +67,68 @@ export type SimulatedContent =
       address?: string | undefined;
     }
   /** An emoji on one of the conversation's messages; "" removes a reaction. */
-  | { type: 'reaction'; messageId: string; emoji: string };
+  | { type: 'reaction'; messageId: string; emoji: string }
+  /** WhatsApp's system message: the customer moved to a new phone number (and so a new BSUID). */
+  | { type: 'user_changed_number'; phone: string; userId?: string | undefined }
+  /** WhatsApp's system message: the customer's business-scoped user id changed. */
+  | { type: 'user_changed_user_id'; userId: string };
 
-export function simulatedMessage(options: {
+/**
+ * Who a simulated customer is: `from` is a phone (digits) or a BSUID; `userId` adds a BSUID to a phone
+ * (a message with both ids); `username` is shown in the profile. Without a phone the payload has no
+ * `from`/`wa_id`, as for a user who adopted a username.
+ */
+interface Customer {
   from: string;
+  userId?: string | undefined;
   name?: string | undefined;
-  content: SimulatedContent;
-  now: Date;
-  id?: string;
-  /** The wamid the customer answers (Meta's `context`: a quoted message, or the interactive message). */
-  replyTo?: string | undefined;
-  business?: SimulatedBusiness | undefined;
-}): { id: string; body: object } {
+  username?: string | undefined;
+}
+
+function idsOf(c: Customer): { phone: string | null; userId: string | null } {
+  return isBsuid(c.from) ? { phone: null, userId: c.from } : { phone: c.from, userId: c.userId ?? null };
+}
+
+/** The contacts[] entry of a customer (Meta: user_id always, wa_id and profile.username when known). */
+function contactEntry(c: Customer): Record<string, unknown> {
+  const { phone, userId } = idsOf(c);
+  return {
+    profile: {
+      ...(c.name !== undefined || phone !== null ? { name: c.name ?? phone } : {}),
+      ...(c.username === undefined ? {} : { username: c.username }),
+    },
+    ...(phone === null ? {} : { wa_id: phone }),
+    ...(userId === null ? {} : { user_id: userId }),
+  };
+}
+
+export function simulatedMessage(
+  options: Customer & {
+    content: SimulatedContent;
+    now: Date;
+    id?: string;
+    /** The wamid the customer answers (Meta's `context`: a quoted message, or the interactive message). */
+    replyTo?: string | undefined;
+    business?: SimulatedBusiness | undefined;
+  },
+): { id: string; body: object } {
   const id = options.id ?? simulatedWamid();
   const business = options.business ?? DEFAULT_BUSINESS;
+  const { phone, userId } = idsOf(options);
   const message: Record<string, unknown> = {
-    from: options.from,
+    ...(phone === null ? {} : { from: phone }),
+    ...(userId === null ? {} : { from_user_id: userId }),
     id,
     timestamp: String(Math.floor(options.now.getTime() / 1000)),
   };
   if (options.replyTo !== undefined && options.content.type !== 'reaction')
     message.context = { from: business.displayPhoneNumber, id: options.replyTo };
-  Object.assign(message, messageContent(options.content));
+  Object.assign(message, messageContent(options.content, options));
+  const system =
+    options.content.type === 'user_changed_number' || options.content.type === 'user_changed_user_id';
+  // system messages carry no contacts block (Meta's system messages reference)
   const body = envelope(business, options.now, {
-    contacts: [{ profile: { name: options.name ?? options.from }, wa_id: options.from }],
+    ...(system ? {} : { contacts: [contactEntry(options)] }),
     messages: [message],
   });
   return { id, body };
@@ -92,7 +136,7 @@ export function simulatedMessage(options: {
 
 // Shapes from Meta's description's webhook examples (IncomingMessage: TextMessage, ImageMessage,
 // LocationMessage, ReactionMessage, InteractiveMessage with button_reply / list_reply).
-function messageContent(content: SimulatedContent): Record<string, unknown> {
+function messageContent(content: SimulatedContent, who: Customer): Record<string, unknown> {
   switch (content.type) {
     case 'text':
       return { type: 'text', text: { body: content.body } };
@@ -135,7 +179,51 @@ function messageContent(content: SimulatedContent): Record<string, unknown> {
       };
     case 'reaction':
       return { type: 'reaction', reaction: { message_id: content.messageId, emoji: content.emoji } };
+    case 'user_changed_number':
+      return {
+        type: 'system',
+        system: {
+          body: `User ${who.name ?? who.from} changed from ${who.from} to ${content.phone}`,
+          wa_id: content.phone,
+          ...(content.userId === undefined ? {} : { user_id: content.userId }),
+          type: 'user_changed_number',
+        },
+      };
+    case 'user_changed_user_id':
+      return {
+        type: 'system',
+        system: {
+          body: `User ${who.name ?? who.from} changed their business-scoped user ID`,
+          user_id: content.userId,
+          type: 'user_changed_user_id',
+        },
+      };
   }
+}
+
+/** A user_preferences webhook: the customer stopped or resumed marketing messages. */
+export function simulatedPreference(
+  options: Customer & { value: 'stop' | 'resume'; now: Date; business?: SimulatedBusiness | undefined },
+): object {
+  const { phone, userId } = idsOf(options);
+  return envelope(
+    options.business ?? DEFAULT_BUSINESS,
+    options.now,
+    {
+      contacts: [contactEntry(options)],
+      user_preferences: [
+        {
+          ...(phone === null ? {} : { wa_id: phone }),
+          ...(userId === null ? {} : { user_id: userId }),
+          detail: `User requested to ${options.value} marketing messages`,
+          category: 'marketing_messages',
+          value: options.value,
+          timestamp: Math.floor(options.now.getTime() / 1000),
+        },
+      ],
+    },
+    'user_preferences',
+  );
 }
 
 /** A media id like Meta's: 15-16 digits. */
@@ -143,14 +231,14 @@ function simulatedMediaId(): string {
   return `1${(randomBytes(8).readBigUInt64BE() % 10n ** 15n).toString().padStart(15, '0')}`;
 }
 
-export function simulatedTextMessage(options: {
-  from: string;
-  name?: string | undefined;
-  text: string;
-  now: Date;
-  id?: string;
-  business?: SimulatedBusiness | undefined;
-}): { id: string; body: object } {
+export function simulatedTextMessage(
+  options: Customer & {
+    text: string;
+    now: Date;
+    id?: string;
+    business?: SimulatedBusiness | undefined;
+  },
+): { id: string; body: object } {
   const { text, ...rest } = options;
   return simulatedMessage({ ...rest, content: { type: 'text', body: text } });
 }
@@ -158,38 +246,71 @@ export function simulatedTextMessage(options: {
 export const SIMULATED_STATUSES = ['sent', 'delivered', 'read', 'failed'] as const;
 export type SimulatedStatus = (typeof SIMULATED_STATUSES)[number];
 
+/** What a failed status can say: Meta's error codes of the marketing limits. */
+export const SIMULATED_ERRORS = {
+  131049: {
+    title: 'This message was not delivered to maintain healthy ecosystem engagement.',
+    details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
+  },
+  131050: {
+    title:
+      'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+    details:
+      'Unable to deliver the message. This recipient has chosen to stop receiving marketing messages on WhatsApp from your business.',
+  },
+} as const;
+export type SimulatedErrorCode = keyof typeof SIMULATED_ERRORS;
+
+export const PRICING_CATEGORIES = [
+  'marketing',
+  'utility',
+  'authentication',
+  'authentication_international',
+  'service',
+  'marketing_lite',
+  'referral_conversion',
+] as const;
+export const PRICING_TYPES = ['regular', 'free_customer_service', 'free_entry_point'] as const;
+
 export function simulatedStatus(options: {
   wamid: string;
   status: SimulatedStatus;
+  /** Phone digits or a BSUID (recipient_user_id). */
   recipient: string;
   now: Date;
   business?: SimulatedBusiness | undefined;
+  /** Default: service, free_customer_service (a reply in the customer service window). */
+  pricing?: { category: string; type: string } | undefined;
+  /** Of a failed status; default 131049. */
+  errorCode?: SimulatedErrorCode | undefined;
 }): object {
+  const bsuid = isBsuid(options.recipient);
   const status: Record<string, unknown> = {
     id: options.wamid,
     status: options.status,
     timestamp: String(Math.floor(options.now.getTime() / 1000)),
-    recipient_id: options.recipient,
+    ...(bsuid ? { recipient_user_id: options.recipient } : { recipient_id: options.recipient }),
   };
   if (options.status === 'failed') {
     // Meta's example failed status (status webhook reference, cloud-api.md §4.5c)
+    const code = options.errorCode ?? 131049;
+    const error = SIMULATED_ERRORS[code];
     status.errors = [
       {
-        code: 131049,
-        title: 'This message was not delivered to maintain healthy ecosystem engagement.',
-        message: 'This message was not delivered to maintain healthy ecosystem engagement.',
-        error_data: {
-          details: 'In order to maintain a healthy ecosystem engagement, the message failed to be delivered.',
-        },
+        code,
+        title: error.title,
+        message: error.title,
+        error_data: { details: error.details },
         href: '/documentation/business-messaging/whatsapp/support/error-codes',
       },
     ];
   } else {
+    const pricing = options.pricing ?? { category: 'service', type: 'free_customer_service' };
     status.pricing = {
-      billable: false,
+      billable: pricing.type === 'regular',
       pricing_model: 'PMP',
-      category: 'service',
-      type: 'free_customer_service',
+      category: pricing.category,
+      type: pricing.type,
     };
   }
   return envelope(options.business ?? DEFAULT_BUSINESS, options.now, { statuses: [status] });

@@ -40,6 +40,8 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
             phoneNumberId: e.phoneNumberId,
             ref: e.ref,
             referral: e.referral,
+            identity: e.identity,
+            linkTo: e.linkTo,
           });
         } else {
           post.echoes.push({
@@ -52,6 +54,7 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
             replyTo: e.replyTo,
             payload: e.payload,
             phoneNumberId: e.phoneNumberId,
+            identity: e.identity,
           });
         }
         break;
@@ -61,7 +64,8 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
           id: e.id,
           status: e.status as 'sent',
           timestamp: when(e.timestamp),
-          waId: e.recipientId,
+          waId: e.recipientId ?? e.recipientUserId,
+          pricing: e.pricing,
           error:
             error === undefined ? null : { code: error.code, title: error.title, details: error.details },
           payload: e.payload,
@@ -78,6 +82,20 @@ export function toWebhookPost(events: readonly WebhookEvent[], receivedAt: Date)
         break;
       case 'raw':
         post.raw.push({ field: e.field, reason: e.reason, payload: e.value, entry: e.entry });
+        break;
+      case 'link':
+        post.links ??= [];
+        post.links.push(e.identity);
+        break;
+      case 'preference':
+        post.preferences ??= [];
+        post.preferences.push({
+          identity: e.identity,
+          category: e.category,
+          value: e.value,
+          detail: e.detail,
+          timestamp: when(e.timestamp),
+        });
         break;
     }
   }

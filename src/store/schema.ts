@@ -135,6 +135,61 @@ DROP INDEX conversations_last_message;
 ALTER TABLE contacts DROP COLUMN last_seen_at;
 `,
   },
+  {
+    version: 3,
+    name: 'a contact is a person: identifiers (phone, BSUID, parent BSUID, username), opt-out source, pricing, contact events',
+    // contacts.wa_id stays the contact's key (phone digits for the contacts of earlier releases, else the
+    // identifier it was first seen with); contact_ids maps every identifier ever seen to it, so a message
+    // carrying any of them finds its contact, and two contacts of one person merge into one key.
+    sql: `
+ALTER TABLE contacts ADD COLUMN phone TEXT;            -- digits; the latest one known
+ALTER TABLE contacts ADD COLUMN user_id TEXT;          -- the business-scoped user id (BSUID), latest
+ALTER TABLE contacts ADD COLUMN parent_user_id TEXT;   -- the parent BSUID (contains ENT)
+ALTER TABLE contacts ADD COLUMN username TEXT;         -- without the @, as WhatsApp last gave it
+ALTER TABLE contacts ADD COLUMN opt_out_source TEXT;   -- user_preferences | error:131050 | keyword | ...
+ALTER TABLE contacts ADD COLUMN opt_out_changed_at INTEGER; -- when the opt-out was last set or cleared
+UPDATE contacts SET phone = wa_id WHERE wa_id NOT GLOB '*[^0-9]*' AND wa_id <> '';
+UPDATE contacts SET user_id = wa_id WHERE wa_id GLOB '[A-Z][A-Z].*' AND wa_id NOT GLOB '*.ENT.*';
+UPDATE contacts SET parent_user_id = wa_id WHERE wa_id GLOB '[A-Z][A-Z].ENT.*';
+UPDATE contacts SET opt_out_source = 'unknown', opt_out_changed_at = opted_out_at WHERE opted_out_at IS NOT NULL;
+CREATE INDEX contacts_username ON contacts(username COLLATE NOCASE) WHERE username IS NOT NULL;
+
+CREATE TABLE contact_ids (
+  kind        TEXT NOT NULL CHECK (kind IN ('phone', 'user_id', 'parent_user_id')),
+  value       TEXT NOT NULL,
+  wa_id       TEXT NOT NULL REFERENCES contacts(wa_id) ON DELETE CASCADE,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX contact_ids_contact ON contact_ids(wa_id);
+INSERT INTO contact_ids (kind, value, wa_id, created_at)
+  SELECT 'phone', phone, wa_id, created_at FROM contacts WHERE phone IS NOT NULL;
+INSERT INTO contact_ids (kind, value, wa_id, created_at)
+  SELECT 'user_id', user_id, wa_id, created_at FROM contacts WHERE user_id IS NOT NULL;
+INSERT INTO contact_ids (kind, value, wa_id, created_at)
+  SELECT 'parent_user_id', parent_user_id, wa_id, created_at FROM contacts WHERE parent_user_id IS NOT NULL;
+
+-- What happened to a contact beyond its messages: merges, links, opt-out and resume. dedupe makes a
+-- redelivered event a no-op (null: never a duplicate).
+CREATE TABLE contact_events (
+  id          INTEGER PRIMARY KEY,
+  wa_id       TEXT NOT NULL REFERENCES contacts(wa_id) ON DELETE CASCADE,
+  kind        TEXT NOT NULL CHECK (kind IN ('merge', 'opt_out', 'opt_in')),
+  detail      TEXT NOT NULL,                -- JSON
+  at          INTEGER NOT NULL,
+  dedupe      TEXT UNIQUE,
+  created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX contact_events_contact ON contact_events(wa_id, at);
+
+-- Per-message pricing from the status webhooks (the latest status that carried it).
+ALTER TABLE messages ADD COLUMN pricing_model TEXT;
+ALTER TABLE messages ADD COLUMN pricing_type TEXT;      -- regular | free_customer_service | free_entry_point
+ALTER TABLE messages ADD COLUMN pricing_category TEXT;  -- marketing | utility | authentication | service | ...
+CREATE INDEX raw_events_field ON raw_events(field, received_at);
+ALTER TABLE status_events ADD COLUMN pricing TEXT;       -- JSON {model, type, category}
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -14,7 +14,9 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ContactFacts } from '../core/autoreply.js';
+import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
+import { identityOf, SqliteContacts } from './sqlite-contacts.js';
 import type {
   AutoReplyKind,
   AutoReplyOutcome,
@@ -23,10 +25,17 @@ import type {
   InboundRecord,
   IngestResult,
   OutboundRecord,
+  PreferenceRecord,
   RawEventRecord,
   StatusRecord,
   WebhookPost,
 } from './store.js';
+
+/** The store-wide setting that replaces DEFAULT_STOP_KEYWORDS: a JSON array of strings. */
+export const STOP_KEYWORDS_SETTING = 'optOut.keywords';
+
+/** Meta's error: the user stopped marketing messages from the business. */
+const MARKETING_STOPPED = 131050;
 
 /** The order of outbound statuses: a message's status only moves forward (a late `delivered` keeps `read`). */
 const RANK = (expr: string) =>
@@ -37,10 +46,6 @@ const RANK = (expr: string) =>
 const MESSAGE_STATUSES = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
 
 const SQL = {
-  upsertContact: `INSERT INTO contacts (wa_id, name, created_at, updated_at) VALUES (@waId, @name, @now, @now)
-    ON CONFLICT (wa_id) DO UPDATE SET
-      name = coalesce(excluded.name, name),
-      updated_at = CASE WHEN excluded.name IS NOT NULL THEN excluded.updated_at ELSE updated_at END`,
   insertInbound: `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
       reply_to, phone_number_id, created_at)
     VALUES (@id, 'in', @waId, @type, @text, @payload, @at, 'received', @at, @replyTo, @phoneNumberId, @now)
@@ -78,9 +83,18 @@ const SQL = {
       last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
       updated_at = excluded.updated_at`,
   statusEventsOf: 'SELECT status, timestamp, error FROM status_events WHERE wamid = ? ORDER BY id',
-  insertStatus: `INSERT INTO status_events (wamid, status, timestamp, recipient_wa_id, error, payload, received_at)
-    VALUES (@id, @status, @at, @waId, @error, @payload, @now)
+  insertStatus: `INSERT INTO status_events (wamid, status, timestamp, recipient_wa_id, error, payload, pricing,
+      received_at)
+    VALUES (@id, @status, @at, @waId, @error, @payload, @pricing, @now)
     ON CONFLICT (wamid, status) DO NOTHING`,
+  // the latest status that carried pricing decides (they agree; a later read may carry none)
+  pricing: `UPDATE messages SET
+      (pricing_model, pricing_type, pricing_category) = (SELECT json_extract(pricing, '$.model'),
+        json_extract(pricing, '$.type'), json_extract(pricing, '$.category')
+        FROM status_events WHERE wamid = @id AND pricing IS NOT NULL ORDER BY timestamp DESC, id DESC LIMIT 1)
+    WHERE wamid = @id AND direction = 'out'
+      AND EXISTS (SELECT 1 FROM status_events WHERE wamid = @id AND pricing IS NOT NULL)`,
+  messageContact: "SELECT wa_id FROM messages WHERE wamid = ? AND direction = 'out'",
   advanceStatus: `UPDATE messages SET status = @status, status_at = @at,
       error = CASE WHEN @status = 'failed' THEN coalesce(@error, error) ELSE error END
     WHERE wamid = @id AND direction = 'out' AND ${RANK('status')} < ${RANK('@status')}`,
@@ -129,6 +143,7 @@ export class SqliteWebhookWriter {
   readonly #db: Database.Database;
   #statements: Statements | undefined;
   readonly #post: (post: WebhookPost) => IngestResult;
+  readonly contacts: SqliteContacts;
 
   /**
    * The busy_timeout of ingest and of the other writes (see SqliteStoreOptions.ingestBusyTimeoutMs), and
@@ -139,6 +154,7 @@ export class SqliteWebhookWriter {
 
   constructor(db: Database.Database, ingestBusyTimeoutMs?: number) {
     this.#db = db;
+    this.contacts = new SqliteContacts(db);
     if (ingestBusyTimeoutMs !== undefined)
       this.#busy = {
         ingest: `busy_timeout = ${Math.max(0, Math.trunc(ingestBusyTimeoutMs))}`,
@@ -205,19 +221,30 @@ export class SqliteWebhookWriter {
 
   #ingestOne(post: WebhookPost): IngestResult {
     const now = time(post.receivedAt, 'receivedAt');
-    const result: IngestResult = { newInbound: [], duplicates: 0, claims: [], handoffs: [] };
+    const result: IngestResult = {
+      newInbound: [],
+      duplicates: 0,
+      claims: [],
+      handoffs: [],
+      merges: [],
+      optOuts: [],
+      accountEvents: [],
+    };
+    for (const identity of post.links ?? [])
+      this.contacts.resolve(identity, now, { create: false, why: 'contacts', merges: result.merges });
     for (const message of post.inbound) {
-      if (!this.inbound(message, now)) {
+      const waId = this.inbound(message, now, result);
+      if (waId === null) {
         result.duplicates++;
         continue;
       }
       result.newInbound.push(message.id);
-      const plan = post.decide?.(message, this.#facts(message));
+      const plan = post.decide?.({ ...message, waId }, this.#facts({ ...message, waId }));
       if (!plan) continue;
       for (const reply of plan.replies) {
         const claim = {
           inboundWamid: message.id,
-          waId: message.waId,
+          waId,
           kind: reply.kind,
           reason: reply.reason,
           rule: reply.rule,
@@ -228,29 +255,118 @@ export class SqliteWebhookWriter {
         result.claims.push({ id: row.id, ...claim, createdAt: new Date(now).toISOString(), takenAt: null });
       }
       if (plan.handoff) {
-        this.#s.handoff.run({ waId: message.waId, at: time(message.timestamp, 'timestamp'), now });
-        result.handoffs.push(message.waId);
+        this.#s.handoff.run({ waId, at: time(message.timestamp, 'timestamp'), now });
+        result.handoffs.push(waId);
       }
     }
     for (const echo of post.echoes) {
-      if (!this.outbound(echo, 'sent', now)) result.duplicates++;
+      if (!this.outbound(echo, 'sent', now, result)) result.duplicates++;
     }
     for (const status of post.statuses) {
-      if (!this.status(status, now)) result.duplicates++;
+      if (!this.status(status, now, result)) result.duplicates++;
+    }
+    for (const preference of post.preferences ?? []) {
+      if (!this.#preference(preference, now, result)) result.duplicates++;
     }
     for (const raw of post.raw) {
       if (!this.#raw(raw, now)) result.duplicates++;
+      else if (raw.reason === 'field') result.accountEvents.push(raw.field);
     }
     return result;
   }
 
-  /** Stores a customer's message; false when its wamid is known. */
-  inbound(m: InboundRecord, now: number): boolean {
+  /** Where a record's contact changes go when the caller does not collect them. */
+  static #sink(): Pick<IngestResult, 'merges' | 'optOuts'> {
+    return { merges: [], optOuts: [] };
+  }
+
+  #preference(p: PreferenceRecord, now: number, result: Pick<IngestResult, 'merges' | 'optOuts'>): boolean {
+    if (p.category !== 'marketing_messages' || (p.value !== 'stop' && p.value !== 'resume')) return true;
+    const key = this.contacts.resolve(p.identity, now, {
+      create: true,
+      why: 'user_preferences',
+      merges: result.merges,
+    });
+    if (key === null) return true;
+    const at = time(p.timestamp, 'timestamp');
+    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
+    return this.#optOut(
+      key,
+      p.value === 'stop',
+      'user_preferences',
+      at,
+      `pref:${who}:${p.value}:${at}`,
+      now,
+      result,
+      {
+        category: p.category,
+        detail: p.detail ?? null,
+      },
+    );
+  }
+
+  /** Records an opt-out change; false for a redelivery. */
+  #optOut(
+    key: string,
+    optedOut: boolean,
+    source: string,
+    at: number,
+    dedupe: string,
+    now: number,
+    result: Pick<IngestResult, 'optOuts'>,
+    detail?: Record<string, unknown>,
+  ): boolean {
+    const done = this.contacts.setOptOut(
+      key,
+      { optedOut, source, at, dedupe, ...(detail ? { detail } : {}) },
+      now,
+    );
+    if (done.changed) result.optOuts.push({ waId: key, optedOut, source });
+    return done.logged;
+  }
+
+  /** A send to the contact failed with 131050: they stopped marketing messages. */
+  #marketingStopped(
+    key: string,
+    wamid: string,
+    at: number,
+    now: number,
+    result: Pick<IngestResult, 'optOuts'>,
+  ): void {
+    const source = `error:${MARKETING_STOPPED}`;
+    this.#optOut(key, true, source, at, `${source}:${wamid}`, now, result, { wamid });
+  }
+
+  #stopKeywords(): readonly string[] {
+    const value = this.getSetting(STOP_KEYWORDS_SETTING);
+    return Array.isArray(value) && value.every((k) => typeof k === 'string') ? value : DEFAULT_STOP_KEYWORDS;
+  }
+
+  /**
+   * Stores a customer's message on its contact (found by any identifier it carries, merged with the
+   * contact of the identifiers it links); the contact's key, or null when its wamid is known.
+   */
+  inbound(
+    m: InboundRecord,
+    now: number,
+    result: Pick<IngestResult, 'merges' | 'optOuts'> = SqliteWebhookWriter.#sink(),
+  ): string | null {
     const at = time(m.timestamp, 'timestamp');
-    this.#s.seenContact.run({ waId: m.waId, name: m.name ?? null, at, now });
+    const identity = { ...identityOf(m.waId), ...m.identity };
+    const why = m.linkTo
+      ? m.type === 'system'
+        ? 'number or user id changed'
+        : 'shared phone number'
+      : 'message';
+    const waId = this.contacts.resolve(m.linkTo ? [identity, m.linkTo] : identity, now, {
+      create: true,
+      why,
+      merges: result.merges,
+    })!;
+    this.#s.seenContact.run({ waId, name: m.name ?? null, at, now });
     const inserted = this.#s.insertInbound.run({
       id: m.id,
-      waId: m.waId,
+      waId,
       type: m.type,
       text: m.text,
       payload: json(m.payload),
@@ -259,24 +375,36 @@ export class SqliteWebhookWriter {
       phoneNumberId: m.phoneNumberId ?? null,
       now,
     });
-    if (inserted.changes === 0) return false;
+    if (inserted.changes === 0) return null;
     this.#s.inboundConversation.run({
-      waId: m.waId,
+      waId,
       campaign: m.ref ?? null,
       referral: json(m.referral),
       at,
       now,
     });
-    return true;
+    const short = m.type === 'text' && m.text !== null && m.text.length <= MAX_KEYWORD_LENGTH;
+    if (short && isStopKeyword(m.text!, this.#stopKeywords()))
+      this.#optOut(waId, true, 'keyword', at, `keyword:${m.id}`, now, result, { wamid: m.id, text: m.text });
+    return waId;
   }
 
   /** Stores an outbound message (a send, an echo, an automatic reply); false when its wamid is known. */
-  outbound(m: OutboundRecord, status: string, now: number): boolean {
+  outbound(
+    m: OutboundRecord,
+    status: string,
+    now: number,
+    result: Pick<IngestResult, 'merges' | 'optOuts'> = SqliteWebhookWriter.#sink(),
+  ): boolean {
     const at = time(m.timestamp, 'timestamp');
-    this.#s.upsertContact.run({ waId: m.waId, name: null, now });
+    const waId = this.contacts.resolve({ ...identityOf(m.waId), ...m.identity }, now, {
+      create: true,
+      why: 'message',
+      merges: result.merges,
+    })!;
     const inserted = this.#s.insertOutbound.run({
       id: m.id,
-      waId: m.waId,
+      waId,
       type: m.type,
       text: m.text,
       payload: json(m.payload),
@@ -289,7 +417,8 @@ export class SqliteWebhookWriter {
       now,
     });
     if (inserted.changes === 0) return false;
-    this.#s.outboundConversation.run({ waId: m.waId, at, now });
+    this.#s.outboundConversation.run({ waId, at, now });
+    if (m.error?.code === MARKETING_STOPPED) this.#marketingStopped(waId, m.id, at, now, result);
     // statuses the webhook delivered before the message was recorded still count
     const events = this.#s.statusEventsOf.all(m.id) as Array<{
       status: string;
@@ -298,11 +427,16 @@ export class SqliteWebhookWriter {
     }>;
     for (const e of events)
       this.#s.advanceStatus.run({ id: m.id, status: e.status, at: e.timestamp, error: e.error });
+    if (events.length > 0) this.#s.pricing.run({ id: m.id });
     return true;
   }
 
   /** Stores a status once per (wamid, status) and moves the message forward; false for a redelivery. */
-  status(s: StatusRecord, now: number): boolean {
+  status(
+    s: StatusRecord,
+    now: number,
+    result: Pick<IngestResult, 'merges' | 'optOuts'> = SqliteWebhookWriter.#sink(),
+  ): boolean {
     const at = time(s.timestamp, 'timestamp');
     const error = json(s.error ?? null);
     const inserted = this.#s.insertStatus.run({
@@ -312,10 +446,25 @@ export class SqliteWebhookWriter {
       waId: s.waId ?? null,
       error,
       payload: json(s.payload),
+      pricing: json(s.pricing ?? null),
       now,
     });
     if (inserted.changes === 0) return false;
     if (MESSAGE_STATUSES.has(s.status)) this.#s.advanceStatus.run({ id: s.id, status: s.status, at, error });
+    if (s.pricing) this.#s.pricing.run({ id: s.id });
+    if (s.error?.code === MARKETING_STOPPED) {
+      const sent = this.#s.messageContact.get(s.id) as { wa_id: string } | undefined;
+      const key =
+        sent?.wa_id ??
+        (s.waId
+          ? this.contacts.resolve(identityOf(s.waId), now, {
+              create: true,
+              why: 'status',
+              merges: result.merges,
+            })
+          : null);
+      if (key !== null) this.#marketingStopped(key, s.id, at, now, result);
+    }
     return true;
   }
 

@@ -7,8 +7,18 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
+import { type IdentifierColumns, identifiersOf } from './sqlite-contacts.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
-import type { AutoReplyOutcome, AutoReplyRecord, IngestResult, WebhookPost } from './store.js';
+import type {
+  AutoReplyOutcome,
+  AutoReplyRecord,
+  ContactEventRecord,
+  ContactFilter,
+  ContactRecord,
+  IngestResult,
+  MessagingLimitRecord,
+  WebhookPost,
+} from './store.js';
 import {
   type ConversationFilter,
   type ConversationRecord,
@@ -64,7 +74,14 @@ interface MessageRow {
   error: string | null;
   reply_to: string | null;
   reason: string | null;
+  pricing_model: string | null;
+  pricing_type: string | null;
+  pricing_category: string | null;
 }
+
+/** The columns of a MessageRecord. */
+const MESSAGE_COLUMNS = `wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason,
+  pricing_model, pricing_type, pricing_category`;
 
 /** Opens (creating file, parent dir and schema as needed) the SQLite store at `path`. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -152,7 +169,7 @@ export class SqliteStore implements Store {
   }
 
   async recordInbound(record: InboundRecord): Promise<boolean> {
-    return this.#db.transaction(() => this.#hook.inbound(record, Date.now())).immediate();
+    return this.#db.transaction(() => this.#hook.inbound(record, Date.now()) !== null).immediate();
   }
 
   async recordStatus(record: StatusRecord): Promise<boolean> {
@@ -160,10 +177,10 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(filter: MessageFilter = {}): Promise<MessageRecord[]> {
-    const { where, params } = messageConditions(filter, filter.limit ?? DEFAULT_MESSAGE_LIMIT);
+    const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? DEFAULT_MESSAGE_LIMIT);
     const rows = this.#db
       .prepare(
-        `SELECT wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+        `SELECT ${MESSAGE_COLUMNS}
          FROM messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY timestamp DESC, seq DESC LIMIT ?`,
       )
@@ -174,7 +191,7 @@ export class SqliteStore implements Store {
   async lastInboundAt(waId: string): Promise<Date | null> {
     const row = this.#db
       .prepare('SELECT last_inbound_at AS at FROM conversations WHERE wa_id = ?')
-      .get(waId) as { at: number | null } | undefined;
+      .get(this.#key(waId)) as { at: number | null } | undefined;
     return row?.at == null ? null : new Date(row.at);
   }
 
@@ -221,16 +238,17 @@ export class SqliteStore implements Store {
          WHERE ct.wa_id = ?)
          SELECT * FROM base`,
       )
-      .get(waId) as ConversationRow | undefined;
+      .get(this.#key(waId)) as ConversationRow | undefined;
     return row === undefined ? null : this.#toConversation(row);
   }
 
-  async getThread(waId: string, limit: number): Promise<Thread> {
+  async getThread(contact: string, limit: number): Promise<Thread> {
+    const waId = this.#key(contact);
     if (!Number.isSafeInteger(limit) || limit < 1)
       throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
     const rows = this.#db
       .prepare(
-        `SELECT wamid, direction, wa_id, type, text, timestamp, status, status_at, error, reply_to, reason
+        `SELECT ${MESSAGE_COLUMNS}, status_at
          FROM messages WHERE wa_id = ? ORDER BY timestamp DESC, seq DESC LIMIT ?`,
       )
       .all(waId, limit + 1) as Array<MessageRow & { status_at: number | null }>;
@@ -267,14 +285,15 @@ export class SqliteStore implements Store {
     if (ids.length === 0) return [];
     const rows = this.#db
       .prepare(
-        `SELECT wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+        `SELECT ${MESSAGE_COLUMNS}
          FROM messages WHERE wamid IN (SELECT value FROM json_each(?))`,
       )
       .all(JSON.stringify(ids)) as MessageRow[];
     return rows.map(toRecord);
   }
 
-  async markConversationRead(waId: string, at: Date = new Date()): Promise<number> {
+  async markConversationRead(contact: string, at: Date = new Date()): Promise<number> {
+    const waId = this.#key(contact);
     const ms = at.getTime();
     assertTime(ms, 'at');
     const db = this.#db;
@@ -323,8 +342,9 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  async addLabel(waId: string, label: string): Promise<boolean> {
+  async addLabel(contact: string, label: string): Promise<boolean> {
     const db = this.#db;
+    const waId = this.#key(contact);
     return db
       .transaction(() => {
         this.#requireContact(waId);
@@ -342,7 +362,7 @@ export class SqliteStore implements Store {
   async removeLabel(waId: string, label: string): Promise<boolean> {
     const removed = this.#db
       .prepare('DELETE FROM contact_labels WHERE wa_id = ? AND label = ?')
-      .run(waId, label).changes;
+      .run(this.#key(waId), label).changes;
     return removed > 0;
   }
 
@@ -362,14 +382,76 @@ export class SqliteStore implements Store {
   }
 
   async listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]> {
-    const { where, params } = messageConditions(filter, filter.limit ?? 500, ['seq > ?', filter.afterSeq]);
+    const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? 500, [
+      'seq > ?',
+      filter.afterSeq,
+    ]);
     const rows = this.#db
       .prepare(
-        `SELECT seq, wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+        `SELECT seq, ${MESSAGE_COLUMNS}
          FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
       )
       .all(...params) as Array<MessageRow & { seq: number }>;
     return rows.map((row) => ({ ...toRecord(row), seq: row.seq }));
+  }
+
+  /**
+   * The key of the contact an identifier names (phone digits, BSUID, parent BSUID, or the key itself):
+   * the inbox's methods take any of them.
+   */
+  #key(id: string): string {
+    return this.#hook.contacts.keyOf(id);
+  }
+
+  #keyed<F extends { waId?: string }>(filter: F): F {
+    return filter.waId === undefined ? filter : { ...filter, waId: this.#key(filter.waId) };
+  }
+
+  // -- contacts: ./sqlite-contacts.ts ------------------------------------------------------------
+
+  async resolveContact(ref: string): Promise<ContactRecord> {
+    return this.#hook.contacts.resolveRef(ref);
+  }
+
+  async getContact(waId: string): Promise<ContactRecord | null> {
+    return this.#hook.contacts.get(this.#key(waId));
+  }
+
+  async listContacts(filter: ContactFilter = {}): Promise<ContactRecord[]> {
+    const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    return this.#hook.contacts.list({
+      ...(filter.optedOut === undefined ? {} : { optedOut: filter.optedOut }),
+      limit,
+    });
+  }
+
+  async contactEvents(waId: string): Promise<ContactEventRecord[]> {
+    return this.#hook.contacts.events(this.#key(waId));
+  }
+
+  async latestMessagingLimit(): Promise<MessagingLimitRecord | null> {
+    const row = this.#db
+      .prepare(
+        `SELECT field, payload, received_at FROM raw_events
+         WHERE field IN ('business_capability_update', 'phone_number_quality_update')
+           AND coalesce(json_extract(payload, '$.max_daily_conversations_per_business'),
+                        json_extract(payload, '$.max_daily_conversation_per_phone')) IS NOT NULL
+         ORDER BY received_at DESC, id DESC LIMIT 1`,
+      )
+      .get() as { field: string; payload: string; received_at: number } | undefined;
+    if (row === undefined) return null;
+    const payload = JSON.parse(row.payload) as Record<string, unknown>;
+    const limit = Number(
+      payload.max_daily_conversations_per_business ?? payload.max_daily_conversation_per_phone,
+    );
+    return {
+      limit: limit < 0 || !Number.isFinite(limit) ? null : limit,
+      field: row.field,
+      receivedAt: iso(row.received_at),
+      payload,
+    };
   }
 
   #requireContact(waId: string): void {
@@ -378,8 +460,9 @@ export class SqliteStore implements Store {
   }
 
   /** Sets one column of a known contact's conversation (created when missing); true when it changed. */
-  #updateConversation(waId: string, column: 'assignee' | 'status', value: string | null): boolean {
+  #updateConversation(contact: string, column: 'assignee' | 'status', value: string | null): boolean {
     const db = this.#db;
+    const waId = this.#key(contact);
     return db
       .transaction(() => {
         this.#requireContact(waId);
@@ -396,7 +479,7 @@ export class SqliteStore implements Store {
   #toConversation(row: ConversationRow): ConversationRecord {
     const last = this.#db
       .prepare(
-        `SELECT wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason
+        `SELECT ${MESSAGE_COLUMNS}
          FROM messages WHERE wa_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1`,
       )
       .get(row.wa_id) as MessageRow | undefined;
@@ -409,8 +492,7 @@ export class SqliteStore implements Store {
       }
     }
     return {
-      waId: row.wa_id,
-      name: row.name,
+      ...identifiersOf(row),
       status: row.status ?? 'open',
       assignee: row.assignee,
       campaign: row.campaign,
@@ -503,6 +585,10 @@ function toRecord(row: MessageRow): MessageRecord {
     error: row.error === null ? null : (JSON.parse(row.error) as MessageError | null),
     replyTo: row.reply_to,
     reason: row.reason,
+    pricing:
+      row.pricing_category === null && row.pricing_type === null
+        ? null
+        : { model: row.pricing_model, type: row.pricing_type, category: row.pricing_category },
   };
 }
 
@@ -512,10 +598,8 @@ function assertTime(ms: number, what: string): void {
 
 // -- the inbox -----------------------------------------------------------------------------
 
-interface ConversationRow {
+interface ConversationRow extends IdentifierColumns {
   id: number | null;
-  wa_id: string;
-  name: string | null;
   status: ConversationStatus | null;
   assignee: string | null;
   campaign: string | null;
@@ -536,7 +620,7 @@ interface ConversationRow {
  * not fail; awaiting_since is the oldest inbound message after the latest answer, for open ones only.
  */
 const CONVERSATION_SELECT = `WITH base AS (
-  SELECT c.id, ct.wa_id, ct.name, c.status, c.assignee, c.campaign, c.referral, c.unread,
+  SELECT c.id, ct.wa_id, ct.phone, ct.user_id, ct.parent_user_id, ct.username, ct.name, c.status, c.assignee, c.campaign, c.referral, c.unread,
     c.last_inbound_at, c.last_outbound_at, c.last_message_at, c.handoff_at, c.created_at,
     (SELECT group_concat(label, char(31)) FROM
        (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label)) AS labels,

@@ -2,6 +2,9 @@
 // (../shared/DESIGN.md §6). Async so a PostgreSQL implementation fits the same interface.
 // SQLite (better-sqlite3) is the embedded default: src/store/sqlite.ts.
 import type { ContactFacts } from '../core/autoreply.js';
+import type { ContactIdentity } from '../core/contact-id.js';
+
+export type { ContactIdentity };
 
 export type Direction = 'in' | 'out';
 
@@ -35,6 +38,17 @@ export interface MessageRecord {
   replyTo: string | null;
   /** Why wabox sent it by itself (greeting, away, keyword:<rule>), null for a person's send. */
   reason: string | null;
+  /** What Meta said it charges (from the status webhooks); null until a status carried it. */
+  pricing: PricingRecord | null;
+}
+
+export interface PricingRecord {
+  /** PMP since July 2025. */
+  model: string | null;
+  /** regular (billed) | free_customer_service | free_entry_point. */
+  type: string | null;
+  /** marketing | utility | authentication | authentication_international | service | marketing_lite | referral_conversion. */
+  category: string | null;
 }
 
 export interface OutboundRecord {
@@ -51,6 +65,8 @@ export interface OutboundRecord {
   payload?: unknown;
   /** The business phone number id that sent it. */
   phoneNumberId?: string | null;
+  /** Every identifier known for the recipient; waId alone (phone digits or a BSUID) when absent. */
+  identity?: ContactIdentity;
 }
 
 /** A customer's message from the webhook. */
@@ -72,6 +88,13 @@ export interface InboundRecord {
   ref?: string | null;
   /** A click-to-WhatsApp ad referral object as received: stored on the conversation. */
   referral?: unknown;
+  /**
+   * Every identifier the payload gives the sender; when absent, waId alone. The message is stored on the
+   * contact any of them names (waId is then the hint for a new contact's key).
+   */
+  identity?: ContactIdentity;
+  /** Identifiers the message shows to be the sender's too (a number change, a shared phone): merged. */
+  linkTo?: ContactIdentity | null;
 }
 
 /** A delivery status from the webhook for one of our messages. */
@@ -84,6 +107,8 @@ export interface StatusRecord {
   waId?: string | null;
   error?: MessageError | null;
   payload?: unknown;
+  /** The status's pricing, stored on its message (the latest that carried one wins). */
+  pricing?: PricingRecord | null;
 }
 
 export interface MessageFilter {
@@ -102,10 +127,23 @@ export const DEFAULT_MESSAGE_LIMIT = 50;
 export type ConversationStatus = 'open' | 'resolved';
 
 /** One conversation (one per contact) as the inbox lists it. Times are ISO 8601 (UTC). */
-export interface ConversationRecord {
+/** Who a contact is: its key, identifiers and name. */
+export interface ContactIdentifiers {
+  /**
+   * The contact's key: phone digits for a contact first seen with a phone (every contact of earlier
+   * releases), else the BSUID it was first seen with. Stable: merges keep the older contact's key.
+   */
   waId: string;
+  /** The contact's identifiers: phone digits, BSUID, parent BSUID, username (without @); null when unknown. */
+  phone: string | null;
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
   /** The contact's name (WhatsApp profile name), null when unknown. */
   name: string | null;
+}
+
+export interface ConversationRecord extends ContactIdentifiers {
   status: ConversationStatus;
   assignee: string | null;
   /** The `wabox link --ref` campaign an inbound message carried. */
@@ -257,6 +295,20 @@ export interface Store {
   finishAutoReply(id: number, outcome: AutoReplyOutcome): Promise<boolean>;
   /** Automatic replies still `pending` (oldest first): to resume or give up after a restart. */
   pendingAutoReplies(): Promise<AutoReplyRecord[]>;
+  // -- contacts ---------------------------------------------------------------------------
+  /**
+   * The contact a command-line argument names: phone digits, a BSUID, a parent BSUID or @username (see
+   * core/contact-id.ts parseContactRef). Throws not-found (contact.not_found, exit 6), or invalid-input
+   * when a username names several contacts (contact.ambiguous, exit 2) or the argument is none of these.
+   */
+  resolveContact(ref: string): Promise<ContactRecord>;
+  /** The contact with this key, or null. */
+  getContact(waId: string): Promise<ContactRecord | null>;
+  listContacts(filter?: ContactFilter): Promise<ContactRecord[]>;
+  /** The contact's merges and opt-out changes, oldest first. */
+  contactEvents(waId: string): Promise<ContactEventRecord[]>;
+  /** The latest messaging limit an account webhook reported, or null when none came. */
+  latestMessagingLimit(): Promise<MessagingLimitRecord | null>;
   /** A store-wide setting (JSON), shared by every receiver and CLI using this store; undefined when unset. */
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;
@@ -288,6 +340,10 @@ export interface WebhookPost {
   statuses: StatusRecord[];
   /** Unknown fields and types, malformed parts, value-level errors. */
   raw: RawEventRecord[];
+  /** contacts[] entries naming one person by two identifiers or more: linked (merged when need be). */
+  links?: ContactIdentity[];
+  /** user_preferences entries: marketing opt-out and resume. */
+  preferences?: PreferenceRecord[];
   /**
    * Decides the automatic replies of each NEW inbound message, inside the write transaction, from what
    * the store knows about the contact; the claims it returns are inserted in the same transaction.
@@ -341,4 +397,77 @@ export interface IngestResult {
   claims: AutoReplyRecord[];
   /** Conversations handed off to a person by this POST. */
   handoffs: string[];
+  /** Contacts merged by this POST (to be logged). */
+  merges: MergeRecord[];
+  /** Opt-outs set or cleared by this POST. */
+  optOuts: Array<{ waId: string; optedOut: boolean; source: string }>;
+  /** Account-level webhook fields stored raw by this POST (account_update, business_capability_update, ...). */
+  accountEvents: string[];
+}
+
+// -- contacts: identifiers, merges, opt-outs --------------------------------------------------
+
+/** A contact (a person) with every identifier the store knows. Times ISO 8601 (UTC). */
+export interface ContactRecord extends ContactIdentifiers {
+  /** Identifiers seen before (an old number, an old BSUID): they still find this contact. */
+  formerIds: Array<{ kind: 'phone' | 'user_id' | 'parent_user_id'; value: string }>;
+  optOut: OptOutRecord;
+  firstSeenAt: string | null;
+  createdAt: string;
+}
+
+export interface OptOutRecord {
+  /** True when the contact stopped marketing messages (and did not resume since). */
+  optedOut: boolean;
+  /** What set or cleared it last: user_preferences | error:131050 | keyword | unknown (before the upgrade). */
+  source: string | null;
+  /** When it was last set or cleared. */
+  at: string | null;
+}
+
+export interface ContactFilter {
+  /** Only contacts that stopped marketing messages. */
+  optedOut?: boolean;
+  /** Most recently created first, at most this many (default 50). */
+  limit?: number;
+}
+
+/** A merge, an opt-out or a resume, as `inbox show` and `contact show` list them. */
+export interface ContactEventRecord {
+  kind: 'merge' | 'opt_out' | 'opt_in';
+  /** ISO 8601 (UTC). */
+  at: string;
+  /**
+   * merge: {from: the merged contact's key, identifiers: its identifiers, why}; opt_out / opt_in:
+   * {source, category?, detail?, wamid?}.
+   */
+  detail: Record<string, unknown>;
+}
+
+export interface MergeRecord {
+  /** The key that remains. */
+  into: string;
+  /** The key merged into it (no longer exists). */
+  from: string;
+  why: string;
+}
+
+/** A user_preferences webhook entry. */
+export interface PreferenceRecord {
+  identity: ContactIdentity;
+  category: string;
+  value: string;
+  detail?: string | null;
+  timestamp: Date;
+}
+
+/** The business portfolio's messaging limit as the latest account webhook gave it. */
+export interface MessagingLimitRecord {
+  /** Unique users a day outside the customer service window; null: unlimited (Meta's -1). */
+  limit: number | null;
+  /** The webhook field it came in (business_capability_update, phone_number_quality_update). */
+  field: string;
+  /** When the receiver stored it, ISO 8601. */
+  receivedAt: string;
+  payload: unknown;
 }

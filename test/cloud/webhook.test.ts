@@ -60,7 +60,8 @@ describe('webhook payload parsing (test/fixtures/webhooks)', () => {
       expect(isWebhookPayload(body)).toBe(true);
       const events = parseWebhook(body as { entry: unknown[] });
       expect(events.length).toBeGreaterThan(0);
-      for (const event of events) expect(['message', 'status', 'error', 'raw']).toContain(event.kind);
+      for (const event of events)
+        expect(['message', 'status', 'error', 'raw', 'link', 'preference']).toContain(event.kind);
     },
   );
 
@@ -154,7 +155,8 @@ for (const [source, missing, fixtures, least] of [
         expect(isWebhookPayload(body)).toBe(true);
         const events = parseWebhook(body as { entry: unknown[] });
         expect(events.length).toBeGreaterThan(0);
-        for (const event of events) expect(['message', 'status', 'error', 'raw']).toContain(event.kind);
+        for (const event of events)
+          expect(['message', 'status', 'error', 'raw', 'link', 'preference']).toContain(event.kind);
       });
     });
 }

@@ -133,6 +133,7 @@ describe('messages list --follow', () => {
       error: null,
       replyTo: null,
       reason: null,
+      pricing: null,
     });
     expect(io.stderr.text()).toBe('');
   });

@@ -76,6 +76,7 @@ describe('wabox messages list', () => {
       error: null,
       replyTo: 'wamid.question',
       reason: null,
+      pricing: null,
     });
     expect(list[1]).toMatchObject({
       status: 'failed',

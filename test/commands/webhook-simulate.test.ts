@@ -68,6 +68,7 @@ describe('wabox webhook simulate', () => {
       type: 'text',
       id: expect.stringMatching(/^wamid\./),
       waId: '919876543210',
+      userId: null,
       status: null,
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/),
       url: r.url,
@@ -297,5 +298,131 @@ describe('wabox webhook simulate', () => {
     expect(r.rows('SELECT last_inbound_at FROM conversations')).toEqual([
       { last_inbound_at: Date.parse('2026-06-02T09:30:00Z') },
     ]);
+  });
+
+  it('customers without phone numbers: a BSUID, both ids, a username, number and id changes', async () => {
+    const r = await receiver();
+    const BSUID = 'US.13491208655302741918';
+    const NEXT = 'US.20571190383746510022';
+    const json = async (argv: string[]) => {
+      const result = await simulate(r, [...argv, '--json']);
+      expect(result.code, result.stderr).toBe(0);
+      return JSON.parse(result.stdout);
+    };
+    expect(await json(['--text', 'Menu?', '--from', BSUID, '--username', 'asha.cakes'])).toMatchObject({
+      kind: 'message',
+      type: 'text',
+      waId: BSUID,
+      userId: BSUID,
+    });
+    const [first] = r.rows<{ payload: string }>('SELECT payload FROM messages');
+    const sent = JSON.parse(first!.payload);
+    expect(sent.from).toBeUndefined();
+    expect(sent.from_user_id).toBe(BSUID);
+    expect(r.rows('SELECT wa_id, phone, user_id, username FROM contacts')).toEqual([
+      { wa_id: BSUID, phone: null, user_id: BSUID, username: 'asha.cakes' },
+    ]);
+    // both ids: the phone joins the same contact
+    expect(await json(['--text', 'Hi', '--from', '+919876543210', '--user-id', BSUID])).toMatchObject({
+      waId: '919876543210',
+      userId: BSUID,
+    });
+    expect(r.rows('SELECT wa_id, phone, user_id FROM contacts')).toEqual([
+      { wa_id: BSUID, phone: '919876543210', user_id: BSUID },
+    ]);
+    expect(
+      await json(['--changed-number', '+919876500000', '--new-user-id', NEXT, '--from', '+919876543210']),
+    ).toMatchObject({ kind: 'message', type: 'user_changed_number' });
+    expect(r.rows('SELECT wa_id, phone, user_id FROM contacts')).toEqual([
+      { wa_id: BSUID, phone: '919876500000', user_id: NEXT },
+    ]);
+    const LAST = 'US.99887766554433221100';
+    expect(await json(['--changed-user-id', LAST, '--from', NEXT])).toMatchObject({
+      type: 'user_changed_user_id',
+      waId: NEXT,
+    });
+    expect(r.rows('SELECT count(*) AS n, max(user_id) AS id FROM contacts')).toEqual([{ n: 1, id: LAST }]);
+    expect(r.rows('SELECT count(*) AS n FROM conversations')).toEqual([{ n: 1 }]);
+    expect(r.rows("SELECT type FROM messages WHERE type = 'system'")).toHaveLength(2);
+  });
+
+  it('--preference stop and resume; statuses with --pricing and --error-code 131050', async () => {
+    const r = await receiver();
+    const optOut = () =>
+      r.rows('SELECT opted_out_at IS NOT NULL AS out, opt_out_source AS source FROM contacts');
+    expect((await simulate(r, ['--preference', 'stop', '--from', '+919876543210'])).code).toBe(0);
+    expect(optOut()).toEqual([{ out: 1, source: 'user_preferences' }]);
+    r.now.value = new Date(r.now.value.getTime() + 2000);
+    const resumed = await simulate(r, ['--preference', 'resume', '--from', '+919876543210', '--json']);
+    expect(JSON.parse(resumed.stdout)).toMatchObject({
+      kind: 'preference',
+      type: 'resume',
+      waId: '919876543210',
+    });
+    expect(optOut()).toEqual([{ out: 0, source: 'user_preferences' }]);
+
+    const store = openSqliteStore(r.env.WABOX_DB!);
+    await store.recordOutbound({
+      id: 'wamid.PROMO1',
+      waId: '919876543210',
+      type: 'template',
+      text: null,
+      timestamp: new Date(),
+      status: 'accepted',
+    });
+    await store.close();
+    expect((await simulate(r, ['--status', 'wamid.PROMO1', 'sent', '--pricing', 'marketing'])).code).toBe(0);
+    expect(
+      (
+        await simulate(r, [
+          '--status',
+          'wamid.PROMO1',
+          'delivered',
+          '--pricing',
+          'utility:free_customer_service',
+        ])
+      ).code,
+    ).toBe(0);
+    expect(r.rows('SELECT pricing_model, pricing_type, pricing_category FROM messages')).toEqual([
+      { pricing_model: 'PMP', pricing_type: 'free_customer_service', pricing_category: 'utility' },
+    ]);
+    r.now.value = new Date(r.now.value.getTime() + 2000);
+    expect((await simulate(r, ['--status', 'wamid.PROMO1', 'failed', '--error-code', '131050'])).code).toBe(
+      0,
+    );
+    expect(optOut()).toEqual([{ out: 1, source: 'error:131050' }]);
+  });
+
+  it('usage errors of the contact events', async () => {
+    const r = await receiver();
+    const bad = async (argv: string[], text: string | RegExp) => {
+      const result = await simulate(r, argv);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toMatch(text);
+    };
+    const from = ['--from', '+919876543210'];
+    await bad(['--preference', 'maybe', ...from], 'stop or resume');
+    await bad(['--preference', 'stop'], 'needs --from');
+    await bad(['--text', 'x', '--user-id', 'not-a-bsuid', ...from], 'not a business-scoped user id');
+    await bad(
+      ['--text', 'x', '--from', 'US.1349', '--user-id', 'US.1350'],
+      '--user-id goes with a phone --from',
+    );
+    await bad(['--changed-user-id', 'US.1', '--preference', 'stop', ...from], 'one event at a time');
+    await bad(['--text', 'x', '--new-user-id', 'US.1', ...from], '--new-user-id goes with --changed-number');
+    await bad(['--changed-number', 'US.1', ...from], 'takes a phone number');
+    await bad(['--text', 'x', '--pricing', 'marketing', ...from], '--pricing goes with --status');
+    await bad(['--status', 'wamid.X', 'sent', '--pricing', 'gold', ...from], 'not <category>');
+    await bad(['--status', 'wamid.X', 'sent', '--pricing', 'marketing:cheap', ...from], 'not <category>');
+    await bad(['--status', 'wamid.X', 'failed', '--pricing', 'marketing', ...from], 'carries none');
+    await bad(
+      ['--status', 'wamid.X', 'sent', '--error-code', '131050', ...from],
+      'goes with a failed status',
+    );
+    await bad(
+      ['--status', 'wamid.X', 'failed', '--error-code', '1', ...from],
+      'simulate knows 131049 and 131050',
+    );
+    expect(r.rows('SELECT count(*) AS n FROM contacts')).toEqual([{ n: 0 }]);
   });
 });

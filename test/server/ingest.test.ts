@@ -21,6 +21,9 @@ const stored = (p: WebhookPost): IngestResult => ({
   duplicates: 0,
   claims: [],
   handoffs: [],
+  merges: [],
+  optOuts: [],
+  accountEvents: [],
 });
 
 describe('GroupCommitter', () => {

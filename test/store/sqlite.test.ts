@@ -1,9 +1,9 @@
-import { existsSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { WaboxError } from '../../src/core/errors.js';
-import { LATEST_VERSION } from '../../src/store/schema.js';
+import { LATEST_VERSION, MIGRATIONS } from '../../src/store/schema.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
 import type { OutboundRecord } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
@@ -29,6 +29,8 @@ function dbPath(): string {
 
 const TABLES = [
   'auto_replies',
+  'contact_events',
+  'contact_ids',
   'contact_labels',
   'contacts',
   'conversations',
@@ -62,8 +64,8 @@ describe('opening and migrating', () => {
       // durable commits (the webhook receiver answers 200 after them): FULL syncs the WAL in COMMIT
       expect(db.pragma('synchronous', { simple: true })).toBe(2);
       expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
-      expect(LATEST_VERSION).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
+      expect(LATEST_VERSION).toBe(3);
       const tables = db
         .prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         .all()
@@ -72,6 +74,7 @@ describe('opening and migrating', () => {
       expect(db.prepare('SELECT version FROM schema_migrations').all()).toEqual([
         { version: 1 },
         { version: 2 },
+        { version: 3 },
       ]);
       // a write creates the WAL file, which inherits the database's mode
       await store.recordOutbound(out('wamid.1', '919876543210', 0));
@@ -90,8 +93,8 @@ describe('opening and migrating', () => {
     await first.close(); // idempotent
     const second = openSqliteStore(path);
     try {
-      expect(second.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
-      expect(second.db.pragma('user_version', { simple: true })).toBe(2);
+      expect(second.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 3 });
+      expect(second.db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       expect((await second.listMessages()).map((m) => m.id)).toEqual(['wamid.1']);
     } finally {
       await second.close();
@@ -105,7 +108,9 @@ describe('opening and migrating', () => {
     try {
       await a.recordOutbound(out('wamid.a', '447700900123', 0));
       expect((await b.listMessages()).map((m) => m.id)).toEqual(['wamid.a']);
-      expect(b.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 2 });
+      expect(b.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({
+        n: LATEST_VERSION,
+      });
     } finally {
       await a.close();
       await b.close();
@@ -114,12 +119,12 @@ describe('opening and migrating', () => {
 
   it('migrates a store of schema 1 to 2 and keeps its data', async () => {
     const path = dbPath();
-    openSqliteStore(path).db.close();
-    // back to what wabox with only the first migration made, with a customer in it
+    // what wabox with only the first migration made, with a customer in it
+    mkdirSync(dirname(path), { recursive: true });
     const raw = new Database(path);
-    raw.exec(`DELETE FROM schema_migrations WHERE version > 1;
-      ALTER TABLE contacts ADD COLUMN last_seen_at INTEGER;
-      CREATE INDEX conversations_last_message ON conversations(last_message_at DESC);
+    raw.exec(`${MIGRATIONS[0]!.sql}
+      CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT;
+      INSERT INTO schema_migrations VALUES (1, 'initial', 0);
       PRAGMA user_version = 1;
       INSERT INTO contacts (wa_id, name, first_seen_at, last_seen_at, created_at, updated_at)
         VALUES ('919876543210', 'Asha', 1, 2, 1, 1);
@@ -129,7 +134,7 @@ describe('opening and migrating', () => {
     const store = openSqliteStore(path);
     try {
       const db = store.db;
-      expect(db.pragma('user_version', { simple: true })).toBe(2);
+      expect(db.pragma('user_version', { simple: true })).toBe(LATEST_VERSION);
       const indexes = db.prepare("SELECT name FROM sqlite_master WHERE type = 'index'").all();
       expect(indexes).not.toContainEqual({ name: 'conversations_last_message' });
       expect(indexes).toContainEqual({ name: 'messages_contact_time' });
@@ -162,7 +167,7 @@ describe('opening and migrating', () => {
     expect((error as WaboxError).kind).toBe('config');
     expect((error as WaboxError).code).toBe('store.too_new');
     expect((error as WaboxError).message).toBe(
-      `the store ${path} has schema version 7, newer than this wabox knows (2)`,
+      `the store ${path} has schema version 7, newer than this wabox knows (${LATEST_VERSION})`,
     );
   });
 
@@ -238,6 +243,7 @@ describe('recordOutbound and listMessages', () => {
         error: null,
         replyTo: 'wamid.in1',
         reason: 'away',
+        pricing: null,
       });
       expect(all[2]).toMatchObject({
         waId: '447700900123',

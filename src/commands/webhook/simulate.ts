@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import type { SimulatedContent } from '../../cloud/webhook-simulate.js';
+import type { SimulatedContent, SimulatedErrorCode } from '../../cloud/webhook-simulate.js';
+import { isBsuid } from '../../core/contact-id.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../../core/errors.js';
 
 export interface SimulateOptions {
@@ -23,7 +24,15 @@ export interface SimulateOptions {
   at?: string;
   from?: string;
   name?: string;
+  userId?: string;
+  username?: string;
+  changedNumber?: string;
+  newUserId?: string;
+  changedUserId?: string;
+  preference?: string;
   status?: string[];
+  pricing?: string;
+  errorCode?: string;
   url?: string;
   country?: string;
   unsigned?: boolean;
@@ -32,14 +41,22 @@ export interface SimulateOptions {
 
 /** `webhook simulate --json`: part of the interface, keep it stable. */
 export interface SimulateResultJson {
-  /** message: something a customer sent; status: a delivery status of one of our messages. */
-  kind: 'message' | 'status';
-  /** text | button | list | image | location | reaction for a message, null for a status. */
-  type: MessageKind | null;
+  /**
+   * message: something a customer sent (a system message too); status: a delivery status of one of our
+   * messages; preference: a user_preferences event.
+   */
+  kind: 'message' | 'status' | 'preference';
+  /**
+   * text | button | list | image | location | reaction | user_changed_number | user_changed_user_id for a
+   * message, stop | resume for a preference, null for a status.
+   */
+  type: MessageKind | SystemKind | 'stop' | 'resume' | null;
   /** The wamid of the simulated message, or of the message whose status was simulated. */
   id: string;
-  /** The customer (sender of the message, recipient of the status). */
+  /** The customer (sender of the message, recipient of the status): phone digits, else the BSUID. */
   waId: string;
+  /** The customer's business-scoped user id when the event carried one, else null. */
+  userId: string | null;
   /** sent | delivered | read | failed for a status, null for a message. */
   status: string | null;
   /** When the event happened (now, or --at), ISO 8601. */
@@ -50,6 +67,13 @@ export interface SimulateResultJson {
 }
 
 const STATUSES = ['sent', 'delivered', 'read', 'failed'];
+type SystemKind = 'user_changed_number' | 'user_changed_user_id';
+/** Events other than a customer's message content, by option key. */
+const EVENT_FLAGS = {
+  changedNumber: '--changed-number',
+  changedUserId: '--changed-user-id',
+  preference: '--preference',
+} as const;
 const MESSAGE_KINDS = ['text', 'button', 'list', 'image', 'location', 'reaction'] as const;
 type MessageKind = (typeof MESSAGE_KINDS)[number];
 /** Flags that belong to one kind of message only. */
@@ -89,8 +113,34 @@ export function register(parent: Command, deps: Deps): void {
     )
     .option('--name <name>', "the customer's WhatsApp profile name (default: the number)")
     .option(
+      '--user-id <bsuid>',
+      "the customer's business-scoped user id beside a phone --from (a message with both ids)",
+    )
+    .option('--username <name>', "the customer's WhatsApp username (profile.username)")
+    .option(
+      '--changed-number <phone>',
+      'a system message: the --from customer moved to this number (user_changed_number; with --new-user-id)',
+    )
+    .option('--new-user-id <bsuid>', 'the BSUID that comes with the new number (with --changed-number)')
+    .option(
+      '--changed-user-id <bsuid>',
+      "a system message: the --from customer's business-scoped user id changed to this (user_changed_user_id)",
+    )
+    .option(
+      '--preference <stop|resume>',
+      'a user_preferences event: the --from customer stops or resumes marketing messages',
+    )
+    .option(
       '--status <wamid-and-status...>',
       'a delivery status instead: <wamid> <sent|delivered|read|failed>',
+    )
+    .option(
+      '--pricing <category[:type]>',
+      "the status's pricing (with --status): marketing, utility, authentication, service, ...; type regular (default), free_customer_service or free_entry_point",
+    )
+    .option(
+      '--error-code <code>',
+      'the error of a failed status: 131049 (default) or 131050 (stopped marketing messages)',
     )
     .option(
       '-c, --country <code>',
@@ -101,7 +151,7 @@ export function register(parent: Command, deps: Deps): void {
       'the receiver (default: http://<webhook-host>:<webhook-port><webhook-path> from the config)',
     )
     .option('--unsigned', 'send no X-Hub-Signature-256 (for a receiver run with --insecure-skip-signature)')
-    .option('--json', 'print {kind, type, id, waId, status, timestamp, url, httpStatus}')
+    .option('--json', 'print {kind, type, id, waId, userId, status, timestamp, url, httpStatus}')
     .addHelpText(
       'after',
       `
@@ -116,10 +166,19 @@ Examples:
   wabox webhook simulate --reaction "👍" --from +919876543210
   wabox webhook simulate --status wamid.HBgL... read
   wabox webhook simulate --status wamid.HBgL... failed --from +919876543210
+  wabox webhook simulate --text "Menu?" --from US.13491208655302741918 --username asha.cakes   # no phone
+  wabox webhook simulate --text "Hi" --from +919876543210 --user-id IN.1648738043044942       # both ids
+  wabox webhook simulate --changed-number +919876500000 --from +919876543210
+  wabox webhook simulate --changed-user-id IN.2750981276345102 --from IN.1648738043044942
+  wabox webhook simulate --preference stop --from +919876543210
+  wabox webhook simulate --status wamid.HBgL... sent --pricing marketing
+  wabox webhook simulate --status wamid.HBgL... failed --error-code 131050
   wabox webhook simulate --text "hello" --from +447700900123 --url http://127.0.0.1:3000/whatsapp --json
 
-Give one of --text, --button, --list, --image, --location, --reaction or --status. Prints the wamid of
-the simulated message. Exits 1 when the receiver answers anything but 200 or cannot be reached. The
+Give one of --text, --button, --list, --image, --location, --reaction, --changed-number,
+--changed-user-id, --preference or --status. --from takes a phone number or a business-scoped user id
+(then the payload has no phone, as for a customer who took a username). Prints the wamid of the
+simulated message (the customer for --preference). Exits 1 when the receiver answers anything but 200 or cannot be reached. The
 signature uses the same app secret the receiver checks: WABOX_APP_SECRET or wabox config set
 app-secret (never a flag: a secret on the command line shows in ps and the history).`,
     )
@@ -131,11 +190,18 @@ app-secret (never a flag: a secret on the command line shows in ps and the histo
 
 export async function runSimulate(options: SimulateOptions, deps: Deps): Promise<SimulateResultJson> {
   const kinds = MESSAGE_KINDS.filter((k) => options[k] !== undefined && options[k] !== false);
-  const given = [...kinds.map((k) => `--${k}`), ...(options.status !== undefined ? ['--status'] : [])];
+  const events = (Object.keys(EVENT_FLAGS) as Array<keyof typeof EVENT_FLAGS>).filter(
+    (k) => options[k] !== undefined,
+  );
+  const given = [
+    ...kinds.map((k) => `--${k}`),
+    ...events.map((k) => EVENT_FLAGS[k]),
+    ...(options.status !== undefined ? ['--status'] : []),
+  ];
   if (given.length !== 1)
     throw invalidInput(
       given.length === 0
-        ? 'nothing to simulate: give --text, --button, --list, --image, --location, --reaction or --status'
+        ? 'nothing to simulate: give --text, --button, --list, --image, --location, --reaction, --changed-number, --changed-user-id, --preference or --status'
         : `give one event at a time, not ${given.join(' and ')}`,
       {
         code: 'usage.missing_content',
@@ -150,7 +216,8 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
   if (options.replyId !== undefined && kind !== 'button' && kind !== 'list')
     throw invalidInput('--reply-id goes with --button or --list', { code: 'usage.conflict' });
   if (options.replyTo !== undefined && kind === undefined)
-    throw invalidInput('--reply-to goes with a message, not --status', { code: 'usage.conflict' });
+    throw invalidInput(`--reply-to goes with a message, not ${given[0]}`, { code: 'usage.conflict' });
+  checkEventFlags(options);
   const now = deps.clock();
   const at = options.at === undefined ? now : await eventTime(options.at, now);
   const location = options.location === undefined ? undefined : parseLocation(options.location);
@@ -172,58 +239,50 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
     : undefined;
   let result: Omit<SimulateResultJson, 'url' | 'httpStatus'>;
   let body: object;
-  if (kind !== undefined) {
+  if (options.status === undefined) {
     if (options.from === undefined)
-      throw invalidInput(`--${kind} needs --from <phone>: the customer who writes`, {
+      throw invalidInput(`${given[0]} needs --from <phone or BSUID>: the customer`, {
         code: 'usage.missing_flag',
       });
     const waId = await contact(deps, options.from, options.country);
-    let content: SimulatedContent;
-    switch (kind) {
-      case 'text':
-        content = { type: 'text', body: options.text! };
-        break;
-      case 'button':
-        content = { type: 'button', title: options.button!, id: options.replyId ?? slug(options.button!) };
-        break;
-      case 'list':
-        content = {
-          type: 'list',
-          title: options.list!,
-          id: options.replyId ?? slug(options.list!),
-          description: options.description,
-        };
-        break;
-      case 'image':
-        content = { type: 'image', caption: options.caption };
-        break;
-      case 'location':
-        content = { type: 'location', ...location!, name: options.placeName, address: options.address };
-        break;
-      case 'reaction':
-        content = {
-          type: 'reaction',
-          emoji: options.reaction!,
-          messageId: options.replyTo ?? (await latestMessageTo(deps, waId)),
-        };
-        break;
+    if (options.userId !== undefined && isBsuid(waId))
+      throw invalidInput('--user-id goes with a phone --from; this --from is a business-scoped user id', {
+        code: 'usage.conflict',
+      });
+    const customer = { from: waId, userId: options.userId, name: options.name, username: options.username };
+    const userId = isBsuid(waId) ? waId : (options.userId ?? null);
+    if (options.preference !== undefined) {
+      const value = options.preference as 'stop' | 'resume';
+      body = sim.simulatedPreference({ ...customer, value, now: at, business });
+      result = { kind: 'preference', type: value, id: waId, waId, userId, status: null, timestamp: iso(at) };
+    } else {
+      const content: SimulatedContent =
+        kind === undefined
+          ? await systemContent(deps, options)
+          : await messageContent(deps, kind, options, location, waId);
+      const message = sim.simulatedMessage({
+        ...customer,
+        content,
+        now: at,
+        replyTo: options.replyTo,
+        business,
+      });
+      body = message.body;
+      const type = kind ?? (content.type as SystemKind);
+      result = { kind: 'message', type, id: message.id, waId, userId, status: null, timestamp: iso(at) };
     }
-    const message = sim.simulatedMessage({
-      from: waId,
-      name: options.name,
-      content,
-      now: at,
-      replyTo: options.replyTo,
-      business,
-    });
-    body = message.body;
-    result = { kind: 'message', type: kind, id: message.id, waId, status: null, timestamp: iso(at) };
   } else {
-    const [wamid, status, ...rest] = options.status!;
+    const [wamid, status, ...rest] = options.status;
     if (wamid === undefined || status === undefined || rest.length > 0 || !STATUSES.includes(status))
       throw invalidInput('--status takes two values: <wamid> <sent|delivered|read|failed>', {
         code: 'usage.bad_status',
       });
+    if (options.pricing !== undefined && status === 'failed')
+      throw invalidInput('--pricing goes with a status that is not failed: a failed status carries none', {
+        code: 'usage.conflict',
+      });
+    if (options.errorCode !== undefined && status !== 'failed')
+      throw invalidInput('--error-code goes with a failed status', { code: 'usage.conflict' });
     const waId =
       options.from === undefined
         ? await recipientOf(deps, wamid)
@@ -234,8 +293,11 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
       recipient: waId,
       now: at,
       business,
+      pricing: options.pricing === undefined ? undefined : parsePricing(options.pricing, sim),
+      errorCode: options.errorCode === undefined ? undefined : parseErrorCode(options.errorCode, sim),
     });
-    result = { kind: 'status', type: null, id: wamid, waId, status, timestamp: iso(at) };
+    const userId = isBsuid(waId) ? waId : null;
+    result = { kind: 'status', type: null, id: wamid, waId, userId, status, timestamp: iso(at) };
   }
   const raw = sim.serializeLikeMeta(body);
   const headers: Record<string, string> = {
@@ -256,6 +318,106 @@ export async function runSimulate(options: SimulateOptions, deps: Deps): Promise
     );
   }
   return { ...result, url, httpStatus: answer.status };
+}
+
+/** Flags that only go with one event, and values that must be business-scoped user ids. */
+function checkEventFlags(options: SimulateOptions): void {
+  if (options.newUserId !== undefined && options.changedNumber === undefined)
+    throw invalidInput('--new-user-id goes with --changed-number', { code: 'usage.conflict' });
+  if ((options.pricing !== undefined || options.errorCode !== undefined) && options.status === undefined)
+    throw invalidInput(`${options.pricing !== undefined ? '--pricing' : '--error-code'} goes with --status`, {
+      code: 'usage.conflict',
+    });
+  if (options.preference !== undefined && options.preference !== 'stop' && options.preference !== 'resume')
+    throw invalidInput(`--preference is stop or resume, not "${options.preference}"`, {
+      code: 'usage.bad_preference',
+    });
+  for (const [flag, value] of [
+    ['--user-id', options.userId],
+    ['--new-user-id', options.newUserId],
+    ['--changed-user-id', options.changedUserId],
+  ] as const)
+    if (value !== undefined && !isBsuid(value))
+      throw invalidInput(`${flag} "${value}" is not a business-scoped user id`, {
+        code: 'usage.bad_user_id',
+        hint: 'a country code, a dot and up to 128 letters and digits, e.g. US.13491208655302741918',
+      });
+}
+
+async function messageContent(
+  deps: Deps,
+  kind: MessageKind,
+  options: SimulateOptions,
+  location: { latitude: number; longitude: number } | undefined,
+  waId: string,
+): Promise<SimulatedContent> {
+  switch (kind) {
+    case 'text':
+      return { type: 'text', body: options.text! };
+    case 'button':
+      return { type: 'button', title: options.button!, id: options.replyId ?? slug(options.button!) };
+    case 'list':
+      return {
+        type: 'list',
+        title: options.list!,
+        id: options.replyId ?? slug(options.list!),
+        description: options.description,
+      };
+    case 'image':
+      return { type: 'image', caption: options.caption };
+    case 'location':
+      return { type: 'location', ...location!, name: options.placeName, address: options.address };
+    case 'reaction':
+      return {
+        type: 'reaction',
+        emoji: options.reaction!,
+        messageId: options.replyTo ?? (await latestMessageTo(deps, waId)),
+      };
+  }
+}
+
+/** --changed-number or --changed-user-id: WhatsApp's system message about the customer. */
+async function systemContent(deps: Deps, options: SimulateOptions): Promise<SimulatedContent> {
+  if (options.changedUserId !== undefined)
+    return { type: 'user_changed_user_id', userId: options.changedUserId };
+  const phone = await contact(deps, options.changedNumber!, options.country);
+  if (isBsuid(phone))
+    throw invalidInput('--changed-number takes a phone number; a new BSUID goes in --new-user-id', {
+      code: 'usage.bad_phone',
+    });
+  return { type: 'user_changed_number', phone, userId: options.newUserId };
+}
+
+/** --pricing <category[:type]>: the categories and types Meta documents. */
+function parsePricing(
+  value: string,
+  sim: typeof import('../../cloud/webhook-simulate.js'),
+): { category: string; type: string } {
+  const [category = '', type = 'regular', ...rest] = value.split(':');
+  if (
+    rest.length > 0 ||
+    !(sim.PRICING_CATEGORIES as readonly string[]).includes(category) ||
+    !(sim.PRICING_TYPES as readonly string[]).includes(type)
+  )
+    throw invalidInput(`--pricing "${value}" is not <category>[:<type>]`, {
+      code: 'usage.bad_pricing',
+      hint: `categories: ${sim.PRICING_CATEGORIES.join(', ')}; types: ${sim.PRICING_TYPES.join(', ')}`,
+    });
+  return { category, type };
+}
+
+function parseErrorCode(
+  value: string,
+  sim: typeof import('../../cloud/webhook-simulate.js'),
+): SimulatedErrorCode {
+  if (!Object.hasOwn(sim.SIMULATED_ERRORS, value))
+    throw invalidInput(
+      `--error-code ${value}: simulate knows ${Object.keys(sim.SIMULATED_ERRORS).join(' and ')}`,
+      {
+        code: 'usage.bad_error_code',
+      },
+    );
+  return Number(value) as SimulatedErrorCode;
 }
 
 /** `--at`: a past time or a duration back from now. */
@@ -313,7 +475,9 @@ async function latestMessageTo(deps: Deps, waId: string): Promise<string> {
   return last.id;
 }
 
+/** A phone number in any form (digits out), or a business-scoped user id as it is. */
 async function contact(deps: Deps, phone: string, country: string | undefined): Promise<string> {
+  if (isBsuid(phone.trim())) return phone.trim();
   const { resolveContactWaId } = await import('../contact-arg.js');
   return resolveContactWaId(deps, phone, { country });
 }
