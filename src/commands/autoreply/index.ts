@@ -17,7 +17,7 @@ import {
 } from '../../core/autoreply.js';
 import { invalidInput, notFound } from '../../core/errors.js';
 import type { Template } from '../../core/template.js';
-import { intInRange } from '../int-arg.js';
+import { intInRange } from '../shared/int-arg.js';
 
 /** `autoreply show --json`: part of the interface, keep it stable. */
 export interface AutoReplyShowJson extends AutoReplySettings {

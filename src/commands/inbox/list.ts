@@ -7,7 +7,7 @@ import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 import { oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
-import { parseLimit } from '../int-arg.js';
+import { parseLimit } from '../shared/int-arg.js';
 import {
   formatDuration,
   type InboxConversation,

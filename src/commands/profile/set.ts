@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import type { ProfileUpdate } from '../../cloud/profile.js';
-import { collect } from '../cloud-args.js';
+import { collect } from '../shared/cloud-args.js';
 
 export interface ProfileSetOptions {
   about?: string;

@@ -314,7 +314,7 @@ async function latestMessageTo(deps: Deps, waId: string): Promise<string> {
 }
 
 async function contact(deps: Deps, phone: string, country: string | undefined): Promise<string> {
-  const { resolveContactWaId } = await import('../contact-arg.js');
+  const { resolveContactWaId } = await import('../shared/contact-arg.js');
   return resolveContactWaId(deps, phone, { country });
 }
 
