@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
+import * as businessProfile from '../commands/business-profile/index.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
 import * as doctor from '../commands/doctor.js';
@@ -13,7 +14,6 @@ import * as media from '../commands/media/index.js';
 import * as messages from '../commands/messages/index.js';
 import * as metaTemplate from '../commands/meta-template/index.js';
 import * as numbers from '../commands/numbers.js';
-import * as profile from '../commands/profile/index.js';
 import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
 import * as reopen from '../commands/reopen.js';
@@ -45,7 +45,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   autoreply,
   media,
   metaTemplate,
-  profile,
+  businessProfile,
   numbers,
   doctor,
   setup,
