@@ -8,7 +8,7 @@ import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inbox from '../commands/inbox/index.js';
 import * as inspect from '../commands/inspect.js';
-import * as label from '../commands/label.js';
+import * as label from '../commands/label/index.js';
 import * as link from '../commands/link.js';
 import * as media from '../commands/media/index.js';
 import * as messages from '../commands/messages/index.js';
