@@ -1,23 +1,24 @@
 import type { Command } from 'commander';
 import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
+import * as businessProfile from '../commands/business-profile/index.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
-import * as conversationStatus from '../commands/conversation-status.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inbox from '../commands/inbox/index.js';
 import * as inspect from '../commands/inspect.js';
-import * as label from '../commands/label.js';
+import * as label from '../commands/label/index.js';
 import * as link from '../commands/link.js';
 import * as media from '../commands/media/index.js';
 import * as messages from '../commands/messages/index.js';
 import * as metaTemplate from '../commands/meta-template/index.js';
 import * as numbers from '../commands/numbers.js';
-import * as profile from '../commands/profile/index.js';
 import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
+import * as reopen from '../commands/reopen.js';
 import * as reply from '../commands/reply.js';
+import * as resolve from '../commands/resolve.js';
 import * as send from '../commands/send.js';
 import * as setup from '../commands/setup.js';
 import * as template from '../commands/template/index.js';
@@ -38,12 +39,13 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   reply,
   label,
   assign,
-  conversationStatus, // resolve, reopen
+  resolve,
+  reopen,
   webhook,
   autoreply,
   media,
   metaTemplate,
-  profile,
+  businessProfile,
   numbers,
   doctor,
   setup,

@@ -3,7 +3,7 @@
 import { invalidInput } from '../core/errors.js';
 import { charLength, checkLength } from './messages.js';
 
-/** `profile show --json`: part of the interface. Absent fields are null. */
+/** `business-profile show --json`: part of the interface. Absent fields are null. */
 export interface BusinessProfile {
   about: string | null;
   address: string | null;
@@ -140,7 +140,7 @@ export function profileUpdateBody(update: ProfileUpdate): Record<string, unknown
   if (Object.keys(body).length === 1)
     throw invalidInput('nothing to change: give at least one field', {
       code: 'profile.empty_update',
-      hint: 'e.g. wabox profile set --about "Fresh bread daily"',
+      hint: 'e.g. wabox business-profile set --about "Fresh bread daily"',
     });
   return body;
 }

@@ -4,8 +4,8 @@ import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit } from '../cli/output.js';
 import { configInvalid, invalidInput } from '../core/errors.js';
-import { contactArgument } from './contact-arg.js';
 import { type ConversationChange, changed, changeLine, resolveKnownContact } from './inbox/shared.js';
+import { contactArgument } from './shared/contact-arg.js';
 
 export interface AssignOptions {
   contact: string;

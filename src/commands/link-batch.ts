@@ -22,7 +22,6 @@ import { invalidInput, WaboxError } from '../core/errors.js';
 import { rowTemplate } from '../core/link-row.js';
 import { parseAssignments } from '../core/placeholders.js';
 import { oneLine } from '../core/text.js';
-import { intInRange } from './int-arg.js';
 import type { LinkOptions } from './link.js';
 import {
   type ChunkContext,
@@ -37,8 +36,9 @@ import {
 } from './link-batch-chunk.js';
 import type { BatchFlags } from './link-batch-options.js';
 import { type Chunk, splitChunks } from './link-batch-split.js';
-import { parseQrStyle, type QrStyle } from './qr-options.js';
 import { createQrPool, type QrPool } from './qr-pool.js';
+import { intInRange } from './shared/int-arg.js';
+import { parseQrStyle, type QrStyle } from './shared/qr-options.js';
 import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 
 /** The longest QR file name taken from --name-column, before its extension. */

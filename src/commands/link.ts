@@ -5,9 +5,9 @@ import { readStdinText } from '../cli/stdin.js';
 import { invalidInput } from '../core/errors.js';
 import { TEXT_LIMIT } from '../core/text.js';
 import { addBatchOptions } from './link-batch-options.js';
-import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './qr-options.js';
-import type { QrWritten } from './qr-output.js';
 import { collect } from './shared/flags.js';
+import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './shared/qr-options.js';
+import type { QrWritten } from './shared/qr-output.js';
 
 /** Flags that build one link; shared by `link` and `qr <phone>`. */
 export interface LinkFlags {
@@ -122,7 +122,7 @@ export async function runLink(options: LinkOptions, deps: Deps): Promise<LinkRes
       code: 'usage.conflict',
     });
   }
-  const { writeQr } = await import('./qr-output.js');
+  const { writeQr } = await import('./shared/qr-output.js');
   const qr = await writeQr(deps, result.url, options.qr, style, options.qr === '-' ? 'terminal' : undefined);
   return options.json ? { ...result, qr } : result;
 }

@@ -1,4 +1,4 @@
-import { type QrFileJob, renderQrFile } from './qr-file.js';
+import { type QrFileJob, renderQrFile } from '../batch/qr-file.js';
 import { createWorkerPool } from './worker-pool.js';
 
 export interface QrPool {

@@ -5,8 +5,8 @@ import { readStdinText } from '../cli/stdin.js';
 import { invalidInput } from '../core/errors.js';
 import type { QrFormat } from '../core/qr.js';
 import { addLinkOptions, type LinkFlags, resolveLink } from './link.js';
-import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './qr-options.js';
-import type { QrWritten } from './qr-output.js';
+import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './shared/qr-options.js';
+import type { QrWritten } from './shared/qr-output.js';
 
 export interface QrOptions extends LinkFlags, QrStyleFlags {
   data?: string;
@@ -91,7 +91,7 @@ export async function runQr(options: QrOptions, deps: Deps): Promise<QrResult> {
   }
   const style = await parseQrStyle(options);
   for (const warning of style.warnings) warn(deps.io, warning);
-  const { writeQr } = await import('./qr-output.js');
+  const { writeQr } = await import('./shared/qr-output.js');
   return { data, ...(await writeQr(deps, data, target, style, options.format)) };
 }
 

@@ -4,7 +4,6 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { invalidInput } from '../core/errors.js';
-import { contactArgument, resolveContactWaId } from './contact-arg.js';
 import {
   addMessageOptions,
   hasMessageContent,
@@ -13,6 +12,7 @@ import {
   runSend,
   type SendOptions,
 } from './send.js';
+import { contactArgument, resolveContactWaId } from './shared/contact-arg.js';
 
 export interface ReplyOptions extends MessageOptions {
   contact: string;
@@ -71,7 +71,7 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
   const { contact: _contact, country: _country, quote: _quote, ...rest } = options;
   if (!hasMessageContent(rest) && deps.io.canPrompt) {
     // a closed window refuses any quick reply: say so before the picker, not after
-    const { assertWindowOpen } = await import('./window-guard.js');
+    const { assertWindowOpen } = await import('./shared/window-guard.js');
     await assertWindowOpen(store, waId, deps.clock());
     const { pickQuickReply } = await import('./shared/pick-quick-reply.js');
     const picked = await pickQuickReply(

@@ -15,7 +15,7 @@ import type {
   TemplateParameter,
 } from '../cloud/messages.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
-import type { MediaArg } from './cloud-args.js';
+import type { MediaArg } from './shared/cloud-args.js';
 import { collect } from './shared/flags.js';
 
 /** Body parameters keep their command-line order across --param, --currency and --date-time. */
@@ -221,7 +221,7 @@ export async function runSend(
   options: SendOptions,
   deps: Deps,
 ): Promise<SendResultJson | { dryRun: true; body: OutgoingMessage }> {
-  const { resolveContactWaId } = await import('./contact-arg.js');
+  const { resolveContactWaId } = await import('./shared/contact-arg.js');
   const messages = await import('../cloud/messages.js');
   const waId = await resolveContactWaId(deps, options.to, { country: options.country });
   const plan = await planContent(options, deps, waId);
@@ -240,7 +240,7 @@ export async function runSend(
   const client = await deps.cloud();
   const store = await deps.store();
   if (plan.content.type !== 'template') {
-    const { assertWindowOpen } = await import('./window-guard.js');
+    const { assertWindowOpen } = await import('./shared/window-guard.js');
     const window = await assertWindowOpen(store, waId, deps.clock(), { force: options.force });
     if (window.known && !window.open)
       warn(
@@ -248,7 +248,7 @@ export async function runSend(
         'the 24-hour window is closed; sending anyway (--force): WhatsApp will likely refuse with 131047',
       );
   }
-  const { recordSend, localMessageId, messageErrorOf } = await import('./cloud-args.js');
+  const { recordSend, localMessageId, messageErrorOf } = await import('./shared/cloud-args.js');
   const base = {
     waId,
     type: messages.apiType(plan.content),
@@ -287,7 +287,7 @@ export async function runSend(
 async function windowClosedFromApi(err: unknown, waId: string, deps: Deps): Promise<unknown> {
   const { GraphError } = await import('../cloud/errors.js');
   if (!(err instanceof GraphError) || err.category !== 'window-closed') return err;
-  const { windowClosedError } = await import('./window-guard.js');
+  const { windowClosedError } = await import('./shared/window-guard.js');
   const local = windowClosedError(waId, null, deps.clock());
   return new WaboxError('refused', local.message, {
     code: local.code,
@@ -404,7 +404,7 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
   for (const kind of MEDIA_FLAGS) {
     const value = o[kind];
     if (value === undefined) continue;
-    const { parseMediaArg } = await import('./cloud-args.js');
+    const { parseMediaArg } = await import('./shared/cloud-args.js');
     const arg = await parseMediaArg(value, kind, `--${kind}`);
     const filename = o.filename ?? (kind === 'document' && 'file' in arg ? arg.file.name : undefined);
     return {
@@ -448,7 +448,7 @@ async function planContent(o: SendOptions, deps: Deps, waId: string): Promise<Pl
       },
     };
   }
-  const { readJsonArg } = await import('./cloud-args.js');
+  const { readJsonArg } = await import('./shared/cloud-args.js');
   if (o.list !== undefined) return { content: parseList(await readJsonArg(deps, o.list, '--list'), o) };
   if (o.contacts !== undefined)
     return {
@@ -530,7 +530,7 @@ async function planTemplate(o: SendOptions): Promise<Plan> {
   };
   if (!headers[0]) return { content };
   const [kind, value] = headers[0];
-  const { parseMediaArg } = await import('./cloud-args.js');
+  const { parseMediaArg } = await import('./shared/cloud-args.js');
   const arg = await parseMediaArg(value!, kind, `--header-${kind}`);
   // a document from a local file keeps its name, as a --document does
   const filename = o.filename ?? (kind === 'document' && 'file' in arg ? arg.file.name : undefined);

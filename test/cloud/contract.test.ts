@@ -378,8 +378,8 @@ if (why === undefined)
         expectAccepted(show, [['GET', `/v23.0/${WABA_ID}/message_templates`]]);
       });
 
-      it('profile show reads the nested business_profile shape', async () => {
-        const r = await wabox(['profile', 'show', '--json']);
+      it('business-profile show reads the nested business_profile shape', async () => {
+        const r = await wabox(['business-profile', 'show', '--json']);
         expectAccepted(r, [['GET', `/v23.0/${PHONE_ID}/whatsapp_business_profile`]]);
         expect(JSON.parse(r.stdout)).toMatchObject({
           vertical: expect.any(String),
@@ -387,9 +387,9 @@ if (why === undefined)
         });
       });
 
-      it('profile set with every field', async () => {
+      it('business-profile set with every field', async () => {
         const r = await wabox([
-          'profile',
+          'business-profile',
           'set',
           '--about',
           'Fresh bread daily',

@@ -456,7 +456,7 @@ describe('answers that are not Graph errors', () => {
 
   it('a 404 without a Graph body is a refusal', async () => {
     graph.on('GET', `/v23.0/${PHONE_ID}/whatsapp_business_profile`, { status: 404, body: 'Not Found' });
-    const r = await runCloud(graph.url, ['profile', 'show']);
+    const r = await runCloud(graph.url, ['business-profile', 'show']);
     expect(r.code).toBe(4);
   });
 });
@@ -477,12 +477,12 @@ describe('a deadline for every call, however the answer trickles', () => {
     expect(call!.bytesWritten).toBeLessThan(5000);
   });
 
-  it('profile show, with `config set timeout`: exit 5, no retry after the deadline, how to allow more', async () => {
+  it('business-profile show, with `config set timeout`: exit 5, no retry after the deadline, how to allow more', async () => {
     const env = { WABOX_CONFIG_DIR: join(tempDir(), 'config') };
     const set = await run(['config', 'set', 'timeout', '1s'], { env });
     expect(set.code, set.stderr).toBe(0);
     graph.on('GET', `/v23.0/${PHONE_ID}/whatsapp_business_profile`, trickle);
-    const r = await runCloud(graph.url, ['profile', 'show'], { env });
+    const r = await runCloud(graph.url, ['business-profile', 'show'], { env });
     expect(r.code).toBe(5);
     expect(r.stderr).toMatch(/^error: no complete answer from 127\.0\.0\.1:\d+ within 1 s\n/);
     expect(r.stderr).toMatch(/\nhint: .*: wabox config set timeout 60s$/m);
@@ -763,8 +763,8 @@ describe('secrets: the token is never printed', () => {
       ['media', 'rm', '555', '--yes'],
       ['meta-template', 'list'],
       ['meta-template', 'show', 'a'],
-      ['profile', 'show'],
-      ['profile', 'set', '--about', 'Fresh bread'],
+      ['business-profile', 'show'],
+      ['business-profile', 'set', '--about', 'Fresh bread'],
       ['numbers'],
       ['doctor'],
     ];

@@ -277,17 +277,17 @@ describe('meta-template, profile, numbers', () => {
     expectError(r, 3, /no WhatsApp Business Account id \(waba-id\) is set/, /wabox config set waba-id/);
   });
 
-  it('profile set checks limits locally, then posts only the given fields', async () => {
+  it('business-profile set checks limits locally, then posts only the given fields', async () => {
     const path = `/v23.0/${PHONE_ID}/whatsapp_business_profile`;
     graph.on('POST', path, { json: { success: true } });
     expectError(
-      await runCloud(graph.url, ['profile', 'set', '--about', 'x'.repeat(140)]),
+      await runCloud(graph.url, ['business-profile', 'set', '--about', 'x'.repeat(140)]),
       2,
       /about is 140 characters; WhatsApp's limit is 139/,
     );
     expect(graph.requests).toHaveLength(0);
     const r = await runCloud(graph.url, [
-      'profile',
+      'business-profile',
       'set',
       '--about',
       'Fresh bread',
@@ -303,12 +303,38 @@ describe('meta-template, profile, numbers', () => {
     });
   });
 
-  it('profile show reads the flat shape too', async () => {
+  it('business-profile show reads the flat shape too', async () => {
     graph.on('GET', `/v23.0/${PHONE_ID}/whatsapp_business_profile`, {
       json: { data: [{ about: 'Hi', email: 'a@b.co', websites: [], messaging_product: 'whatsapp' }] },
     });
-    const r = await runCloud(graph.url, ['profile', 'show', '--json']);
+    const r = await runCloud(graph.url, ['business-profile', 'show', '--json']);
     expect(JSON.parse(r.stdout)).toMatchObject({ about: 'Hi', email: 'a@b.co', websites: [], address: null });
+  });
+
+  it('business-profile set with no field: exit 2, nothing sent, the hint names the command', async () => {
+    expectError(
+      await runCloud(graph.url, ['business-profile', 'set']),
+      2,
+      /nothing to change: give at least one field/,
+      /wabox business-profile set --about/,
+    );
+    expect(graph.requests).toHaveLength(0);
+  });
+
+  it('profile still runs business-profile for this release, and its help says so', async () => {
+    graph.on('GET', `/v23.0/${PHONE_ID}/whatsapp_business_profile`, {
+      json: { data: [{ about: 'Hi', websites: [], messaging_product: 'whatsapp' }] },
+    });
+    const r = await runCloud(graph.url, ['profile', 'show', '--json']);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ about: 'Hi', websites: [], email: null });
+    const help = await runCloud(graph.url, ['profile', '--help']);
+    expect(help.stdout).toMatch(/^Usage: wabox business-profile\|profile /);
+    expect(help.stdout).toContain('`wabox profile` is a deprecated alias of `wabox business-profile`');
+    const root = await runCloud(graph.url, ['--help']);
+    expect(root.stdout.replace(/\s+/g, ' ')).toContain(
+      ' business-profile|profile the WhatsApp Business profile of the sending number (alias profile: deprecated) ',
+    );
   });
 });
 

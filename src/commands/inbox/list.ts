@@ -7,7 +7,7 @@ import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
-import { parseLimit } from '../int-arg.js';
+import { parseLimit } from '../shared/int-arg.js';
 import { type InboxConversation, knownName, stdoutStyle, toInboxConversation, windowText } from './shared.js';
 
 export interface InboxListOptions {

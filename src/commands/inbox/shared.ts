@@ -103,7 +103,7 @@ export async function resolveKnownContact(
   input: string,
   options: { country?: string | undefined } = {},
 ): Promise<{ store: Store; waId: string; conversation: ConversationRecord }> {
-  const { resolveContactWaId } = await import('../contact-arg.js');
+  const { resolveContactWaId } = await import('../shared/contact-arg.js');
   const waId = await resolveContactWaId(deps, input, { country: options.country });
   const store = await deps.store();
   const conversation = await store.getConversation(waId);

@@ -6,8 +6,8 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { cutGraphemes, formatDuration, localTime, oneLine, safeLines, truncate } from '../../core/text.js';
 import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
-import { contactArgument } from '../contact-arg.js';
-import { parseLimit } from '../int-arg.js';
+import { contactArgument } from '../shared/contact-arg.js';
+import { parseLimit } from '../shared/int-arg.js';
 import {
   type InboxConversation,
   knownName,

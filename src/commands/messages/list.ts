@@ -4,7 +4,7 @@ import { emit, emitLine, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 import { localTime, oneLine, truncate } from '../../core/text.js';
 import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
-import { parseLimit } from '../int-arg.js';
+import { parseLimit } from '../shared/int-arg.js';
 
 export interface MessagesListOptions {
   to?: string;
@@ -196,7 +196,7 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
   }
   const contact = options.from ?? options.to;
   if (contact !== undefined) {
-    const { resolveContactWaId } = await import('../contact-arg.js');
+    const { resolveContactWaId } = await import('../shared/contact-arg.js');
     filter.waId = await resolveContactWaId(deps, contact, { country: options.country });
   }
   if (options.since !== undefined) {

@@ -478,7 +478,7 @@ async function latestMessageTo(deps: Deps, waId: string): Promise<string> {
 /** A phone number in any form (digits out), or a business-scoped user id as it is. */
 async function contact(deps: Deps, phone: string, country: string | undefined): Promise<string> {
   if (isBsuid(phone.trim())) return phone.trim();
-  const { resolveContactWaId } = await import('../contact-arg.js');
+  const { resolveContactWaId } = await import('../shared/contact-arg.js');
   return resolveContactWaId(deps, phone, { country });
 }
 

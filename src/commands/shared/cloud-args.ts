@@ -2,12 +2,12 @@
 // stdin, and the recording of sends in the store.
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
-import type { Deps } from '../cli/deps.js';
-import { readStdinText } from '../cli/stdin.js';
-import type { GraphError } from '../cloud/errors.js';
-import type { MediaFile, MediaKind } from '../cloud/media.js';
-import { invalidInput, WaboxError } from '../core/errors.js';
-import type { MessageError, OutboundRecord } from '../store/store.js';
+import type { Deps } from '../../cli/deps.js';
+import { readStdinText } from '../../cli/stdin.js';
+import type { GraphError } from '../../cloud/errors.js';
+import type { MediaFile, MediaKind } from '../../cloud/media.js';
+import { invalidInput, WaboxError } from '../../core/errors.js';
+import type { MessageError, OutboundRecord } from '../../store/store.js';
 
 /** Where a media argument points: an http(s) link, a local file (uploaded first), or a media id. */
 export type MediaArg = { link: string } | { file: MediaFile } | { id: string };
@@ -27,7 +27,7 @@ export async function parseMediaArg(value: string, kind: MediaKind, flag: string
     () => false,
   );
   if (!exists && /^\d{1,30}$/.test(value)) return { id: value };
-  const { inspectMediaFile } = await import('../cloud/media.js');
+  const { inspectMediaFile } = await import('../../cloud/media.js');
   return { file: await inspectMediaFile(value, kind) };
 }
 

@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { exitCodeOf } from '../../src/cli/errors.js';
-import { assertWindowOpen } from '../../src/commands/window-guard.js';
-import { WaboxError } from '../../src/core/errors.js';
-import { WINDOW_MS } from '../../src/core/window.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
-import { tempDir } from '../helpers/cli.js';
+import { exitCodeOf } from '../../../src/cli/errors.js';
+import { assertWindowOpen } from '../../../src/commands/shared/window-guard.js';
+import { WaboxError } from '../../../src/core/errors.js';
+import { WINDOW_MS } from '../../../src/core/window.js';
+import { openSqliteStore, type SqliteStore } from '../../../src/store/sqlite.js';
+import { tempDir } from '../../helpers/cli.js';
 
 const LAST = new Date('2025-06-01T10:00:00.000Z');
 const WA = '919876543210';

@@ -1,7 +1,7 @@
 // A contact given on the command line (`messages list --to`, `send <to>`, `inbox show <contact>`): the
 // same phone forms as `wabox link`, with --country or the config's default-country for national numbers.
 import type { Command } from 'commander';
-import type { Deps } from '../cli/deps.js';
+import type { Deps } from '../../cli/deps.js';
 
 export interface ContactArgOptions {
   /** --country: region for numbers without a country code. */
@@ -15,7 +15,7 @@ export async function resolveContactWaId(
   input: string,
   options: ContactArgOptions = {},
 ): Promise<string> {
-  const { normalizePhone, hasCountryCode } = await import('../core/phone.js');
+  const { normalizePhone, hasCountryCode } = await import('../../core/phone.js');
   const defaultCountry =
     options.country ?? (hasCountryCode(input) ? undefined : (await deps.config()).get('default-country'));
   return normalizePhone(input, { defaultCountry, strict: options.strict }).waId;

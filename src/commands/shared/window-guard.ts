@@ -1,8 +1,8 @@
 // The 24-hour window check before a free-form (non-template) send. `send` and `reply`
 // call assertWindowOpen; the window itself is pure (core/window.ts).
-import { WaboxError } from '../core/errors.js';
-import { customerServiceWindow, WINDOW_MS, type WindowState } from '../core/window.js';
-import type { Store } from '../store/store.js';
+import { WaboxError } from '../../core/errors.js';
+import { customerServiceWindow, WINDOW_MS, type WindowState } from '../../core/window.js';
+import type { Store } from '../../store/store.js';
 
 export interface WindowGuardOptions {
   /** --force: send even when the store says the window closed. */

@@ -1,9 +1,9 @@
 import { extname } from 'node:path';
-import type { Deps } from '../cli/deps.js';
-import { writeFileAtomic } from '../cli/files.js';
-import { warn } from '../cli/output.js';
-import { invalidInput } from '../core/errors.js';
-import type { QrFormat } from '../core/qr.js';
+import type { Deps } from '../../cli/deps.js';
+import { writeFileAtomic } from '../../cli/files.js';
+import { warn } from '../../cli/output.js';
+import { invalidInput } from '../../core/errors.js';
+import type { QrFormat } from '../../core/qr.js';
 import { formatFromPath, type QrStyle } from './qr-options.js';
 
 export interface QrWritten {
@@ -26,7 +26,7 @@ export async function writeQr(
   style: QrStyle,
   format?: QrFormat,
 ): Promise<QrWritten> {
-  const qr = await import('../core/qr.js');
+  const qr = await import('../../core/qr.js');
   const toStdout = target === '-';
   const chosen: QrFormat =
     format ?? (toStdout ? (deps.io.isStdoutTTY ? 'terminal' : 'png') : formatFromPath(target));

@@ -4,7 +4,7 @@ import { emit, note } from '../../cli/output.js';
 import type { ProfileUpdate } from '../../cloud/profile.js';
 import { collect } from '../shared/flags.js';
 
-export interface ProfileSetOptions {
+export interface BusinessProfileSetOptions {
   about?: string;
   address?: string;
   description?: string;
@@ -29,19 +29,19 @@ export function register(parent: Command, deps: Deps): void {
       'after',
       `
 Examples:
-  wabox profile set --about "Fresh bread daily, 7am-7pm"
-  wabox profile set --website https://asha.example --website https://instagram.com/asha --vertical RESTAURANT
-  wabox profile set --email orders@asha.example --json`,
+  wabox business-profile set --about "Fresh bread daily, 7am-7pm"
+  wabox business-profile set --website https://asha.example --website https://instagram.com/asha --vertical RESTAURANT
+  wabox business-profile set --email orders@asha.example --json`,
     )
-    .action(async (flags: ProfileSetOptions) => {
-      const result = await runProfileSet(flags, deps);
+    .action(async (flags: BusinessProfileSetOptions) => {
+      const result = await runBusinessProfileSet(flags, deps);
       emit(deps, flags, result, () => '');
       if (!flags.json && deps.io.isStderrTTY) note(deps.io, `updated: ${result.updated.join(', ')}`);
     });
 }
 
-export async function runProfileSet(
-  options: ProfileSetOptions,
+export async function runBusinessProfileSet(
+  options: BusinessProfileSetOptions,
   deps: Deps,
 ): Promise<{ updated: string[]; success: boolean }> {
   const { profileUpdateBody } = await import('../../cloud/profile.js');

@@ -1,8 +1,8 @@
 // QR flags shared by `wabox qr`, `wabox link --qr` and `wabox link --batch --qr-dir`.
 import { extname } from 'node:path';
 import { type Command, Option } from 'commander';
-import { invalidInput } from '../core/errors.js';
-import type { ErrorCorrection, QrFormat, RenderOptions } from '../core/qr.js';
+import { invalidInput } from '../../core/errors.js';
+import type { ErrorCorrection, QrFormat, RenderOptions } from '../../core/qr.js';
 import { intInRange } from './int-arg.js';
 
 export interface QrStyleFlags {
@@ -32,7 +32,7 @@ export function addQrStyleOptions(cmd: Command): Command {
 }
 
 export async function parseQrStyle(flags: QrStyleFlags): Promise<QrStyle & { warnings: string[] }> {
-  const { parseHexColor, checkColors } = await import('../core/qr.js');
+  const { parseHexColor, checkColors } = await import('../../core/qr.js');
   const scale = intInRange(flags.scale ?? '8', '--scale', 1, 100);
   const margin = intInRange(flags.margin ?? '4', '--margin', 0, 64);
   const dark = parseHexColor(flags.dark ?? '#000000', '--dark');

@@ -8,15 +8,17 @@ export function register(parent: Command, deps: Deps): void {
     .command('show')
     .description('print the business profile')
     .option('--json', 'print {about, address, description, email, websites, vertical, profilePictureUrl}')
-    .addHelpText('after', '\nExamples:\n  wabox profile show\n  wabox profile show --json')
-    .action(async (flags: { json?: boolean }) => emit(deps, flags, await runProfileShow(deps), humanProfile));
+    .addHelpText('after', '\nExamples:\n  wabox business-profile show\n  wabox business-profile show --json')
+    .action(async (flags: { json?: boolean }) =>
+      emit(deps, flags, await runBusinessProfileShow(deps), humanBusinessProfile),
+    );
 }
 
-export async function runProfileShow(deps: Deps): Promise<BusinessProfile> {
+export async function runBusinessProfileShow(deps: Deps): Promise<BusinessProfile> {
   return (await deps.cloud()).getBusinessProfile();
 }
 
-export function humanProfile(p: BusinessProfile): string {
+export function humanBusinessProfile(p: BusinessProfile): string {
   const row = (k: string, v: string | null) => `${k.padEnd(12)} ${v ?? '-'}`;
   return [
     row('about', p.about),

@@ -1,5 +1,5 @@
 // Whole-number flags and settings (--scale, --jobs, --limit, greeting-after-days): one parser, one message.
-import { invalidInput } from '../core/errors.js';
+import { invalidInput } from '../../core/errors.js';
 
 export function intInRange(value: string, flag: string, min: number, max: number): number {
   const n = Number(value);
