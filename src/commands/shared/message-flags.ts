@@ -54,7 +54,7 @@ export interface MessageOptions {
 type Key = keyof MessageOptions;
 
 /** The flag of each message kind; exactly one per send. */
-export const MESSAGE_KINDS = {
+const MESSAGE_KINDS = {
   '--text': 'text',
   '--quick-reply': 'quickReply',
   '--template': 'template',
@@ -70,7 +70,7 @@ export const MESSAGE_KINDS = {
   '--react': 'react',
 } as const satisfies Record<string, Key>;
 
-export type MessageKind = keyof typeof MESSAGE_KINDS;
+type MessageKind = keyof typeof MESSAGE_KINDS;
 
 /** Flags that shape a message of only these kinds. */
 const GOES_WITH: ReadonlyArray<readonly [flag: string, key: Key, kinds: readonly MessageKind[]]> = [

@@ -11,7 +11,7 @@ import type { Store } from '../../store/store.js';
 import { createReceiverLogger, type LogLevel, type ReceiverLogger } from './logger.js';
 
 /** How long a graceful shutdown waits for in-flight requests before dropping them. */
-export const SHUTDOWN_TIMEOUT_MS = 10_000;
+const SHUTDOWN_TIMEOUT_MS = 10_000;
 
 /** Where to listen, the secrets to check requests with, and the limits on clients. */
 export interface ReceiverSettings {
