@@ -718,6 +718,135 @@ export function templateMessage(env: Envelope, content: Omit<TemplateContent, 't
   return { ...envelope(env, 'template'), template };
 }
 
+// what people write ------------------------------------------------------------------------------
+// The short forms a person types or keeps in a file, turned into the contents above. `what` names the
+// source in errors (a command passes its flag, e.g. `--list`).
+
+/** "USD 100.99" -> a currency parameter with a fallback written for the template's language. */
+export function parseCurrency(value: string, lang: string, what = 'currency'): TemplateParameter {
+  const m = /^\s*([A-Za-z]{3})\s+(-?\d+(?:\.\d{1,3})?)\s*$/.exec(value);
+  if (!m)
+    throw invalidInput(`${what} "${value}" is not "CODE amount" (e.g. "USD 100.99", "INR 499")`, {
+      code: 'usage.bad_currency',
+    });
+  const code = m[1]!.toUpperCase();
+  const amount = Number(m[2]);
+  let fallback: string;
+  try {
+    fallback = new Intl.NumberFormat(lang.replace('_', '-'), { style: 'currency', currency: code }).format(
+      amount,
+    );
+  } catch {
+    fallback = `${code} ${m[2]}`;
+  }
+  return { type: 'currency', code, amount1000: Math.round(amount * 1000), fallback };
+}
+
+/** What a command gives beside a list file; each wins over the file's own field. */
+export interface ListOverrides {
+  body?: string | undefined;
+  header?: string | undefined;
+  footer?: string | undefined;
+}
+
+/** A list file: {body?, button, header?, footer?, sections: [{title?, rows: [{id?, title, description?}]}]}. */
+export function parseList(data: unknown, overrides: ListOverrides = {}, what = 'the list'): ListContent {
+  const bad = (why: string, code = 'usage.bad_list') => invalidInput(`${what}: ${why}`, { code });
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    throw bad('expected an object {body, button, sections}');
+  const d = data as Record<string, unknown>;
+  const str = (k: string) => {
+    const v = d[k];
+    if (v === undefined || v === null) return undefined;
+    if (typeof v !== 'string') throw bad(`"${k}" is not a string`);
+    return v;
+  };
+  const body = overrides.body ?? str('body');
+  if (body === undefined)
+    throw invalidInput(`${what} needs the message text: "body" in the file, or --body`, {
+      code: 'usage.missing_body',
+    });
+  if (!Array.isArray(d.sections)) throw bad('"sections" is not a list');
+  const sections = d.sections.map((s, i): ListSection => {
+    const sec = s as { title?: unknown; rows?: unknown };
+    if (typeof s !== 'object' || s === null || !Array.isArray(sec.rows))
+      throw bad(`section ${i + 1} needs "rows"`);
+    return {
+      ...(typeof sec.title === 'string' ? { title: sec.title } : {}),
+      rows: sec.rows.map((r, j) => {
+        const row = r as { id?: unknown; title?: unknown; description?: unknown };
+        if (typeof row?.title !== 'string') throw bad(`section ${i + 1} row ${j + 1} needs a "title"`);
+        return {
+          title: row.title,
+          ...(typeof row.id === 'string' ? { id: row.id } : {}),
+          ...(typeof row.description === 'string' ? { description: row.description } : {}),
+        };
+      }),
+    };
+  });
+  const header = overrides.header ?? str('header');
+  const footer = overrides.footer ?? str('footer');
+  return {
+    type: 'list',
+    body,
+    button: str('button') ?? '',
+    sections,
+    ...(header === undefined ? {} : { header }),
+    ...(footer === undefined ? {} : { footer }),
+  };
+}
+
+const SHORT_CONTACT_FIELDS = ['name', 'phone', 'email', 'company'] as const;
+
+/**
+ * Contact cards from one card or a list: Meta's ContactObject, or the short form {name, phone?, email?,
+ * company?} (a string `name`) expanded into one. Either way checked by checkContacts.
+ */
+export function parseContacts(data: unknown, what = 'contacts'): ContactCard[] {
+  const list = Array.isArray(data) ? data : [data];
+  return checkContacts(
+    list.map((item) => {
+      const c = item as Record<string, unknown>;
+      if (typeof c !== 'object' || c === null || typeof c.name !== 'string') return item;
+      for (const [key, value] of Object.entries(c)) {
+        if (!(SHORT_CONTACT_FIELDS as readonly string[]).includes(key))
+          throw invalidInput(
+            `${what}: unknown field "${key}" in the short form {name, phone, email, company}`,
+            {
+              code: 'usage.bad_contacts',
+            },
+          );
+        if (typeof value !== 'string')
+          throw invalidInput(`${what}: "${key}" of "${c.name}" is not a string`, {
+            code: 'usage.bad_contacts',
+          });
+      }
+      return shortContact(c as { [K in (typeof SHORT_CONTACT_FIELDS)[number]]?: string });
+    }),
+  );
+}
+
+function shortContact(c: { name?: string; phone?: string; email?: string; company?: string }): ContactCard {
+  const name = c.name!.trim();
+  const space = name.indexOf(' ');
+  const card: ContactCard = {
+    name: {
+      formatted_name: name,
+      first_name: space === -1 ? name : name.slice(0, space),
+      ...(space === -1 ? {} : { last_name: name.slice(space + 1) }),
+    },
+  };
+  if (c.phone !== undefined) {
+    const digits = c.phone.replace(/[^\d]/g, '');
+    card.phones = [
+      { phone: c.phone, type: 'WORK', ...(c.phone.trim().startsWith('+') ? { wa_id: digits } : {}) },
+    ];
+  }
+  if (c.email !== undefined) card.emails = [{ email: c.email, type: 'WORK' }];
+  if (c.company !== undefined) card.org = { company: c.company };
+  return card;
+}
+
 // one entry point ---------------------------------------------------------------------------------
 
 export function buildMessage(env: Envelope, content: MessageContent): OutgoingMessage {

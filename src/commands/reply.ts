@@ -4,15 +4,9 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { invalidInput } from '../core/errors.js';
-import {
-  addMessageOptions,
-  hasMessageContent,
-  type MessageOptions,
-  printSent,
-  runSend,
-  type SendOptions,
-} from './send.js';
+import { printSent, runSend, type SendOptions } from './send.js';
 import { contactArgument, resolveContactWaId } from './shared/contact-arg.js';
+import { addMessageOptions, hasMessageContent, type MessageOptions } from './shared/message-flags.js';
 
 export interface ReplyOptions extends MessageOptions {
   contact: string;

@@ -11,6 +11,9 @@ import {
   listMessage,
   type MessageContent,
   markReadPayload,
+  parseContacts,
+  parseCurrency,
+  parseList,
   templateLanguage,
   templateMessage,
 } from '../../src/cloud/messages.js';
@@ -191,6 +194,163 @@ describe('contacts', () => {
       () => build({ type: 'contacts', contacts: [{ name, urls: [{ url: 'javascript:x' }] }] }),
       /http\(s\) URL/,
     );
+  });
+});
+
+describe('what people write: currency, list files, contact cards', () => {
+  /** The error `fn` throws: invalid input with this code, one line that matches `message`. */
+  function refusal(fn: () => unknown, code: string, message: RegExp): void {
+    refuses(fn, message);
+    try {
+      fn();
+    } catch (err) {
+      expect((err as WaboxError).code).toBe(code);
+      expect((err as WaboxError).message).not.toContain('\n');
+    }
+  }
+
+  it('a currency: "CODE amount", the fallback written for the language, amount × 1000', () => {
+    expect(parseCurrency('USD 100.99', 'en_US')).toEqual({
+      type: 'currency',
+      code: 'USD',
+      amount1000: 100990,
+      fallback: '$100.99',
+    });
+    expect(parseCurrency('  inr   499 ', 'en')).toMatchObject({ code: 'INR', amount1000: 499000 });
+    expect(parseCurrency('EUR -0.125', 'de_DE')).toMatchObject({ code: 'EUR', amount1000: -125 });
+    // Intl's German format: a point between thousands, a comma before cents, a (no-break) space
+    expect(parseCurrency('EUR 1234.5', 'de-DE')).toMatchObject({
+      fallback: expect.stringMatching(/^1\.234,50\s€$/),
+    });
+    // a language Intl does not know falls back to the code and the amount as written
+    expect(parseCurrency('USD 5', 'zz_ZZ_bad')).toMatchObject({ fallback: 'USD 5' });
+  });
+
+  it('refuses a currency that is not "CODE amount", naming what was given', () => {
+    for (const bad of ['100 USD', 'USD', 'USD 1.2345', 'US 10', 'USDX 10', 'USD 1,000', ''])
+      refusal(() => parseCurrency(bad, 'en'), 'usage.bad_currency', /is not "CODE amount"/);
+    refusal(
+      () => parseCurrency('100 USD', 'en', '--currency'),
+      'usage.bad_currency',
+      /^--currency "100 USD" is not "CODE amount" \(e\.g\. "USD 100\.99", "INR 499"\)$/,
+    );
+  });
+
+  it('a list file: sections and rows kept, optional fields only when given, the flags win', () => {
+    const file = {
+      body: 'Choose a cake',
+      button: 'Cakes',
+      footer: 'Fresh today',
+      sections: [
+        { title: 'Chocolate', rows: [{ id: 'choc-s', title: 'Small', description: 'Serves 4' }] },
+        { rows: [{ title: 'Mango', extra: 1 }] },
+      ],
+    };
+    expect(parseList(file)).toEqual({
+      type: 'list',
+      body: 'Choose a cake',
+      button: 'Cakes',
+      footer: 'Fresh today',
+      sections: [
+        { title: 'Chocolate', rows: [{ id: 'choc-s', title: 'Small', description: 'Serves 4' }] },
+        { rows: [{ title: 'Mango' }] },
+      ],
+    });
+    expect(parseList(file, { body: 'Pick one', header: 'Menu' })).toMatchObject({
+      body: 'Pick one',
+      header: 'Menu',
+      footer: 'Fresh today',
+    });
+    // the body can come from the flag alone; a missing button is left for listMessage to refuse
+    const bare = parseList({ sections: [{ rows: [{ title: 'A' }] }] }, { body: 'b' });
+    expect(bare).toEqual({ type: 'list', body: 'b', button: '', sections: [{ rows: [{ title: 'A' }] }] });
+    refuses(() => buildMessage(env, bare), /a list needs the text of its button/);
+  });
+
+  it('refuses a list file of the wrong shape, naming the place', () => {
+    const rows = [{ title: 'A' }];
+    const cases: Array<[unknown, string, RegExp]> = [
+      [[], 'usage.bad_list', /^--list: expected an object \{body, button, sections\}$/],
+      [null, 'usage.bad_list', /expected an object/],
+      ['menu', 'usage.bad_list', /expected an object/],
+      [{ button: 'B', sections: [{ rows }] }, 'usage.missing_body', /^--list needs the message text/],
+      [{ body: 'b', sections: {} }, 'usage.bad_list', /^--list: "sections" is not a list$/],
+      [{ body: 5, sections: [] }, 'usage.bad_list', /^--list: "body" is not a string$/],
+      [{ body: 'b', button: 1, sections: [] }, 'usage.bad_list', /"button" is not a string/],
+      [{ body: 'b', sections: [{ title: 'x' }] }, 'usage.bad_list', /^--list: section 1 needs "rows"$/],
+      [{ body: 'b', sections: [null] }, 'usage.bad_list', /section 1 needs "rows"/],
+      [
+        { body: 'b', sections: [{ rows }, { rows: [{ title: 'A' }, { id: 'x' }] }] },
+        'usage.bad_list',
+        /^--list: section 2 row 2 needs a "title"$/,
+      ],
+    ];
+    for (const [data, code, message] of cases) refusal(() => parseList(data, {}, '--list'), code, message);
+  });
+
+  it("contact cards: the short form expanded, one card or a list, checked like Meta's objects", () => {
+    expect(
+      parseContacts({
+        name: ' Asha Rao ',
+        phone: '+91 98765 43210',
+        email: 'asha@example.com',
+        company: 'Bakery',
+      }),
+    ).toEqual([
+      {
+        name: { formatted_name: 'Asha Rao', first_name: 'Asha', last_name: 'Rao' },
+        phones: [{ phone: '+91 98765 43210', type: 'WORK', wa_id: '919876543210' }],
+        emails: [{ email: 'asha@example.com', type: 'WORK' }],
+        org: { company: 'Bakery' },
+      },
+    ]);
+    // no wa_id for a number without its country code; one word is a first name
+    expect(parseContacts([{ name: 'Ravi', phone: '098765 43210' }])).toEqual([
+      {
+        name: { formatted_name: 'Ravi', first_name: 'Ravi' },
+        phones: [{ phone: '098765 43210', type: 'WORK' }],
+      },
+    ]);
+    const meta = { name: { formatted_name: 'Asha Rao', first_name: 'Asha' }, birthday: '1990-01-31' };
+    expect(parseContacts([meta, { name: 'Ravi' }])).toEqual([
+      meta,
+      { name: { formatted_name: 'Ravi', first_name: 'Ravi' } },
+    ]);
+  });
+
+  it('refuses contact cards that are wrong in either form, with one schema', () => {
+    const cases: Array<[unknown, string, RegExp]> = [
+      [[], 'message.no_contacts', /at least one contact card/],
+      ['Asha', 'message.bad_contact', /^contact #1 is not an object$/],
+      [
+        { name: 'Asha', nickname: 'A' },
+        'usage.bad_contacts',
+        /^--contacts: unknown field "nickname" in the short form \{name, phone, email, company\}$/,
+      ],
+      [
+        { name: 'Asha', phone: 919876543210 },
+        'usage.bad_contacts',
+        /^--contacts: "phone" of "Asha" is not a string$/,
+      ],
+      [
+        { name: 'Asha', email: 'not-an-address' },
+        'message.bad_contact',
+        /"not-an-address" is not an email address/,
+      ],
+      [{ name: '  ' }, 'message.bad_contact', /needs name\.formatted_name/],
+      [
+        [{ name: 'Asha' }, { name: { formatted_name: 'R' } }],
+        'message.bad_contact',
+        /^contact #2 needs one of/,
+      ],
+      [
+        { name: { formatted_name: 'A', first_name: 'A' }, phone: '1' },
+        'message.bad_contact',
+        /unknown field "phone"/,
+      ],
+    ];
+    for (const [data, code, message] of cases)
+      refusal(() => parseContacts(data, '--contacts'), code, message);
   });
 });
 
