@@ -1,12 +1,10 @@
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
 import type { Config } from '../config/config.js';
-import type { CloudSettings } from '../config/settings.js';
+import type { CloudSettings, Env } from '../config/settings.js';
 import type { Store } from '../store/store.js';
 import type { IO } from './io.js';
 import { createMasker, type Masker } from './mask.js';
 import type { Prompter } from './prompt.js';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Everything a command needs from the outside world, as lazy memoised getters so a command loads only
