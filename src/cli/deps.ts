@@ -133,5 +133,5 @@ async function openStore(deps: Deps): Promise<Store> {
     });
   }
   const { openSqliteStore } = await import('../store/sqlite.js');
-  return openSqliteStore(location);
+  return openSqliteStore(location, { now: () => deps.clock().getTime() });
 }

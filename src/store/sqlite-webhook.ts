@@ -136,9 +136,11 @@ export class SqliteWebhookWriter {
    */
   readonly #busy: { ingest: string; other: string } | undefined;
   #busyNow: 'ingest' | 'other' = 'other';
+  readonly #now: () => number;
 
-  constructor(db: Database.Database, ingestBusyTimeoutMs?: number) {
+  constructor(db: Database.Database, ingestBusyTimeoutMs?: number, now: () => number = Date.now) {
     this.#db = db;
+    this.#now = now;
     if (ingestBusyTimeoutMs !== undefined)
       this.#busy = {
         ingest: `busy_timeout = ${Math.max(0, Math.trunc(ingestBusyTimeoutMs))}`,
@@ -356,7 +358,7 @@ export class SqliteWebhookWriter {
     this.#busyFor('other');
     return this.#db
       .transaction(() => {
-        const now = Date.now();
+        const now = this.#now();
         const recorded = outcome.outbound
           ? this.outbound(outcome.outbound, outcome.outbound.status, now)
           : true;
@@ -393,7 +395,7 @@ export class SqliteWebhookWriter {
 
   setSetting(key: string, value: unknown): void {
     this.#busyFor('other');
-    this.#s.setSetting.run({ key, value: JSON.stringify(value), now: Date.now() });
+    this.#s.setSetting.run({ key, value: JSON.stringify(value), now: this.#now() });
   }
 }
 
