@@ -84,7 +84,6 @@ export async function main(
   registerCommands: Registrar,
 ): Promise<number> {
   const program = buildProgram(deps, registerCommands);
-  const json = argv.includes('--json');
   const mask = deps.mask;
   try {
     // chalk loads only when colour is on (output.ts)
@@ -102,7 +101,7 @@ export async function main(
         code: 'usage',
         hint: 'see --help for usage and examples',
       });
-      deps.io.stderr.write(formatError(usage, { json, debug: false, mask }));
+      deps.io.stderr.write(formatError(usage, { json: jsonRequested(program), debug: false, mask }));
       return ExitCode.usage;
     }
     if (isPromptCancel(err)) {
@@ -110,7 +109,7 @@ export async function main(
       return ExitCode.cancelled;
     }
     await registerConfigSecrets(deps);
-    deps.io.stderr.write(formatError(err, { json, debug: deps.globals.debug, mask }));
+    deps.io.stderr.write(formatError(err, { json: jsonRequested(program), debug: deps.globals.debug, mask }));
     return exitCodeOf(err);
   } finally {
     // the store (if a command opened it) is closed however the command ended
@@ -131,6 +130,20 @@ async function registerConfigSecrets(deps: Deps): Promise<void> {
   } catch {
     // the error being reported may be this very one
   }
+}
+
+/**
+ * Whether the command run was given --json, so its error is JSON too. Commander keeps an option's value
+ * on the command that parsed it, and parses every option of the command before it reports one it does
+ * not know.
+ */
+function jsonRequested(program: Command): boolean {
+  const commands = [program];
+  for (let c = commands.pop(); c !== undefined; c = commands.pop()) {
+    if (c.getOptionValue('json') === true) return true;
+    commands.push(...c.commands);
+  }
+  return false;
 }
 
 /** inquirer throws ExitPromptError when the user presses Ctrl-C at a prompt. */
