@@ -27,8 +27,7 @@ export function buildProgram(deps: Deps, registerCommands: Registrar): Command {
     .configureHelp({
       showGlobalOptions: true,
       // commander's sortSubcommands compares with localeCompare, whose first call loads ICU's collation
-      // data: ~20 ms, a quarter of `wabox --help` (bench/startup.mjs). Command names are ASCII, so
-      // code-unit order is the same order.
+      // data, slow to start; command names are ASCII, so code-unit order is the same order.
       visibleCommands(cmd) {
         return Help.prototype.visibleCommands
           .call(this, cmd)
@@ -61,8 +60,8 @@ Docs: README.md; every command has --help with examples.`,
   });
   // set before the commands are added: program.command() copies both into every subcommand it makes
   // (commander's copyInheritedSettings), cheaper than walking the tree afterwards (bench/startup.mjs)
-  // and from deps.io, not commander's defaults, which ask process.stdout and process.stderr (building
-  // those streams costs ~2 ms, see cli/io.ts)
+  // and from deps.io, not commander's defaults, which build process.stdout and process.stderr (see
+  // cli/io.ts)
   const { io } = deps;
   program.exitOverride().configureOutput({
     writeOut: (s) => io.stdout.write(s),

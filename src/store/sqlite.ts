@@ -134,7 +134,12 @@ export class SqliteStore implements Store {
   readonly #ingestBusyTimeoutMs: number | undefined;
   readonly #now: () => number;
 
-  constructor(db: Database.Database, path: string, ingestBusyTimeoutMs?: number, now: () => number = Date.now) {
+  constructor(
+    db: Database.Database,
+    path: string,
+    ingestBusyTimeoutMs?: number,
+    now: () => number = Date.now,
+  ) {
     this.#db = db;
     this.path = path;
     this.#ingestBusyTimeoutMs = ingestBusyTimeoutMs;
