@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Batch links (issue 2, Speed): 1,000,000 CSV rows (columns phone, text: valid mobile numbers of 12
+// Batch links: 1,000,000 CSV rows (columns phone, text: valid mobile numbers of 12
 // countries written in several common forms, each row with its own message text) ->
 // `wabox link --batch in.csv --output out.csv`, versus the dependency's own floor in the same run: a bare
 // loop that reads the same file and only parses and validates each number with libphonenumber-js — the

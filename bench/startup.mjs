@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Start-up (issue 2, Speed): median wall time of `wabox link +919876543210 --text Hi` and `wabox --help`
+// Start-up: median wall time of `wabox link +919876543210 --text Hi` and `wabox --help`
 // versus `node -e 0`, all in this run, interleaved round by round after warm-up rounds, output to pipes
 // as in a script. For information it also times the same CLI without its code cache and unbundled
 // (every source file transpiled on its own and loaded as ESM, as a plain `tsc` build would run).

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Webhook ingest (issue 5, Speed): signed one-message payloads from autocannon at concurrency 32 against
+// Webhook ingest: signed one-message payloads from autocannon at concurrency 32 against
 // `wabox webhook serve` (the built CLI via bin/wabox.js, a real SQLite file, logs on), versus a bare
 // node:http server that reads the body and answers 200 without work — both measured in this run, on this
 // machine, on 127.0.0.1 only. Then the store is counted: every wamid answered 2xx is stored (zero lost),

@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // Loads the bundled CLI, dist/cli.cjs, with the V8 code cache that the build made for it, so that V8 does
-// not compile the bundle's source on every start: that was most of what wabox added to Node's own start
-// (bench/startup.mjs; scripts/build.mjs says why the CLI is one CommonJS bundle). This directory is
-// CommonJS (bin/package.json) because an ESM entry alone costs ~10% of `node -e 0`. Without a usable
-// cache (none built, another Node, other V8 flags) V8 rejects it and compiles the source, as require() does.
+// not compile the bundle's source on every start, the largest part of what wabox adds to Node's own start
+// (scripts/build.mjs says why the CLI is one CommonJS bundle). This directory is CommonJS
+// (bin/package.json) because an ESM entry is slower to start. Without a usable cache (none built, another
+// Node, other V8 flags) V8 rejects it and compiles the source, as require() does.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { createRequire } = require('node:module');
@@ -17,7 +17,7 @@ const file = join(dir, 'cli.cjs');
  * Node built-ins that no command needs to start, handed to the bundle as stand-ins that load the module on
  * first use: bundled code requires them at the top of every module it initialises (commander requires
  * child_process for subcommands wabox does not have; command modules import crypto, readline, ...), and
- * loading them cost ~3 ms of `wabox --help` (bench/startup.mjs).
+ * loading them shows in `wabox --help`'s start-up (bench/startup.mjs).
  */
 const LAZY = new Set(
   [

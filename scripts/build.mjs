@@ -4,12 +4,10 @@
 //   qr-worker.js                         the worker thread of batch QR rendering (one ESM file)
 //   index.js, chunks/, *.d.ts            the library (ESM)
 //
-// Why the CLI is built this way (bench/startup.mjs measures it, as ratios to `node -e 0` in the same run;
-// figures from this 2-core machine): the split ESM build it replaces loaded 17 module files for
-// `wabox link` (~0.5 ms each) behind an ESM entry (~10% of `node -e 0` by itself) and measured 1.6x. Even a
-// bare bundle of only commander + libphonenumber-js measured 1.34x as ESM and 1.24x as CommonJS, and most
-// of the rest was V8 compiling source: with a code cache made here, the whole CLI starts like that bare
-// CommonJS bundle (bin/wabox.js loads it). Code behind `await import()` stays lazy inside the bundle:
+// Why the CLI is built this way (bench/startup.mjs measures it): every module file loaded costs start-up
+// time, an ESM entry more than a CommonJS one, and most of the rest is V8 compiling source; one CommonJS
+// bundle with a code cache made here (bin/wabox.js loads it) starts about as fast as a bare bundle of
+// commander and libphonenumber-js alone. Code behind `await import()` stays lazy inside the bundle:
 // esbuild wraps every module in an init function that runs on first use, and `import()` becomes a call
 // of it. Node 22 has module.enableCompileCache(); Node 20 does not, hence the cache made by hand.
 import { execFileSync } from 'node:child_process';
@@ -142,9 +140,9 @@ if (!process.argv.includes('--no-types')) {
 
 /**
  * Runs `wabox link +919876543210 --text Hi` and `wabox --help` once in a child process and saves V8's code
- * cache of dist/cli.cjs with the functions those runs compiled (a cache of the top level alone measured
- * 1.37x for `link` and 1.53x for `--help`, this one 1.27x and 1.38x before the lazy built-ins of
- * bin/wabox.js). The runs print nothing here and touch no real config (a temp WABOX_CONFIG_DIR).
+ * cache of dist/cli.cjs with the functions those runs compiled: a cache of the top level alone leaves
+ * them to compile on every start. The runs print nothing here and touch no real config (a temp
+ * WABOX_CONFIG_DIR).
  */
 function writeCodeCache() {
   const config = mkdtempSync(join(tmpdir(), 'wabox-build-'));
@@ -192,8 +190,8 @@ function listDir(url) {
 }
 
 /**
- * libphonenumber-js ships its metadata (~160 KB) as an object literal. As a JSON string it makes the code
- * cache ~115 KB smaller (616 KB instead of 731 KB), which is ~1 ms less to deserialise on every start.
+ * libphonenumber-js ships its metadata as an object literal. As a JSON string it makes the code cache
+ * much smaller, which is less to deserialise on every start.
  */
 function metadataAsJson() {
   return {

@@ -1,4 +1,6 @@
-// wabox as a library: the pure domain functions (phone numbers, links, placeholders, QR codes).
+// wabox as a library, what a Node script can use without the CLI: the domain functions (phone numbers,
+// links, placeholders, QR codes, templates, business hours, the 24-hour window), the Cloud API client with
+// its message builders and error taxonomy, and the SQLite message store.
 
 export {
   type CallResult,

@@ -1,11 +1,19 @@
 // Builds the Cloud API client for a CLI run: settings from flag > env > profile, the token registered
 // with the output masker, --debug request logs and retry notes on stderr.
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
-import type { CloudSettings } from '../config/settings.js';
-import type { Deps } from './deps.js';
+import type { CloudSettings, SettingsContext } from '../config/settings.js';
+import type { IO } from './io.js';
+import type { Masker } from './mask.js';
+
+/** The part of Deps a client is built from. */
+export interface CloudContext extends SettingsContext {
+  io: Pick<IO, 'stderr' | 'isStderrTTY'>;
+  mask: Masker;
+  globals: { debug: boolean };
+}
 
 export async function openCloudClient(
-  deps: Deps,
+  deps: CloudContext,
   extra: Partial<CloudClientOptions> = {},
 ): Promise<CloudClient> {
   const [{ resolveCloudSettings }, { CloudClient }] = await Promise.all([
@@ -20,7 +28,7 @@ export async function openCloudClient(
  * token before it saves it. The caller closes it.
  */
 export async function openCloudClientFor(
-  deps: Deps,
+  deps: CloudContext,
   settings: CloudSettings,
   extra: Partial<CloudClientOptions> = {},
 ): Promise<CloudClient> {
@@ -29,7 +37,7 @@ export async function openCloudClientFor(
 }
 
 function createCloudClient(
-  deps: Deps,
+  deps: CloudContext,
   settings: CloudSettings,
   extra: Partial<CloudClientOptions>,
   Client: typeof CloudClient,

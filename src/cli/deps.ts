@@ -1,12 +1,12 @@
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
 import type { Config } from '../config/config.js';
-import type { CloudSettings } from '../config/settings.js';
+import type { CloudSettings, Env } from '../config/settings.js';
+import { configInvalid } from '../core/errors.js';
 import type { Store } from '../store/store.js';
+import { openCloudClient, openCloudClientFor } from './cloud.js';
 import type { IO } from './io.js';
 import { createMasker, type Masker } from './mask.js';
 import type { Prompter } from './prompt.js';
-
-export type Env = Readonly<Record<string, string | undefined>>;
 
 /**
  * Everything a command needs from the outside world, as lazy memoised getters so a command loads only
@@ -91,15 +91,11 @@ export function createDeps(io: IO, env: Env, overrides: DepsOverrides = {}): Dep
       return store;
     },
     cloud() {
-      cloud ??= import('./cloud.js').then(({ openCloudClient }) =>
-        openCloudClient(deps, overrides.cloudOptions),
-      );
+      cloud ??= openCloudClient(deps, overrides.cloudOptions);
       return cloud;
     },
     cloudFor(settings) {
-      return import('./cloud.js').then(({ openCloudClientFor }) =>
-        openCloudClientFor(deps, settings, overrides.cloudOptions),
-      );
+      return openCloudClientFor(deps, settings, overrides.cloudOptions);
     },
     async close() {
       const client = cloud;
@@ -122,10 +118,10 @@ export function createDeps(io: IO, env: Env, overrides: DepsOverrides = {}): Dep
 }
 
 async function openStore(deps: Deps): Promise<Store> {
-  const [{ resolveDbLocation }, { POSTGRES_URL }, { configInvalid }] = await Promise.all([
+  // settings and keys load conf and libphonenumber-js: only for a command that opens the store
+  const [{ resolveDbLocation }, { POSTGRES_URL }] = await Promise.all([
     import('../config/settings.js'),
     import('../config/keys.js'),
-    import('../core/errors.js'),
   ]);
   const location = await resolveDbLocation(deps);
   if (POSTGRES_URL.test(location)) {
@@ -135,5 +131,5 @@ async function openStore(deps: Deps): Promise<Store> {
     });
   }
   const { openSqliteStore } = await import('../store/sqlite.js');
-  return openSqliteStore(location);
+  return openSqliteStore(location, { now: () => deps.clock().getTime() });
 }

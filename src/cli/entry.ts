@@ -24,7 +24,10 @@ export async function run(): Promise<void> {
   process.exitCode = await main(argv, deps, register);
 }
 
-/** The first word that is not a global option or the value of one; undefined when there is none. */
+/**
+ * The first word that is not a global option or the value of one; undefined when there is none. Read by
+ * hand because commander finds the command only once every command is registered, the cost ALONE saves.
+ */
 export function commandName(argv: readonly string[]): string | undefined {
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;

@@ -64,7 +64,7 @@ export function createProcessIO(env: NodeJS.ProcessEnv = process.env): IO {
 /**
  * stdout or stderr, written with fs.writeSync until something needs the stream itself (a pipeline, a
  * progress bar, a prompt, the receiver's logger): building process.stdout or process.stderr loads Node's
- * stream, net and tty modules, ~3 ms of a `wabox link` that prints one line (bench/startup.mjs). Once the
+ * stream, net and tty modules, a noticeable part of a `wabox link` that prints one line. Once the
  * stream exists every write goes through it, so nothing is reordered. A pipe whose reader has gone
  * (`wabox ... | head -1`) is a normal end for a Unix tool: exit 0 on stdout, nothing more on stderr.
  */
@@ -102,8 +102,8 @@ function fdSink(fd: 1 | 2, open: () => NodeJS.WriteStream): Sink {
 
 /**
  * isatty(), asked only of a character device (every terminal is one): a pipe or a file is told apart by
- * fstat alone, without loading node:tty, which loads net and the streams (~2 ms of `wabox link` in a pipe,
- * bench/startup.mjs; bin/wabox.js loads node:tty on first use). Not process.stdout.isTTY and friends:
+ * fstat alone, without loading node:tty, which loads net and the streams (bin/wabox.js loads node:tty on
+ * first use). Not process.stdout.isTTY and friends:
  * those build the streams (see fdSink).
  */
 function isTerminal(fd: 0 | 1 | 2): boolean {

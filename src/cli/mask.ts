@@ -1,4 +1,4 @@
-import type { Env } from './deps.js';
+import type { Env } from '../config/settings.js';
 
 /** Environment variables whose values are secrets and must never be printed (DESIGN.md §5). */
 export const SECRET_ENV = ['WABOX_TOKEN', 'WABOX_APP_SECRET', 'WABOX_VERIFY_TOKEN'] as const;

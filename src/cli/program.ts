@@ -27,8 +27,7 @@ export function buildProgram(deps: Deps, registerCommands: Registrar): Command {
     .configureHelp({
       showGlobalOptions: true,
       // commander's sortSubcommands compares with localeCompare, whose first call loads ICU's collation
-      // data: ~20 ms, a quarter of `wabox --help` (bench/startup.mjs). Command names are ASCII, so
-      // code-unit order is the same order.
+      // data, slow to start; command names are ASCII, so code-unit order is the same order.
       visibleCommands(cmd) {
         return Help.prototype.visibleCommands
           .call(this, cmd)
@@ -61,8 +60,8 @@ Docs: README.md; every command has --help with examples.`,
   });
   // set before the commands are added: program.command() copies both into every subcommand it makes
   // (commander's copyInheritedSettings), cheaper than walking the tree afterwards (bench/startup.mjs)
-  // and from deps.io, not commander's defaults, which ask process.stdout and process.stderr (building
-  // those streams costs ~2 ms, see cli/io.ts)
+  // and from deps.io, not commander's defaults, which build process.stdout and process.stderr (see
+  // cli/io.ts)
   const { io } = deps;
   program.exitOverride().configureOutput({
     writeOut: (s) => io.stdout.write(s),
@@ -84,7 +83,6 @@ export async function main(
   registerCommands: Registrar,
 ): Promise<number> {
   const program = buildProgram(deps, registerCommands);
-  const json = argv.includes('--json');
   const mask = deps.mask;
   try {
     // chalk loads only when colour is on (output.ts)
@@ -102,7 +100,7 @@ export async function main(
         code: 'usage',
         hint: 'see --help for usage and examples',
       });
-      deps.io.stderr.write(formatError(usage, { json, debug: false, mask }));
+      deps.io.stderr.write(formatError(usage, { json: jsonRequested(program), debug: false, mask }));
       return ExitCode.usage;
     }
     if (isPromptCancel(err)) {
@@ -110,7 +108,7 @@ export async function main(
       return ExitCode.cancelled;
     }
     await registerConfigSecrets(deps);
-    deps.io.stderr.write(formatError(err, { json, debug: deps.globals.debug, mask }));
+    deps.io.stderr.write(formatError(err, { json: jsonRequested(program), debug: deps.globals.debug, mask }));
     return exitCodeOf(err);
   } finally {
     // the store (if a command opened it) is closed however the command ended
@@ -131,6 +129,20 @@ async function registerConfigSecrets(deps: Deps): Promise<void> {
   } catch {
     // the error being reported may be this very one
   }
+}
+
+/**
+ * Whether the command run was given --json, so its error is JSON too. Commander keeps an option's value
+ * on the command that parsed it, and parses every option of the command before it reports one it does
+ * not know.
+ */
+function jsonRequested(program: Command): boolean {
+  const commands = [program];
+  for (let c = commands.pop(); c !== undefined; c = commands.pop()) {
+    if (c.getOptionValue('json') === true) return true;
+    commands.push(...c.commands);
+  }
+  return false;
 }
 
 /** inquirer throws ExitPromptError when the user presses Ctrl-C at a prompt. */

@@ -2,7 +2,11 @@
 // signal instead of killing the process, so the command finishes its output and main() closes the
 // store. Listening starts when asked and stops with dispose(): other commands keep Node's default.
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+/**
+ * A second signal this soon after the first is the first one re-raised: atomically (under conf, once
+ * the config was read) catches SIGINT/SIGTERM in an exit hook and sends it to the process again.
+ */
+const RERAISED_WITHIN_MS = 1000;
 
 export interface Interruption {
   /** Aborted with the signal's name as its reason. */
@@ -11,23 +15,25 @@ export interface Interruption {
   dispose(): void;
 }
 
-export function listenForInterrupt(): Interruption {
+/** The first signal aborts; a second one (not the first re-raised) exits at once, 130 or 143. */
+export function listenForInterrupt(now: () => number = Date.now): Interruption {
   const controller = new AbortController();
-  const handlers = (['SIGINT', 'SIGTERM'] as const).map((name) => {
-    const handler = () => {
-      if (controller.signal.aborted) {
-        // a second signal while finishing: give up at once, as without a handler
-        process.exit(name === 'SIGINT' ? 130 : 143);
-      }
+  let first = 0;
+  const onSignal = (name: NodeJS.Signals) => {
+    if (!controller.signal.aborted) {
+      first = now();
       controller.abort(name);
-    };
-    process.on(name, handler);
-    return [name, handler] as const;
-  });
+    } else if (now() - first > RERAISED_WITHIN_MS) {
+      process.exit(name === 'SIGINT' ? 130 : 143);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
     dispose() {
-      for (const [name, handler] of handlers) process.off(name, handler);
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
     },
   };
 }

@@ -3,11 +3,22 @@
 // Commands call resolveCloudSettings / resolveSetting / resolveDbLocation; nothing else reads WABOX_*
 // variables for configuration keys.
 import { join, resolve } from 'node:path';
-import type { Deps } from '../cli/deps.js';
 import { configInvalid, WaboxError } from '../core/errors.js';
-import { DEFAULT_PROFILE } from './config.js';
+import { type Config, DEFAULT_PROFILE } from './config.js';
 import { type ConfigKey, findKey, POSTGRES_URL, secretsOf, timeoutMs } from './keys.js';
 import { dataDir } from './paths.js';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+/**
+ * What resolving a setting reads: the environment, the config file (which knows the profile asked for
+ * and where it came from), and the masker that learns every secret value found.
+ */
+export interface SettingsContext {
+  env: Env;
+  config(): Promise<Config>;
+  mask: { add(secret: string | undefined): void };
+}
 
 export type SettingSource = 'flag' | 'env' | 'profile' | 'default';
 
@@ -47,34 +58,38 @@ export interface CloudFlags {
  * variable. Secret values are registered with the output masker.
  */
 export async function resolveSettingWithSource(
-  deps: Deps,
+  ctx: SettingsContext,
   name: string,
   flag?: string,
 ): Promise<ResolvedSetting> {
   const key = findKey(name);
   if (flag !== undefined) {
     const value = validated(key, flag, 'flag');
-    return remember(deps, key, { key: name, value, source: 'flag' });
+    return remember(ctx, key, { key: name, value, source: 'flag' });
   }
-  const envValue = key.env === undefined ? undefined : deps.env[key.env];
+  const envValue = key.env === undefined ? undefined : ctx.env[key.env];
   if (envValue !== undefined && envValue !== '') {
     const value = validated(key, envValue, 'env');
-    return remember(deps, key, { key: name, value, source: 'env', origin: key.env });
+    return remember(ctx, key, { key: name, value, source: 'env', origin: key.env });
   }
-  const config = await deps.config();
+  // Config.profile rejects a --profile/WABOX_PROFILE that names no profile
+  const config = await ctx.config();
   const profile = config.profile;
-  assertProfileExists(config, profile, deps);
   const stored = config.get(name);
   if (stored !== undefined) {
-    return remember(deps, key, { key: name, value: stored, source: 'profile', origin: profile });
+    return remember(ctx, key, { key: name, value: stored, source: 'profile', origin: profile });
   }
   if (key.default !== undefined) return { key: name, value: key.default, source: 'default' };
   return { key: name, value: undefined, source: undefined };
 }
 
 /** The value of one key (flag > env > profile > default), or undefined when nothing sets it. */
-export async function resolveSetting(deps: Deps, name: string, flag?: string): Promise<string | undefined> {
-  return (await resolveSettingWithSource(deps, name, flag)).value;
+export async function resolveSetting(
+  ctx: SettingsContext,
+  name: string,
+  flag?: string,
+): Promise<string | undefined> {
+  return (await resolveSettingWithSource(ctx, name, flag)).value;
 }
 
 /**
@@ -82,21 +97,24 @@ export async function resolveSetting(deps: Deps, name: string, flag?: string): P
  * naming every missing key and how to set it; an unknown profile selected by --profile/WABOX_PROFILE
  * is a config error too.
  */
-export async function resolveCloudSettings(deps: Deps, flags: CloudFlags = {}): Promise<CloudSettings> {
+export async function resolveCloudSettings(
+  ctx: SettingsContext,
+  flags: CloudFlags = {},
+): Promise<CloudSettings> {
   const [token, phoneNumberId, wabaId, apiVersion, graphUrl, timeout] = await Promise.all([
-    resolveSetting(deps, 'token', flags.token),
-    resolveSetting(deps, 'phone-number-id', flags.phoneNumberId),
-    resolveSetting(deps, 'waba-id', flags.wabaId),
-    resolveSetting(deps, 'api-version', flags.apiVersion),
-    resolveSetting(deps, 'graph-url', flags.graphUrl),
-    resolveSetting(deps, 'timeout'),
+    resolveSetting(ctx, 'token', flags.token),
+    resolveSetting(ctx, 'phone-number-id', flags.phoneNumberId),
+    resolveSetting(ctx, 'waba-id', flags.wabaId),
+    resolveSetting(ctx, 'api-version', flags.apiVersion),
+    resolveSetting(ctx, 'graph-url', flags.graphUrl),
+    resolveSetting(ctx, 'timeout'),
   ]);
   const missing = [
     ...(token === undefined ? ['token'] : []),
     ...(phoneNumberId === undefined ? ['phone-number-id'] : []),
   ];
   if (token === undefined || phoneNumberId === undefined) {
-    throw missingSettings(missing, (await deps.config()).profile);
+    throw missingSettings(missing, (await ctx.config()).profile);
   }
   return {
     token,
@@ -114,9 +132,9 @@ export async function resolveCloudSettings(deps: Deps, flags: CloudFlags = {}): 
  * different business numbers, whose conversations and 24-hour windows must not mix). A SQLite path is
  * absolute; a `postgres://` URL is returned as it is (the caller decides whether it supports it).
  */
-export async function resolveDbLocation(deps: Deps): Promise<string> {
-  const { value } = await resolveSettingWithSource(deps, 'db');
-  if (value === undefined) return defaultDbPath((await deps.config()).profile);
+export async function resolveDbLocation(ctx: SettingsContext): Promise<string> {
+  const { value } = await resolveSettingWithSource(ctx, 'db');
+  if (value === undefined) return defaultDbPath((await ctx.config()).profile);
   if (POSTGRES_URL.test(value) || value === ':memory:') return value;
   return resolve(value);
 }
@@ -153,16 +171,7 @@ function validated(key: ConfigKey, value: string, from: 'flag' | 'env'): string 
   }
 }
 
-function remember(deps: Deps, key: ConfigKey, setting: ResolvedSetting): ResolvedSetting {
-  for (const secret of secretsOf(key, setting.value)) deps.mask.add(secret);
+function remember(ctx: SettingsContext, key: ConfigKey, setting: ResolvedSetting): ResolvedSetting {
+  for (const secret of secretsOf(key, setting.value)) ctx.mask.add(secret);
   return setting;
-}
-
-function assertProfileExists(config: { hasProfile(name: string): boolean }, profile: string, deps: Deps) {
-  if (config.hasProfile(profile)) return;
-  const from = deps.globals.profile !== undefined ? '--profile' : 'WABOX_PROFILE';
-  throw configInvalid(`no profile named "${profile}" (selected by ${from})`, {
-    code: 'config.unknown_profile',
-    hint: `list them with: wabox config profile list; create it with: wabox config profile add ${profile}`,
-  });
 }

@@ -1,4 +1,4 @@
-// Which automatic replies an inbound message gets (issue: greeting, away, keyword, hand-off). Pure:
+// Which automatic replies an inbound message gets (greeting, away, keyword, hand-off). Pure:
 // the caller gathers the facts from the store and the business hours, and sends what this returns.
 
 export interface KeywordRule {

@@ -51,7 +51,7 @@ export const BUILTIN_VARIABLES = [
 /** A sanity bound on a stored body (a rendered message must still fit text.ts's TEXT_LIMIT). */
 export const BODY_MAX = 65_536;
 
-// Unicode property patterns, made on first use: creating the three costs ~0.7 ms, and every `wabox --help`
+// Unicode property patterns, made on first use: creating them is slow to start, and every `wabox --help`
 // loads this module (the template commands' flags use its constants) without validating anything.
 let patterns: { name: RegExp; shortcut: RegExp; tag: RegExp } | undefined;
 function pattern(which: 'name' | 'shortcut' | 'tag'): RegExp {

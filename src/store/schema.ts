@@ -127,9 +127,9 @@ CREATE TABLE settings (
   {
     version: 2,
     name: 'less written per inbound message: no index on conversations.last_message_at, no contacts.last_seen_at',
-    // Every inbound message rewrote both (a quarter of the WAL pages a commit wrote, counted on the
-    // payloads of bench/webhook-ingest.mjs) and nothing used them: the inbox sorts on coalesce(last_message_at, created_at),
-    // which that index cannot serve, and conversations.last_inbound_at holds when a customer last wrote.
+    // Every inbound message rewrote both and nothing used them: the inbox sorts on
+    // coalesce(last_message_at, created_at), which that index cannot serve, and
+    // conversations.last_inbound_at holds when a customer last wrote.
     sql: `
 DROP INDEX conversations_last_message;
 ALTER TABLE contacts DROP COLUMN last_seen_at;

@@ -1,16 +1,9 @@
-// The write side of the SQLite store: ingest of whole webhook POSTs, automatic reply claims,
-// store-wide settings, and the messages and statuses SqliteStore records one at a time (a send) with the
-// same statements. Kept apart from sqlite.ts (which SqliteStore delegates to) so the inbox's query
-// methods and the write path grow in different files.
+// The write side of the SQLite store: webhook POSTs, automatic reply claims, store-wide settings, and the
+// single messages and statuses SqliteStore records, all with the same statements.
 //
-// Ingest is group-committed: the receiver hands over the POSTs that arrived close together
-// (server/ingest.ts), and they are written in ONE transaction (one commit, one fsync). Each POST is all or nothing: the
-// batch is first written without savepoints (a savepoint per POST costs ~15% of a small POST's write);
-// if one POST fails, the whole transaction rolls back and the batch is written again with each POST in
-// its own savepoint, so that only the failing one is left out.
-//
-// Durability is SQLite's own: the receiver opens the store with synchronous=FULL (the default), so COMMIT
-// returns once the WAL is on disk, and each POST of the batch is answered after that.
+// A batch of POSTs (server/ingest.ts groups them) is one transaction, so one fsync. Each POST is all or
+// nothing without paying for a savepoint each: the batch is written plainly first, and only when a POST
+// fails is it rolled back and written again with a savepoint per POST, leaving the failing one out.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { ContactFacts } from '../core/autoreply.js';
@@ -147,14 +140,16 @@ export class SqliteWebhookWriter {
 
   /**
    * The busy_timeout of ingest and of the other writes (see SqliteStoreOptions.ingestBusyTimeoutMs), and
-   * the one set now: it is switched only when the other kind of write comes (a pragma costs ~6 us).
+   * the one set now: it is switched only when the other kind of write comes, not before every write.
    */
   readonly #busy: { ingest: string; other: string } | undefined;
   #busyNow: 'ingest' | 'other' = 'other';
+  readonly #now: () => number;
 
-  constructor(db: Database.Database, ingestBusyTimeoutMs?: number) {
+  constructor(db: Database.Database, ingestBusyTimeoutMs?: number, now: () => number = Date.now) {
     this.#db = db;
     this.contacts = new SqliteContacts(db);
+    this.#now = now;
     if (ingestBusyTimeoutMs !== undefined)
       this.#busy = {
         ingest: `busy_timeout = ${Math.max(0, Math.trunc(ingestBusyTimeoutMs))}`,
@@ -505,7 +500,7 @@ export class SqliteWebhookWriter {
     this.#busyFor('other');
     return this.#db
       .transaction(() => {
-        const now = Date.now();
+        const now = this.#now();
         const recorded = outcome.outbound
           ? this.outbound(outcome.outbound, outcome.outbound.status, now)
           : true;
@@ -542,7 +537,7 @@ export class SqliteWebhookWriter {
 
   setSetting(key: string, value: unknown): void {
     this.#busyFor('other');
-    this.#s.setSetting.run({ key, value: JSON.stringify(value), now: Date.now() });
+    this.#s.setSetting.run({ key, value: JSON.stringify(value), now: this.#now() });
   }
 }
 

@@ -61,6 +61,8 @@ export interface SqliteStoreOptions {
    * whichever of the two was set last (use it on a connection that only ingests, as the receiver does).
    */
   ingestBusyTimeoutMs?: number;
+  /** The clock of the times the store records itself (created/updated/applied at); default Date.now. */
+  now?: () => number;
 }
 
 interface MessageRow {
@@ -95,8 +97,9 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     if (options.walAutocheckpointPages !== undefined)
       db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.trunc(options.walAutocheckpointPages))}`);
     db.pragma('foreign_keys = ON');
-    migrate(db);
-    return new SqliteStore(db, path, options.ingestBusyTimeoutMs);
+    const now = options.now ?? Date.now;
+    migrate(db, now);
+    return new SqliteStore(db, path, options.ingestBusyTimeoutMs, now);
   } catch (err) {
     db?.close();
     if (err instanceof WaboxError) throw err;
@@ -115,7 +118,7 @@ function createPrivateFile(path: string): void {
 }
 
 /** Applies every migration newer than the file, each in its own IMMEDIATE transaction. */
-export function migrate(db: Database.Database): number {
+export function migrate(db: Database.Database, now: () => number = Date.now): number {
   const current = () => db.pragma('user_version', { simple: true }) as number;
   if (current() > LATEST_VERSION) {
     throw configInvalid(
@@ -134,7 +137,7 @@ export function migrate(db: Database.Database): number {
       db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
         migration.version,
         migration.name,
-        Date.now(),
+        now(),
       );
       db.pragma(`user_version = ${migration.version}`);
     }).immediate();
@@ -146,11 +149,18 @@ export class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly path: string;
   readonly #ingestBusyTimeoutMs: number | undefined;
+  readonly #now: () => number;
 
-  constructor(db: Database.Database, path: string, ingestBusyTimeoutMs?: number) {
+  constructor(
+    db: Database.Database,
+    path: string,
+    ingestBusyTimeoutMs?: number,
+    now: () => number = Date.now,
+  ) {
     this.#db = db;
     this.path = path;
     this.#ingestBusyTimeoutMs = ingestBusyTimeoutMs;
+    this.#now = now;
   }
 
   /** The underlying connection, for the store's own tests and for migrations by later issues. */
@@ -164,16 +174,16 @@ export class SqliteStore implements Store {
   async recordOutbound(record: OutboundRecord): Promise<boolean> {
     const id = record.id || `local.${randomUUID()}`;
     return this.#db
-      .transaction(() => this.#hook.outbound({ ...record, id }, record.status, Date.now()))
+      .transaction(() => this.#hook.outbound({ ...record, id }, record.status, this.#now()))
       .immediate();
   }
 
   async recordInbound(record: InboundRecord): Promise<boolean> {
-    return this.#db.transaction(() => this.#hook.inbound(record, Date.now()) !== null).immediate();
+    return this.#db.transaction(() => this.#hook.inbound(record, this.#now()) !== null).immediate();
   }
 
   async recordStatus(record: StatusRecord): Promise<boolean> {
-    return this.#db.transaction(() => this.#hook.status(record, Date.now())).immediate();
+    return this.#db.transaction(() => this.#hook.status(record, this.#now())).immediate();
   }
 
   async listMessages(filter: MessageFilter = {}): Promise<MessageRecord[]> {
@@ -292,7 +302,7 @@ export class SqliteStore implements Store {
     return rows.map(toRecord);
   }
 
-  async markConversationRead(contact: string, at: Date = new Date()): Promise<number> {
+  async markConversationRead(contact: string, at: Date = new Date(this.#now())): Promise<number> {
     const waId = this.#key(contact);
     const ms = at.getTime();
     assertTime(ms, 'at');
@@ -300,7 +310,7 @@ export class SqliteStore implements Store {
     return db
       .transaction(() => {
         db.prepare('UPDATE conversations SET unread = 0, updated_at = ? WHERE wa_id = ? AND unread <> 0').run(
-          Date.now(),
+          this.#now(),
           waId,
         );
         return db
@@ -315,7 +325,7 @@ export class SqliteStore implements Store {
 
   async markMessageRead(
     wamid: string,
-    at: Date = new Date(),
+    at: Date = new Date(this.#now()),
   ): Promise<{ waId: string; changed: number } | null> {
     const ms = at.getTime();
     assertTime(ms, 'at');
@@ -336,7 +346,7 @@ export class SqliteStore implements Store {
         if (changed > 0)
           db.prepare(
             'UPDATE conversations SET unread = max(unread - ?, 0), updated_at = ? WHERE wa_id = ?',
-          ).run(changed, Date.now(), target.wa_id);
+          ).run(changed, this.#now(), target.wa_id);
         return { waId: target.wa_id, changed };
       })
       .immediate();
@@ -353,7 +363,7 @@ export class SqliteStore implements Store {
             .prepare(
               'INSERT INTO contact_labels (wa_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
             )
-            .run(waId, label, Date.now()).changes > 0
+            .run(waId, label, this.#now()).changes > 0
         );
       })
       .immediate();
@@ -466,7 +476,7 @@ export class SqliteStore implements Store {
     return db
       .transaction(() => {
         this.#requireContact(waId);
-        const now = Date.now();
+        const now = this.#now();
         db.prepare(
           'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
         ).run(waId, now, now);
@@ -511,7 +521,7 @@ export class SqliteStore implements Store {
   // -- the webhook receiver and automatic replies: ./sqlite-webhook.ts ------------------------------
   #webhook: SqliteWebhookWriter | undefined;
   get #hook(): SqliteWebhookWriter {
-    this.#webhook ??= new SqliteWebhookWriter(this.#db, this.#ingestBusyTimeoutMs);
+    this.#webhook ??= new SqliteWebhookWriter(this.#db, this.#ingestBusyTimeoutMs, this.#now);
     return this.#webhook;
   }
 

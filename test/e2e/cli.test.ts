@@ -142,6 +142,18 @@ describe('--json errors', () => {
         hint: 'see --help for usage and examples',
       },
     });
+    // wherever --json stands, and for a nested command
+    for (const argv of [
+      ['link', '+919876543210', '--nope', '--json'],
+      ['link', '--json'],
+      ['template', 'show', '--json'],
+    ]) {
+      const other = await run(argv);
+      expect(other.code, argv.join(' ')).toBe(2);
+      expect(JSON.parse(other.stderr).error.code, argv.join(' ')).toMatch(/^usage/);
+    }
+    // without --json the same error is a line of text
+    expect((await run(['template', 'show'])).stderr).toMatch(/^error: missing required argument/);
   });
 
   it('is the same through the built CLI', async () => {

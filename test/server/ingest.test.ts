@@ -1,6 +1,6 @@
 // Group commit on the receiver: the POSTs that arrive close together go to the store in one write, each
 // answered with its own result (or its own error), and drain() waits for what was submitted.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { GroupCommitter } from '../../src/server/ingest.js';
 import type { IngestResult, WebhookPost } from '../../src/store/store.js';
 
@@ -16,6 +16,11 @@ function post(id: string): WebhookPost {
   };
 }
 
+/** Lets the event loop go round `n` times (setImmediate callbacks and the promises they settle run). */
+async function turns(n: number): Promise<void> {
+  for (let i = 0; i < n; i++) await new Promise((resolve) => setImmediate(resolve));
+}
+
 const stored = (p: WebhookPost): IngestResult => ({
   newInbound: p.inbound.map((m) => m.id),
   duplicates: 0,
@@ -28,32 +33,40 @@ const stored = (p: WebhookPost): IngestResult => ({
 
 describe('GroupCommitter', () => {
   it('writes the POSTs of one turn in one batch and answers each with its own result', async () => {
-    const batches: string[][] = [];
-    const committer = new GroupCommitter(
-      async (posts) => {
-        batches.push(posts.map((p) => p.inbound[0]!.id));
-        return posts.map((p) => (p.inbound[0]!.id === 'B' ? { error: new Error('B failed') } : stored(p)));
-      },
-      256,
-      40, // a wait long enough to tell from none (timers fire on the loop's ms clock, up to 1 ms early)
-    );
-    const answers = await Promise.allSettled(['A', 'B', 'C'].map((id) => committer.submit(post(id))));
-    expect(batches).toEqual([['A', 'B', 'C']]);
-    expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.newInbound : String(a.reason)))).toEqual([
-      ['A'],
-      'Error: B failed',
-      ['C'],
-    ]);
-    // the next batch waits for as many POSTs as the last one had, at most maxWaitMs: D alone, late
-    const started = performance.now();
-    await committer.submit(post('D'));
-    expect(performance.now() - started).toBeGreaterThanOrEqual(35);
-    expect(batches).toEqual([['A', 'B', 'C'], ['D']]);
-    // after a batch of one, a lone POST waits for nothing
-    const alone = performance.now();
-    await committer.submit(post('E'));
-    expect(performance.now() - alone).toBeLessThan(20);
-    expect(batches).toEqual([['A', 'B', 'C'], ['D'], ['E']]);
+    // only the deadline's clock is fake: the end of a turn (setImmediate) stays real
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const batches: string[][] = [];
+      const committer = new GroupCommitter(
+        async (posts) => {
+          batches.push(posts.map((p) => p.inbound[0]!.id));
+          return posts.map((p) => (p.inbound[0]!.id === 'B' ? { error: new Error('B failed') } : stored(p)));
+        },
+        256,
+        40,
+      );
+      const answers = await Promise.allSettled(['A', 'B', 'C'].map((id) => committer.submit(post(id))));
+      expect(batches).toEqual([['A', 'B', 'C']]);
+      expect(answers.map((a) => (a.status === 'fulfilled' ? a.value.newInbound : String(a.reason)))).toEqual([
+        ['A'],
+        'Error: B failed',
+        ['C'],
+      ]);
+      // the next batch waits for as many POSTs as the last one had, at most maxWaitMs: D alone, late
+      const d = committer.submit(post('D'));
+      await turns(3);
+      await vi.advanceTimersByTimeAsync(39);
+      expect(batches).toEqual([['A', 'B', 'C']]);
+      await vi.advanceTimersByTimeAsync(1);
+      expect((await d).newInbound).toEqual(['D']);
+      expect(batches).toEqual([['A', 'B', 'C'], ['D']]);
+      // after a batch of one, a lone POST waits for nothing: the end of its turn closes the batch
+      expect((await committer.submit(post('E'))).newInbound).toEqual(['E']);
+      expect(batches).toEqual([['A', 'B', 'C'], ['D'], ['E']]);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('a wave of POSTs over several turns shares one commit, up to the size of the last batch', async () => {
