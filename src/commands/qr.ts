@@ -4,9 +4,10 @@ import { emit, warn } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { invalidInput } from '../core/errors.js';
 import type { QrFormat } from '../core/qr.js';
-import { addLinkOptions, type LinkFlags, resolveLink } from './link.js';
+import { resolveLink } from './link.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './qr-options.js';
 import type { QrWritten } from './qr-output.js';
+import { addLinkOptions, type LinkFlags } from './shared/link-flags.js';
 
 export interface QrOptions extends LinkFlags, QrStyleFlags {
   data?: string;

@@ -2,9 +2,9 @@
 // links and formats a chunk of `wabox link --batch` rows (`kind: 'links'`), answering each job by its id;
 // `kind: 'spare'` hands back an output buffer that the main thread has written, for the next chunk.
 import { parentPort } from 'node:worker_threads';
-import { type ChunkContext, processChunk } from './link-batch-chunk.js';
-import type { Chunk } from './link-batch-split.js';
+import { type ChunkContext, processChunk } from './chunk.js';
 import { type QrFileJob, renderQrFile } from './qr-file.js';
+import type { Chunk } from './split.js';
 import type { WorkerReply } from './worker-pool.js';
 
 type Job = { id: number } & (
