@@ -1,6 +1,27 @@
 // wabox as a library: the pure domain functions (phone numbers, links, placeholders, QR codes).
 
 export {
+  type ChunkContext,
+  type ChunkResult,
+  chunkResult,
+  contextFor,
+  csvHeader,
+  linkRows,
+  processChunk,
+  type Row,
+  type RowNote,
+  readChunk,
+} from './batch/chunk.js';
+export { createQrPool, type QrPool } from './batch/qr-pool.js';
+export {
+  type Chunk,
+  type InputEncoding,
+  MAX_RECORD_BYTES,
+  type SplitOptions,
+  splitChunks,
+} from './batch/split.js';
+export { createWorkerPool, type WorkerPool } from './batch/worker-pool.js';
+export {
   type CallResult,
   type CallSpec,
   CloudClient,

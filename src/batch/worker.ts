@@ -16,8 +16,8 @@ type Job = { id: number } & (
 const encoder = new TextEncoder();
 /**
  * Output buffers come back to be used again. A new buffer for every chunk is freed on the main thread only
- * when its garbage collector gets to it, which the main thread, allocating little, seldom runs: one million
- * rows peaked at 155-165 MB RSS that way, and at ~122 MB with the buffers reused (bench/link-batch.mjs).
+ * when its garbage collector gets to it, which the main thread, allocating little, seldom runs: reusing
+ * them keeps peak RSS down.
  */
 const spares: ArrayBuffer[] = [];
 const MAX_SPARES = 8;

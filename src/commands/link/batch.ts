@@ -4,9 +4,8 @@
 // The main thread reads the input and cuts it into chunks of whole records (batch/split.ts); the rows
 // of a chunk are read, linked and formatted by batch/chunk.ts, on worker threads when the input is
 // more than one chunk, and the main thread writes the chunks' output in input order, a bounded number of
-// chunks in flight. On this 2-core machine one million rows took 26 s as one stream of row objects
-// (csv-parse and csv-stringify streams, 0.32x the bare libphonenumber-js loop) and take ~7.2 s this way
-// (1.17x the bare loop, peak RSS ~121 MB; bench/link-batch.mjs).
+// chunks in flight. One stream of row objects (csv-parse and csv-stringify streams) was several times
+// slower; bench/link-batch.mjs measures this design against the bare libphonenumber-js loop.
 
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -44,11 +43,9 @@ import type { LinkBatchOptions } from './batch-options.js';
 /** The longest QR file name taken from --name-column, before its extension. */
 const MAX_NAME_BYTES = 200;
 /**
- * Input bytes per chunk: ~250 rows of number and message. Small chunks keep a worker's heap small: the
- * libphonenumber-js calls of a row allocate ~7 KB that die at once, and a chunk this size is done before
- * its rows outlive a young-generation collection and get copied to the old generation, so the young
- * generation can stay small too (WORKER_LIMITS). One million rows, 2 workers: 16 KB chunks 7.1-7.7 s and
- * 122 MB peak RSS; 32 KB 8.2 s, 168-173 MB; 64 KB 8.3-8.6 s, 166 MB. A chunk costs ~0.1 ms of messages.
+ * Input bytes per chunk: ~250 rows of number and message. Small chunks keep a worker's heap small: a chunk
+ * this size is done before its rows outlive a young-generation collection, so the young generation can
+ * stay small too (WORKER_LIMITS); bigger chunks measured both slower and bigger.
  */
 const CHUNK_BYTES = 16 * 1024;
 /**
@@ -57,8 +54,8 @@ const CHUNK_BYTES = 16 * 1024;
  */
 const IN_PROCESS_CHUNKS = 16;
 /**
- * A worker's young generation: V8 lets it grow to ~34 MB a thread, which took one million rows to 138 MB
- * peak RSS at 16 MB; 8 MB and 12 MB gave 122 MB, and 6 MB 146 MB (rows moved to the old generation).
+ * A worker's young generation, capped: left to grow as V8 lets it, it raises peak RSS; much smaller, rows
+ * move to the old generation and RSS grows again.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12 };
 
