@@ -1,15 +1,7 @@
 import { parse as parseCsv } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { type Chunk, splitChunks } from '../../src/batch/split.js';
-
-/** A seeded pseudo-random generator, so that a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
+import { random } from '../helpers/random.js';
 
 /** The input in pieces of 1 to `max` bytes, as a stream delivers it. */
 async function* pieces(bytes: Buffer, max: number, next: () => number): AsyncGenerator<Buffer> {

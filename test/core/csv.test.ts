@@ -1,15 +1,7 @@
 import { stringify as stringifyCsv } from 'csv-stringify/sync';
 import { describe, expect, it } from 'vitest';
 import { csvLine } from '../../src/core/csv.js';
-
-/** A seeded pseudo-random generator, so that a failing case can be replayed. */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2 ** 31;
-    return state / 2 ** 31;
-  };
-}
+import { random } from '../helpers/random.js';
 
 describe('csvLine', () => {
   it('writes what csv-stringify writes', () => {
