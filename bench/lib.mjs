@@ -58,7 +58,7 @@ export function numberArg(name, fallback, { env, min = 1 } = {}) {
 /** Builds dist/ (without type declarations) when the CLI bundle is missing; warns when src/ is newer. */
 export function ensureBuilt() {
   const bundle = join(ROOT, 'dist/cli.cjs');
-  if (!existsSync(bundle) || !existsSync(join(ROOT, 'dist/qr-worker.js'))) {
+  if (!existsSync(bundle) || !existsSync(join(ROOT, 'dist/batch-worker.js'))) {
     say('dist/ is missing: node scripts/build.mjs --no-types');
     execFileSync(process.execPath, ['scripts/build.mjs', '--no-types'], {
       cwd: ROOT,

@@ -1,7 +1,7 @@
 // Builds dist/:
 //   cli.cjs, cli.cjs.<build id>.cache   the CLI: one CommonJS bundle, and V8's code cache of it
 //   vendor/*.cjs                         big ESM-only dependencies of some commands, bundled on their own
-//   qr-worker.js                         the worker thread of batch QR rendering (one ESM file)
+//   batch-worker.js                      the worker thread of batch work: QR files, link chunks (one ESM file)
 //   index.js, chunks/, *.d.ts            the library (ESM)
 //
 // Why the CLI is built this way (bench/startup.mjs measures it): every module file loaded costs start-up
@@ -115,7 +115,7 @@ writeCodeCache();
 
 await build({
   ...common,
-  entryPoints: { 'qr-worker': 'src/commands/qr-worker.ts' },
+  entryPoints: { 'batch-worker': 'src/batch/worker.ts' },
   outdir: 'dist',
   format: 'esm',
   banner: { js: esmRequire },

@@ -3,6 +3,27 @@
 // its message builders and error taxonomy, and the SQLite message store.
 
 export {
+  type ChunkContext,
+  type ChunkResult,
+  chunkResult,
+  contextFor,
+  csvHeader,
+  linkRows,
+  processChunk,
+  type Row,
+  type RowNote,
+  readChunk,
+} from './batch/chunk.js';
+export { createQrPool, type QrPool } from './batch/qr-pool.js';
+export {
+  type Chunk,
+  type InputEncoding,
+  MAX_RECORD_BYTES,
+  type SplitOptions,
+  splitChunks,
+} from './batch/split.js';
+export { createWorkerPool, type WorkerPool } from './batch/worker-pool.js';
+export {
   type CallResult,
   type CallSpec,
   CloudClient,

@@ -26,12 +26,6 @@ const RULE: Readonly<Record<string, readonly string[]>> = {
   index: ['core', 'cloud', 'store', 'batch'],
 };
 
-/**
- * What breaks the rules today and is being fixed on another branch; empty this list as they go. An
- * import against the rule is `from -> to`, a cycle `cycle: a, b, …` (sorted), paths relative to src/.
- */
-const KNOWN_EXCEPTIONS: readonly string[] = ['cycle: commands/link-batch.ts, commands/link.ts'];
-
 function sourceFiles(): string[] {
   return readdirSync(SRC, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
@@ -137,12 +131,12 @@ describe('imports in src/', () => {
   });
 
   it('follow the dependency rule of DESIGN.md §1', () => {
-    expect(ruleViolations(edges)).toEqual(KNOWN_EXCEPTIONS.filter((e) => !e.startsWith('cycle: ')).sort());
+    expect(ruleViolations(edges)).toEqual([]);
   });
 
   it('form no cycle', () => {
     const found = cycles(edges).map((c) => `cycle: ${c.join(', ')}`);
-    expect(found.sort()).toEqual(KNOWN_EXCEPTIONS.filter((e) => e.startsWith('cycle: ')).sort());
+    expect(found).toEqual([]);
   });
 });
 

@@ -1,5 +1,5 @@
-import { writeFileAtomicSync } from '../cli/files.js';
 import { type ErrorCorrection, qrMatrix, type RenderOptions, renderQr } from '../core/qr.js';
+import { writeFileAtomicSync } from './files.js';
 
 /** One QR file for a batch row; plain data so it can cross to a worker thread. */
 export interface QrFileJob {

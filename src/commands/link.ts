@@ -1,26 +1,13 @@
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit, warn } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { invalidInput } from '../core/errors.js';
 import { TEXT_LIMIT } from '../core/text.js';
-import { addBatchOptions } from './link-batch-options.js';
-import { collect } from './shared/flags.js';
+import { addBatchOptions } from './link/batch-options.js';
+import { addLinkOptions, type LinkFlags } from './shared/link-flags.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './shared/qr-options.js';
 import type { QrWritten } from './shared/qr-output.js';
-
-/** Flags that build one link; shared by `link` and `qr <phone>`. */
-export interface LinkFlags {
-  country?: string;
-  text?: string;
-  var?: string[];
-  ref?: string;
-  api?: boolean;
-  share?: boolean;
-  strict?: boolean;
-  /** A CTA template as the text (`link --template`). */
-  template?: string;
-}
 
 /** `link --json`: part of the interface, keep it stable. */
 export interface LinkResult {
@@ -44,25 +31,6 @@ export interface LinkOptions extends LinkFlags, QrStyleFlags {
 
 /** No limit is documented for wa.me; ~2,000 characters is where browsers and mail clients start to break URLs. */
 export const URL_LIMIT = 2000;
-
-export function addLinkOptions(cmd: Command): Command {
-  return cmd
-    .option(
-      '-c, --country <code>',
-      'region for numbers without a country code (ISO 3166-1, e.g. IN); default: config default-country',
-    )
-    .option(
-      '-t, --text <text>',
-      'prefilled message text ("-" reads stdin); {{name}} placeholders take --var values',
-    )
-    .option('--var <key=value>', 'value for a {{key}} placeholder in the text (repeatable)', collect)
-    .option('--ref <code>', 'campaign reference appended to the text as [ref:<code>], read back by the inbox')
-    .addOption(
-      new Option('--api', 'emit https://api.whatsapp.com/send?phone=... instead of wa.me').conflicts('share'),
-    )
-    .option('--share', 'a link without a number: the user picks the chat (needs --text)')
-    .option('--strict', 'refuse numbers in no assigned range, not only impossible ones');
-}
 
 export function register(program: Command, deps: Deps): void {
   const cmd = program
@@ -101,7 +69,7 @@ Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
   cmd.action(async (phone: string | undefined, flags: LinkOptions) => {
     const options = { ...flags, phone };
     if (options.batch !== undefined) {
-      const { runLinkBatch } = await import('./link-batch.js');
+      const { runLinkBatch } = await import('./link/batch.js');
       await runLinkBatch(options, deps);
       return;
     }

@@ -4,7 +4,8 @@ import { emit, warn } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { invalidInput } from '../core/errors.js';
 import type { QrFormat } from '../core/qr.js';
-import { addLinkOptions, type LinkFlags, resolveLink } from './link.js';
+import { resolveLink } from './link.js';
+import { addLinkOptions, type LinkFlags } from './shared/link-flags.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './shared/qr-options.js';
 import type { QrWritten } from './shared/qr-output.js';
 

@@ -44,3 +44,28 @@ export const notFound = (message: string, options?: WaboxErrorOptions) =>
   new WaboxError('not-found', message, options);
 export const configInvalid = (message: string, options?: WaboxErrorOptions) =>
   new WaboxError('config', message, options);
+
+/**
+ * Maps an fs error to a one-line error that names the path. Reading a path that does not exist or is a
+ * directory is invalid input (exit 2); every other error is a failure (exit 1).
+ */
+export function fileError(err: unknown, path: string, action: 'read' | 'write' = 'write'): Error {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  const why: Record<string, string> = {
+    ENOENT: 'no such file or directory',
+    EACCES: 'permission denied',
+    EPERM: 'permission denied',
+    EISDIR: 'it is a directory',
+    ENOTDIR: 'a part of the path is not a directory',
+    EROFS: 'read-only file system',
+    ENOSPC: 'no space left on device',
+    EEXIST: 'it already exists',
+  };
+  // a file the user named for reading that is not there (or not a file) is bad input, not a failure
+  const badInput = action === 'read' && (code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR');
+  if (code && why[code])
+    return new WaboxError(badInput ? 'invalid-input' : 'failure', `cannot ${action} ${path}: ${why[code]}`, {
+      code: `file.${code.toLowerCase()}`,
+    });
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,4 +1,4 @@
-// One batch row -> one link. Pure: the stream plumbing lives in commands/link-batch.ts.
+// One batch row -> one link. Pure: the stream plumbing lives in commands/link/batch.ts.
 
 import { invalidInput } from './errors.js';
 import { buildLink, validateRef } from './link.js';

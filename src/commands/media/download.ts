@@ -4,10 +4,10 @@ import { rename, rm } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Command } from 'commander';
+import { tempPathFor } from '../../batch/files.js';
 import type { Deps } from '../../cli/deps.js';
-import { fileError, tempPathFor } from '../../cli/files.js';
 import { emit } from '../../cli/output.js';
-import { invalidInput, WaboxError } from '../../core/errors.js';
+import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { checkMediaId } from './info.js';
 
 export interface MediaDownloadOptions {

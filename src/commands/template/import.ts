@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
-import { invalidInput, WaboxError } from '../../core/errors.js';
+import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { templateLibrary } from './shared.js';
 import {
   CONFLICT_MODES,
@@ -78,10 +78,9 @@ export async function runImport(options: ImportOptions, deps: Deps): Promise<Imp
     const { readStdinText } = await import('../../cli/stdin.js');
     text = await readStdinText(deps.io, 'templates');
   } else {
-    const [{ open }, { decodeText }, { fileError }] = await Promise.all([
+    const [{ open }, { decodeText }] = await Promise.all([
       import('node:fs/promises'),
       import('../../cli/stdin.js'),
-      import('../../cli/files.js'),
     ]);
     let bytes: Buffer;
     try {

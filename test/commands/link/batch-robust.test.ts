@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, ROOT, spawnCli, tempDir } from '../helpers/cli.js';
+import { BIN, ROOT, spawnCli, tempDir } from '../../helpers/cli.js';
 
 function file(dir: string, name: string, content: string | Buffer): string {
   const path = join(dir, name);

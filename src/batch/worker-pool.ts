@@ -1,9 +1,9 @@
 // Worker threads for CPU-bound batch work (QR files, link chunks): each job goes to the worker with the
-// fewest jobs pending; dist/qr-worker.js (src/commands/qr-worker.ts) runs them.
+// fewest jobs pending; dist/batch-worker.js (worker.ts) runs them.
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { WaboxError } from '../core/errors.js';
 
-/** What qr-worker.ts answers: the job's id, and its result or its error message. */
+/** What worker.ts answers: the job's id, and its result or its error message. */
 export interface WorkerReply {
   id: number;
   error: string | null;
@@ -18,7 +18,7 @@ export interface WorkerPool {
   close(): Promise<void>;
 }
 
-/** `resourceLimits` caps each worker's heap (see link-batch.ts for why a batch of links does). */
+/** `resourceLimits` caps each worker's heap (see commands/link/batch.ts for why a batch of links does). */
 export function createWorkerPool(size: number, resourceLimits?: ResourceLimits): WorkerPool {
   const workers = Array.from({ length: size }, () => {
     const worker = new Worker(workerUrl(), resourceLimits === undefined ? {} : { resourceLimits });
@@ -57,10 +57,10 @@ export function createWorkerPool(size: number, resourceLimits?: ResourceLimits):
   };
 }
 
-/** dist/qr-worker.js, seen from this module's place in the bundle (an entry or a chunk under chunks/). */
+/** dist/batch-worker.js, seen from this module's place in the bundle (an entry or a chunk under chunks/). */
 function workerUrl(): URL {
   return new URL(
-    import.meta.url.includes('/chunks/') ? '../qr-worker.js' : './qr-worker.js',
+    import.meta.url.includes('/chunks/') ? '../batch-worker.js' : './batch-worker.js',
     import.meta.url,
   );
 }

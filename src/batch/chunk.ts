@@ -1,6 +1,6 @@
-// The rows of one chunk of `wabox link --batch` input (link-batch-split.ts) -> links -> output text. This is
-// the one row logic of the batch: link-batch.ts runs it in-process (small inputs, --jobs 1, QR
-// batches) and qr-worker.ts runs it on worker threads. No I/O; what goes in and comes out is plain data
+// The rows of one chunk of `wabox link --batch` input (split.ts) -> links -> output text. This is the one
+// row logic of the batch: commands/link/batch.ts runs it in-process (small inputs, --jobs 1, QR batches)
+// and worker.ts runs it on worker threads. No I/O; what goes in and comes out is plain data
 // that can cross to a worker.
 import { isUtf8 } from 'node:buffer';
 import { parse as parseCsv } from 'csv-parse/sync';
@@ -15,7 +15,7 @@ import {
   renderTemplate,
   type Template,
 } from '../core/template.js';
-import { type Chunk, CsvScanner } from './link-batch-split.js';
+import { type Chunk, CsvScanner } from './split.js';
 
 type Values = Record<string, string>;
 
@@ -478,5 +478,3 @@ function formatRows(rows: Row[], ctx: ChunkContext): string {
   }
   return out;
 }
-
-export { csvLine };

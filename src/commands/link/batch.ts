@@ -1,12 +1,11 @@
 // `wabox link --batch`: rows in (CSV or JSONL, streamed), links out (CSV, JSONL or JSON), with
 // constant memory, a line-numbered error per bad row, and optional QR files rendered on all cores.
 //
-// The main thread reads the input and cuts it into chunks of whole records (link-batch-split.ts); the rows
-// of a chunk are read, linked and formatted by link-batch-chunk.ts, on worker threads when the input is
+// The main thread reads the input and cuts it into chunks of whole records (batch/split.ts); the rows
+// of a chunk are read, linked and formatted by batch/chunk.ts, on worker threads when the input is
 // more than one chunk, and the main thread writes the chunks' output in input order, a bounded number of
-// chunks in flight. On this 2-core machine one million rows took 26 s as one stream of row objects
-// (csv-parse and csv-stringify streams, 0.32x the bare libphonenumber-js loop) and take ~7.2 s this way
-// (1.17x the bare loop, peak RSS ~121 MB; bench/link-batch.mjs).
+// chunks in flight. One stream of row objects (csv-parse and csv-stringify streams) was several times
+// slower; bench/link-batch.mjs measures this design against the bare libphonenumber-js loop.
 
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
@@ -15,14 +14,6 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
-import type { Deps } from '../cli/deps.js';
-import { ensureDir, fileError, tempPathFor } from '../cli/files.js';
-import { note, style } from '../cli/output.js';
-import { invalidInput, WaboxError } from '../core/errors.js';
-import { rowTemplate } from '../core/link-row.js';
-import { parseAssignments } from '../core/placeholders.js';
-import { oneLine } from '../core/text.js';
-import type { LinkOptions } from './link.js';
 import {
   type ChunkContext,
   type ChunkResult,
@@ -33,22 +24,28 @@ import {
   processChunk,
   type Row,
   readChunk,
-} from './link-batch-chunk.js';
-import type { BatchFlags } from './link-batch-options.js';
-import { type Chunk, splitChunks } from './link-batch-split.js';
-import { createQrPool, type QrPool } from './qr-pool.js';
-import { intInRange } from './shared/int-arg.js';
-import { parseQrStyle, type QrStyle } from './shared/qr-options.js';
-import { createWorkerPool, type WorkerPool } from './worker-pool.js';
+} from '../../batch/chunk.js';
+import { tempPathFor } from '../../batch/files.js';
+import { createQrPool, type QrPool } from '../../batch/qr-pool.js';
+import { type Chunk, splitChunks } from '../../batch/split.js';
+import { createWorkerPool, type WorkerPool } from '../../batch/worker-pool.js';
+import type { Deps } from '../../cli/deps.js';
+import { ensureDir } from '../../cli/files.js';
+import { note, style } from '../../cli/output.js';
+import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
+import { rowTemplate } from '../../core/link-row.js';
+import { parseAssignments } from '../../core/placeholders.js';
+import { oneLine } from '../../core/text.js';
+import { intInRange } from '../shared/int-arg.js';
+import { parseQrStyle, type QrStyle } from '../shared/qr-options.js';
+import type { LinkBatchOptions } from './batch-options.js';
 
 /** The longest QR file name taken from --name-column, before its extension. */
 const MAX_NAME_BYTES = 200;
 /**
- * Input bytes per chunk: ~250 rows of number and message. Small chunks keep a worker's heap small: the
- * libphonenumber-js calls of a row allocate ~7 KB that die at once, and a chunk this size is done before
- * its rows outlive a young-generation collection and get copied to the old generation, so the young
- * generation can stay small too (WORKER_LIMITS). One million rows, 2 workers: 16 KB chunks 7.1-7.7 s and
- * 122 MB peak RSS; 32 KB 8.2 s, 168-173 MB; 64 KB 8.3-8.6 s, 166 MB. A chunk costs ~0.1 ms of messages.
+ * Input bytes per chunk: ~250 rows of number and message. Small chunks keep a worker's heap small: a chunk
+ * this size is done before its rows outlive a young-generation collection, so the young generation can
+ * stay small too (WORKER_LIMITS); bigger chunks measured both slower and bigger.
  */
 const CHUNK_BYTES = 16 * 1024;
 /**
@@ -57,8 +54,8 @@ const CHUNK_BYTES = 16 * 1024;
  */
 const IN_PROCESS_CHUNKS = 16;
 /**
- * A worker's young generation: V8 lets it grow to ~34 MB a thread, which took one million rows to 138 MB
- * peak RSS at 16 MB; 8 MB and 12 MB gave 122 MB, and 6 MB 146 MB (rows moved to the old generation).
+ * A worker's young generation, capped: left to grow as V8 lets it, it raises peak RSS; much smaller, rows
+ * move to the old generation and RSS grows again.
  */
 const WORKER_LIMITS = { maxYoungGenerationSizeMb: 12 };
 
@@ -68,10 +65,7 @@ export interface BatchSummary {
   elapsedMs: number;
 }
 
-export async function runLinkBatch(
-  options: LinkOptions & BatchFlags & { json?: boolean },
-  deps: Deps,
-): Promise<BatchSummary> {
+export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promise<BatchSummary> {
   const started = performance.now();
   if (options.phone !== undefined)
     throw conflict('a phone argument and --batch: the numbers come from the file');
@@ -133,7 +127,7 @@ export async function runLinkBatch(
     if (lines !== '') deps.io.stderr.write(lines);
     if (outputFormat === 'json' && result.rows > 0) await sink.write(jsonItems++ === 0 ? '[\n' : ',\n');
     const { output } = result;
-    // a worker's output buffer goes back to the workers once written (see qr-worker.ts)
+    // a worker's output buffer goes back to the workers once written (see batch/worker.ts)
     await sink.write(output, () => {
       if (pool && typeof output !== 'string')
         pool.post({ kind: 'spare', buffer: output.buffer }, [output.buffer as ArrayBuffer]);
@@ -303,17 +297,14 @@ function cancelledLine(
  * The cta templates of the library and the render context, when --template is given or the input may name
  * templates per row (loaded whenever the library has cta templates: a `template` column is only known later).
  */
-async function loadTemplates(
-  deps: Deps,
-  options: LinkOptions & BatchFlags,
-): Promise<ChunkContext['templates']> {
+async function loadTemplates(deps: Deps, options: LinkBatchOptions): Promise<ChunkContext['templates']> {
   if (options.template !== undefined && options.text !== undefined)
     throw invalidInput('--text and --template both give the text: choose one', { code: 'usage.conflict' });
-  const shared = await import('./template/shared.js');
+  const shared = await import('../template/shared.js');
   const library = (await shared.templateLibrary(deps).load()).filter((t) => t.kind === 'cta');
   if (options.template === undefined && library.length === 0) return null;
   if (options.template !== undefined) {
-    const { findTemplate } = await import('../core/template.js');
+    const { findTemplate } = await import('../../core/template.js');
     const all = await shared.templateLibrary(deps).load();
     const found = findTemplate(all, options.template);
     if (found.kind !== 'cta')
@@ -361,7 +352,7 @@ interface QrTarget {
   written: number;
 }
 
-async function prepareQr(options: LinkOptions & BatchFlags, dir: string): Promise<QrTarget> {
+async function prepareQr(options: LinkBatchOptions, dir: string): Promise<QrTarget> {
   const style = await parseQrStyle(options);
   await ensureDir(dir);
   // a probe write: access(W_OK) says yes to root even on a read-only mount

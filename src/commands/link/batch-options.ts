@@ -1,4 +1,6 @@
 import { type Command, Option } from 'commander';
+import type { LinkFlags } from '../shared/link-flags.js';
+import type { QrStyleFlags } from '../shared/qr-options.js';
 
 export interface BatchFlags {
   batch?: string;
@@ -15,6 +17,13 @@ export interface BatchFlags {
   rawCsv?: boolean;
   /** Hidden: input bytes per chunk of rows (tests make it tiny to cross chunk boundaries). */
   chunkBytes?: string;
+}
+
+/** What `link --batch` is given: the flags of one link, the batch flags, and those it refuses with --batch. */
+export interface LinkBatchOptions extends LinkFlags, QrStyleFlags, BatchFlags {
+  phone?: string;
+  qr?: string;
+  json?: boolean;
 }
 
 export function addBatchOptions(cmd: Command): Command {

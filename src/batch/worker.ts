@@ -2,9 +2,9 @@
 // links and formats a chunk of `wabox link --batch` rows (`kind: 'links'`), answering each job by its id;
 // `kind: 'spare'` hands back an output buffer that the main thread has written, for the next chunk.
 import { parentPort } from 'node:worker_threads';
-import { type QrFileJob, renderQrFile } from '../batch/qr-file.js';
-import { type ChunkContext, processChunk } from './link-batch-chunk.js';
-import type { Chunk } from './link-batch-split.js';
+import { type ChunkContext, processChunk } from './chunk.js';
+import { type QrFileJob, renderQrFile } from './qr-file.js';
+import type { Chunk } from './split.js';
 import type { WorkerReply } from './worker-pool.js';
 
 type Job = { id: number } & (
@@ -16,8 +16,8 @@ type Job = { id: number } & (
 const encoder = new TextEncoder();
 /**
  * Output buffers come back to be used again. A new buffer for every chunk is freed on the main thread only
- * when its garbage collector gets to it, which the main thread, allocating little, seldom runs: one million
- * rows peaked at 155-165 MB RSS that way, and at ~122 MB with the buffers reused (bench/link-batch.mjs).
+ * when its garbage collector gets to it, which the main thread, allocating little, seldom runs: reusing
+ * them keeps peak RSS down.
  */
 const spares: ArrayBuffer[] = [];
 const MAX_SPARES = 8;
