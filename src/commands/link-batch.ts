@@ -44,18 +44,19 @@ import { createWorkerPool, type WorkerPool } from './worker-pool.js';
 /** The longest QR file name taken from --name-column, before its extension. */
 const MAX_NAME_BYTES = 200;
 /**
- * Input bytes per chunk: ~250 rows of number and message. Small chunks keep a worker's heap small: the
+ * Input bytes per chunk: ~125 rows of number and message. Small chunks keep a worker's heap small: the
  * libphonenumber-js calls of a row allocate ~7 KB that die at once, and a chunk this size is done before
  * its rows outlive a young-generation collection and get copied to the old generation, so the young
- * generation can stay small too (WORKER_LIMITS). One million rows, 2 workers: 16 KB chunks 7.1-7.7 s and
- * 122 MB peak RSS; 32 KB 8.2 s, 168-173 MB; 64 KB 8.3-8.6 s, 166 MB. A chunk costs ~0.1 ms of messages.
+ * generation can stay small too (WORKER_LIMITS). Rows refused with an error each keep a message until
+ * their chunk is done: on a file with many of them 16 KB chunks already reach the old generation (more
+ * memory, and more time in GC) where 8 KB chunks do not. A chunk costs ~0.1 ms of messages.
  */
-const CHUNK_BYTES = 16 * 1024;
+const CHUNK_BYTES = 8 * 1024;
 /**
  * An input of this many chunks or fewer (256 KB, ~4,000 rows) is done in-process: a worker takes ~30 ms
  * to start, and then warms up. A multiple of the chunk size, so that tests cross it with small inputs.
  */
-const IN_PROCESS_CHUNKS = 16;
+const IN_PROCESS_CHUNKS = 32;
 /**
  * A worker's young generation: V8 lets it grow to ~34 MB a thread, which took one million rows to 138 MB
  * peak RSS at 16 MB; 8 MB and 12 MB gave 122 MB, and 6 MB 146 MB (rows moved to the old generation).
