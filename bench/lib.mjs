@@ -55,6 +55,15 @@ export function numberArg(name, fallback, { env, min = 1 } = {}) {
   return value;
 }
 
+/** One of `choices` given as `--name value`; the first choice when absent. */
+export function choiceArg(name, choices) {
+  const i = process.argv.indexOf(name);
+  if (i === -1) return choices[0];
+  const value = process.argv[i + 1];
+  if (!choices.includes(value)) throw new Error(`${name} takes one of ${choices.join(', ')}, not ${value}`);
+  return value;
+}
+
 /** Builds dist/ (without type declarations) when the CLI bundle is missing; warns when src/ is newer. */
 export function ensureBuilt() {
   const bundle = join(ROOT, 'dist/cli.cjs');

@@ -10,6 +10,7 @@
 //   node bench/link-batch.mjs                       # 1,000,000 rows, 2 rounds
 //   node bench/link-batch.mjs --rows 200000 --rounds 3
 //   node bench/link-batch.mjs --json                # the same figures as one JSON object on stdout
+//   node bench/link-batch.mjs --corpus marketer     # one corpus only: plain or marketer (default both)
 //   ... --tmp DIR      # where the files go (default /dev/shm, a RAM disk: this VM's disk is throttled)
 //
 // A second corpus, the marketer's file (see marketerCorpus), is measured the same way.
@@ -21,7 +22,20 @@ import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import * as lib from './lib.mjs';
 
+if (process.argv.includes('--help')) {
+  // the usage is the comment at the top of this file
+  const lines = readFileSync(new URL(import.meta.url), 'utf8')
+    .split('\n')
+    .slice(1);
+  const comment = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('//')),
+  );
+  process.stdout.write(`${comment.map((line) => line.slice(3)).join('\n')}\n`);
+  process.exit(0);
+}
 const ROWS = lib.numberArg('--rows', 1_000_000);
+const CORPUS = lib.choiceArg('--corpus', ['both', 'plain', 'marketer']);
 const ROUNDS = lib.numberArg('--rounds', 2);
 const THROUGHPUT_TARGET = 0.75;
 const RSS_TARGET_MB = 150;
@@ -44,77 +58,84 @@ const output = join(tmp, 'links.csv');
 
 lib.say(`batch links: ${ROWS.toLocaleString('en')} rows, ${ROUNDS} rounds; ${lib.machine()}`);
 const pool = lib.numberPool();
-await writeInput();
-lib.say(
-  `input: ${input} (${(statSync(input).size / 1e6).toFixed(1)} MB, ${pool.length} distinct numbers in ${lib.COUNTRIES.length} countries, 4 written forms)`,
-);
-
-const baselineScript = join(tmp, 'baseline.cjs');
-writeFileSync(baselineScript, baselineSource());
-const floors = [];
-const waboxRuns = [];
-for (let r = 0; r < ROUNDS; r++) {
-  floors.push(lib.expectOk(await lib.measure('node', [baselineScript, input], { tmp }), 'the bare loop'));
-  waboxRuns.push(
-    lib.expectOk(
-      await lib.measure('node', [lib.BIN, 'link', '--batch', input, '--output', output], { tmp }),
-      'wabox link --batch',
-    ),
-  );
-  checkOutput();
-}
-for (const floor of floors)
-  if (Number(floor.stdout.trim()) !== ROWS)
-    throw new Error(`the bare loop validated ${floor.stdout.trim()} of ${ROWS} numbers`);
-const best = (runs) => runs.reduce((a, b) => (a.ms <= b.ms ? a : b));
-const floor = best(floors);
-const wabox = best(waboxRuns);
-const rssMb = Math.max(...waboxRuns.map((r) => r.rssMb));
-
-const floorRate = ROWS / (floor.ms / 1000);
-const waboxRate = ROWS / (wabox.ms / 1000);
-const ratio = waboxRate / floorRate;
-lib.table([
-  ['', 'best wall s', 'rows/s', 'peak RSS MB', 'ratio', 'target'],
-  [
-    'bare parse + isValid loop (libphonenumber-js/max)',
-    (floor.ms / 1000).toFixed(2),
-    Math.round(floorRate),
-    floor.rssMb.toFixed(0),
-    '1.00x',
-    '',
-  ],
-  [
-    'wabox link --batch in.csv --output out.csv',
-    (wabox.ms / 1000).toFixed(2),
-    Math.round(waboxRate),
-    rssMb.toFixed(0),
-    `${ratio.toFixed(2)}x`,
-    lib.target('throughput, ratio to the bare loop', ratio, { atLeast: THROUGHPUT_TARGET, unit: 'x' }),
-  ],
-  [
-    'wabox peak RSS',
-    '',
-    '',
-    '',
-    '',
-    lib.target('wabox peak RSS', rssMb, { atMost: RSS_TARGET_MB, unit: ' MB', digits: 0 }),
-  ],
-]);
-lib.say(`all wall times, s: bare ${wallTimes(floors)}; wabox ${wallTimes(waboxRuns)}`);
-lib.say(`wabox said: ${wabox.stderr.trim().split('\n').pop()}`);
-const marketer = await marketerCorpus();
-lib.figures({
-  marketer,
-  rows: ROWS,
-  rounds: ROUNDS,
-  filesIn: tmp,
-  bare: { bestMs: lib.round(floor.ms, 0), rowsPerS: Math.round(floorRate), rssMb: lib.round(floor.rssMb, 0) },
-  wabox: { bestMs: lib.round(wabox.ms, 0), rowsPerS: Math.round(waboxRate), rssMb: lib.round(rssMb, 0) },
-  allMs: { bare: floors.map((r) => lib.round(r.ms, 0)), wabox: waboxRuns.map((r) => lib.round(r.ms, 0)) },
-  ratio: lib.round(ratio),
-});
+if (CORPUS !== 'marketer') await plainCorpus();
+if (CORPUS !== 'plain') lib.figures({ marketer: await marketerCorpus() });
 lib.finish('link-batch');
+
+/** The plain file: `phone,text`, valid mobile numbers of 12 countries, each row with its own text. */
+async function plainCorpus() {
+  await writeInput();
+  lib.say(
+    `input: ${input} (${(statSync(input).size / 1e6).toFixed(1)} MB, ${pool.length} distinct numbers in ${lib.COUNTRIES.length} countries, 4 written forms)`,
+  );
+
+  const baselineScript = join(tmp, 'baseline.cjs');
+  writeFileSync(baselineScript, baselineSource());
+  const floors = [];
+  const waboxRuns = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    floors.push(lib.expectOk(await lib.measure('node', [baselineScript, input], { tmp }), 'the bare loop'));
+    waboxRuns.push(
+      lib.expectOk(
+        await lib.measure('node', [lib.BIN, 'link', '--batch', input, '--output', output], { tmp }),
+        'wabox link --batch',
+      ),
+    );
+    checkOutput();
+  }
+  for (const floor of floors)
+    if (Number(floor.stdout.trim()) !== ROWS)
+      throw new Error(`the bare loop validated ${floor.stdout.trim()} of ${ROWS} numbers`);
+  const floor = best(floors);
+  const wabox = best(waboxRuns);
+  const rssMb = Math.max(...waboxRuns.map((r) => r.rssMb));
+
+  const floorRate = ROWS / (floor.ms / 1000);
+  const waboxRate = ROWS / (wabox.ms / 1000);
+  const ratio = waboxRate / floorRate;
+  lib.table([
+    ['', 'best wall s', 'rows/s', 'peak RSS MB', 'ratio', 'target'],
+    [
+      'bare parse + isValid loop (libphonenumber-js/max)',
+      (floor.ms / 1000).toFixed(2),
+      Math.round(floorRate),
+      floor.rssMb.toFixed(0),
+      '1.00x',
+      '',
+    ],
+    [
+      'wabox link --batch in.csv --output out.csv',
+      (wabox.ms / 1000).toFixed(2),
+      Math.round(waboxRate),
+      rssMb.toFixed(0),
+      `${ratio.toFixed(2)}x`,
+      lib.target('throughput, ratio to the bare loop', ratio, { atLeast: THROUGHPUT_TARGET, unit: 'x' }),
+    ],
+    [
+      'wabox peak RSS',
+      '',
+      '',
+      '',
+      '',
+      lib.target('wabox peak RSS', rssMb, { atMost: RSS_TARGET_MB, unit: ' MB', digits: 0 }),
+    ],
+  ]);
+  lib.say(`all wall times, s: bare ${wallTimes(floors)}; wabox ${wallTimes(waboxRuns)}`);
+  lib.say(`wabox said: ${wabox.stderr.trim().split('\n').pop()}`);
+  lib.figures({
+    rows: ROWS,
+    rounds: ROUNDS,
+    filesIn: tmp,
+    bare: {
+      bestMs: lib.round(floor.ms, 0),
+      rowsPerS: Math.round(floorRate),
+      rssMb: lib.round(floor.rssMb, 0),
+    },
+    wabox: { bestMs: lib.round(wabox.ms, 0), rowsPerS: Math.round(waboxRate), rssMb: lib.round(rssMb, 0) },
+    allMs: { bare: floors.map((r) => lib.round(r.ms, 0)), wabox: waboxRuns.map((r) => lib.round(r.ms, 0)) },
+    ratio: lib.round(ratio),
+  });
+}
 
 /**
  * The marketer's file: `phone,text,name`, the text `"Hi {{name}}, order N"` quoted (it holds a comma),
@@ -216,6 +237,10 @@ async function marketerCorpus() {
     rssMb: lib.round(rss, 0),
     ratio: lib.round(ratio),
   };
+}
+
+function best(runs) {
+  return runs.reduce((a, b) => (a.ms <= b.ms ? a : b));
 }
 
 function wallTimes(runs) {

@@ -3,11 +3,13 @@
 // number from a mobile one (getType() needs `max`), and both matter to the warnings we give.
 import {
   type CountryCode,
-  getCountries,
   isSupportedCountry,
+  Metadata,
   type NumberType,
   ParseError,
+  type PhoneNumber,
   parsePhoneNumberWithError,
+  type ValidatePhoneNumberLengthResult,
   validatePhoneNumberLength,
 } from 'libphonenumber-js/max';
 import { invalidInput } from './errors.js';
@@ -62,10 +64,6 @@ export function parseCountry(value: string): CountryCode {
   return code;
 }
 
-export function supportedCountries(): readonly string[] {
-  return getCountries();
-}
-
 /**
  * Normalises a written phone number. Throws an invalid-input WaboxError whose message says why
  * (too short, too long, not valid for that country, unknown country code, missing country).
@@ -110,7 +108,7 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
   const type = parsed.getType();
   const assigned = type !== undefined || parsed.isValid();
   if (!assigned) {
-    const length = validatePhoneNumberLength(parsed.number);
+    const length = lengthProblem(parsed);
     if (length === 'TOO_SHORT')
       throw invalidInput(`"${input}" is too short for ${where}`, { code: 'phone.too_short' });
     if (length === 'TOO_LONG')
@@ -133,6 +131,60 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
     assigned,
   };
 }
+
+/**
+ * What validatePhoneNumberLength() says of a number, from the parse already done where that gives the same
+ * answer: it parses the E.164 form again only to compare the national number's length with its plan's.
+ * That second parse finds the country from the number alone (not from a default country sharing the
+ * calling code) and strips a national prefix again: where either can differ, it still decides.
+ */
+function lengthProblem(parsed: PhoneNumber): ValidatePhoneNumberLengthResult | undefined {
+  const plan = numberingPlan(parsed.country ?? parsed.countryCallingCode);
+  if (!plan.main || plan.nationalPrefix?.test(parsed.nationalNumber))
+    return validatePhoneNumberLength(parsed.number);
+  const lengths = plan.lengths;
+  const length = parsed.nationalNumber.length;
+  if (lengths === undefined || lengths.includes(length)) return undefined;
+  if (length < (lengths[0] as number)) return 'TOO_SHORT';
+  if (length > (lengths.at(-1) as number)) return 'TOO_LONG';
+  return 'INVALID_LENGTH';
+}
+
+interface NumberingPlan {
+  /** The possible national number lengths, ascending. */
+  lengths: readonly number[] | undefined;
+  /** What a parse strips from the start of a national number as its national prefix. */
+  nationalPrefix: RegExp | null;
+  /** A calling code, or the country its calling code stands for (the first of those sharing it). */
+  main: boolean;
+}
+
+/** The numbering plan of a country or a calling code, from the metadata's parts that the typings omit. */
+function numberingPlan(code: string): NumberingPlan {
+  let plan = PLANS.get(code);
+  if (plan === undefined) {
+    const metadata = new Metadata() as Metadata & {
+      selectNumberingPlan(code: string): void;
+      getCountryCodesForCallingCode(code: string): string[] | undefined;
+      countryCallingCode(): string;
+      nationalPrefixForParsing(): string | undefined;
+      possibleLengths(): number[] | undefined;
+    };
+    metadata.selectNumberingPlan(code);
+    const prefix = metadata.nationalPrefixForParsing();
+    plan = {
+      lengths: metadata.possibleLengths(),
+      nationalPrefix: prefix ? new RegExp(`^(?:${prefix})`) : null,
+      main:
+        metadata.getCountryCodesForCallingCode(metadata.countryCallingCode())?.[0] === code ||
+        /^\d+$/.test(code),
+    };
+    PLANS.set(code, plan);
+  }
+  return plan;
+}
+
+const PLANS = new Map<string, NumberingPlan>();
 
 /** True when the written number starts with + or 00, so it needs no default country. */
 export function hasCountryCode(input: string): boolean {

@@ -226,6 +226,43 @@ describe('normalizePhone: bad numbers say why', () => {
   });
 });
 
+describe('normalizePhone: why an invalid number is refused (--strict)', () => {
+  // the reason comes from the one parse where validatePhoneNumberLength() would agree, else from it: a
+  // default country that shares its calling code, or a national number that still starts with a prefix
+  it.each([
+    ['+91 98765 4321', 'IN', 'phone.invalid', 'is not a valid number for IN'],
+    ['98765 43210 123', 'IN', 'phone.invalid', 'is not a valid number for IN'],
+    ['+918123458230123', 'IN', 'phone.invalid', 'is not a valid number for IN'],
+    ['0 98765 4321', 'IN', 'phone.invalid', 'is not a valid number for IN'],
+    ['(11) 96125-6405', 'IN', 'phone.invalid', 'is not a valid number for IN'],
+    ['+55 11 96125-640', 'IN', 'phone.invalid', 'is not a valid number for BR'],
+    ['+1 201 555 012', undefined, 'phone.too_short', 'is too short for +1'],
+    ['+49 1512 34', undefined, 'phone.invalid', 'is not a valid number for DE'],
+    ['+49 1512 3456 78901', undefined, 'phone.invalid', 'is not a valid number for DE'],
+    ['+44 7400 162', undefined, 'phone.invalid', 'is not a valid number for GB'],
+    ['+7 8 912 345 67', undefined, 'phone.too_short', 'is too short for RU'],
+    // CA, CX and GG share +1, +61 and +44 with the country their calling code stands for
+    ['490 8415', 'CA', 'phone.too_short', 'is too short for CA'],
+    ['87661', 'CX', 'phone.invalid', 'is not a valid number for CX'],
+    ['07700 9001', 'GG', 'phone.invalid', 'is not a valid number for GG'],
+    // the national numbers left by the parse start with a national prefix again (1, 0)
+    ['+1 113625495166', undefined, 'phone.invalid', 'is not a valid number for +1'],
+    ['+61 0828601572400', 'AU', 'phone.invalid', 'is not a valid number for AU'],
+  ])('%j with --country %s: %s', (input, defaultCountry, code, why) => {
+    const err = refused(input, { defaultCountry, strict: true });
+    expect(err.code).toBe(code);
+    expect(err.message).toBe(`"${input}" ${why}`);
+  });
+
+  it('says a possible length is allowed without --strict, also where the parse left a prefix', () => {
+    expect(refused('+1 113625495166', { strict: true }).hint).toBe(
+      'its length is possible but no such number is assigned; drop --strict to allow it',
+    );
+    expect(normalizePhone('+1 113625495166').assigned).toBe(false);
+    expect(refused('+1 201 555 012', { strict: true }).hint).toBeUndefined();
+  });
+});
+
 describe('parseCountry and hasCountryCode', () => {
   it('upper-cases known countries', () => {
     expect(parseCountry('in')).toBe('IN');

@@ -43,16 +43,17 @@ import type { LinkBatchOptions } from './batch-options.js';
 /** The longest QR file name taken from --name-column, before its extension. */
 const MAX_NAME_BYTES = 200;
 /**
- * Input bytes per chunk: ~250 rows of number and message. Small chunks keep a worker's heap small: a chunk
+ * Input bytes per chunk: ~125 rows of number and message. Small chunks keep a worker's heap small: a chunk
  * this size is done before its rows outlive a young-generation collection, so the young generation can
- * stay small too (WORKER_LIMITS); bigger chunks measured both slower and bigger.
+ * stay small too (WORKER_LIMITS). Refused rows keep their message until the chunk is done, so on files
+ * with many of them larger chunks reach the old generation: more memory and more time in GC.
  */
-const CHUNK_BYTES = 16 * 1024;
+const CHUNK_BYTES = 8 * 1024;
 /**
  * An input of this many chunks or fewer (256 KB, ~4,000 rows) is done in-process: a worker takes ~30 ms
  * to start, and then warms up. A multiple of the chunk size, so that tests cross it with small inputs.
  */
-const IN_PROCESS_CHUNKS = 16;
+const IN_PROCESS_CHUNKS = 32;
 /**
  * A worker's young generation, capped: left to grow as V8 lets it, it raises peak RSS; much smaller, rows
  * move to the old generation and RSS grows again.
