@@ -32,6 +32,7 @@ import { createWorkerPool, type WorkerPool } from '../../batch/worker-pool.js';
 import type { Deps } from '../../cli/deps.js';
 import { ensureDir } from '../../cli/files.js';
 import { note, style } from '../../cli/output.js';
+import { listenForInterrupt } from '../../cli/signals.js';
 import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { rowTemplate } from '../../core/link-row.js';
 import { parseAssignments } from '../../core/placeholders.js';
@@ -102,7 +103,7 @@ export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promi
   const qr = options.qrDir === undefined ? null : await prepareQr(options, options.qrDir);
   const input = source === '-' ? deps.io.stdin : await openInput(source);
   // listening before the temp file exists: a signal from then on removes it
-  const interrupt = listenForStop();
+  const interrupt = listenForInterrupt();
   const sink = await openOutput(deps, output).catch((err) => {
     interrupt.dispose();
     if (input !== deps.io.stdin) input.destroy();
@@ -240,31 +241,6 @@ export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promi
   );
   if (counters.failed > 0) deps.exitCode = 1;
   return { rows: counters.rows, failed: counters.failed, elapsedMs };
-}
-
-/**
- * Ctrl-C or SIGTERM aborts the signal (its reason is the signal's name) so that the batch cleans up; a
- * second one later than a second ends the process at once. One within a second is the first re-raised by
- * an exit hook of a library (atomically, under conf, which read the config).
- */
-function listenForStop(): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  let first = 0;
-  const onSignal = (name: NodeJS.Signals) => {
-    if (!controller.signal.aborted) {
-      first = Date.now();
-      controller.abort(name);
-    } else if (Date.now() - first > 1000) process.exit(name === 'SIGINT' ? 130 : 143);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  return {
-    signal: controller.signal,
-    dispose() {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-    },
-  };
 }
 
 /**
