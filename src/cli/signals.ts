@@ -15,8 +15,16 @@ export interface Interruption {
   dispose(): void;
 }
 
-/** The first signal aborts; a second one (not the first re-raised) exits at once, 130 or 143. */
-export function listenForInterrupt(now: () => number = Date.now): Interruption {
+const exitAtOnce = (name: NodeJS.Signals) => process.exit(name === 'SIGINT' ? 130 : 143);
+
+/**
+ * The first signal aborts; a second one (not the first re-raised) calls `onSecond`, by default exiting
+ * at once with 130 or 143.
+ */
+export function listenForInterrupt(
+  now: () => number = Date.now,
+  onSecond: (name: NodeJS.Signals) => void = exitAtOnce,
+): Interruption {
   const controller = new AbortController();
   let first = 0;
   const onSignal = (name: NodeJS.Signals) => {
@@ -24,7 +32,7 @@ export function listenForInterrupt(now: () => number = Date.now): Interruption {
       first = now();
       controller.abort(name);
     } else if (now() - first > RERAISED_WITHIN_MS) {
-      process.exit(name === 'SIGINT' ? 130 : 143);
+      onSecond(name);
     }
   };
   process.on('SIGINT', onSignal);

@@ -60,6 +60,22 @@ describe('listenForInterrupt', () => {
     stop.dispose();
   });
 
+  it('a second signal calls onSecond when given, instead of exiting', () => {
+    const codes = exits();
+    let now = 5000;
+    const seconds: string[] = [];
+    const stop = listenForInterrupt(
+      () => now,
+      (name) => seconds.push(name),
+    );
+    process.emit('SIGTERM', 'SIGTERM');
+    now += 1001;
+    process.emit('SIGINT', 'SIGINT');
+    expect(seconds).toEqual(['SIGINT']);
+    expect(codes).toEqual([]);
+    stop.dispose();
+  });
+
   it('dispose() stops listening', () => {
     const stop = listenForInterrupt();
     expect(process.listenerCount('SIGINT')).toBe(1);

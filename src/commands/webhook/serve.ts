@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { ExitCode } from '../../cli/errors.js';
+import { listenForInterrupt } from '../../cli/signals.js';
 import { configInvalid, invalidInput, WaboxError } from '../../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import {
@@ -103,22 +104,12 @@ Limits: --request-timeout (10 s), --max-buffer (64 MiB of bodies), --max-connect
 GET /healthz answers {"ok":true}.`,
     )
     .action(async (flags: ServeOptions) => {
-      const graceful = new AbortController();
       const force = new AbortController();
-      // a second signal forces the stop; one arriving within a second of the first is the same one
-      // re-raised by a library's exit hook (atomically, under conf, re-sends the signal it caught)
-      let first = 0;
-      const onSignal = () => {
-        if (!graceful.signal.aborted) {
-          first = Date.now();
-          graceful.abort();
-        } else if (Date.now() - first > 1000 && !force.signal.aborted) {
-          force.abort();
-          setTimeout(() => process.exit(ExitCode.cancelled), FORCED_EXIT_MS).unref();
-        }
-      };
-      process.on('SIGTERM', onSignal);
-      process.on('SIGINT', onSignal);
+      const graceful = listenForInterrupt(Date.now, () => {
+        if (force.signal.aborted) return;
+        force.abort();
+        setTimeout(() => process.exit(ExitCode.cancelled), FORCED_EXIT_MS).unref();
+      });
       try {
         const result = await runServe(flags, deps, { signal: graceful.signal, force: force.signal });
         if (result.forced)
@@ -127,8 +118,7 @@ GET /healthz answers {"ok":true}.`,
             hint: 'the log lists what was abandoned; Meta redelivers unanswered POSTs',
           });
       } finally {
-        process.off('SIGTERM', onSignal);
-        process.off('SIGINT', onSignal);
+        graceful.dispose();
       }
     });
 }
