@@ -237,6 +237,7 @@ export async function openReceiverStore(deps: Deps): Promise<Store> {
       hint: 'point WABOX_DB (or `wabox config set db`) at a file path, or unset it for the default',
     });
   return openSqliteStore(location, {
+    now: () => deps.clock().getTime(),
     synchronous: 'FULL',
     // never block the event loop on another process's lock: the committer retries, then 503
     ingestBusyTimeoutMs: 0,
