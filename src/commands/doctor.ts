@@ -5,6 +5,7 @@ import type { Deps } from '../cli/deps.js';
 import { ExitCode, exitCodeOf } from '../cli/errors.js';
 import { emit } from '../cli/output.js';
 import type { CloudClient } from '../cloud/client.js';
+import { GraphError } from '../cloud/errors.js';
 import { WaboxError } from '../core/errors.js';
 import { DEFAULT_API_VERSION } from '../core/version.js';
 
@@ -135,7 +136,6 @@ async function checkApi(
   checks: Check[],
   fail: (name: string, err: unknown, message?: string, hint?: string) => void,
 ): Promise<void> {
-  const { GraphError } = await import('../cloud/errors.js');
   const phoneId = settings['phone-number-id']!;
   let number: Awaited<ReturnType<CloudClient['getPhoneNumber']>>;
   try {
