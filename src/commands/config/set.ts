@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { readStdinText } from '../../cli/stdin.js';
 import { invalidInput } from '../../core/errors.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -113,7 +114,6 @@ async function readSecret(key: string, deps: Deps): Promise<string> {
         hint: `drop --no-input to be asked, or pipe it: printf %s "$VALUE" | wabox config set ${key}`,
       });
     }
-    const { readStdinText } = await import('../../cli/stdin.js');
     secret = await readStdinText(deps.io, key);
   }
   // registered before validation, so no error message can carry it

@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Deps } from '../../cli/deps.js';
+import { anyAutoReply } from '../../core/autoreply.js';
 import { configInvalid, WaboxError } from '../../core/errors.js';
 import type { AutoReplyEngine, AutoReplyLibrary } from '../../server/autoreply-engine.js';
 import type { GroupCommitter } from '../../server/ingest.js';
@@ -254,7 +255,6 @@ export async function startupChecks(
   library: () => Promise<AutoReplyLibrary>,
 ): Promise<void> {
   const settings = await engine.settings();
-  const { anyAutoReply } = await import('../../core/autoreply.js');
   if (!anyAutoReply(settings)) {
     logger.info(
       {},

@@ -7,6 +7,7 @@ import { emit } from '../../cli/output.js';
 import type { SimulatedContent, SimulatedErrorCode } from '../../cloud/webhook-simulate.js';
 import { isBsuid } from '../../core/contact-id.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../../core/errors.js';
+import { resolveContactWaId } from '../shared/contact-arg.js';
 
 export interface SimulateOptions {
   text?: string;
@@ -478,7 +479,6 @@ async function latestMessageTo(deps: Deps, waId: string): Promise<string> {
 /** A phone number in any form (digits out), or a business-scoped user id as it is. */
 async function contact(deps: Deps, phone: string, country: string | undefined): Promise<string> {
   if (isBsuid(phone.trim())) return phone.trim();
-  const { resolveContactWaId } = await import('../shared/contact-arg.js');
   return resolveContactWaId(deps, phone, { country });
 }
 
