@@ -4,6 +4,7 @@ import { emit, emitLine, note } from '../../cli/output.js';
 import { listenForInterrupt } from '../../cli/signals.js';
 import { invalidInput } from '../../core/errors.js';
 import { localTime, oneLine, truncate } from '../../core/text.js';
+import { parseSince } from '../../core/time.js';
 import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
 import { resolveContactWaId } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
@@ -200,7 +201,6 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
     filter.waId = await resolveContactWaId(deps, contact, { country: options.country });
   }
   if (options.since !== undefined) {
-    const { parseSince } = await import('../../core/time.js');
     const since = parseSince(options.since, deps.clock());
     if (since === null)
       throw invalidInput(`--since "${options.since}" is neither a time nor a duration`, {
