@@ -69,7 +69,9 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
       ...hintOf(hint ?? e.hint, deps),
     });
   };
+  // loaded on use: config/settings loads conf and libphonenumber's metadata
   const { resolveSettingWithSource } = await import('../config/settings.js');
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { maskSecret } = await import('../config/keys.js');
   const settings: Record<string, string | undefined> = {};
   const from = (s: { source?: string | undefined; origin?: string | undefined }) =>

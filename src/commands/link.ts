@@ -71,6 +71,7 @@ Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
   cmd.action(async (phone: string | undefined, flags: LinkOptions) => {
     const options = { ...flags, phone };
     if (options.batch !== undefined) {
+      // loaded on use: batch work loads csv-parse, qrcode and the worker pool
       const { runLinkBatch } = await import('./link/batch.js');
       await runLinkBatch(options, deps);
       return;

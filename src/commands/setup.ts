@@ -220,6 +220,7 @@ async function cloudStep(
   current: (key: SetupKey) => string | undefined,
   flags: { 'waba-id': string | undefined; 'phone-number-id': string | undefined },
 ): Promise<CloudStepResult> {
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { findKey } = await import('../config/keys.js');
   const given = await givenToken(options, deps);
   let token = given ?? current('token');
@@ -582,6 +583,7 @@ async function packStep(
 async function countryOf(number: PhoneNumberInfo | undefined): Promise<string | undefined> {
   const digits = number?.displayPhoneNumber?.replace(/\D/g, '');
   if (!digits) return undefined;
+  // loaded on use: libphonenumber's metadata is costly to load, and only a phone number argument needs it
   const { normalizePhone } = await import('../core/phone.js');
   try {
     return normalizePhone(`+${digits}`).country ?? undefined;

@@ -62,6 +62,7 @@ export async function runConfigSet(
   value: string | undefined,
   deps: Deps,
 ): Promise<ConfigChange> {
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { findKey, displayValue } = await import('../../config/keys.js');
   const spec = findKey(key);
   let input = value;

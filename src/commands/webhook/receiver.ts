@@ -284,6 +284,7 @@ export async function startupChecks(
   }
   if (dryRun) return;
   try {
+    // loaded on use: config/settings loads conf and libphonenumber's metadata
     const { resolveCloudSettings } = await import('../../config/settings.js');
     await resolveCloudSettings(deps);
   } catch (err) {
