@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit } from '../cli/output.js';
 import { configInvalid, invalidInput } from '../core/errors.js';
+import { normalizeAgent } from '../core/label.js';
 import { type ConversationChange, changed, changeLine, resolveKnownContact } from './inbox/shared.js';
 import { contactArgument } from './shared/contact-arg.js';
 
@@ -62,7 +63,6 @@ export async function runAssign(options: AssignOptions, deps: Deps): Promise<Con
     });
   let agent: string | null = null;
   if (!options.none) {
-    const { normalizeAgent } = await import('../core/label.js');
     let name = options.agent;
     if (options.me) {
       name = (await deps.config()).get('agent-name');

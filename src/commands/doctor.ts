@@ -5,6 +5,7 @@ import type { Deps } from '../cli/deps.js';
 import { ExitCode, exitCodeOf } from '../cli/errors.js';
 import { emit } from '../cli/output.js';
 import type { CloudClient } from '../cloud/client.js';
+import { GraphError } from '../cloud/errors.js';
 import { WaboxError } from '../core/errors.js';
 import { DEFAULT_API_VERSION } from '../core/version.js';
 
@@ -68,7 +69,9 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
       ...hintOf(hint ?? e.hint, deps),
     });
   };
+  // loaded on use: config/settings loads conf and libphonenumber's metadata
   const { resolveSettingWithSource } = await import('../config/settings.js');
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { maskSecret } = await import('../config/keys.js');
   const settings: Record<string, string | undefined> = {};
   const from = (s: { source?: string | undefined; origin?: string | undefined }) =>
@@ -135,7 +138,6 @@ async function checkApi(
   checks: Check[],
   fail: (name: string, err: unknown, message?: string, hint?: string) => void,
 ): Promise<void> {
-  const { GraphError } = await import('../cloud/errors.js');
   const phoneId = settings['phone-number-id']!;
   let number: Awaited<ReturnType<CloudClient['getPhoneNumber']>>;
   try {

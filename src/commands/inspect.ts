@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
+import { exitCodeOf, formatError } from '../cli/errors.js';
 import { emit, emitLine } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { WaboxError } from '../core/errors.js';
@@ -32,7 +33,6 @@ Examples:
         return;
       }
       const lines = (await readStdinText(deps.io, 'links')).split(/\r?\n/).filter((l) => l.trim() !== '');
-      const { formatError, exitCodeOf } = await import('../cli/errors.js');
       for (const line of lines) {
         try {
           const result = await runInspect(line);

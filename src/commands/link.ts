@@ -8,6 +8,8 @@ import { addBatchOptions } from './link/batch-options.js';
 import { addLinkOptions, type LinkFlags } from './shared/link-flags.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './shared/qr-options.js';
 import type { QrWritten } from './shared/qr-output.js';
+import { writeQr } from './shared/qr-output.js';
+import { renderTemplateForContact } from './template/shared.js';
 
 /** `link --json`: part of the interface, keep it stable. */
 export interface LinkResult {
@@ -69,6 +71,7 @@ Campaign refs are appended as " [ref:<code>]" (1-40 of A-Z a-z 0-9 _ . -).`,
   cmd.action(async (phone: string | undefined, flags: LinkOptions) => {
     const options = { ...flags, phone };
     if (options.batch !== undefined) {
+      // loaded on use: batch work loads csv-parse, qrcode and the worker pool
       const { runLinkBatch } = await import('./link/batch.js');
       await runLinkBatch(options, deps);
       return;
@@ -90,7 +93,6 @@ export async function runLink(options: LinkOptions, deps: Deps): Promise<LinkRes
       code: 'usage.conflict',
     });
   }
-  const { writeQr } = await import('./shared/qr-output.js');
   const qr = await writeQr(deps, result.url, options.qr, style, options.qr === '-' ? 'terminal' : undefined);
   return options.json ? { ...result, qr } : result;
 }
@@ -158,7 +160,6 @@ export async function resolveLink(
   if (flags.template !== undefined) {
     if (flags.text !== undefined)
       throw invalidInput('--text and --template both give the text: choose one', { code: 'usage.conflict' });
-    const { renderTemplateForContact } = await import('./template/shared.js');
     const rendered = await renderTemplateForContact(deps, flags.template, {}, { vars, kind: 'cta' });
     text = rendered.text;
     const unused = Object.keys(vars).filter((k) => !rendered.variables.some((u) => u.name === k));

@@ -8,6 +8,7 @@ import { resolveLink } from './link.js';
 import { addLinkOptions, type LinkFlags } from './shared/link-flags.js';
 import { addQrStyleOptions, parseQrStyle, type QrStyleFlags } from './shared/qr-options.js';
 import type { QrWritten } from './shared/qr-output.js';
+import { writeQr } from './shared/qr-output.js';
 
 export interface QrOptions extends LinkFlags, QrStyleFlags {
   data?: string;
@@ -92,7 +93,6 @@ export async function runQr(options: QrOptions, deps: Deps): Promise<QrResult> {
   }
   const style = await parseQrStyle(options);
   for (const warning of style.warnings) warn(deps.io, warning);
-  const { writeQr } = await import('./shared/qr-output.js');
   return { data, ...(await writeQr(deps, data, target, style, options.format)) };
 }
 

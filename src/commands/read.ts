@@ -3,6 +3,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit, note, warn } from '../cli/output.js';
+import { markReadPayload } from '../cloud/messages.js';
 
 export interface ReadOptions {
   messageId: string;
@@ -54,7 +55,6 @@ messages are marked read there too (the inbox's unread count drops).`,
 }
 
 export async function runRead(options: ReadOptions, deps: Deps): Promise<ReadResult> {
-  const { markReadPayload } = await import('../cloud/messages.js');
   const payload = markReadPayload(options.messageId, { typing: options.typing });
   const client = await deps.cloud();
   const { success } = await client.markRead(payload);

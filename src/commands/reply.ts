@@ -7,6 +7,8 @@ import { invalidInput } from '../core/errors.js';
 import { printSent, runSend, type SendOptions } from './send.js';
 import { contactArgument, resolveContactWaId } from './shared/contact-arg.js';
 import { addMessageOptions, hasMessageContent, type MessageOptions } from './shared/message-flags.js';
+import { pickQuickReply } from './shared/pick-quick-reply.js';
+import { assertWindowOpen } from './shared/window-guard.js';
 
 export interface ReplyOptions extends MessageOptions {
   contact: string;
@@ -65,9 +67,7 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
   const { contact: _contact, country: _country, quote: _quote, ...rest } = options;
   if (!hasMessageContent(rest) && deps.io.canPrompt) {
     // a closed window refuses any quick reply: say so before the picker, not after
-    const { assertWindowOpen } = await import('./shared/window-guard.js');
     await assertWindowOpen(store, waId, deps.clock());
-    const { pickQuickReply } = await import('./shared/pick-quick-reply.js');
     const picked = await pickQuickReply(
       deps,
       { phone: `+${waId}`, name: conversation?.name ?? null },

@@ -2,9 +2,13 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit, note, warn } from '../cli/output.js';
+import { GraphError } from '../cloud/errors.js';
 import type { Envelope, OutgoingMessage } from '../cloud/messages.js';
 import { WaboxError } from '../core/errors.js';
+import { localMessageId, messageErrorOf, recordSend } from './shared/cloud-args.js';
+import { resolveContactWaId } from './shared/contact-arg.js';
 import { addMessageOptions, checkMessageFlags, type MessageOptions } from './shared/message-flags.js';
+import { assertWindowOpen, windowClosedError } from './shared/window-guard.js';
 
 export interface SendOptions extends MessageOptions {
   to: string;
@@ -94,7 +98,6 @@ export async function runSend(
   options: SendOptions,
   deps: Deps,
 ): Promise<SendResultJson | { dryRun: true; body: OutgoingMessage }> {
-  const { resolveContactWaId } = await import('./shared/contact-arg.js');
   const [messages, { planContent, withMedia, setMediaId }] = await Promise.all([
     import('../cloud/messages.js'),
     import('./shared/message-content.js'),
@@ -116,7 +119,6 @@ export async function runSend(
   const client = await deps.cloud();
   const store = await deps.store();
   if (plan.content.type !== 'template') {
-    const { assertWindowOpen } = await import('./shared/window-guard.js');
     const window = await assertWindowOpen(store, waId, deps.clock(), { force: options.force });
     if (window.known && !window.open)
       warn(
@@ -124,7 +126,6 @@ export async function runSend(
         'the 24-hour window is closed; sending anyway (--force): WhatsApp will likely refuse with 131047',
       );
   }
-  const { recordSend, localMessageId, messageErrorOf } = await import('./shared/cloud-args.js');
   const base = {
     waId,
     type: messages.apiType(plan.content),
@@ -161,9 +162,7 @@ export async function runSend(
 
 /** A 131047 from the API becomes the same refusal as the local window check (exit 4). */
 async function windowClosedFromApi(err: unknown, waId: string, deps: Deps): Promise<unknown> {
-  const { GraphError } = await import('../cloud/errors.js');
   if (!(err instanceof GraphError) || err.category !== 'window-closed') return err;
-  const { windowClosedError } = await import('./shared/window-guard.js');
   const local = windowClosedError(waId, null, deps.clock());
   return new WaboxError('refused', local.message, {
     code: local.code,

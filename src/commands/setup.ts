@@ -3,12 +3,19 @@
 // list them), the receiver's secrets, country, business name, hours and a starter pack. Every step is
 // also a flag (secrets come from the environment or stdin), so `setup --yes ...` runs in scripts; a
 // second run offers the current values as defaults.
+
+import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit, note } from '../cli/output.js';
 import type { Prompter } from '../cli/prompt.js';
+import { readStdinText } from '../cli/stdin.js';
 import type { CloudClient, PhoneNumberInfo } from '../cloud/client.js';
+import { GraphError } from '../cloud/errors.js';
 import { invalidInput } from '../core/errors.js';
+import { runSet } from './hours/set.js';
+import { availablePacks, runInit } from './template/init.js';
+import { templateLibrary } from './template/shared.js';
 
 export interface SetupOptions {
   yes?: boolean;
@@ -165,13 +172,11 @@ export async function runSetup(options: SetupOptions, deps: Deps): Promise<Setup
   }
   let hoursView: SetupResult['hours'] = hoursPlan.currentView;
   if (hours !== undefined) {
-    const { runSet } = await import('./hours/set.js');
     const view = await runSet({ specs: hours.specs, tz: hours.tz }, deps);
     hoursView = { timeZone: view.timeZone, specs: view.specs };
   }
   let installed: SetupResult['pack'] = null;
   if (pack !== undefined) {
-    const { runInit } = await import('./template/init.js');
     const result = await runInit({ pack, onConflict: 'skip' }, deps);
     installed = { pack, added: result.added.length, skipped: result.skipped.length };
   }
@@ -215,6 +220,7 @@ async function cloudStep(
   current: (key: SetupKey) => string | undefined,
   flags: { 'waba-id': string | undefined; 'phone-number-id': string | undefined },
 ): Promise<CloudStepResult> {
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { findKey } = await import('../config/keys.js');
   const given = await givenToken(options, deps);
   let token = given ?? current('token');
@@ -265,7 +271,6 @@ async function cloudStep(
 
 /** What a terminal user can fix by answering again; undefined for anything else (network, 5xx). */
 async function retryable(err: unknown): Promise<string | undefined> {
-  const { GraphError } = await import('../cloud/errors.js');
   if (!(err instanceof GraphError)) return undefined;
   if (err.category === 'auth') return TOKEN_REFUSED;
   if (err.graphCode === 100 && err.subcode === 33) return 'phone number id not found';
@@ -356,7 +361,6 @@ async function listNumbers(
   deps: Deps,
   withClient: (use: (client: CloudClient) => Promise<PhoneNumberInfo[]>) => Promise<PhoneNumberInfo[]>,
 ): Promise<PhoneNumberInfo[]> {
-  const { GraphError } = await import('../cloud/errors.js');
   try {
     return await withClient((client) => client.listPhoneNumbers());
   } catch (err) {
@@ -375,7 +379,6 @@ async function givenToken(options: SetupOptions, deps: Deps): Promise<string | u
         code: 'usage.no_stdin',
         hint: 'printf %s "$TOKEN" | wabox setup --yes --token-stdin ...',
       });
-    const { readStdinText } = await import('../cli/stdin.js');
     raw = await readStdinText(deps.io, 'token');
   } else raw = deps.env.WABOX_TOKEN;
   if (raw === undefined || raw.trim() === '') {
@@ -434,7 +437,6 @@ async function verifyTokenStep(
       message: 'Webhook verify token',
       env: 'WABOX_VERIFY_TOKEN',
     });
-  const { randomBytes } = await import('node:crypto');
   const generated = randomBytes(32).toString('base64url');
   // shown once and on purpose: the user pastes it into Meta's dashboard; never in --json or logs
   deps.io.stderr.write(
@@ -549,7 +551,6 @@ async function hoursStep(
 }
 
 async function packList(flagValue: string | undefined): Promise<string[]> {
-  const { availablePacks } = await import('./template/init.js');
   const packs = availablePacks();
   if (flagValue !== undefined && flagValue !== 'none' && !packs.includes(flagValue))
     throw invalidInput(`no starter pack "${flagValue}": available packs are ${packs.join(', ')} (or none)`, {
@@ -565,7 +566,6 @@ async function packStep(
   packs: string[],
 ): Promise<string | undefined> {
   if (flagValue !== undefined || !prompter) return flagValue === 'none' ? undefined : flagValue;
-  const { templateLibrary } = await import('./template/shared.js');
   const empty = (await templateLibrary(deps).load()).length === 0;
   const names = new Intl.DisplayNames(['en'], { type: 'language' });
   const choice = await prompter.select({
@@ -583,6 +583,7 @@ async function packStep(
 async function countryOf(number: PhoneNumberInfo | undefined): Promise<string | undefined> {
   const digits = number?.displayPhoneNumber?.replace(/\D/g, '');
   if (!digits) return undefined;
+  // loaded on use: libphonenumber's metadata is costly to load, and only a phone number argument needs it
   const { normalizePhone } = await import('../core/phone.js');
   try {
     return normalizePhone(`+${digits}`).country ?? undefined;

@@ -14,7 +14,9 @@ import {
   anyAutoReply,
   decideAutoReplies,
   guessLanguage,
+  normalizeSettings,
   replyReason,
+  SETTINGS_KEY,
 } from '../core/autoreply.js';
 import { type BusinessHours, hoursStatus } from '../core/hours.js';
 import { findAutoReply, findTemplate, renderTemplate, type Template } from '../core/template.js';
@@ -95,7 +97,6 @@ export class AutoReplyEngine {
     const now = Date.now();
     if (this.#settings && now - this.#settings.at < (this.#o.settingsTtlMs ?? 1000))
       return this.#settings.value;
-    const { normalizeSettings, SETTINGS_KEY } = await import('../core/autoreply.js');
     const value = normalizeSettings(await this.#o.store.getSetting(SETTINGS_KEY));
     this.#settings = { value, at: now };
     return value;

@@ -4,6 +4,7 @@ import { note, warn } from '../../cli/output.js';
 import { AGENT_GRACE_MINUTES_MAX, GREETING_AFTER_DAYS_MAX, tokens } from '../../core/autoreply.js';
 import { invalidInput } from '../../core/errors.js';
 import { intInRange } from '../shared/int-arg.js';
+import { loadHours } from '../template/shared.js';
 import { dedupe, library, loadSettings, same, saveSettings } from './shared.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -91,7 +92,6 @@ async function warnIfUnusable(kind: 'greeting' | 'away', deps: Deps): Promise<vo
       `there is no ${kind} template yet: add one with wabox template add --kind ${kind} (or wabox template init --pack en)`,
     );
   if (kind === 'away') {
-    const { loadHours } = await import('../template/shared.js');
     if ((await loadHours(deps)) === undefined)
       warn(deps.io, 'no business hours are set, so the business never counts as closed: wabox hours set ...');
   }

@@ -2,6 +2,7 @@
 import type { Deps } from '../../cli/deps.js';
 import { type AutoReplySettings, normalizeSettings, SETTINGS_KEY, tokens } from '../../core/autoreply.js';
 import type { Template } from '../../core/template.js';
+import { templateLibrary } from '../template/shared.js';
 
 export async function loadSettings(deps: Deps): Promise<AutoReplySettings> {
   const store = await deps.store();
@@ -14,7 +15,6 @@ export async function saveSettings(deps: Deps, settings: AutoReplySettings): Pro
 }
 
 export async function library(deps: Deps): Promise<Template[]> {
-  const { templateLibrary } = await import('../template/shared.js');
   return templateLibrary(deps).load();
 }
 

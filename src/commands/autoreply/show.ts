@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
 import type { AutoReplySettings } from '../../core/autoreply.js';
+import { loadHours } from '../template/shared.js';
 import { library, loadSettings } from './shared.js';
 
 /** `autoreply show --json`: part of the interface, keep it stable. */
@@ -25,7 +26,6 @@ export function register(parent: Command, deps: Deps): void {
 export async function runShow(deps: Deps): Promise<AutoReplyShowJson> {
   const settings = await loadSettings(deps);
   const templates = await library(deps);
-  const { loadHours } = await import('../template/shared.js');
   const names = (kind: string) => templates.filter((t) => t.kind === kind).map((t) => t.name);
   return {
     ...settings,

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import type { ProfileUpdate } from '../../cloud/profile.js';
+import { profileUpdateBody } from '../../cloud/profile.js';
 import { collect } from '../shared/flags.js';
 
 export interface BusinessProfileSetOptions {
@@ -44,7 +45,6 @@ export async function runBusinessProfileSet(
   options: BusinessProfileSetOptions,
   deps: Deps,
 ): Promise<{ updated: string[]; success: boolean }> {
-  const { profileUpdateBody } = await import('../../cloud/profile.js');
   const update: ProfileUpdate = {};
   if (options.about !== undefined) update.about = options.about;
   if (options.address !== undefined) update.address = options.address;

@@ -18,6 +18,7 @@ export function register(parent: Command, deps: Deps): void {
 }
 
 export async function runConfigGet(key: string, deps: Deps): Promise<{ key: string; value: string }> {
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { findKey, displayValue } = await import('../../config/keys.js');
   const spec = findKey(key);
   const value = (await deps.config()).get(key);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { readStdinText } from '../../cli/stdin.js';
 import { invalidInput } from '../../core/errors.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -61,6 +62,7 @@ export async function runConfigSet(
   value: string | undefined,
   deps: Deps,
 ): Promise<ConfigChange> {
+  // loaded on use: config/keys checks phone numbers with libphonenumber, whose metadata is costly to load
   const { findKey, displayValue } = await import('../../config/keys.js');
   const spec = findKey(key);
   let input = value;
@@ -113,7 +115,6 @@ async function readSecret(key: string, deps: Deps): Promise<string> {
         hint: `drop --no-input to be asked, or pipe it: printf %s "$VALUE" | wabox config set ${key}`,
       });
     }
-    const { readStdinText } = await import('../../cli/stdin.js');
     secret = await readStdinText(deps.io, key);
   }
   // registered before validation, so no error message can carry it

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { notFound } from '../../core/errors.js';
+import { addClosedDates, validateDate } from '../../core/hours.js';
 import { hoursFile, requireHours } from './shared.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -61,7 +62,6 @@ before that runs past midnight still runs to its end.`,
 }
 
 export async function runClosedAdd(dates: string[], deps: Deps): Promise<string[]> {
-  const { addClosedDates } = await import('../../core/hours.js');
   const file = await hoursFile(deps);
   const hours = await requireHours(file);
   const closed = addClosedDates(hours.closed, dates);
@@ -70,7 +70,6 @@ export async function runClosedAdd(dates: string[], deps: Deps): Promise<string[
 }
 
 export async function runClosedRm(dates: string[], deps: Deps): Promise<string[]> {
-  const { validateDate } = await import('../../core/hours.js');
   const file = await hoursFile(deps);
   const hours = await requireHours(file);
   const remove = dates.map(validateDate);

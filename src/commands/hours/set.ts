@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
+import { emptyWeek, parseHoursSpec, validateTimeZone } from '../../core/hours.js';
 import { type HoursView, hoursFile, humanView, viewOf } from './shared.js';
 
 export interface SetOptions {
@@ -38,7 +39,6 @@ day (days not named are closed). A range that ends at or before its start runs p
 }
 
 export async function runSet(options: SetOptions, deps: Deps): Promise<HoursView> {
-  const { parseHoursSpec, validateTimeZone, emptyWeek } = await import('../../core/hours.js');
   const file = await hoursFile(deps);
   const current = await file.load();
   if (options.specs.length === 0 && options.tz === undefined)

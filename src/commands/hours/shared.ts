@@ -1,10 +1,9 @@
 import type { Deps } from '../../cli/deps.js';
-import type { HoursFile } from '../../config/hours.js';
+import { HoursFile, hoursPath } from '../../config/hours.js';
 import { configInvalid } from '../../core/errors.js';
-import type { BusinessHours } from '../../core/hours.js';
+import { type BusinessHours, formatWeek, weekToData } from '../../core/hours.js';
 
 export async function hoursFile(deps: Deps): Promise<HoursFile> {
-  const { HoursFile, hoursPath } = await import('../../config/hours.js');
   return new HoursFile(hoursPath(deps.env));
 }
 
@@ -30,7 +29,6 @@ export interface HoursView {
 }
 
 export async function viewOf(hours: BusinessHours): Promise<HoursView> {
-  const { formatWeek, weekToData } = await import('../../core/hours.js');
   return {
     timeZone: hours.timeZone,
     specs: formatWeek(hours.week),

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { DateTime } from 'luxon';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import type { HoursStatus } from '../../core/hours.js';
+import { type HoursStatus, hoursStatus, parseInstant } from '../../core/hours.js';
 import { hoursFile, requireHours } from './shared.js';
 
 export interface StatusOptions {
@@ -39,7 +39,6 @@ export async function runStatus(
   options: StatusOptions,
   deps: Deps,
 ): Promise<{ status: HoursStatus; at: Date }> {
-  const { hoursStatus, parseInstant } = await import('../../core/hours.js');
   const hours = await requireHours(await hoursFile(deps));
   const at = options.at === undefined ? deps.clock() : parseInstant(options.at, hours.timeZone);
   return { status: hoursStatus(hours, at), at };

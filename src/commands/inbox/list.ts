@@ -5,6 +5,7 @@ import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
+import { normalizeAgent, normalizeLabel } from '../../core/label.js';
 import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
 import { parseLimit } from '../shared/int-arg.js';
@@ -66,7 +67,6 @@ export async function runInboxList(options: InboxListOptions, deps: Deps): Promi
       });
     filter.status = options.status;
   }
-  const { normalizeAgent, normalizeLabel } = await import('../../core/label.js');
   if (options.label !== undefined) filter.label = normalizeLabel(options.label);
   if (options.assigned !== undefined && options.unassigned)
     throw invalidInput('give --assigned <agent> or --unassigned, not both', { code: 'usage.conflict' });

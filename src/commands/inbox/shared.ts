@@ -7,6 +7,7 @@ import { notFound } from '../../core/errors.js';
 import { formatDuration, oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
+import { resolveContactWaId } from '../shared/contact-arg.js';
 
 /** A conversation in `inbox --json` (and in the other inbox commands' JSON): keep it stable. */
 export interface InboxConversation {
@@ -103,7 +104,6 @@ export async function resolveKnownContact(
   input: string,
   options: { country?: string | undefined } = {},
 ): Promise<{ store: Store; waId: string; conversation: ConversationRecord }> {
-  const { resolveContactWaId } = await import('../shared/contact-arg.js');
   const waId = await resolveContactWaId(deps, input, { country: options.country });
   const store = await deps.store();
   const conversation = await store.getConversation(waId);

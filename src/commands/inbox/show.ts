@@ -4,8 +4,10 @@ import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { ERROR_CODES } from '../../cloud/error-codes.js';
 import { cutGraphemes, formatDuration, localTime, oneLine, safeLines, truncate } from '../../core/text.js';
 import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
+import { runRead } from '../read.js';
 import { contactArgument } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
 import {
@@ -124,7 +126,6 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
     const [lastInbound] = await store.listMessages({ waId, direction: 'in', limit: 1 });
     if (lastInbound === undefined) note(deps.io, 'no message from the customer to mark as read');
     else {
-      const { runRead } = await import('../read.js');
       const receipt = await runRead({ messageId: lastInbound.id }, deps);
       readReceipt = { id: receipt.id, success: receipt.success };
     }
@@ -139,7 +140,6 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
     ...inPage,
     ...(await store.getMessages(missing)).map((m) => [m.id, m] as const),
   ]);
-  const { ERROR_CODES } = await import('../../cloud/error-codes.js');
 
   const conversation = await store.getConversation(waId);
   const now = deps.clock();

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
+import { normalizeLabel } from '../../core/label.js';
 import { type ConversationChange, changed, changeLine, resolveKnownContact } from '../inbox/shared.js';
 import { contactArgument } from '../shared/contact-arg.js';
 
@@ -48,7 +49,6 @@ export async function changeLabel(
   deps: Deps,
   verb: LabelVerb,
 ): Promise<ConversationChange> {
-  const { normalizeLabel } = await import('../../core/label.js');
   const label = normalizeLabel(options.label);
   const { store, waId } = await resolveKnownContact(deps, options.contact, { country: options.country });
   const didChange = verb === 'add' ? await store.addLabel(waId, label) : await store.removeLabel(waId, label);

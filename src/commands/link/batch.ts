@@ -36,9 +36,11 @@ import { listenForInterrupt } from '../../cli/signals.js';
 import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { rowTemplate } from '../../core/link-row.js';
 import { parseAssignments } from '../../core/placeholders.js';
+import { findTemplate } from '../../core/template.js';
 import { oneLine } from '../../core/text.js';
 import { intInRange } from '../shared/int-arg.js';
 import { parseQrStyle, type QrStyle } from '../shared/qr-options.js';
+import * as shared from '../template/shared.js';
 import type { LinkBatchOptions } from './batch-options.js';
 
 /** The longest QR file name taken from --name-column, before its extension. */
@@ -277,11 +279,9 @@ function cancelledLine(
 async function loadTemplates(deps: Deps, options: LinkBatchOptions): Promise<ChunkContext['templates']> {
   if (options.template !== undefined && options.text !== undefined)
     throw invalidInput('--text and --template both give the text: choose one', { code: 'usage.conflict' });
-  const shared = await import('../template/shared.js');
   const library = (await shared.templateLibrary(deps).load()).filter((t) => t.kind === 'cta');
   if (options.template === undefined && library.length === 0) return null;
   if (options.template !== undefined) {
-    const { findTemplate } = await import('../../core/template.js');
     const all = await shared.templateLibrary(deps).load();
     const found = findTemplate(all, options.template);
     if (found.kind !== 'cta')

@@ -63,6 +63,7 @@ export async function runMediaDownload(
   const info = await client.getMedia(id);
   if (info.url === null)
     throw new WaboxError('failure', `the API gave no download URL for media ${id}`, { code: 'media.no_url' });
+  // loaded on use: cloud/media loads mime-types and its database
   const { extensionFor } = await import('../../cloud/media.js');
   const download = await client.downloadMedia(info.url);
   const mimeType = info.mimeType ?? download.mimeType;

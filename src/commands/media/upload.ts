@@ -50,6 +50,7 @@ Examples:
 }
 
 export async function runMediaUpload(options: MediaUploadOptions, deps: Deps): Promise<MediaUploadResult> {
+  // loaded on use: cloud/media loads mime-types and its database
   const { inspectMediaFile } = await import('../../cloud/media.js');
   const file = await inspectMediaFile(options.file, options.type);
   const client = await deps.cloud();

@@ -1,9 +1,12 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
+import { listenForInterrupt } from '../../cli/signals.js';
 import { invalidInput } from '../../core/errors.js';
 import { localTime, oneLine, truncate } from '../../core/text.js';
+import { parseSince } from '../../core/time.js';
 import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
+import { resolveContactWaId } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
 
 export interface MessagesListOptions {
@@ -85,7 +88,6 @@ with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
     )
     .action(async (flags: MessagesListOptions) => {
       if (flags.follow) {
-        const { listenForInterrupt } = await import('../../cli/signals.js');
         const stop = listenForInterrupt();
         try {
           if (deps.io.isStderrTTY) note(deps.io, 'following new messages (Ctrl-C to stop)…');
@@ -196,11 +198,9 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
   }
   const contact = options.from ?? options.to;
   if (contact !== undefined) {
-    const { resolveContactWaId } = await import('../shared/contact-arg.js');
     filter.waId = await resolveContactWaId(deps, contact, { country: options.country });
   }
   if (options.since !== undefined) {
-    const { parseSince } = await import('../../core/time.js');
     const since = parseSince(options.since, deps.clock());
     if (since === null)
       throw invalidInput(`--since "${options.since}" is neither a time nor a duration`, {

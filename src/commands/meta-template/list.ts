@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
 import type { MetaTemplate } from '../../cloud/client.js';
+import { templateLanguage } from '../../cloud/messages.js';
 import { invalidInput } from '../../core/errors.js';
 
 /** Meta's template statuses (cloud-api.md §6). */
@@ -85,6 +86,5 @@ function checkStatus(value: string): string {
 }
 
 async function checkLang(value: string): Promise<string> {
-  const { templateLanguage } = await import('../../cloud/messages.js');
   return templateLanguage(value);
 }

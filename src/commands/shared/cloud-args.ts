@@ -27,6 +27,7 @@ export async function parseMediaArg(value: string, kind: MediaKind, flag: string
     () => false,
   );
   if (!exists && /^\d{1,30}$/.test(value)) return { id: value };
+  // loaded on use: cloud/media loads mime-types and its database
   const { inspectMediaFile } = await import('../../cloud/media.js');
   return { file: await inspectMediaFile(value, kind) };
 }

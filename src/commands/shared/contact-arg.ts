@@ -15,6 +15,7 @@ export async function resolveContactWaId(
   input: string,
   options: ContactArgOptions = {},
 ): Promise<string> {
+  // loaded on use: libphonenumber's metadata is costly to load, and only a phone number argument needs it
   const { normalizePhone, hasCountryCode } = await import('../../core/phone.js');
   const defaultCountry =
     options.country ?? (hasCountryCode(input) ? undefined : (await deps.config()).get('default-country'));

@@ -4,6 +4,7 @@ import type { Deps } from '../../cli/deps.js';
 import type { Prompter } from '../../cli/prompt.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
 import type { Template } from '../../core/template.js';
+import { BUILTIN_VARIABLES } from '../../core/template.js';
 import { preview } from '../../core/text.js';
 
 export interface PickedQuickReply {
@@ -89,7 +90,6 @@ async function renderAsking(
   vars: Record<string, string>,
   render: (ref: string) => Promise<{ text: string }>,
 ): Promise<string> {
-  const { BUILTIN_VARIABLES } = await import('../../core/template.js');
   for (;;) {
     try {
       return (await render(name)).text;

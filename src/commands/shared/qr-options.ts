@@ -32,6 +32,7 @@ export function addQrStyleOptions(cmd: Command): Command {
 }
 
 export async function parseQrStyle(flags: QrStyleFlags): Promise<QrStyle & { warnings: string[] }> {
+  // loaded on use: core/qr loads the qrcode package
   const { parseHexColor, checkColors } = await import('../../core/qr.js');
   const scale = intInRange(flags.scale ?? '8', '--scale', 1, 100);
   const margin = intInRange(flags.margin ?? '4', '--margin', 0, 64);

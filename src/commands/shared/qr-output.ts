@@ -26,6 +26,7 @@ export async function writeQr(
   style: QrStyle,
   format?: QrFormat,
 ): Promise<QrWritten> {
+  // loaded on use: core/qr loads the qrcode package
   const qr = await import('../../core/qr.js');
   const toStdout = target === '-';
   const chosen: QrFormat =

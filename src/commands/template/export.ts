@@ -1,5 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
+import { writeFileAtomic } from '../../cli/files.js';
 import { note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
 import {
@@ -78,7 +79,6 @@ export async function runExport(
   });
   const text = await serializeTemplates(templates, format ?? 'yaml');
   if (target !== undefined) {
-    const { writeFileAtomic } = await import('../../cli/files.js');
     await writeFileAtomic(target, text);
   }
   return { text, count: templates.length, path: target };

@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { readStdinText } from '../../cli/stdin.js';
 import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { templateLibrary } from './shared.js';
 import {
@@ -75,7 +76,6 @@ overwrite replaces those with the same name.`,
 export async function runImport(options: ImportOptions, deps: Deps): Promise<ImportResult> {
   let text: string;
   if (options.file === '-') {
-    const { readStdinText } = await import('../../cli/stdin.js');
     text = await readStdinText(deps.io, 'templates');
   } else {
     const [{ open }, { decodeText }] = await Promise.all([

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
@@ -83,7 +84,6 @@ export async function runInit(options: InitOptions, deps: Deps): Promise<{ pack:
     throw invalidInput(`no starter pack "${pack}": available packs are ${packs.join(', ')}`, {
       code: 'template.unknown_pack',
     });
-  const { readFile } = await import('node:fs/promises');
   const file = join(dir, `${pack}.yaml`);
   const templates = await parseTemplateFile(await readFile(file, 'utf8'), file, 'yaml');
   const result = await installTemplates(deps, templates, options.onConflict ?? 'skip', false);

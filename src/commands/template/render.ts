@@ -64,6 +64,7 @@ export async function runRender(options: RenderOptions, deps: Deps): Promise<Ren
   const vars = parseAssignments(options.var ?? []);
   let phone: string | undefined;
   if (options.contactPhone !== undefined) {
+    // loaded on use: libphonenumber's metadata is costly to load, and only a phone number argument needs it
     const { normalizePhone } = await import('../../core/phone.js');
     const compact = options.contactPhone.trim();
     const international = compact.startsWith('+') || compact.startsWith('00');

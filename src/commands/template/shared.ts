@@ -19,6 +19,7 @@ export function templateLibrary(deps: Deps): TemplateLibrary {
 
 /** The stored business hours, or undefined when none are set (loads the time-zone library). */
 export async function loadHours(deps: Deps): Promise<BusinessHours | undefined> {
+  // loaded on use: config/hours loads luxon, which `wabox link` (importing this file) never needs
   const { HoursFile, hoursPath } = await import('../../config/hours.js');
   return new HoursFile(hoursPath(deps.env)).load();
 }
@@ -58,6 +59,7 @@ export async function renderContext(
   const hours = await loadHours(deps);
   let nextOpen: Date | null = null;
   if (hours) {
+    // loaded on use: core/hours loads luxon
     const { nextOpening } = await import('../../core/hours.js');
     nextOpen = nextOpening(hours, now);
   }

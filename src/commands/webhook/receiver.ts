@@ -3,6 +3,7 @@
 import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Deps } from '../../cli/deps.js';
+import { anyAutoReply } from '../../core/autoreply.js';
 import { configInvalid, WaboxError } from '../../core/errors.js';
 import type { AutoReplyEngine, AutoReplyLibrary } from '../../server/autoreply-engine.js';
 import type { GroupCommitter } from '../../server/ingest.js';
@@ -237,6 +238,7 @@ export async function openReceiverStore(deps: Deps): Promise<Store> {
       hint: 'point WABOX_DB (or `wabox config set db`) at a file path, or unset it for the default',
     });
   return openSqliteStore(location, {
+    now: () => deps.clock().getTime(),
     synchronous: 'FULL',
     // never block the event loop on another process's lock: the committer retries, then 503
     ingestBusyTimeoutMs: 0,
@@ -253,7 +255,6 @@ export async function startupChecks(
   library: () => Promise<AutoReplyLibrary>,
 ): Promise<void> {
   const settings = await engine.settings();
-  const { anyAutoReply } = await import('../../core/autoreply.js');
   if (!anyAutoReply(settings)) {
     logger.info(
       {},
@@ -283,6 +284,7 @@ export async function startupChecks(
   }
   if (dryRun) return;
   try {
+    // loaded on use: config/settings loads conf and libphonenumber's metadata
     const { resolveCloudSettings } = await import('../../config/settings.js');
     await resolveCloudSettings(deps);
   } catch (err) {

@@ -158,6 +158,7 @@ export async function runServe(
 
 /** Flag > environment > profile > default; no app secret is a config error unless the check is skipped. */
 async function receiverSettings(options: ServeOptions, deps: Deps): Promise<ReceiverSettings> {
+  // loaded on use: config/settings loads conf and libphonenumber's metadata
   const { resolveSetting } = await import('../../config/settings.js');
   const [host, port, path, appSecret, verifyToken] = await Promise.all([
     resolveSetting(deps, 'webhook-host', options.host),

@@ -7,6 +7,8 @@ import { emit } from '../../cli/output.js';
 import type { SimulatedContent, SimulatedErrorCode } from '../../cloud/webhook-simulate.js';
 import { isBsuid } from '../../core/contact-id.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../../core/errors.js';
+import { parseSince } from '../../core/time.js';
+import { resolveContactWaId } from '../shared/contact-arg.js';
 
 export interface SimulateOptions {
   text?: string;
@@ -422,7 +424,6 @@ function parseErrorCode(
 
 /** `--at`: a past time or a duration back from now. */
 async function eventTime(value: string, now: Date): Promise<Date> {
-  const { parseSince } = await import('../../core/time.js');
   const at = parseSince(value, now);
   if (at === null)
     throw invalidInput(`--at "${value}" is neither a time nor a duration`, {
@@ -478,7 +479,6 @@ async function latestMessageTo(deps: Deps, waId: string): Promise<string> {
 /** A phone number in any form (digits out), or a business-scoped user id as it is. */
 async function contact(deps: Deps, phone: string, country: string | undefined): Promise<string> {
   if (isBsuid(phone.trim())) return phone.trim();
-  const { resolveContactWaId } = await import('../shared/contact-arg.js');
   return resolveContactWaId(deps, phone, { country });
 }
 
@@ -495,6 +495,7 @@ async function recipientOf(deps: Deps, wamid: string): Promise<string> {
 }
 
 async function defaultUrl(deps: Deps): Promise<string> {
+  // loaded on use: config/settings loads conf and libphonenumber's metadata
   const { resolveSetting } = await import('../../config/settings.js');
   const [host, port, path] = await Promise.all([
     resolveSetting(deps, 'webhook-host'),

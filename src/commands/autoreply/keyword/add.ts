@@ -3,6 +3,7 @@ import type { Deps } from '../../../cli/deps.js';
 import { note } from '../../../cli/output.js';
 import { type KeywordRule, tokens } from '../../../core/autoreply.js';
 import { invalidInput } from '../../../core/errors.js';
+import { describeVariables, findTemplate, lookupKey } from '../../../core/template.js';
 import { dedupe, library, loadSettings, same, saveSettings } from '../shared.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -30,7 +31,6 @@ Phrases match whole words, case- and accent-insensitive ("Café" matches "cafe")
 }
 
 export async function runKeywordAdd(phrases: string[], reply: string, deps: Deps): Promise<KeywordRule> {
-  const { describeVariables, findTemplate, lookupKey } = await import('../../../core/template.js');
   const template = findTemplate(await library(deps), reply);
   if (template.kind !== 'quick-reply')
     throw invalidInput(

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../../cli/deps.js';
 import { note } from '../../../cli/output.js';
 import { notFound } from '../../../core/errors.js';
+import { lookupKey } from '../../../core/template.js';
 import { loadSettings, same, saveSettings } from '../shared.js';
 
 export function register(parent: Command, deps: Deps): void {
@@ -23,7 +24,6 @@ Examples:
 }
 
 export async function runKeywordRm(items: string[], deps: Deps): Promise<string[]> {
-  const { lookupKey } = await import('../../../core/template.js');
   const settings = await loadSettings(deps);
   const removed: string[] = [];
   for (const item of items) {
