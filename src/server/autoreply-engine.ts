@@ -94,7 +94,7 @@ export class AutoReplyEngine {
   }
 
   async settings(): Promise<AutoReplySettings> {
-    const now = Date.now();
+    const now = this.#clock().getTime();
     if (this.#settings && now - this.#settings.at < (this.#o.settingsTtlMs ?? 1000))
       return this.#settings.value;
     const value = normalizeSettings(await this.#o.store.getSetting(SETTINGS_KEY));

@@ -212,18 +212,12 @@ export async function shutDown(
 const RECEIVER_CHECKPOINT_PAGES = 4000;
 
 /**
- * The receiver's own connection to the store, with SQLite's durable commits (synchronous=FULL, the
- * default): COMMIT returns once the WAL is on disk, and only then are the POSTs of that commit answered.
- * The event loop waits for the disk meanwhile (~0.3 ms per commit here), which costs less than handing
- * the sync to another thread: measured on a 2-core machine, a thread pool fdatasync or a writer thread
- * (with the HTTP thread and the load generator competing for the cores) answered later than the
- * blocking sync, and group commit makes each sync cover every POST read while the previous one ran.
- *
- * Checkpoints every RECEIVER_CHECKPOINT_PAGES instead of 1000: a message's random wamid and contact put
- * each commit's index inserts on pages all over the file, and the same pages come back commit after
- * commit; copying them back once per 4000 WAL pages (~16 MB of WAL) instead of once per 1000 took 5-10%
- * less CPU a POST (bench/webhook-ingest.mjs, 7 alternating runs: median 13.9k against 12.9k POSTs/s,
- * p99 7 ms against 9 ms; 2000 and 8000 pages measured in between and no better).
+ * The receiver's own connection to the store, with SQLite's durable commits (synchronous=FULL): the
+ * POSTs of a commit are answered only once its WAL is on disk. The sync blocks the event loop, which
+ * measured cheaper than handing it to another thread on 2 cores (bench/webhook-ingest.mjs); group
+ * commit makes each sync cover every POST read meanwhile. Checkpoints every RECEIVER_CHECKPOINT_PAGES:
+ * random wamids touch the same index pages commit after commit, and copying them back less often costs
+ * less CPU per POST.
  */
 export async function openReceiverStore(deps: Deps): Promise<Store> {
   const [{ resolveDbLocation }, { POSTGRES_URL }, { openSqliteStore }] = await Promise.all([
