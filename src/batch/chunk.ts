@@ -232,18 +232,23 @@ function csvOptions(chunk: Chunk) {
 function readCsv(chunk: Chunk, header: string[]): Row[] {
   const lines = chunk.recordLines as Int32Array;
   const unreadable: string[] = [];
-  const records = parseCsv(bufferOf(chunk), {
-    ...csvOptions(chunk),
-    // with these options the one record csv-parse skips is the last one: a quote never closed
-    on_skip: (err) => {
-      if (err) unreadable.push(`unreadable CSV: ${chunkLineNumbers(err, chunk)}`);
-    },
-  }) as string[][];
+  const utf8 = isUtf8(chunk.bytes);
+  const records =
+    (utf8 && chunk.index > 0 && chunk.delimiter === '\n'
+      ? plainRecords(bufferOf(chunk).toString('utf8'), chunk.fieldDelimiter)
+      : null) ??
+    (parseCsv(bufferOf(chunk), {
+      ...csvOptions(chunk),
+      // with these options the one record csv-parse skips is the last one: a quote never closed
+      on_skip: (err) => {
+        if (err) unreadable.push(`unreadable CSV: ${chunkLineNumbers(err, chunk)}`);
+      },
+    }) as string[][]);
   if (records.length + unreadable.length !== lines.length)
     throw new Error(
       `wabox found ${lines.length} CSV records in lines ${chunk.startLine}-${chunk.endLine}, csv-parse ${records.length + unreadable.length}`,
     );
-  const notUtf8 = isUtf8(chunk.bytes) ? null : invalidRecords(chunk);
+  const notUtf8 = utf8 ? null : invalidRecords(chunk);
   const rows: Row[] = [];
   // the first chunk starts with the header
   for (let r = chunk.index === 0 ? 1 : 0; r < records.length; r++) {
@@ -269,6 +274,61 @@ function readCsv(chunk: Chunk, header: string[]): Row[] {
     rows.push(row(lines[records.length + i] as number, {}, error));
   return rows;
 }
+
+/**
+ * The records of CSV text as csv-parse reads them (with the options above), when the text is plain: line
+ * feeds only, and each field either unquoted without a quote, or quoted (`""` for a quote) and closed just
+ * before a delimiter or the line's end. Null for anything else (a carriage return, a stray or unclosed
+ * quote), which csv-parse reads. What most files are, read several times faster than csv-parse reads it.
+ */
+export function plainRecords(text: string, fieldDelimiter: string): string[][] | null {
+  if (text.includes('\r')) return null;
+  const delimiter = fieldDelimiter.charCodeAt(0);
+  const records: string[][] = [];
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    // an empty line is no record (skip_empty_lines)
+    if (text.charCodeAt(i) === LF) {
+      i++;
+      continue;
+    }
+    const fields: string[] = [];
+    for (;;) {
+      if (text.charCodeAt(i) === QUOTE) {
+        let value = '';
+        let from = i + 1;
+        for (;;) {
+          const quote = text.indexOf('"', from);
+          if (quote === -1) return null;
+          if (text.charCodeAt(quote + 1) !== QUOTE) {
+            fields.push(value + text.slice(from, quote));
+            i = quote + 1;
+            break;
+          }
+          value += text.slice(from, quote + 1);
+          from = quote + 2;
+        }
+      } else {
+        const start = i;
+        for (; i < n; i++) {
+          const c = text.charCodeAt(i);
+          if (c === delimiter || c === LF) break;
+          if (c === QUOTE) return null;
+        }
+        fields.push(text.slice(start, i));
+      }
+      if (i >= n) break;
+      const c = text.charCodeAt(i++);
+      if (c === LF) break;
+      if (c !== delimiter) return null;
+    }
+    records.push(fields);
+  }
+  return records;
+}
+
+const QUOTE = 0x22;
 
 /**
  * The records of a chunk that are not valid UTF-8 (by index), each with its error. csv-parse would read
