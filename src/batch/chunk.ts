@@ -15,6 +15,7 @@ import {
   renderTemplate,
   type Template,
 } from '../core/template.js';
+import { oneLine } from '../core/text.js';
 import { type Chunk, CsvScanner } from './split.js';
 
 type Values = Record<string, string>;
@@ -63,6 +64,17 @@ export interface ChunkResult {
   rows: number;
   failed: number;
   notes: RowNote[];
+  /** The notes as stderr lines (noteLines()), when a worker wrote them. */
+  noteLines?: string;
+}
+
+/**
+ * How a stderr line about a row marks its `line N:` (or `line N: warning:`): the text before and after it,
+ * terminal colour codes or nothing.
+ */
+export interface NoteStyle {
+  error: readonly [string, string];
+  warning: readonly [string, string];
 }
 
 const RESULT_COLUMNS = ['url', 'waId', 'error', 'warning'] as const;
@@ -194,6 +206,16 @@ export function chunkResult(rows: Row[], ctx: ChunkContext): ChunkResult {
     }
   }
   return { output: formatRows(rows, ctx), rows: rows.length, failed, notes };
+}
+
+/** The stderr lines of notes, one a note, each made one safe line. */
+export function noteLines(notes: readonly RowNote[], style: NoteStyle): string {
+  let lines = '';
+  for (const n of notes) {
+    const [open, close] = n.warning ? style.warning : style.error;
+    lines += `${open}line ${n.line}:${n.warning ? ' warning:' : ''}${close} ${oneLine(n.message)}\n`;
+  }
+  return lines;
 }
 
 // -- reading --------------------------------------------------------------------------------------------
