@@ -2,14 +2,14 @@
 // links and formats a chunk of `wabox link --batch` rows (`kind: 'links'`), answering each job by its id;
 // `kind: 'spare'` hands back an output buffer that the main thread has written, for the next chunk.
 import { parentPort } from 'node:worker_threads';
-import { type ChunkContext, processChunk } from './chunk.js';
+import { type ChunkContext, type NoteStyle, noteLines, processChunk } from './chunk.js';
 import { type QrFileJob, renderQrFile } from './qr-file.js';
 import type { Chunk } from './split.js';
 import type { WorkerReply } from './worker-pool.js';
 
 type Job = { id: number } & (
   | ({ kind: 'qr' } & QrFileJob)
-  | { kind: 'links'; chunk: Chunk; context: ChunkContext }
+  | { kind: 'links'; chunk: Chunk; context: ChunkContext; noteStyle: NoteStyle }
   | { kind: 'spare'; buffer: ArrayBuffer }
 );
 
@@ -30,9 +30,13 @@ parentPort?.on('message', (job: Job) => {
   try {
     if (job.kind === 'links') {
       const result = processChunk(job.chunk, job.context);
-      // UTF-8 here, not on the main thread, which only writes the bytes; moved, not copied
+      // UTF-8 and stderr lines here, not on the main thread, which only writes them; the bytes moved, not
+      // copied, and one string for the notes instead of an object a note to copy
       const output = utf8(result.output as string);
-      reply({ id: job.id, error: null, result: { ...result, output } }, [output.buffer as ArrayBuffer]);
+      const notes = noteLines(result.notes, job.noteStyle);
+      reply({ id: job.id, error: null, result: { ...result, output, notes: [], noteLines: notes } }, [
+        output.buffer as ArrayBuffer,
+      ]);
     } else {
       renderQrFile(job);
       reply({ id: job.id, error: null });

@@ -64,6 +64,14 @@ export function parseCountry(value: string): CountryCode {
   return code;
 }
 
+/** parseCountry() of the last default country given: a batch gives the same one for every row. */
+function knownCountry(value: string): CountryCode {
+  if (value !== lastCountry.value) lastCountry = { value, code: parseCountry(value) };
+  return lastCountry.code;
+}
+
+let lastCountry: { value: string; code: CountryCode } = { value: '', code: 'US' };
+
 /**
  * Normalises a written phone number. Throws an invalid-input WaboxError whose message says why
  * (too short, too long, not valid for that country, unknown country code, missing country).
@@ -79,7 +87,7 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
       },
     );
   }
-  const defaultCountry = options.defaultCountry ? parseCountry(options.defaultCountry) : undefined;
+  const defaultCountry = options.defaultCountry ? knownCountry(options.defaultCountry) : undefined;
   // "00" is the international prefix in most of the world (ITU-T E.164 recommends it) and no national
   // number begins with it, so a leading 00 always means "+" (libphonenumber knows 00 only when the
   // default country uses it; other prefixes such as the US 011 still go through the default country).
@@ -102,11 +110,13 @@ export function normalizePhone(input: string, options: PhoneOptions = {}): Norma
   const region = parsed.country ?? parsed.getPossibleCountries()[0];
   const where =
     region ?? (defaultCountry && !international ? defaultCountry : `+${parsed.countryCallingCode}`);
-  // With `max` metadata isValid() is getType() !== undefined (both select the same numbering plan; a plan
-  // with types validates by them), so one getType() does the type matching that the two ran twice (~13%
-  // of a batch). A plan without types has no type but may still be valid: isValid() decides then.
+  // isValid() is getType() !== undefined when the number's numbering plan has types (with `max` metadata,
+  // nearly all do), so one getType() does the type matching that the two would run twice. A plan without
+  // types has no type but may still be valid: isValid() decides then.
   const type = parsed.getType();
-  const assigned = type !== undefined || parsed.isValid();
+  const assigned =
+    type !== undefined ||
+    (!numberingPlan(parsed.country ?? parsed.countryCallingCode).types && parsed.isValid());
   if (!assigned) {
     const length = lengthProblem(parsed);
     if (length === 'TOO_SHORT')
@@ -157,6 +167,8 @@ interface NumberingPlan {
   nationalPrefix: RegExp | null;
   /** A calling code, or the country its calling code stands for (the first of those sharing it). */
   main: boolean;
+  /** The plan has number types, by which isValid() validates. */
+  types: boolean;
 }
 
 /** The numbering plan of a country or a calling code, from the metadata's parts that the typings omit. */
@@ -169,6 +181,7 @@ function numberingPlan(code: string): NumberingPlan {
       countryCallingCode(): string;
       nationalPrefixForParsing(): string | undefined;
       possibleLengths(): number[] | undefined;
+      hasTypes(): boolean;
     };
     metadata.selectNumberingPlan(code);
     const prefix = metadata.nationalPrefixForParsing();
@@ -178,6 +191,7 @@ function numberingPlan(code: string): NumberingPlan {
       main:
         metadata.getCountryCodesForCallingCode(metadata.countryCallingCode())?.[0] === code ||
         /^\d+$/.test(code),
+      types: metadata.hasTypes(),
     };
     PLANS.set(code, plan);
   }

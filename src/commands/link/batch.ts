@@ -21,6 +21,8 @@ import {
   contextFor,
   csvHeader,
   linkRows,
+  type NoteStyle,
+  noteLines,
   processChunk,
   type Row,
   readChunk,
@@ -37,7 +39,6 @@ import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { rowTemplate } from '../../core/link-row.js';
 import { parseAssignments } from '../../core/placeholders.js';
 import { findTemplate } from '../../core/template.js';
-import { oneLine } from '../../core/text.js';
 import { intInRange } from '../shared/int-arg.js';
 import { parseQrStyle, type QrStyle } from '../shared/qr-options.js';
 import * as shared from '../template/shared.js';
@@ -115,6 +116,7 @@ export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promi
   const counters = { rows: 0, failed: 0, bytes: 0, doneBytes: 0 };
   let progress: { stop(): void } = { stop() {} };
   const s = style(deps.io);
+  const noteStyle: NoteStyle = { error: around(s.red), warning: around(s.yellow) };
   let pool = null as WorkerPool | null;
   let jsonItems = 0;
   /** Writes a chunk's output, and its stderr lines. */
@@ -123,11 +125,7 @@ export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promi
     counters.rows += result.rows;
     counters.failed += result.failed;
     // one write a chunk, not one a row: a file with many failed rows has as many lines
-    let lines = '';
-    for (const n of result.notes)
-      lines += n.warning
-        ? `${s.yellow(`line ${n.line}: warning:`)} ${oneLine(n.message)}\n`
-        : `${s.red(`line ${n.line}:`)} ${oneLine(n.message)}\n`;
+    const lines = result.noteLines ?? noteLines(result.notes, noteStyle);
     if (lines !== '') deps.io.stderr.write(lines);
     if (outputFormat === 'json' && result.rows > 0) await sink.write(jsonItems++ === 0 ? '[\n' : ',\n');
     const { output } = result;
@@ -141,7 +139,7 @@ export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promi
   const run = async (chunk: Chunk, ctx: ChunkContext): Promise<ChunkResult> => {
     if (qr) return qrChunk(chunk, ctx, qr);
     if (pool)
-      return pool.run<ChunkResult>({ kind: 'links', chunk, context: ctx }, [
+      return pool.run<ChunkResult>({ kind: 'links', chunk, context: ctx, noteStyle }, [
         chunk.bytes.buffer as ArrayBuffer,
       ]);
     return processChunk(chunk, ctx);
@@ -243,6 +241,12 @@ export async function runLinkBatch(options: LinkBatchOptions, deps: Deps): Promi
   );
   if (counters.failed > 0) deps.exitCode = 1;
   return { rows: counters.rows, failed: counters.failed, elapsedMs };
+}
+
+/** What a style puts before and after a text (nothing without colour). */
+function around(paint: (text: string) => string): [string, string] {
+  const [open = '', close = ''] = paint('x').split('x');
+  return [open, close];
 }
 
 /**
