@@ -12,7 +12,7 @@ import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 import { classify } from './error-codes.js';
 import { fromGraphBody, GraphError, graphErrorBody, type RequestInfo, transportError } from './errors.js';
 import type { MediaFile } from './media.js';
-import type { OutgoingMessage } from './messages.js';
+import { type OutgoingMessage, recipientOf } from './messages.js';
 import { type BusinessProfile, PROFILE_FIELDS, parseBusinessProfile } from './profile.js';
 import { backoffDelay, DEFAULT_RETRY, PairBackoff, parseRetryAfter, type RetryOptions } from './retry.js';
 import { userAgent as defaultUserAgent } from './version.js';
@@ -229,7 +229,7 @@ export class CloudClient {
       path: `${enc(this.phoneNumberId)}/messages`,
       json: message,
       idempotent: false,
-      recipient: message.to.replace(/^\+/, ''),
+      recipient: recipientOf(message),
     });
     const body = res.body ?? {};
     const msg = (body.messages as Array<Record<string, unknown>> | undefined)?.[0];
