@@ -4,6 +4,7 @@ import * as autoreply from '../commands/autoreply/index.js';
 import * as businessProfile from '../commands/business-profile/index.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
+import * as contact from '../commands/contact/index.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inbox from '../commands/inbox/index.js';
@@ -39,6 +40,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   reply,
   label,
   assign,
+  contact,
   resolve,
   reopen,
   webhook,

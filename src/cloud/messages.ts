@@ -80,6 +80,23 @@ export function addressTo(ids: { phone: string | null; userId: string | null }):
   });
 }
 
+/**
+ * Asks the customer to share their phone number (interactive `request_contact_info`; WhatsApp fixes the
+ * button's text). The answer arrives as a `contacts` message with `origin: contact_request`.
+ */
+export function requestContactInfoMessage(env: Envelope, body: string): OutgoingMessage {
+  if (body.trim() === '' || body.length > TEXT_LIMIT)
+    throw invalidInput(`the text must be 1-${TEXT_LIMIT} characters`, { code: 'message.bad_text' });
+  return {
+    ...envelope(env, 'interactive'),
+    interactive: {
+      type: 'request_contact_info',
+      body: { text: body },
+      action: { name: 'request_contact_info' },
+    },
+  };
+}
+
 /** Whom a body is addressed to: its phone digits (no +) or BSUID; for logs and per-recipient pacing. */
 export function recipientOf(message: OutgoingMessage): string {
   return message.to?.replace(/^\+/, '') ?? message.recipient ?? '';

@@ -50,7 +50,9 @@ beforeEach(async () => {
   await store.ingestWebhook([
     {
       receivedAt: hoursAgo(2),
-      inbound: [{ id: 'wamid.a1', waId: ASHA, name: 'Ravi', type: 'text', text: 'hi', timestamp: hoursAgo(3) }],
+      inbound: [
+        { id: 'wamid.a1', waId: ASHA, name: 'Ravi', type: 'text', text: 'hi', timestamp: hoursAgo(3) },
+      ],
       echoes: [],
       statuses: [],
       raw: [],

@@ -1,0 +1,77 @@
+import type { Command } from 'commander';
+import type { Deps } from '../../cli/deps.js';
+import { emit, warn } from '../../cli/output.js';
+import { contactArgument } from '../shared/contact-arg.js';
+
+export interface RequestPhoneOptions {
+  contact: string;
+  country?: string;
+  text?: string;
+  json?: boolean;
+}
+
+export const DEFAULT_REQUEST_TEXT = 'Could you share your phone number with us?';
+
+export type RequestPhoneRunner = (options: RequestPhoneOptions) => Promise<void>;
+
+export function register(parent: Command, deps: Deps, runF?: RequestPhoneRunner): void {
+  contactArgument(
+    parent
+      .command('request-phone')
+      .description('ask a customer to share their phone number (inside the 24-hour window)'),
+  )
+    .option(
+      '--text <text>',
+      `the message above WhatsApp's "Share contact info" button (default: "${DEFAULT_REQUEST_TEXT}")`,
+    )
+    .option('--json', 'print {id, userId, status} as JSON')
+    .addHelpText(
+      'after',
+      `
+The answer comes as a contacts message; \`wabox webhook serve\` then links the number to the customer.`,
+    )
+    .action(async (contact: string, flags: Omit<RequestPhoneOptions, 'contact'>) => {
+      const options = { ...flags, contact };
+      if (runF) return runF(options);
+      emit(deps, flags, await runRequestPhone(options, deps), (r) => r.id);
+    });
+}
+
+export async function runRequestPhone(
+  options: RequestPhoneOptions,
+  deps: Deps,
+): Promise<{ id: string; waId: string | null; userId: string | null; status: string }> {
+  const { resolveContactArg } = await import('../shared/contact-arg.js');
+  const messages = await import('../../cloud/messages.js');
+  const target = await resolveContactArg(deps, options.contact, { country: options.country, known: true });
+  const text = options.text ?? DEFAULT_REQUEST_TEXT;
+  const message = messages.requestContactInfoMessage(messages.addressTo(target), text);
+  const store = await deps.store();
+  const { assertWindowOpen } = await import('../shared/window-guard.js');
+  await assertWindowOpen(store, target.waId, deps.clock());
+  const client = await deps.cloud();
+  const { recordSend, localMessageId, messageErrorOf } = await import('../shared/cloud-args.js');
+  const base = {
+    waId: target.waId,
+    type: 'interactive',
+    text,
+    timestamp: deps.clock(),
+    payload: message,
+    phoneNumberId: client.phoneNumberId,
+  };
+  try {
+    const sent = await client.sendMessage(message);
+    const problem = await recordSend(deps, { ...base, id: sent.id, status: 'accepted' });
+    if (problem) warn(deps.io, problem);
+    return { id: sent.id, waId: sent.waId ?? target.phone, userId: target.userId, status: sent.status };
+  } catch (err) {
+    const problem = await recordSend(deps, {
+      ...base,
+      id: localMessageId(),
+      status: 'failed',
+      error: messageErrorOf(err, deps.mask),
+    });
+    if (problem) warn(deps.io, problem);
+    throw err;
+  }
+}
