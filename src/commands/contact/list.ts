@@ -21,6 +21,13 @@ export function register(parent: Command, deps: Deps, runF?: ContactListRunner):
     .option('--opted-out', 'only those who stopped marketing messages')
     .option('--limit <n>', 'at most this many (default 50)')
     .option('--json', 'print an array of contacts as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox contact list
+  wabox contact list --opted-out --json`,
+    )
     .action(async (flags: ContactListOptions) => {
       if (runF) return runF(flags);
       const contacts = await runContactList(flags, deps);

@@ -30,6 +30,13 @@ export function register(parent: Command, deps: Deps, runF?: RequestPhoneRunner)
       `
 The answer comes as a contacts message; \`wabox webhook serve\` then links the number to the customer.`,
     )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox contact request-phone @asha.bakes
+  wabox contact request-phone US.13491208655302741918 --text "Share your number for delivery updates?"`,
+    )
     .action(async (contact: string, flags: Omit<RequestPhoneOptions, 'contact'>) => {
       const options = { ...flags, contact };
       if (runF) return runF(options);

@@ -24,6 +24,13 @@ export type ContactShowRunner = (options: ContactShowOptions) => Promise<void>;
 export function register(parent: Command, deps: Deps, runF?: ContactShowRunner): void {
   contactArgument(parent.command('show').description("a contact's identifiers, opt-out and history"))
     .option('--json', 'print {contact, events} as JSON')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox contact show +919876543210
+  wabox contact show @asha.bakes --json`,
+    )
     .action(async (contact: string, flags: Omit<ContactShowOptions, 'contact'>) => {
       const options = { ...flags, contact };
       if (runF) return runF(options);
