@@ -141,7 +141,7 @@ export async function runSend(
         'the 24-hour window is closed; sending anyway (--force): WhatsApp will likely refuse with 131047',
       );
   }
-  const { recordSend, localMessageId, messageErrorOf } = await import('./shared/cloud-args.js');
+  const { sendRecorded } = await import('./shared/cloud-args.js');
   const base = {
     waId,
     type: messages.apiType(plan.content),
@@ -149,29 +149,13 @@ export async function runSend(
     replyTo: options.replyTo ?? null,
     phoneNumberId: client.phoneNumberId,
   };
-  let message: OutgoingMessage = draft;
+  const upload = file
+    ? async () => messages.buildMessage(envelope, withMedia(plan, (await client.uploadMedia(file)).id))
+    : undefined;
   try {
-    if (file) message = messages.buildMessage(envelope, withMedia(plan, (await client.uploadMedia(file)).id));
-    const sent = await client.sendMessage(message);
-    const problem = await recordSend(deps, {
-      ...base,
-      id: sent.id,
-      timestamp: deps.clock(),
-      status: 'accepted',
-      payload: message,
-    });
-    if (problem) warn(deps.io, problem);
+    const sent = await sendRecorded(deps, client, base, draft, upload);
     return { id: sent.id, waId: sent.waId ?? target.phone, userId: target.userId, status: sent.status };
   } catch (err) {
-    const problem = await recordSend(deps, {
-      ...base,
-      id: localMessageId(),
-      timestamp: deps.clock(),
-      status: 'failed',
-      error: messageErrorOf(err, deps.mask),
-      payload: message,
-    });
-    if (problem) warn(deps.io, problem);
     throw await windowClosedFromApi(err, waId, deps);
   }
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import { emit, warn } from '../../cli/output.js';
+import { emit } from '../../cli/output.js';
 import { contactArgument } from '../shared/contact-arg.js';
 
 export interface RequestPhoneOptions {
@@ -57,28 +57,8 @@ export async function runRequestPhone(
   const { assertWindowOpen } = await import('../shared/window-guard.js');
   await assertWindowOpen(store, target.waId, deps.clock());
   const client = await deps.cloud();
-  const { recordSend, localMessageId, messageErrorOf } = await import('../shared/cloud-args.js');
-  const base = {
-    waId: target.waId,
-    type: 'interactive',
-    text,
-    timestamp: deps.clock(),
-    payload: message,
-    phoneNumberId: client.phoneNumberId,
-  };
-  try {
-    const sent = await client.sendMessage(message);
-    const problem = await recordSend(deps, { ...base, id: sent.id, status: 'accepted' });
-    if (problem) warn(deps.io, problem);
-    return { id: sent.id, waId: sent.waId ?? target.phone, userId: target.userId, status: sent.status };
-  } catch (err) {
-    const problem = await recordSend(deps, {
-      ...base,
-      id: localMessageId(),
-      status: 'failed',
-      error: messageErrorOf(err, deps.mask),
-    });
-    if (problem) warn(deps.io, problem);
-    throw err;
-  }
+  const { sendRecorded } = await import('../shared/cloud-args.js');
+  const base = { waId: target.waId, type: 'interactive', text, phoneNumberId: client.phoneNumberId };
+  const sent = await sendRecorded(deps, client, base, message);
+  return { id: sent.id, waId: sent.waId ?? target.phone, userId: target.userId, status: sent.status };
 }

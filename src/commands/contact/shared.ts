@@ -1,5 +1,7 @@
 // What the contact verbs share: the JSON shape of a contact.
+
 import type { ContactEventRecord, ContactRecord, OptOutRecord } from '../../store/store.js';
+import { identifiersJson } from '../shared/contact-arg.js';
 
 /** A contact in `contact show --json` and `contact list --json`: keep it stable. */
 export interface ContactJson {
@@ -23,11 +25,7 @@ export interface ContactJson {
 
 export function toContactJson(c: ContactRecord): ContactJson {
   return {
-    waId: c.phone,
-    phone: c.phone === null ? null : `+${c.phone}`,
-    userId: c.userId,
-    parentUserId: c.parentUserId,
-    username: c.username,
+    ...identifiersJson(c),
     key: c.waId,
     name: c.name,
     formerIds: c.formerIds,

@@ -8,6 +8,7 @@ import { notFound } from '../../core/errors.js';
 import { formatDuration, oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
+import { identifiersJson } from '../shared/contact-arg.js';
 
 /** A conversation in `inbox --json` (and in the other inbox commands' JSON): keep it stable. */
 export interface InboxConversation {
@@ -65,11 +66,7 @@ export function toInboxConversation(c: ConversationRecord, now: Date): InboxConv
   const window = customerServiceWindow(lastInbound, now);
   const m = c.lastMessage;
   return {
-    waId: c.phone,
-    phone: c.phone === null ? null : `+${c.phone}`,
-    userId: c.userId,
-    parentUserId: c.parentUserId,
-    username: c.username,
+    ...identifiersJson(c),
     name: c.name,
     status: c.status,
     assignee: c.assignee,

@@ -3,7 +3,7 @@
 // business-scoped user id (BSUID), a parent BSUID or `@username`; the last three are looked up in the store.
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import type { ContactRecord } from '../../store/store.js';
+import type { ContactIdentifiers, ContactRecord } from '../../store/store.js';
 
 export interface ContactArgOptions {
   /** --country: region for numbers without a country code. */
@@ -83,4 +83,21 @@ export function contactArgument(command: Command): Command {
       '-c, --country <code>',
       'region for a number without a country code; default: config default-country',
     );
+}
+
+/** A contact's identifiers in JSON: `waId` the phone digits and `phone` E.164 (null when not known). */
+export function identifiersJson(c: ContactIdentifiers): {
+  waId: string | null;
+  phone: string | null;
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
+} {
+  return {
+    waId: c.phone,
+    phone: c.phone === null ? null : `+${c.phone}`,
+    userId: c.userId,
+    parentUserId: c.parentUserId,
+    username: c.username,
+  };
 }
