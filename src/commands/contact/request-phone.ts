@@ -24,18 +24,15 @@ export function register(parent: Command, deps: Deps, runF?: RequestPhoneRunner)
       '--text <text>',
       `the message above WhatsApp's "Share contact info" button (default: "${DEFAULT_REQUEST_TEXT}")`,
     )
-    .option('--json', 'print {id, userId, status} as JSON')
-    .addHelpText(
-      'after',
-      `
-The answer comes as a contacts message; \`wabox webhook serve\` then links the number to the customer.`,
-    )
+    .option('--json', 'print {id, waId, userId, status} as JSON')
     .addHelpText(
       'after',
       `
 Examples:
   wabox contact request-phone @asha.bakes
-  wabox contact request-phone US.13491208655302741918 --text "Share your number for delivery updates?"`,
+  wabox contact request-phone US.13491208655302741918 --text "Share your number for delivery updates?"
+
+The answer comes as a contacts message; \`wabox webhook serve\` then links the number to the customer.`,
     )
     .action(async (contact: string, flags: Omit<RequestPhoneOptions, 'contact'>) => {
       const options = { ...flags, contact };
