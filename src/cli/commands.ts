@@ -4,6 +4,8 @@ import * as autoreply from '../commands/autoreply/index.js';
 import * as businessProfile from '../commands/business-profile/index.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
+import * as contact from '../commands/contact/index.js';
+import * as costs from '../commands/costs.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inbox from '../commands/inbox/index.js';
@@ -39,6 +41,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   reply,
   label,
   assign,
+  contact,
   resolve,
   reopen,
   webhook,
@@ -47,6 +50,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   metaTemplate,
   businessProfile,
   numbers,
+  costs,
   doctor,
   setup,
   config,

@@ -12,7 +12,7 @@ import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
 import { classify } from './error-codes.js';
 import { fromGraphBody, GraphError, graphErrorBody, type RequestInfo, transportError } from './errors.js';
 import type { MediaFile } from './media.js';
-import type { OutgoingMessage } from './messages.js';
+import { type OutgoingMessage, recipientOf } from './messages.js';
 import { type BusinessProfile, PROFILE_FIELDS, parseBusinessProfile } from './profile.js';
 import { backoffDelay, DEFAULT_RETRY, PairBackoff, parseRetryAfter, type RetryOptions } from './retry.js';
 import { userAgent as defaultUserAgent } from './version.js';
@@ -141,13 +141,16 @@ export interface PhoneNumberInfo {
   status: string | null;
   codeVerificationStatus: string | null;
   platformType: string | null;
+  /** Deprecated by Meta: messagingLimit replaces it. */
   messagingLimitTier: string | null;
+  /** The business portfolio's messaging limit (whatsapp_business_manager_messaging_limit), e.g. TIER_250. */
+  messagingLimit: string | null;
 }
 
 const TEMPLATE_FIELDS =
   'id,name,language,status,category,parameter_format,quality_score,rejected_reason,components';
 const NUMBER_FIELDS =
-  'id,display_phone_number,verified_name,quality_rating,name_status,status,code_verification_status,platform_type,messaging_limit_tier';
+  'id,display_phone_number,verified_name,quality_rating,name_status,status,code_verification_status,platform_type,messaging_limit_tier,whatsapp_business_manager_messaging_limit';
 const MAX_PAGES = 1000;
 const MAX_ERROR_BODY = 64 * 1024;
 
@@ -229,7 +232,7 @@ export class CloudClient {
       path: `${enc(this.phoneNumberId)}/messages`,
       json: message,
       idempotent: false,
-      recipient: message.to.replace(/^\+/, ''),
+      recipient: recipientOf(message),
     });
     const body = res.body ?? {};
     const msg = (body.messages as Array<Record<string, unknown>> | undefined)?.[0];
@@ -425,7 +428,10 @@ export class CloudClient {
     const res = await this.call<Record<string, unknown>>({
       method: 'GET',
       path: enc(this.phoneNumberId),
-      query: { fields: 'id,display_phone_number,verified_name,quality_rating,name_status' },
+      query: {
+        fields:
+          'id,display_phone_number,verified_name,quality_rating,name_status,whatsapp_business_manager_messaging_limit',
+      },
     });
     const v = res.headers['facebook-api-version'];
     return { ...phoneNumberInfo(res.body ?? {}), apiVersion: typeof v === 'string' ? v : null };
@@ -831,6 +837,7 @@ function phoneNumberInfo(r: Record<string, unknown>): PhoneNumberInfo {
     codeVerificationStatus: str('code_verification_status'),
     platformType: str('platform_type') ?? str('host_platform'),
     messagingLimitTier: str('messaging_limit_tier'),
+    messagingLimit: str('whatsapp_business_manager_messaging_limit'),
   };
 }
 

@@ -3,6 +3,7 @@
 // §1.2-1.3; every builder checks the documented limits before anything is sent and names the limit
 // it hit ("text is 4,100 characters; WhatsApp's limit is 4,096"). Lengths are counted in characters
 // (Unicode code points), as WhatsApp counts them.
+import { isBsuid } from '../core/contact-id.js';
 import { invalidInput } from '../core/errors.js';
 import { TEXT_LIMIT } from '../core/text.js';
 import type { MediaKind } from './media.js';
@@ -47,22 +48,58 @@ export type MessageType = (typeof MESSAGE_TYPES)[number];
 /** The kinds of interactive message the builders make (`interactive.type`). */
 export const INTERACTIVE_TYPES = ['button', 'list'] as const;
 
-/** A request body for POST /messages. `recipient_type` is always sent: Meta's description requires it. */
+/**
+ * A request body for POST /messages. `recipient_type` is always sent: Meta's description requires it.
+ * `to` (a phone) or, for a customer whose phone is not known, `recipient` (their BSUID).
+ */
 export interface OutgoingMessage {
   messaging_product: 'whatsapp';
   recipient_type: 'individual';
-  to: string;
+  to?: string;
+  recipient?: string;
   type: MessageType;
   context?: { message_id: string };
   [field: string]: unknown;
 }
 
-/** Who gets it, and the message it quotes (a reply). */
-export interface Envelope {
-  /** E.164 (`+919876543210`) or digits. */
-  to: string;
+/**
+ * Who gets it, and the message it quotes (a reply): `to`, E.164 (`+919876543210`) or digits, or
+ * `recipient`, the business-scoped user id (BSUID) of a customer whose phone is not known.
+ */
+export type Envelope = ({ to: string } | { recipient: string }) & {
   /** The wamid this message replies to (context.message_id). */
   replyTo?: string | undefined;
+};
+
+/** The envelope for a person: `to` their phone when known, else `recipient` their BSUID. */
+export function addressTo(ids: { phone: string | null; userId: string | null }): Envelope {
+  if (ids.phone !== null) return { to: `+${ids.phone}` };
+  if (ids.userId !== null) return { recipient: ids.userId };
+  throw invalidInput('neither a phone number nor a business-scoped user id is known for this contact', {
+    code: 'message.bad_recipient',
+  });
+}
+
+/**
+ * Asks the customer to share their phone number (interactive `request_contact_info`; WhatsApp fixes the
+ * button's text). The answer arrives as a `contacts` message with `origin: contact_request`.
+ */
+export function requestContactInfoMessage(env: Envelope, body: string): OutgoingMessage {
+  if (body.trim() === '' || body.length > TEXT_LIMIT)
+    throw invalidInput(`the text must be 1-${TEXT_LIMIT} characters`, { code: 'message.bad_text' });
+  return {
+    ...envelope(env, 'interactive'),
+    interactive: {
+      type: 'request_contact_info',
+      body: { text: body },
+      action: { name: 'request_contact_info' },
+    },
+  };
+}
+
+/** Whom a body is addressed to: its phone digits (no +) or BSUID; for logs and per-recipient pacing. */
+export function recipientOf(message: OutgoingMessage): string {
+  return message.to?.replace(/^\+/, '') ?? message.recipient ?? '';
 }
 
 export type MediaSource = { id: string } | { link: string };
@@ -189,11 +226,21 @@ export function checkRecipient(to: string): string {
   return v;
 }
 
+/** `recipient` for the API: a BSUID (`US.13491208655302741918`). */
+function checkBsuidRecipient(recipient: string): string {
+  const v = recipient.trim();
+  if (!isBsuid(v))
+    throw invalidInput(`"${recipient}" is not a business-scoped user id (e.g. US.13491208655302741918)`, {
+      code: 'message.bad_recipient',
+    });
+  return v;
+}
+
 function envelope(env: Envelope, type: MessageType): OutgoingMessage {
   const message: OutgoingMessage = {
     messaging_product: 'whatsapp',
     recipient_type: 'individual',
-    to: checkRecipient(env.to),
+    ...('to' in env ? { to: checkRecipient(env.to) } : { recipient: checkBsuidRecipient(env.recipient) }),
     type,
   };
   if (env.replyTo !== undefined) message.context = { message_id: checkWamid(env.replyTo, 'the reply-to id') };

@@ -123,6 +123,8 @@ export async function runDoctor(deps: Deps): Promise<DoctorResult> {
       fail('api', err);
     }
   }
+  const limit = await webhookMessagingLimit(deps);
+  if (limit !== null) checks.push(limit);
   const ok = !checks.some((c) => c.status === 'fail');
   if (!ok) deps.exitCode = failure === undefined ? ExitCode.failure : exitCodeOf(failure);
   return { ok, checks };
@@ -191,6 +193,12 @@ async function checkApi(
       ? { hint: 'quality is RED: sending is limited; see WhatsApp Manager > Insights' }
       : {}),
   });
+  if (number.messagingLimit !== null)
+    checks.push({
+      name: 'messaging-limit',
+      status: 'ok',
+      message: `${number.messagingLimit} (the business portfolio's, from the API)`,
+    });
   if (number.apiVersion !== null && number.apiVersion !== client.apiVersion)
     checks.push({
       name: 'api-version',
@@ -217,5 +225,21 @@ async function checkApi(
   } catch (err) {
     if (!(err instanceof GraphError)) throw err;
     fail('waba-id', err, `WABA ${client.wabaId}: ${err.message}`, err.hint);
+  }
+}
+
+/** The messaging limit the latest account webhook reported, when the store has one (a store problem: none). */
+export async function webhookMessagingLimit(deps: Deps): Promise<Check | null> {
+  try {
+    const latest = await (await deps.store()).latestMessagingLimit();
+    if (latest === null) return null;
+    const limit = latest.limit === null ? 'unlimited' : `${latest.limit} customers a day`;
+    return {
+      name: 'messaging-limit-webhook',
+      status: 'ok',
+      message: `${limit} (${latest.field} webhook received ${latest.receivedAt})`,
+    };
+  } catch {
+    return null;
   }
 }

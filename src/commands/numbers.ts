@@ -1,7 +1,7 @@
 // `wabox numbers`: the WABA's phone numbers with quality rating and display-name status.
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
-import { emit } from '../cli/output.js';
+import { emit, note } from '../cli/output.js';
 import type { PhoneNumberInfo } from '../cloud/client.js';
 
 export function register(program: Command, deps: Deps): void {
@@ -12,7 +12,7 @@ export function register(program: Command, deps: Deps): void {
     )
     .option(
       '--json',
-      'print an array of {id, displayPhoneNumber, verifiedName, qualityRating, nameStatus, status, codeVerificationStatus, platformType, messagingLimitTier}',
+      'print an array of {id, displayPhoneNumber, verifiedName, qualityRating, nameStatus, status, codeVerificationStatus, platformType, messagingLimitTier, messagingLimit}',
     )
     .addHelpText(
       'after',
@@ -23,8 +23,12 @@ Examples:
 
 Quality: GREEN, YELLOW, RED (or UNKNOWN/NA for a new number). The id is what phone-number-id takes.`,
     )
-    .action(async (flags: { json?: boolean }) =>
-      emit(deps, flags, await runNumbers(deps), (rows) =>
+    .action(async (flags: { json?: boolean }) => {
+      const rows = await runNumbers(deps);
+      const { webhookMessagingLimit } = await import('./doctor.js');
+      const latest = await webhookMessagingLimit(deps);
+      if (latest !== null && !flags.json) note(deps.io, `messaging limit: ${latest.message}`);
+      emit(deps, flags, rows, (rows) =>
         rows
           .map((n) =>
             [
@@ -33,11 +37,12 @@ Quality: GREEN, YELLOW, RED (or UNKNOWN/NA for a new number). The id is what pho
               n.verifiedName ?? '-',
               n.qualityRating ?? '-',
               n.nameStatus ?? '-',
+              n.messagingLimit ?? n.messagingLimitTier ?? '-',
             ].join('\t'),
           )
           .join('\n'),
-      ),
-    );
+      );
+    });
 }
 
 export async function runNumbers(deps: Deps): Promise<PhoneNumberInfo[]> {

@@ -3,9 +3,10 @@
 // template (no --force here); {{contact.name}} in a quick reply comes from the store.
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
+import { contactLabel } from '../core/contact-id.js';
 import { invalidInput } from '../core/errors.js';
 import { printSent, runSend, type SendOptions } from './send.js';
-import { contactArgument, resolveContactWaId } from './shared/contact-arg.js';
+import { contactArgument, resolveContactArg } from './shared/contact-arg.js';
 import { addMessageOptions, hasMessageContent, type MessageOptions } from './shared/message-flags.js';
 import { pickQuickReply } from './shared/pick-quick-reply.js';
 import { assertWindowOpen } from './shared/window-guard.js';
@@ -31,6 +32,7 @@ export function register(program: Command, deps: Deps): void {
 Examples:
   wabox reply +919876543210 --text "Yes, it is ready. See you at 5!"
   wabox reply +919876543210 --quick-reply /hours
+  wabox reply @asha.bakes --text "On its way"
   wabox reply +919876543210 --quick-reply /price --var item=cake --quote
   echo "Thanks for waiting" | wabox reply +919876543210 --text -
   wabox reply +919876543210 --image cake.jpg --caption "Your cake, ready for pick-up"
@@ -50,7 +52,8 @@ confirm; in a script that is a usage error (exit 2).`,
 }
 
 export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<typeof runSend> {
-  const waId = await resolveContactWaId(deps, options.contact, { country: options.country });
+  const target = await resolveContactArg(deps, options.contact, { country: options.country });
+  const waId = target.waId;
   if (options.quote && options.replyTo !== undefined)
     throw invalidInput('give --quote or --reply-to <wamid>, not both', { code: 'usage.conflict' });
   const store = await deps.store();
@@ -59,7 +62,7 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
   if (options.quote) {
     const [last] = await store.listMessages({ waId, direction: 'in', limit: 1 });
     if (last === undefined)
-      throw invalidInput(`--quote: no message from +${waId} in the store to quote`, {
+      throw invalidInput(`--quote: no message from ${options.contact} in the store to quote`, {
         code: 'usage.nothing_to_quote',
       });
     replyTo = last.id;
@@ -70,7 +73,11 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
     await assertWindowOpen(store, waId, deps.clock());
     const picked = await pickQuickReply(
       deps,
-      { phone: `+${waId}`, name: conversation?.name ?? null },
+      {
+        phone: target.phone === null ? null : `+${target.phone}`,
+        label: contactLabel(target),
+        name: conversation?.name ?? null,
+      },
       rest.var,
     );
     rest.quickReply = picked.name;
@@ -78,7 +85,8 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
   }
   const sendOptions: SendOptions = {
     ...rest,
-    to: `+${waId}`,
+    to: options.contact,
+    target,
     replyTo,
     contactName: conversation?.name ?? null,
   };

@@ -5,8 +5,8 @@ import { emit, note, warn } from '../cli/output.js';
 import { GraphError } from '../cloud/errors.js';
 import type { Envelope, OutgoingMessage } from '../cloud/messages.js';
 import { WaboxError } from '../core/errors.js';
-import { localMessageId, messageErrorOf, recordSend } from './shared/cloud-args.js';
-import { resolveContactWaId } from './shared/contact-arg.js';
+import { sendRecorded } from './shared/cloud-args.js';
+import { type ContactTarget, resolveContactArg } from './shared/contact-arg.js';
 import { addMessageOptions, checkMessageFlags, type MessageOptions } from './shared/message-flags.js';
 import { assertWindowOpen, windowClosedError } from './shared/window-guard.js';
 
@@ -19,13 +19,18 @@ export interface SendOptions extends MessageOptions {
    * the store; `send` leaves it unset.
    */
   contactName?: string | null;
+  /** Not a flag: the contact `to` names, when the caller resolved it already (`wabox reply`). */
+  target?: ContactTarget;
 }
 
 /** `send --json`: part of the interface, keep it stable. */
 export interface SendResultJson {
   /** The wamid. */
   id: string;
-  waId: string;
+  /** The phone in digits; null when the message went to a BSUID and the API did not say the number. */
+  waId: string | null;
+  /** The BSUID, when known. */
+  userId: string | null;
   /** accepted, held_for_quality_assessment or paused (messages[0].message_status). */
   status: string;
 }
@@ -40,7 +45,7 @@ export function register(program: Command, deps: Deps, runF?: SendRunner): void 
       .description('send one WhatsApp message through the Cloud API (recorded in the local store)')
       .argument(
         '<to>',
-        'the customer: +919876543210, "07700 900123" with --country GB, ... (as for wabox link)',
+        'the customer: +919876543210, "07700 900123" with --country GB, a BSUID (US.1349...) or @username',
       )
       .option(
         '-c, --country <code>',
@@ -67,9 +72,13 @@ Examples:
   wabox send +919876543210 --react wamid.HBgL... --emoji 👍
   wabox send +919876543210 --text "See above" --reply-to wamid.HBgL... --json
   wabox send +919876543210 --text "Hi" --dry-run
+  wabox send @asha.bakes --text "Your cake is ready"      # a customer known by username: sent to the BSUID
 
 Outside the 24-hour window after the customer's last message only templates can be sent; wabox
-refuses a free-form send locally when its store knows the window closed (--force overrides).`,
+refuses a free-form send locally when its store knows the window closed (--force overrides).
+A customer whose phone number is not known gets the message at their business-scoped user id (BSUID);
+an authentication template needs a phone number. A marketing template to a customer who stopped
+marketing messages is refused (--force overrides); any template to them is sent with a warning.`,
     )
     .action(async (to: string, flags: Omit<SendOptions, 'to'>) => {
       const options: SendOptions = { ...flags, to };
@@ -91,7 +100,8 @@ export function printSent(
     return;
   }
   emit(deps, flags, result, (r) => r.id);
-  if (deps.io.isStderrTTY && !flags.json) note(deps.io, `${verb} +${result.waId} (${result.status})`);
+  const who = result.waId === null ? result.userId : `+${result.waId}`;
+  if (deps.io.isStderrTTY && !flags.json) note(deps.io, `${verb} ${who} (${result.status})`);
 }
 
 export async function runSend(
@@ -102,9 +112,10 @@ export async function runSend(
     import('../cloud/messages.js'),
     import('./shared/message-content.js'),
   ]);
-  const waId = await resolveContactWaId(deps, options.to, { country: options.country });
-  const plan = await planContent(options, deps, { waId, name: options.contactName });
-  const envelope: Envelope = { to: `+${waId}`, replyTo: options.replyTo };
+  const target = options.target ?? (await resolveContactArg(deps, options.to, { country: options.country }));
+  const waId = target.waId;
+  const plan = await planContent(options, deps, { phone: target.phone, name: options.contactName });
+  const envelope: Envelope = { ...messages.addressTo(target), replyTo: options.replyTo };
   // built once with a stand-in id for a file to upload, so every limit is checked before any request
   const draft = messages.buildMessage(envelope, withMedia(plan, '0'));
   const file = plan.media && 'file' in plan.media.arg ? plan.media.arg.file : undefined;
@@ -118,7 +129,12 @@ export async function runSend(
   }
   const client = await deps.cloud();
   const store = await deps.store();
-  if (plan.content.type !== 'template') {
+  if (plan.content.type === 'template') {
+    const { checkTemplateRecipient } = await import('./shared/template-guard.js');
+    const contact = await store.getContact(waId);
+    for (const w of await checkTemplateRecipient(client, plan.content, target, contact, options))
+      warn(deps.io, w);
+  } else {
     const window = await assertWindowOpen(store, waId, deps.clock(), { force: options.force });
     if (window.known && !window.open)
       warn(
@@ -133,29 +149,13 @@ export async function runSend(
     replyTo: options.replyTo ?? null,
     phoneNumberId: client.phoneNumberId,
   };
-  let message: OutgoingMessage = draft;
+  const upload = file
+    ? async () => messages.buildMessage(envelope, withMedia(plan, (await client.uploadMedia(file)).id))
+    : undefined;
   try {
-    if (file) message = messages.buildMessage(envelope, withMedia(plan, (await client.uploadMedia(file)).id));
-    const sent = await client.sendMessage(message);
-    const problem = await recordSend(deps, {
-      ...base,
-      id: sent.id,
-      timestamp: deps.clock(),
-      status: 'accepted',
-      payload: message,
-    });
-    if (problem) warn(deps.io, problem);
-    return { id: sent.id, waId: sent.waId ?? waId, status: sent.status };
+    const sent = await sendRecorded(deps, client, base, draft, upload);
+    return { id: sent.id, waId: sent.waId ?? target.phone, userId: target.userId, status: sent.status };
   } catch (err) {
-    const problem = await recordSend(deps, {
-      ...base,
-      id: localMessageId(),
-      timestamp: deps.clock(),
-      status: 'failed',
-      error: messageErrorOf(err, deps.mask),
-      payload: message,
-    });
-    if (problem) warn(deps.io, problem);
     throw await windowClosedFromApi(err, waId, deps);
   }
 }

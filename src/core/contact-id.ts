@@ -97,3 +97,15 @@ export function isStopKeyword(text: string, keywords: readonly string[] = DEFAUL
   const form = keywordForm(text);
   return form !== '' && keywords.some((k) => keywordForm(k) === form);
 }
+
+/** How a person is shown: `+phone` when known, else `@username`, else the BSUID (else the key). */
+export function contactLabel(c: {
+  waId: string;
+  phone: string | null;
+  userId: string | null;
+  username: string | null;
+}): string {
+  if (c.phone !== null) return `+${c.phone}`;
+  if (c.username !== null) return `@${c.username}`;
+  return c.userId ?? c.waId;
+}

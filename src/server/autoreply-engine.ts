@@ -8,7 +8,7 @@
 // (if still fresh); a claim taken but not finished (the process died during the request) is marked
 // failed and NOT retried: it may have gone out, and "never twice" wins over "at least once".
 import { randomUUID } from 'node:crypto';
-import { buildMessage, type OutgoingMessage } from '../cloud/messages.js';
+import { addressTo, buildMessage, type Envelope, type OutgoingMessage } from '../cloud/messages.js';
 import {
   type AutoReplySettings,
   anyAutoReply,
@@ -18,6 +18,7 @@ import {
   replyReason,
   SETTINGS_KEY,
 } from '../core/autoreply.js';
+import { isBsuid } from '../core/contact-id.js';
 import { type BusinessHours, hoursStatus } from '../core/hours.js';
 import { findAutoReply, findTemplate, renderTemplate, type Template } from '../core/template.js';
 import type {
@@ -239,7 +240,7 @@ export class AutoReplyEngine {
     let text: string | null = null;
     try {
       text = await this.#render(claim);
-      message = buildMessage({ to: `+${claim.waId}` }, { type: 'text', body: text });
+      message = buildMessage(await this.#address(claim.waId), { type: 'text', body: text });
       const sent = await this.#o.send(message);
       const recorded = await this.#o.store.finishAutoReply(claim.id, {
         state: 'sent',
@@ -302,7 +303,7 @@ export class AutoReplyEngine {
     }
     const nextOpen = claim.kind === 'away' && claim.rule ? new Date(claim.rule) : null;
     return renderTemplate(template, {
-      contact: { name: context.name, phone: `+${claim.waId}` },
+      contact: { name: context.name, phone: isBsuid(claim.waId) ? null : `+${claim.waId}` },
       business: { name: this.#o.businessName ?? null },
       agent: { name: this.#o.agentName ?? null },
       now: this.#clock(),
@@ -310,6 +311,13 @@ export class AutoReplyEngine {
       nextOpen: nextOpen && Number.isFinite(nextOpen.getTime()) ? nextOpen : null,
       hours: library.hours ?? null,
     }).text;
+  }
+
+  /** The contact's phone when the store knows it, else their BSUID (the key itself for older contacts). */
+  async #address(waId: string): Promise<Envelope> {
+    const contact = await this.#o.store.getContact(waId);
+    if (contact !== null) return addressTo(contact);
+    return isBsuid(waId) ? { recipient: waId } : { to: `+${waId}` };
   }
 
   /** After a restart: the name and text of a claim's message from the store. */

@@ -17,6 +17,7 @@ import type {
   ContactRecord,
   IngestResult,
   MessagingLimitRecord,
+  PricedSendRecord,
   WebhookPost,
 } from './store.js';
 import {
@@ -439,6 +440,38 @@ export class SqliteStore implements Store {
 
   async contactEvents(waId: string): Promise<ContactEventRecord[]> {
     return this.#hook.contacts.events(this.#key(waId));
+  }
+
+  async pricedMessages(filter: { since?: Date } = {}): Promise<PricedSendRecord[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT m.wamid, m.timestamp, m.pricing_category, m.pricing_type, m.reason,
+                c.phone, c.user_id, v.campaign
+         FROM messages m JOIN contacts c ON c.wa_id = m.wa_id
+         LEFT JOIN conversations v ON v.wa_id = m.wa_id
+         WHERE m.direction = 'out' AND m.pricing_category IS NOT NULL AND m.timestamp >= ?
+         ORDER BY m.timestamp, m.seq`,
+      )
+      .all(filter.since?.getTime() ?? 0) as Array<{
+      wamid: string;
+      timestamp: number;
+      pricing_category: string;
+      pricing_type: string | null;
+      reason: string | null;
+      phone: string | null;
+      user_id: string | null;
+      campaign: string | null;
+    }>;
+    return rows.map((r) => ({
+      id: r.wamid,
+      timestamp: new Date(r.timestamp).toISOString(),
+      category: r.pricing_category,
+      type: r.pricing_type,
+      phone: r.phone,
+      userId: r.user_id,
+      campaign: r.campaign,
+      reason: r.reason,
+    }));
   }
 
   async latestMessagingLimit(): Promise<MessagingLimitRecord | null> {

@@ -309,6 +309,8 @@ export interface Store {
   contactEvents(waId: string): Promise<ContactEventRecord[]>;
   /** The latest messaging limit an account webhook reported, or null when none came. */
   latestMessagingLimit(): Promise<MessagingLimitRecord | null>;
+  /** Outbound messages a status priced (pricing.category known), sent since `since`, oldest first. */
+  pricedMessages(filter?: { since?: Date }): Promise<PricedSendRecord[]>;
   /** A store-wide setting (JSON), shared by every receiver and CLI using this store; undefined when unset. */
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;
@@ -459,6 +461,24 @@ export interface PreferenceRecord {
   value: string;
   detail?: string | null;
   timestamp: Date;
+}
+
+/** An outbound message Meta priced, with what `wabox costs` groups by. */
+export interface PricedSendRecord {
+  id: string;
+  /** When it was sent, ISO 8601 (UTC). */
+  timestamp: string;
+  /** pricing.category: marketing, utility, authentication, service, ... */
+  category: string;
+  /** pricing.type: regular (billed), free_customer_service, free_entry_point; null when not given. */
+  type: string | null;
+  /** The recipient's phone digits and BSUID as the store knows them now; null when not known. */
+  phone: string | null;
+  userId: string | null;
+  /** The `wabox link --ref` campaign of the contact's conversation. */
+  campaign: string | null;
+  /** null for a person's send; greeting | away | keyword:<rule> for an automatic reply. */
+  reason: string | null;
 }
 
 /** The business portfolio's messaging limit as the latest account webhook gave it. */

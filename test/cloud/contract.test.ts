@@ -533,6 +533,27 @@ if (why === undefined)
           'Request body property template.components.0.index must match pattern "^[2-6, 11-14]$"',
         ]);
       });
+
+      it('BSUID recipients: the v23.0 description predates them (`to` required, no `recipient`), so a send to a customer known only by BSUID is refused for that alone', async () => {
+        const r = await wabox(['send', 'US.13491208655302741918', '--text', 'Hello']);
+        const ex = r.exchanges[0]!;
+        documented.add(ex);
+        expect(ex.status).toBe(422);
+        expect(JSON.parse(ex.requestBody)).toEqual({
+          messaging_product: 'whatsapp',
+          recipient_type: 'individual',
+          recipient: 'US.13491208655302741918',
+          type: 'text',
+          text: { body: 'Hello', preview_url: false },
+        });
+        // the same body with `to` in place of `recipient` is accepted: only the addressing differs
+        const { recipient: _r, ...rest } = JSON.parse(ex.requestBody) as Record<string, unknown>;
+        const withTo = await postRaw({ ...rest, to: TO });
+        expect(withTo.status, explain(withTo)).toBe(200);
+        expect(violations(ex)).toEqual(
+          expect.arrayContaining(["Request body must have required property 'to'"]),
+        );
+      });
     });
 
     it('the suite covered every message type, media source, template part and operation the client has', () => {

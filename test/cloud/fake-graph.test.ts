@@ -181,7 +181,12 @@ describe('errors that are retried', () => {
     ]);
     const r = await send(['--json']);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: '919876543210', status: 'accepted' });
+    expect(JSON.parse(r.stdout)).toEqual({
+      id: 'wamid.FAKE1',
+      waId: '919876543210',
+      userId: null,
+      status: 'accepted',
+    });
     expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
     // full jitter: random() = 0.5 of the 500 ms base
     expect(r.waits).toEqual([250]);

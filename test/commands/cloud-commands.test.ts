@@ -360,6 +360,52 @@ describe('doctor', () => {
     expect(r.stdout).not.toContain(TOKEN);
   });
 
+  it('the messaging limit: from the API, and the latest webhook the store holds; numbers shows both', async () => {
+    const dir = tempDir();
+    const db = join(dir, 'wabox.db');
+    const store = openSqliteStore(db);
+    const body = JSON.parse(
+      readFileSync(
+        join(
+          import.meta.dirname,
+          '..',
+          'fixtures',
+          'webhooks',
+          'contacts',
+          'business-capability-update.json',
+        ),
+        'utf8',
+      ),
+    );
+    const { toWebhookPost } = await import('../../src/server/ingest.js');
+    const { parseWebhook } = await import('../../src/cloud/webhook-events.js');
+    await store.ingestWebhook([toWebhookPost(parseWebhook(body), new Date('2025-06-10T12:00:00Z'))]);
+    const expected = await store.latestMessagingLimit();
+    await store.close();
+    expect(expected).not.toBeNull();
+    const limited = {
+      ...okPhone,
+      json: { ...okPhone.json, whatsapp_business_manager_messaging_limit: 'TIER_2K' },
+    };
+    graph.on('GET', phone, limited);
+    graph.on('GET', numbers, [
+      { json: { data: [{ id: PHONE_ID }] } },
+      { json: { data: [{ id: PHONE_ID, whatsapp_business_manager_messaging_limit: 'TIER_2K' }] } },
+    ]);
+    const r = await runCloud(graph.url, ['doctor', '--json'], { db });
+    expect(r.code, r.stdout).toBe(0);
+    const checks = JSON.parse(r.stdout).checks as Check[];
+    expect(checks.find((c) => c.name === 'messaging-limit')!.message).toMatch(/^TIER_2K /);
+    const shown = expected!.limit === null ? 'unlimited' : `${expected!.limit} customers a day`;
+    expect(checks.find((c) => c.name === 'messaging-limit-webhook')!.message).toContain(shown);
+    expect(graph.calls('GET', phone)[0]!.url.searchParams.get('fields')).toContain(
+      'whatsapp_business_manager_messaging_limit',
+    );
+    const n = await runCloud(graph.url, ['numbers'], { db });
+    expect(n.stdout.trim().split('\t').at(-1)).toBe('TIER_2K');
+    expect(n.stderr).toContain(`messaging limit: ${shown}`);
+  });
+
   it('missing settings: exit 3, each named with how to set it, no request', async () => {
     const r = await runCloud(graph.url, ['doctor', '--json'], {
       env: { WABOX_TOKEN: undefined, WABOX_PHONE_NUMBER_ID: undefined, WABOX_WABA_ID: undefined },

@@ -31,7 +31,7 @@ describe('wabox completion bash', () => {
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('');
     const script = r.stdout;
-    expect(complete(script, ['wabox', 'con'])).toEqual(['config']);
+    expect(complete(script, ['wabox', 'conf'])).toEqual(['config']);
     expect(complete(script, ['wabox', 'config', 's'])).toEqual(['set']);
     expect(complete(script, ['wabox', 'config', 'g'])).toEqual(['get']);
     expect(complete(script, ['wabox', 'li'])).toEqual(['link']);
@@ -57,7 +57,7 @@ describe('wabox completion bash', () => {
   it('is what the built CLI prints too', async () => {
     const built = await spawnCli(['completion', 'bash']);
     expect(built.code).toBe(0);
-    expect(complete(built.stdout, ['wabox', 'con'])).toEqual(['config']);
+    expect(complete(built.stdout, ['wabox', 'con'])).toEqual(['contact', 'config']);
   });
 });
 

@@ -130,6 +130,9 @@ describe('wabox inbox', () => {
     expect(list[0]).toEqual({
       waId: ASHA,
       phone: '+919876543210',
+      userId: null,
+      parentUserId: null,
+      username: null,
       name: 'Asha Rao',
       status: 'open',
       assignee: 'ravi',

@@ -69,6 +69,9 @@ describe('wabox messages list', () => {
       id: 'wamid.new',
       direction: 'out',
       waId: '919876543210',
+      userId: null,
+      parentUserId: null,
+      username: null,
       type: 'text',
       text: 'Order #42 is ready',
       timestamp: '2025-06-10T11:00:00.000Z',
@@ -203,6 +206,7 @@ describe('wabox messages list', () => {
     const real = openSqliteStore(env.WABOX_DB!);
     const store: Store = Object.assign(Object.create(real) as Store, {
       listMessages: real.listMessages.bind(real),
+      getContact: real.getContact.bind(real),
       close: async () => {
         closed++;
         await real.close();

@@ -20,6 +20,7 @@ const READERS: Record<string, (path: string) => string[]> = {
   'link --batch <file>': (p) => ['link', '--batch', p],
   'template import <file>': (p) => ['template', 'import', p],
   'media upload <file>': (p) => ['media', 'upload', p],
+  'costs --rates <file>': (p) => ['costs', '--rates', p],
 };
 for (const verb of ['send', 'reply']) {
   for (const kind of MEDIA) READERS[`${verb} --${kind} <file|url|id>`] = (p) => [verb, TO, `--${kind}`, p];

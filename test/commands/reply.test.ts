@@ -104,7 +104,7 @@ describe('wabox reply', () => {
     const r = await reply('+91 98765 43210', '--text', 'Yes, ₹499 🎂', '--json');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: ASHA, status: 'accepted' });
+    expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: ASHA, userId: null, status: 'accepted' });
     expect(graph.calls('POST', MESSAGES).map((c) => c.json)).toEqual([
       {
         messaging_product: 'whatsapp',
@@ -298,7 +298,12 @@ describe('wabox reply', () => {
       // the list shows the shortcut, and the text as it would go to this contact
       expect(script.shown).toEqual([['/price  price | Hi Asha Rao, the {{item}} is ₹499.']]);
       expect(r.stderr).toContain('\nHi Asha Rao, the cake is ₹499.\n');
-      expect(JSON.parse(r.stdout)).toEqual({ id: 'wamid.FAKE1', waId: ASHA, status: 'accepted' });
+      expect(JSON.parse(r.stdout)).toEqual({
+        id: 'wamid.FAKE1',
+        waId: ASHA,
+        userId: null,
+        status: 'accepted',
+      });
       expect(graph.calls('POST', MESSAGES).map((c) => c.json)).toEqual([
         expect.objectContaining({
           to: '+919876543210',

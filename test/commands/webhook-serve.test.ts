@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 // `wabox webhook serve` end to end in-process: a real server on 127.0.0.1, a real SQLite file, every
 // fixture, the signature over raw bytes, the refusals, redelivery, statuses, graceful shutdown.
 import { connect } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseWebhook, type WebhookEvent } from '../../src/cloud/webhook-events.js';
 import { signPayload } from '../../src/cloud/webhook-signature.js';
@@ -223,6 +225,23 @@ describe('refusals and odd requests', () => {
     expect((await loud.post(text('hello').body)).status).toBe(200);
     expect(requests(loud)).toEqual([['debug', 200]]);
     expect(loud.logs().find((l) => l.msg === 'request')).toMatchObject({ method: 'POST', events: 1 });
+  });
+
+  it('logs at info what a POST changed: opt-outs and account events', async () => {
+    const r = await receiver();
+    const fixture = (name: string) =>
+      readFileSync(join(import.meta.dirname, '..', 'fixtures', 'webhooks', 'contacts', name), 'utf8');
+    for (const name of ['user-preferences-stop.json', 'both-ids.json', 'business-capability-update.json'])
+      expect((await r.post(fixture(name))).status).toBe(200);
+    const msgs = r
+      .logs()
+      .filter((l) => l.level === 'info')
+      .map((l) => l.msg);
+    expect(msgs).toContain('marketing opt-out');
+    expect(msgs).toContain('account events stored');
+    expect(r.logs().find((l) => l.msg === 'account events stored')).toMatchObject({
+      fields: ['business_capability_update'],
+    });
   });
 
   it('never logs the token, the app secret or the verify token', async () => {

@@ -151,6 +151,18 @@ describe('greeting', () => {
     expect(sent()).toEqual([{ to: `+${RAVI}`, text: 'નમસ્તે રવિ!' }]);
   });
 
+  it('a customer without a phone number is greeted at their BSUID (`recipient`, no `to`)', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(1));
+    const r = await receiver({ greeting: true });
+    await message(r, 'Hi!', 'US.13491208655302741918');
+    const [call] = graph.calls('POST', MESSAGES_PATH);
+    expect(call!.json).toMatchObject({ recipient_type: 'individual', recipient: 'US.13491208655302741918' });
+    expect(call!.json).not.toHaveProperty('to');
+    expect(r.rows("SELECT reason, status FROM messages WHERE direction = 'out'")).toEqual([
+      { reason: 'greeting', status: 'accepted' },
+    ]);
+  });
+
   it('the same payload delivered three times (and three more at once): stored once, greeted once', async () => {
     graph.on('POST', MESSAGES_PATH, sendReplies(1));
     const r = await receiver({ greeting: true });

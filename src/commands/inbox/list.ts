@@ -9,7 +9,14 @@ import { normalizeAgent, normalizeLabel } from '../../core/label.js';
 import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
 import { parseLimit } from '../shared/int-arg.js';
-import { type InboxConversation, knownName, stdoutStyle, toInboxConversation, windowText } from './shared.js';
+import {
+  type InboxConversation,
+  knownName,
+  stdoutStyle,
+  toInboxConversation,
+  who,
+  windowText,
+} from './shared.js';
 
 export interface InboxListOptions {
   unread?: boolean;
@@ -84,7 +91,7 @@ export async function runInboxList(options: InboxListOptions, deps: Deps): Promi
 function pipeLine(c: InboxConversation): string {
   const dash = (v: string | number | null) => (v === null || v === '' ? '-' : String(v));
   return [
-    c.phone,
+    who(c),
     dash(c.name),
     c.status,
     dash(c.assignee),
@@ -106,7 +113,7 @@ function pipeLine(c: InboxConversation): string {
  */
 function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): string {
   const name = knownName(c);
-  const who = name === null ? c.phone : `${truncate(name, NAME_COLUMNS)} ${s.dim(c.phone)}`;
+  const customer = name === null ? who(c) : `${truncate(name, NAME_COLUMNS)} ${s.dim(who(c))}`;
   const parts: string[] = [];
   if (c.unread > 0) parts.push(s.bold(`${c.unread} unread`));
   if (c.unanswered) parts.push(s.bold(`waiting ${formatDuration(c.waitingMs ?? 0)}`));
@@ -124,7 +131,7 @@ function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): strin
     last = `${localTime(c.lastMessage.timestamp)} ${arrow} ${truncate(text, Math.max(20, Math.min(60, columns - 40)))}`;
   }
   const marker = c.unanswered ? '●' : c.unread > 0 ? '•' : ' ';
-  const head = `${marker} ${who}`;
+  const head = `${marker} ${customer}`;
   const line = [head, ...parts, ...(last === '' ? [] : [last])].join(' · ');
   if (c.unanswered) return s.red(line);
   return c.status === 'resolved' ? s.dim(line) : line;

@@ -3,18 +3,24 @@
 import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
+import { contactLabel } from '../../core/contact-id.js';
 import { notFound } from '../../core/errors.js';
 import { formatDuration, oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
-import { resolveContactWaId } from '../shared/contact-arg.js';
+import { identifiersJson, resolveContactArg } from '../shared/contact-arg.js';
 
 /** A conversation in `inbox --json` (and in the other inbox commands' JSON): keep it stable. */
 export interface InboxConversation {
-  /** Digits only. */
-  waId: string;
-  /** E.164: +919876543210. */
-  phone: string;
+  /** The phone in digits only; null for a customer known only by BSUID or username. */
+  waId: string | null;
+  /** E.164: +919876543210; null when not known. */
+  phone: string | null;
+  /** The business-scoped user id (BSUID), null when not known. */
+  userId: string | null;
+  parentUserId: string | null;
+  /** Without the @. */
+  username: string | null;
   name: string | null;
   status: 'open' | 'resolved';
   assignee: string | null;
@@ -60,8 +66,7 @@ export function toInboxConversation(c: ConversationRecord, now: Date): InboxConv
   const window = customerServiceWindow(lastInbound, now);
   const m = c.lastMessage;
   return {
-    waId: c.waId,
-    phone: `+${c.waId}`,
+    ...identifiersJson(c),
     name: c.name,
     status: c.status,
     assignee: c.assignee,
@@ -96,24 +101,27 @@ export function toInboxConversation(c: ConversationRecord, now: Date): InboxConv
 }
 
 /**
- * The contact named on the command line (any phone form, as for `wabox link`) and its conversation.
- * A contact the store has never seen is not-found (exit 6).
+ * The contact named on the command line (any phone form, as for `wabox link`, a BSUID or @username)
+ * and its conversation. `waId` is the contact's key. A contact the store has never seen is not-found (exit 6).
  */
 export async function resolveKnownContact(
   deps: Deps,
   input: string,
   options: { country?: string | undefined } = {},
 ): Promise<{ store: Store; waId: string; conversation: ConversationRecord }> {
-  const waId = await resolveContactWaId(deps, input, { country: options.country });
+  const target = await resolveContactArg(deps, input, { country: options.country, known: true });
   const store = await deps.store();
-  const conversation = await store.getConversation(waId);
+  const conversation = await store.getConversation(target.waId);
   if (conversation === null)
-    throw notFound(`no conversation with +${waId}: the store has no message to or from this contact`, {
-      code: 'contact.not_found',
-      hint: 'list the known conversations with: wabox inbox; the store is filled by `wabox send` and `wabox webhook serve`',
-      details: { waId },
-    });
-  return { store, waId, conversation };
+    throw notFound(
+      `no conversation with ${contactLabel(target)}: the store has no message to or from this contact`,
+      {
+        code: 'contact.not_found',
+        hint: 'list the known conversations with: wabox inbox; the store is filled by `wabox send` and `wabox webhook serve`',
+        details: { waId: target.waId },
+      },
+    );
+  return { store, waId: conversation.waId, conversation };
 }
 
 /** Colours for stdout's human form: only when stdout is a terminal and colour is on. */
@@ -137,16 +145,21 @@ export interface ConversationChange {
  * The contact's profile name, or null when there is none or it is only the number again (a contact
  * whose WhatsApp profile has no name, or a simulated one without --name), so the number is not shown twice.
  */
-export function knownName(c: { name: string | null; phone: string }): string | null {
-  return c.name === null || c.name.replace(/\D/g, '') === c.phone.slice(1) ? null : c.name;
+export function knownName(c: { name: string | null; phone: string | null }): string | null {
+  return c.name === null || c.name.replace(/\D/g, '') === c.phone?.slice(1) ? null : c.name;
+}
+
+/** How the customer of a conversation is shown: the phone, else @username, else the BSUID. */
+export function who(c: InboxConversation): string {
+  return contactLabel({ waId: c.userId ?? '', phone: c.waId, userId: c.userId, username: c.username });
 }
 
 /** The human line for a change: "+919876543210 (Asha Rao): <what>" or "... already <what>". */
 export function changeLine(r: ConversationChange, done: string, already: string): string {
   const c = r.conversation;
   const name = knownName(c);
-  const who = name === null ? c.phone : `${c.phone} (${oneLine(name)})`;
-  return `${who}: ${r.changed ? done : already}`;
+  const shown = name === null ? who(c) : `${who(c)} (${oneLine(name)})`;
+  return `${shown}: ${r.changed ? done : already}`;
 }
 
 /** Re-reads the conversation after a change. */

@@ -16,6 +16,7 @@ import {
   resolveKnownContact,
   stdoutStyle,
   toInboxConversation,
+  who,
 } from './shared.js';
 
 export interface InboxShowOptions {
@@ -38,6 +39,17 @@ export interface InboxShowResult {
   markedRead: number;
   /** --mark-read: the receipt sent for the customer's last message; null without --mark-read or when they never wrote. */
   readReceipt: { id: string; success: boolean } | null;
+  /** The contact's merges (two records found to be one person), oldest first. */
+  merges: ContactMergeJson[];
+}
+
+export interface ContactMergeJson {
+  /** ISO 8601 (UTC). */
+  at: string;
+  /** The key of the record merged into this contact. */
+  from: string | null;
+  /** What showed the two to be one person (contacts, user_changed_number, contact_request, ...). */
+  why: string | null;
 }
 
 export interface ThreadMessageJson {
@@ -142,8 +154,12 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
   ]);
 
   const conversation = await store.getConversation(waId);
+  const merges = (await store.contactEvents(waId))
+    .filter((e) => e.kind === 'merge')
+    .map((e) => ({ at: e.at, from: text(e.detail.from), why: text(e.detail.why) }));
   const now = deps.clock();
   return {
+    merges,
     conversation: toInboxConversation(conversation!, now),
     hasMore: thread.hasMore,
     markedRead,
@@ -192,8 +208,9 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   const c = r.conversation;
   const lines: string[] = [];
   const name = knownName(c);
-  const customer = name === null ? c.phone : truncate(name, NAME_COLUMNS);
-  lines.push(name === null ? s.bold(c.phone) : `${s.bold(customer)} ${c.phone}`);
+  const customer = name === null ? who(c) : truncate(name, NAME_COLUMNS);
+  const ids = [who(c), ...(c.username !== null && c.phone !== null ? [`@${c.username}`] : [])].join(' ');
+  lines.push(name === null ? s.bold(ids) : `${s.bold(customer)} ${ids}`);
   const facts: string[] = [c.status];
   if (c.assignee !== null) facts.push(`assigned to ${oneLine(c.assignee)}`);
   if (c.labels.length > 0) facts.push(`labels: ${c.labels.map(oneLine).join(', ')}`);
@@ -208,6 +225,12 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   if (c.handoffAt !== null) facts.push('handed off to a person');
   lines.push(facts.join(' · '));
   if (c.unanswered) lines.push(s.red(`waiting for a reply for ${formatDuration(c.waitingMs ?? 0)}`));
+  for (const m of r.merges)
+    lines.push(
+      s.dim(
+        `merged ${oneLine(m.from ?? '?')} into this contact on ${localTime(m.at, true)} (${oneLine(m.why ?? '?')})`,
+      ),
+    );
   lines.push('');
   for (const m of r.messages) {
     const who =
@@ -258,4 +281,8 @@ function statusText(m: ThreadMessageJson, s: ChalkInstance): string {
     default:
       return s.dim(m.status);
   }
+}
+
+function text(v: unknown): string | null {
+  return typeof v === 'string' ? v : null;
 }

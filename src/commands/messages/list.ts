@@ -2,11 +2,19 @@ import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
 import { listenForInterrupt } from '../../cli/signals.js';
+import { contactLabel, isBsuid } from '../../core/contact-id.js';
 import { invalidInput } from '../../core/errors.js';
 import { localTime, oneLine, truncate } from '../../core/text.js';
 import { parseSince } from '../../core/time.js';
-import type { Direction, MessageFilter, MessageRecord, MessageStatus } from '../../store/store.js';
-import { resolveContactWaId } from '../shared/contact-arg.js';
+import type {
+  ContactRecord,
+  Direction,
+  MessageFilter,
+  MessageRecord,
+  MessageStatus,
+  Store,
+} from '../../store/store.js';
+import { resolveContactArg } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
 
 export interface MessagesListOptions {
@@ -43,8 +51,11 @@ export function register(parent: Command, deps: Deps): void {
     .description(
       'list recorded messages, newest first (a table on a terminal, tab-separated lines in a pipe)',
     )
-    .option('--to <phone>', 'only messages with this contact, both ways (any phone form, as for wabox link)')
-    .option('--from <phone>', 'only messages from this contact (--to <phone> --direction in)')
+    .option(
+      '--to <contact>',
+      'only messages with this contact, both ways (any phone form, as for wabox link, a BSUID or @username)',
+    )
+    .option('--from <contact>', 'only messages from this contact (--to <contact> --direction in)')
     .addOption(
       new Option('--direction <dir>', 'only inbound (in) or outbound (out) messages').choices(['in', 'out']),
     )
@@ -64,7 +75,7 @@ export function register(parent: Command, deps: Deps): void {
     )
     .option(
       '--json',
-      'print an array of {id, direction, waId, type, text, timestamp, status, error, replyTo, reason}',
+      'print an array of {id, direction, waId, userId, parentUserId, username, type, text, timestamp, status, error, replyTo, reason, pricing}',
     )
     .addHelpText(
       'after',
@@ -108,10 +119,41 @@ with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
     });
 }
 
-export async function runMessagesList(options: MessagesListOptions, deps: Deps): Promise<MessageRecord[]> {
+/**
+ * A message in `messages list --json`: the stored record with the contact's identifiers, `waId` being
+ * the phone in digits (null for a customer known only by BSUID or username).
+ */
+export type MessageJson = Omit<MessageRecord, 'waId'> & {
+  waId: string | null;
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
+};
+
+export async function runMessagesList(options: MessagesListOptions, deps: Deps): Promise<MessageJson[]> {
   const filter = await messageFilter(options, deps);
   const store = await deps.store();
-  return store.listMessages(filter);
+  const withIds = contactIds(store);
+  return Promise.all((await store.listMessages(filter)).map(withIds));
+}
+
+/** Adds each message's contact identifiers, each contact read once. */
+function contactIds(store: Store): (m: MessageRecord) => Promise<MessageJson> {
+  const contacts = new Map<string, Promise<ContactRecord | null>>();
+  return async ({ id, direction, waId: key, ...rest }) => {
+    if (!contacts.has(key)) contacts.set(key, store.getContact(key));
+    const c = await contacts.get(key)!;
+    const phone = c === null ? (isBsuid(key) ? null : key) : c.phone;
+    return {
+      id,
+      direction,
+      waId: phone,
+      userId: c?.userId ?? (isBsuid(key) ? key : null),
+      parentUserId: c?.parentUserId ?? null,
+      username: c?.username ?? null,
+      ...rest,
+    };
+  };
 }
 
 /**
@@ -132,9 +174,10 @@ export async function runMessagesFollow(
   let after = await store.lastMessageSeq();
   const printed = new Set<string>();
   let count = 0;
+  const withIds = contactIds(store);
   if (options.since !== undefined || options.limit !== undefined) {
     for (const m of (await store.listMessages(filter)).reverse()) {
-      emitLine(deps.io, m);
+      emitLine(deps.io, await withIds(m));
       printed.add(m.id);
       count++;
     }
@@ -151,7 +194,7 @@ export async function runMessagesFollow(
     for (const { seq, ...message } of batch) {
       after = seq;
       if (printed.delete(message.id)) continue;
-      emitLine(deps.io, message);
+      emitLine(deps.io, await withIds(message));
       count++;
     }
     if (batch.length > 0) await deps.io.stdout.flush?.();
@@ -198,7 +241,7 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
   }
   const contact = options.from ?? options.to;
   if (contact !== undefined) {
-    filter.waId = await resolveContactWaId(deps, contact, { country: options.country });
+    filter.waId = (await resolveContactArg(deps, contact, { country: options.country, known: true })).waId;
   }
   if (options.since !== undefined) {
     const since = parseSince(options.since, deps.clock());
@@ -220,18 +263,22 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
   return filter;
 }
 
-function line(m: MessageRecord): string {
-  return [m.timestamp, m.direction, m.waId, m.type, m.status, m.text === null ? '-' : m.text]
+function shown(m: MessageJson): string {
+  return contactLabel({ waId: m.userId ?? '', phone: m.waId, userId: m.userId, username: m.username });
+}
+
+function line(m: MessageJson): string {
+  return [m.timestamp, m.direction, m.waId ?? shown(m), m.type, m.status, m.text === null ? '-' : m.text]
     .map(oneLine)
     .join('\t');
 }
 
-async function renderTable(messages: MessageRecord[], deps: Deps): Promise<string> {
+async function renderTable(messages: MessageJson[], deps: Deps): Promise<string> {
   const { default: Table } = await import('cli-table3');
   const cells = messages.map((m) => [
     localTime(m.timestamp),
     m.direction === 'out' ? '→ out' : '← in',
-    `+${oneLine(m.waId)}`,
+    oneLine(shown(m)),
     oneLine(m.type),
     m.error?.code != null ? `${m.status} (${m.error.code})` : m.status,
   ]);

@@ -3,9 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { Deps } from '../../cli/deps.js';
+import { warn } from '../../cli/output.js';
 import { readStdinText } from '../../cli/stdin.js';
+import type { CloudClient, SendResult } from '../../cloud/client.js';
 import type { GraphError } from '../../cloud/errors.js';
 import type { MediaFile, MediaKind } from '../../cloud/media.js';
+import type { OutgoingMessage } from '../../cloud/messages.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
 import type { MessageError, OutboundRecord } from '../../store/store.js';
 
@@ -86,5 +89,32 @@ export async function recordSend(deps: Deps, record: OutboundRecord): Promise<st
   } catch (err) {
     const why = err instanceof WaboxError || err instanceof Error ? err.message : String(err);
     return `the message was ${record.status === 'accepted' ? 'sent' : 'not sent'} but the store could not record it: ${why}`;
+  }
+}
+
+/**
+ * Sends a message and records it, sent or refused (the refusal is rethrown). `prepare` (an upload)
+ * runs inside: when it fails, the draft is recorded as failed.
+ */
+export async function sendRecorded(
+  deps: Deps,
+  client: CloudClient,
+  base: Omit<OutboundRecord, 'id' | 'timestamp' | 'status' | 'payload' | 'error'>,
+  draft: OutgoingMessage,
+  prepare?: () => Promise<OutgoingMessage>,
+): Promise<SendResult> {
+  let payload = draft;
+  const record = async (r: Pick<OutboundRecord, 'id' | 'status' | 'error'>) => {
+    const problem = await recordSend(deps, { ...base, ...r, timestamp: deps.clock(), payload });
+    if (problem) warn(deps.io, problem);
+  };
+  try {
+    if (prepare) payload = await prepare();
+    const sent = await client.sendMessage(payload);
+    await record({ id: sent.id, status: 'accepted' });
+    return sent;
+  } catch (err) {
+    await record({ id: localMessageId(), status: 'failed', error: messageErrorOf(err, deps.mask) });
+    throw err;
   }
 }

@@ -28,7 +28,8 @@ export interface Plan {
 
 /** The recipient, for a quick reply's {{contact.phone}} and {{contact.name}}. */
 export interface Recipient {
-  waId: string;
+  /** Digits; null when only a BSUID is known. */
+  phone: string | null;
   name?: string | null | undefined;
 }
 
@@ -44,7 +45,7 @@ export async function planContent(o: MessageOptions, deps: Deps, to: Recipient):
       const rendered = await renderTemplateForContact(
         deps,
         o.quickReply!,
-        { phone: `+${to.waId}`, name: to.name ?? null },
+        { phone: to.phone === null ? null : `+${to.phone}`, name: to.name ?? null },
         { vars: parseAssignments(o.var ?? []) },
       );
       return { content: { type: 'text', body: rendered.text, previewUrl: o.previewUrl } };

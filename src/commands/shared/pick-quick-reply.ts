@@ -16,7 +16,8 @@ export interface PickedQuickReply {
 
 export async function pickQuickReply(
   deps: Deps,
-  contact: { phone: string; name: string | null },
+  /** `label`: how the customer is shown (their phone, else @username or BSUID). */
+  contact: { phone: string | null; label: string; name: string | null },
   given: readonly string[] = [],
 ): Promise<PickedQuickReply> {
   const [{ templateLibrary, renderTemplateForContact }, { parseAssignments }] = await Promise.all([
@@ -55,7 +56,7 @@ export async function pickQuickReply(
       name: t.shortcut ? `${t.shortcut}  ${t.name}` : t.name,
       description: previews.get(t.name),
     }));
-  const who = contact.name ? `${contact.name} (${contact.phone})` : contact.phone;
+  const who = contact.name ? `${contact.name} (${contact.label})` : contact.label;
   const name = prompter.search
     ? await prompter.search({ message: `Quick reply for ${who} (type to search)`, source: choices })
     : await prompter.select({ message: `Quick reply for ${who}`, choices: choices(undefined) });

@@ -32,7 +32,8 @@ export function windowClosedError(waId: string, closedAt: Date | null, now: Date
     closedAt === null
       ? ''
       : `: their last message was ${formatAgo(now.getTime() - closedAt.getTime() + WINDOW_MS)} ago`;
-  return new WaboxError('refused', `the 24-hour customer-service window with +${waId} is closed${since}`, {
+  const who = /^\d+$/.test(waId) ? `+${waId}` : waId;
+  return new WaboxError('refused', `the 24-hour customer-service window with ${who} is closed${since}`, {
     code: 'window.closed',
     hint: 'outside the window only an approved template can be sent: --template <name> --lang <code> (or --force to try anyway)',
     details: {

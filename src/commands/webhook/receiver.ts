@@ -109,6 +109,12 @@ export async function webhookReceiver(
       if (result.claims.length > 0) engine.dispatch(result.claims, post.inbound);
       for (const waId of result.handoffs)
         logger.info({ waId }, 'hand-off: automatic replies stop, a person takes over');
+      for (const m of result.merges)
+        logger.info({ into: m.into, from: m.from, why: m.why }, 'two contacts were one person: merged');
+      for (const o of result.optOuts)
+        logger.info(o, o.optedOut ? 'marketing opt-out' : 'marketing messages resumed');
+      if (result.accountEvents.length > 0)
+        logger.info({ fields: result.accountEvents }, 'account events stored');
       if (result.duplicates > 0)
         logger.debug({ duplicates: result.duplicates }, 'redelivered events ignored');
     },

@@ -1,0 +1,46 @@
+// What the contact verbs share: the JSON shape of a contact.
+
+import type { ContactEventRecord, ContactRecord, OptOutRecord } from '../../store/store.js';
+import { identifiersJson } from '../shared/contact-arg.js';
+
+/** A contact in `contact show --json` and `contact list --json`: keep it stable. */
+export interface ContactJson {
+  /** The phone in digits; null when not known. */
+  waId: string | null;
+  /** E.164; null when not known. */
+  phone: string | null;
+  /** The business-scoped user id (BSUID), parent BSUID and username (without @), null when not known. */
+  userId: string | null;
+  parentUserId: string | null;
+  username: string | null;
+  /** The store's key for the contact: the phone digits or the BSUID it was first seen with. */
+  key: string;
+  name: string | null;
+  /** Identifiers seen before (an old number, an old BSUID). */
+  formerIds: ContactRecord['formerIds'];
+  optOut: OptOutRecord;
+  firstSeenAt: string | null;
+  createdAt: string;
+}
+
+export function toContactJson(c: ContactRecord): ContactJson {
+  return {
+    ...identifiersJson(c),
+    key: c.waId,
+    name: c.name,
+    formerIds: c.formerIds,
+    optOut: c.optOut,
+    firstSeenAt: c.firstSeenAt,
+    createdAt: c.createdAt,
+  };
+}
+
+/** One event in words: "2025-06-10T12:00:00Z merge from US.1349... (contacts)". */
+export function eventText(e: ContactEventRecord): string {
+  const d = e.detail;
+  const what =
+    e.kind === 'merge'
+      ? `merged ${String(d.from ?? '?')} into this contact (${String(d.why ?? '?')})`
+      : `${e.kind === 'opt_out' ? 'stopped' : 'resumed'} marketing messages (${String(d.source ?? '?')})`;
+  return `${e.at}  ${what}`;
+}
