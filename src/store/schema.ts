@@ -4,6 +4,7 @@
 //
 // Conventions: times are INTEGER milliseconds since the epoch (UTC); JSON is TEXT; wa_id is digits only;
 // booleans are INTEGER 0/1.
+import { recomputeSql } from './sqlite-conversation-state.js';
 
 export interface Migration {
   version: number;
@@ -188,6 +189,29 @@ ALTER TABLE messages ADD COLUMN pricing_type TEXT;      -- regular | free_custom
 ALTER TABLE messages ADD COLUMN pricing_category TEXT;  -- marketing | utility | authentication | service | ...
 CREATE INDEX raw_events_field ON raw_events(field, received_at);
 ALTER TABLE status_events ADD COLUMN pricing TEXT;       -- JSON {model, type, category}
+`,
+  },
+  {
+    version: 4,
+    name: "every inbox view reads a page: kept last message, last answer and awaiting-since; indexes in the views' order",
+    // The inbox computed awaiting-since by subqueries over the messages of every conversation before its
+    // ORDER BY ... LIMIT, which no index served: its time grew with the history. Now the writes keep what
+    // the views show (sqlite-conversation-state.ts defines each value; this recomputes them all once),
+    // and each filter has an index in the inbox's order. messages(status) gains the time for
+    // `messages list --status`.
+    sql: `
+ALTER TABLE conversations ADD COLUMN last_seq INTEGER;       -- messages.seq of the latest message
+ALTER TABLE conversations ADD COLUMN last_answer_at INTEGER; -- a person's latest send that did not fail
+ALTER TABLE conversations ADD COLUMN awaiting_since INTEGER; -- the oldest inbound message after it
+${recomputeSql('1')};
+DROP INDEX messages_status;
+CREATE INDEX messages_status ON messages(status, timestamp);
+CREATE INDEX conversations_recent ON conversations(coalesce(last_message_at, created_at), id);
+CREATE INDEX conversations_unread ON conversations(coalesce(last_message_at, created_at), id) WHERE unread > 0;
+CREATE INDEX conversations_awaiting ON conversations(coalesce(last_message_at, created_at), id)
+  WHERE status = 'open' AND awaiting_since IS NOT NULL;
+CREATE INDEX conversations_status ON conversations(status, coalesce(last_message_at, created_at), id);
+CREATE INDEX conversations_assignee ON conversations(assignee, coalesce(last_message_at, created_at), id);
 `,
   },
 ];

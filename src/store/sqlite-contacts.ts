@@ -5,6 +5,7 @@
 import type Database from 'better-sqlite3';
 import { type ContactIdentity, isBsuid, isParentBsuid, parseContactRef } from '../core/contact-id.js';
 import { invalidInput, notFound } from '../core/errors.js';
+import { refreshConversation } from './sqlite-conversation-state.js';
 import type { ContactEventRecord, ContactIdentifiers, ContactRecord, MergeRecord } from './store.js';
 
 type IdKind = 'phone' | 'user_id' | 'parent_user_id';
@@ -128,7 +129,7 @@ export class SqliteContacts {
 
   /**
    * Merges the contacts into the oldest one: messages, automatic replies, labels, identifiers, events,
-   * the conversation (open if either is, the later window, unread summed, the first assignee found) and
+   * the conversation (open if either is, the first assignee found, its kept values recomputed) and
    * the opt-out (an opted-out side always wins). Logs a `merge` event on the contact that remains.
    */
   #merge(keys: string[], now: number, why: string, merges: MergeRecord[]): string {
@@ -168,10 +169,6 @@ export class SqliteContacts {
           status = CASE WHEN s.status = 'open' OR o.status = 'open' THEN 'open' ELSE 'resolved' END,
           assignee = coalesce(s.assignee, o.assignee), campaign = coalesce(s.campaign, o.campaign),
           referral = coalesce(s.referral, o.referral),
-          last_inbound_at = nullif(max(coalesce(s.last_inbound_at, 0), coalesce(o.last_inbound_at, 0)), 0),
-          last_outbound_at = nullif(max(coalesce(s.last_outbound_at, 0), coalesce(o.last_outbound_at, 0)), 0),
-          last_message_at = nullif(max(coalesce(s.last_message_at, 0), coalesce(o.last_message_at, 0)), 0),
-          unread = s.unread + o.unread,
           handoff_at = coalesce(s.handoff_at, o.handoff_at),
           created_at = min(s.created_at, o.created_at), updated_at = @now
         FROM conversations AS o WHERE s.wa_id = @into AND o.wa_id = @from`);
@@ -179,6 +176,7 @@ export class SqliteContacts {
         'DELETE FROM conversations WHERE wa_id = @from AND EXISTS (SELECT 1 FROM conversations WHERE wa_id = @into)',
       );
       run('UPDATE conversations SET wa_id = @into WHERE wa_id = @from');
+      refreshConversation(this.#db, into);
       run('DELETE FROM contacts WHERE wa_id = @from');
       this.#s.event.run({
         key: into,

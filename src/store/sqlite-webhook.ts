@@ -10,6 +10,7 @@ import type { ContactFacts } from '../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
 import { identityOf, SqliteContacts } from './sqlite-contacts.js';
+import { refreshConversation } from './sqlite-conversation-state.js';
 import type {
   AutoReplyKind,
   AutoReplyOutcome,
@@ -53,15 +54,21 @@ const SQL = {
       updated_at = excluded.updated_at
     WHERE (excluded.name IS NOT NULL AND excluded.name IS NOT name)
       OR first_seen_at IS NULL OR excluded.first_seen_at < first_seen_at`,
-  inboundConversation: `INSERT INTO conversations
-      (wa_id, campaign, referral, last_inbound_at, last_message_at, unread, created_at, updated_at)
-    VALUES (@waId, @campaign, @referral, @at, @at, 1, @now, @now)
+  // the kept values of sqlite-conversation-state.ts, moved by one message (SET reads the row as it was;
+  // a new message has the highest seq, so it is the latest unless an older timestamp came late)
+  inboundConversation: `INSERT INTO conversations (wa_id, campaign, referral, last_inbound_at, last_message_at,
+      last_seq, unread, awaiting_since, created_at, updated_at)
+    VALUES (@waId, @campaign, @referral, @at, @at, @seq, 1, @at, @now, @now)
     ON CONFLICT (wa_id) DO UPDATE SET
       campaign = coalesce(excluded.campaign, campaign),
       referral = coalesce(excluded.referral, referral),
-      last_inbound_at = max(coalesce(last_inbound_at, 0), excluded.last_inbound_at),
-      last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
+      last_inbound_at = max(coalesce(last_inbound_at, excluded.last_inbound_at), excluded.last_inbound_at),
+      last_seq = CASE WHEN last_message_at IS NULL OR excluded.last_message_at >= last_message_at
+        THEN excluded.last_seq ELSE last_seq END,
+      last_message_at = max(coalesce(last_message_at, excluded.last_message_at), excluded.last_message_at),
       unread = unread + 1,
+      awaiting_since = CASE WHEN excluded.awaiting_since > coalesce(last_answer_at, -1)
+        THEN min(coalesce(awaiting_since, excluded.awaiting_since), excluded.awaiting_since) ELSE awaiting_since END,
       status = 'open',
       updated_at = excluded.updated_at`,
   insertOutbound: `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
@@ -69,12 +76,22 @@ const SQL = {
     VALUES (@id, 'out', @waId, @type, @text, @payload, @at, @status, @at, @error, @replyTo, @reason,
       @phoneNumberId, @now)
     ON CONFLICT (wamid) DO NOTHING`,
-  outboundConversation: `INSERT INTO conversations (wa_id, last_outbound_at, last_message_at, created_at, updated_at)
-    VALUES (@waId, @at, @at, @now, @now)
+  outboundConversation: `INSERT INTO conversations (wa_id, last_outbound_at, last_message_at, last_seq,
+      created_at, updated_at)
+    VALUES (@waId, @at, @at, @seq, @now, @now)
     ON CONFLICT (wa_id) DO UPDATE SET
-      last_outbound_at = max(coalesce(last_outbound_at, 0), excluded.last_outbound_at),
-      last_message_at = max(coalesce(last_message_at, 0), excluded.last_message_at),
+      last_outbound_at = max(coalesce(last_outbound_at, excluded.last_outbound_at), excluded.last_outbound_at),
+      last_seq = CASE WHEN last_message_at IS NULL OR excluded.last_message_at >= last_message_at
+        THEN excluded.last_seq ELSE last_seq END,
+      last_message_at = max(coalesce(last_message_at, excluded.last_message_at), excluded.last_message_at),
       updated_at = excluded.updated_at`,
+  // a person answered at @at: what awaited an answer up to then no longer does
+  answered: `UPDATE conversations SET
+      awaiting_since = CASE WHEN awaiting_since IS NULL OR awaiting_since > @at THEN awaiting_since
+        ELSE (SELECT min(timestamp) FROM messages WHERE wa_id = @waId AND direction = 'in' AND timestamp > @at) END,
+      last_answer_at = @at
+    WHERE wa_id = @waId AND coalesce(last_answer_at, -1) < @at`,
+  messageStatus: 'SELECT status FROM messages WHERE wamid = ?',
   statusEventsOf: 'SELECT status, timestamp, error FROM status_events WHERE wamid = ? ORDER BY id',
   insertStatus: `INSERT INTO status_events (wamid, status, timestamp, recipient_wa_id, error, payload, pricing,
       received_at)
@@ -87,7 +104,7 @@ const SQL = {
         FROM status_events WHERE wamid = @id AND pricing IS NOT NULL ORDER BY timestamp DESC, id DESC LIMIT 1)
     WHERE wamid = @id AND direction = 'out'
       AND EXISTS (SELECT 1 FROM status_events WHERE wamid = @id AND pricing IS NOT NULL)`,
-  messageContact: "SELECT wa_id FROM messages WHERE wamid = ? AND direction = 'out'",
+  sentMessage: "SELECT wa_id, status, reason FROM messages WHERE wamid = ? AND direction = 'out'",
   advanceStatus: `UPDATE messages SET status = @status, status_at = @at,
       error = CASE WHEN @status = 'failed' THEN coalesce(@error, error) ELSE error END
     WHERE wamid = @id AND direction = 'out' AND ${RANK('status')} < ${RANK('@status')}`,
@@ -95,8 +112,7 @@ const SQL = {
     VALUES (@field, @reason, @payload, @digest, @now) ON CONFLICT (digest) DO NOTHING`,
   previousInbound: `SELECT max(timestamp) AS at FROM messages
     WHERE wa_id = @waId AND direction = 'in' AND wamid != @id AND timestamp <= @at`,
-  lastAgentReply: `SELECT max(timestamp) AS at FROM messages
-    WHERE wa_id = @waId AND direction = 'out' AND reason IS NULL AND status != 'failed'`,
+  lastAgentReply: 'SELECT last_answer_at AS at FROM conversations WHERE wa_id = @waId',
   lastAwayPeriod: `SELECT rule FROM auto_replies
     WHERE wa_id = @waId AND kind = 'away' AND state IN ('pending', 'sent', 'dry-run') ORDER BY id DESC LIMIT 1`,
   handoffAt: 'SELECT handoff_at AS at FROM conversations WHERE wa_id = @waId',
@@ -376,6 +392,7 @@ export class SqliteWebhookWriter {
       campaign: m.ref ?? null,
       referral: json(m.referral),
       at,
+      seq: inserted.lastInsertRowid,
       now,
     });
     const short = m.type === 'text' && m.text !== null && m.text.length <= MAX_KEYWORD_LENGTH;
@@ -412,7 +429,7 @@ export class SqliteWebhookWriter {
       now,
     });
     if (inserted.changes === 0) return false;
-    this.#s.outboundConversation.run({ waId, at, now });
+    this.#s.outboundConversation.run({ waId, at, seq: inserted.lastInsertRowid, now });
     if (m.error?.code === MARKETING_STOPPED) this.#marketingStopped(waId, m.id, at, now, result);
     // statuses the webhook delivered before the message was recorded still count
     const events = this.#s.statusEventsOf.all(m.id) as Array<{
@@ -423,6 +440,9 @@ export class SqliteWebhookWriter {
     for (const e of events)
       this.#s.advanceStatus.run({ id: m.id, status: e.status, at: e.timestamp, error: e.error });
     if (events.length > 0) this.#s.pricing.run({ id: m.id });
+    const final =
+      events.length === 0 ? status : (this.#s.messageStatus.get(m.id) as { status: string }).status;
+    if (m.reason == null && final !== 'failed') this.#s.answered.run({ waId, at });
     return true;
   }
 
@@ -445,10 +465,17 @@ export class SqliteWebhookWriter {
       now,
     });
     if (inserted.changes === 0) return false;
-    if (MESSAGE_STATUSES.has(s.status)) this.#s.advanceStatus.run({ id: s.id, status: s.status, at, error });
+    const sent = this.#s.sentMessage.get(s.id) as
+      | { wa_id: string; status: string; reason: string | null }
+      | undefined;
+    if (MESSAGE_STATUSES.has(s.status)) {
+      const moved = this.#s.advanceStatus.run({ id: s.id, status: s.status, at, error }).changes > 0;
+      // a person's send that failed no longer answers (or answers again once delivered): rare, so recomputed
+      if (moved && sent?.reason === null && (sent.status === 'failed') !== (s.status === 'failed'))
+        refreshConversation(this.#db, sent.wa_id);
+    }
     if (s.pricing) this.#s.pricing.run({ id: s.id });
     if (s.error?.code === MARKETING_STOPPED) {
-      const sent = this.#s.messageContact.get(s.id) as { wa_id: string } | undefined;
       const key =
         sent?.wa_id ??
         (s.waId
@@ -475,7 +502,7 @@ export class SqliteWebhookWriter {
     const previous = this.#s.previousInbound.get({ ...key, id: m.id, at: m.timestamp.getTime() }) as {
       at: number | null;
     };
-    const agent = this.#s.lastAgentReply.get(key) as { at: number | null };
+    const agent = (this.#s.lastAgentReply.get(key) as { at: number | null } | undefined) ?? { at: null };
     const away = this.#s.lastAwayPeriod.get(key) as { rule: string | null } | undefined;
     const handoff = this.#s.handoffAt.get(key) as { at: number | null } | undefined;
     return {

@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
 import { type IdentifierColumns, identifiersOf } from './sqlite-contacts.js';
+import { conversationDrift, repairConversations } from './sqlite-conversation-state.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
   AutoReplyOutcome,
@@ -21,12 +22,15 @@ import type {
   WebhookPost,
 } from './store.js';
 import {
+  type ConversationDrift,
   type ConversationFilter,
   type ConversationRecord,
   type ConversationStatus,
   DEFAULT_MESSAGE_LIMIT,
   type Direction,
   type InboundRecord,
+  type Keyset,
+  type ListedMessage,
   type MessageError,
   type MessageFilter,
   type MessageRecord,
@@ -187,16 +191,20 @@ export class SqliteStore implements Store {
     return this.#db.transaction(() => this.#hook.status(record, this.#now())).immediate();
   }
 
-  async listMessages(filter: MessageFilter = {}): Promise<MessageRecord[]> {
+  async listMessages(filter: MessageFilter = {}): Promise<ListedMessage[]> {
     const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? DEFAULT_MESSAGE_LIMIT);
+    if (filter.before !== undefined) {
+      where.push('(timestamp, seq) < (?, ?)');
+      params.splice(-1, 0, ...keysetParams(filter.before));
+    }
     const rows = this.#db
       .prepare(
-        `SELECT ${MESSAGE_COLUMNS}
+        `SELECT seq, ${MESSAGE_COLUMNS}
          FROM messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
          ORDER BY timestamp DESC, seq DESC LIMIT ?`,
       )
-      .all(...params) as MessageRow[];
-    return rows.map(toRecord);
+      .all(...params) as Array<MessageRow & { seq: number }>;
+    return rows.map((row) => ({ ...toRecord(row), cursor: { at: row.timestamp, id: row.seq } }));
   }
 
   async lastInboundAt(waId: string): Promise<Date | null> {
@@ -209,9 +217,12 @@ export class SqliteStore implements Store {
   // -- the inbox ---------------------------------------------------------------------------
 
   async listConversations(filter: ConversationFilter = {}): Promise<ConversationRecord[]> {
+    // each condition is written as the partial index that serves it (schema.ts, migration 4) says;
+    // --unanswered names its index, which SQLite would otherwise pass over for conversations_status
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (filter.unread) where.push('c.unread > 0');
+    if (filter.unanswered) where.push("c.status = 'open' AND c.awaiting_since IS NOT NULL");
     if (filter.status !== undefined) {
       where.push('c.status = ?');
       params.push(filter.status);
@@ -222,8 +233,12 @@ export class SqliteStore implements Store {
       params.push(filter.assignee);
     }
     if (filter.label !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM contact_labels l WHERE l.wa_id = c.wa_id AND l.label = ?)');
+      where.push('c.wa_id IN (SELECT l.wa_id FROM contact_labels l WHERE l.label = ?)');
       params.push(filter.label);
+    }
+    if (filter.before !== undefined) {
+      where.push(`(${SORT_AT}, c.id) < (?, ?)`);
+      params.push(...keysetParams(filter.before));
     }
     const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
     if (!Number.isSafeInteger(limit) || limit < 1)
@@ -231,26 +246,25 @@ export class SqliteStore implements Store {
     params.push(limit);
     const rows = this.#db
       .prepare(
-        `${CONVERSATION_SELECT}
-         FROM conversations c JOIN contacts ct ON ct.wa_id = c.wa_id
-         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''})
-         SELECT * FROM base ${filter.unanswered ? 'WHERE awaiting_since IS NOT NULL' : ''}
-         ORDER BY coalesce(last_message_at, created_at) DESC, id DESC LIMIT ?`,
+        `SELECT ${CONVERSATION_COLUMNS}
+         FROM conversations c ${filter.unanswered ? 'INDEXED BY conversations_awaiting' : ''}
+         JOIN contacts ct ON ct.wa_id = c.wa_id
+         ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
+         ORDER BY ${SORT_AT} DESC, c.id DESC LIMIT ?`,
       )
       .all(...params) as ConversationRow[];
-    return rows.map((row) => this.#toConversation(row));
+    return this.#toConversations(rows);
   }
 
   async getConversation(waId: string): Promise<ConversationRecord | null> {
     const row = this.#db
       .prepare(
-        `${CONVERSATION_SELECT}
+        `SELECT ${CONVERSATION_COLUMNS}
          FROM contacts ct LEFT JOIN conversations c ON c.wa_id = ct.wa_id
-         WHERE ct.wa_id = ?)
-         SELECT * FROM base`,
+         WHERE ct.wa_id = ?`,
       )
       .get(this.#key(waId)) as ConversationRow | undefined;
-    return row === undefined ? null : this.#toConversation(row);
+    return row === undefined ? null : this.#toConversations([row])[0]!;
   }
 
   async getThread(contact: string, limit: number): Promise<Thread> {
@@ -310,14 +324,16 @@ export class SqliteStore implements Store {
     const db = this.#db;
     return db
       .transaction(() => {
-        db.prepare('UPDATE conversations SET unread = 0, updated_at = ? WHERE wa_id = ? AND unread <> 0').run(
-          this.#now(),
-          waId,
-        );
+        // the kept count says whether there is anything to mark: no walk of a read history
+        const unread = db
+          .prepare('UPDATE conversations SET unread = 0, updated_at = ? WHERE wa_id = ? AND unread <> 0')
+          .run(this.#now(), waId).changes;
+        if (unread === 0) return 0;
+        // +status: the contact's messages (its index), not every unread message of the store
         return db
           .prepare(
             `UPDATE messages SET status = 'read', status_at = ?
-             WHERE wa_id = ? AND direction = 'in' AND status = 'received'`,
+             WHERE wa_id = ? AND direction = 'in' AND +status = 'received'`,
           )
           .run(ms, waId).changes;
       })
@@ -340,7 +356,7 @@ export class SqliteStore implements Store {
         const changed = db
           .prepare(
             `UPDATE messages SET status = 'read', status_at = @ms
-             WHERE wa_id = @waId AND direction = 'in' AND status = 'received'
+             WHERE wa_id = @waId AND direction = 'in' AND +status = 'received'
                AND (timestamp < @ts OR (timestamp = @ts AND seq <= @seq))`,
           )
           .run({ ms, waId: target.wa_id, ts: target.timestamp, seq: target.seq }).changes;
@@ -519,36 +535,24 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
-  #toConversation(row: ConversationRow): ConversationRecord {
-    const last = this.#db
-      .prepare(
-        `SELECT ${MESSAGE_COLUMNS}
-         FROM messages WHERE wa_id = ? ORDER BY timestamp DESC, seq DESC LIMIT 1`,
-      )
-      .get(row.wa_id) as MessageRow | undefined;
-    let referral: unknown = null;
-    if (row.referral !== null) {
-      try {
-        referral = JSON.parse(row.referral);
-      } catch {
-        referral = row.referral;
-      }
-    }
-    return {
-      ...identifiersOf(row),
-      status: row.status ?? 'open',
-      assignee: row.assignee,
-      campaign: row.campaign,
-      referral,
-      labels: row.labels === null ? [] : row.labels.split('\u001f'),
-      unread: row.unread ?? 0,
-      lastInboundAt: isoOrNull(row.last_inbound_at),
-      lastOutboundAt: isoOrNull(row.last_outbound_at),
-      lastMessageAt: isoOrNull(row.last_message_at),
-      handoffAt: isoOrNull(row.handoff_at),
-      lastMessage: last === undefined ? null : toRecord(last),
-      awaitingReplySince: isoOrNull(row.awaiting_since),
-    };
+  /** The records of a page of conversations, with their last messages read in one query. */
+  #toConversations(rows: ConversationRow[]): ConversationRecord[] {
+    const seqs = rows.flatMap((r) => (r.last_seq === null ? [] : [r.last_seq]));
+    const last = new Map<number, MessageRow>();
+    if (seqs.length > 0)
+      for (const m of this.#db
+        .prepare(`SELECT seq, ${MESSAGE_COLUMNS} FROM messages WHERE seq IN (SELECT value FROM json_each(?))`)
+        .all(JSON.stringify(seqs)) as Array<MessageRow & { seq: number }>)
+        last.set(m.seq, m);
+    return rows.map((row) => toConversation(row, row.last_seq === null ? undefined : last.get(row.last_seq)));
+  }
+
+  async checkConversations(): Promise<ConversationDrift[]> {
+    return conversationDrift(this.#db);
+  }
+
+  async repairConversations(): Promise<ConversationDrift[]> {
+    return repairConversations(this.#db, this.#now());
   }
 
   // -- the webhook receiver and automatic replies: ./sqlite-webhook.ts ------------------------------
@@ -598,7 +602,12 @@ function messageConditions(
 ): { where: string[]; params: Array<string | number> } {
   const where: string[] = first ? [first[0]] : [];
   const params: Array<string | number> = first ? [first[1]] : [];
-  const equal = { wa_id: filter.waId, direction: filter.direction, status: filter.status };
+  // +status with a contact: its own messages (their index), not everyone's with that status
+  const equal = {
+    wa_id: filter.waId,
+    direction: filter.direction,
+    [filter.waId === undefined ? 'status' : '+status']: filter.status,
+  };
   for (const [column, value] of Object.entries(equal))
     if (value !== undefined) {
       where.push(`${column} = ?`);
@@ -635,6 +644,12 @@ function toRecord(row: MessageRow): MessageRecord {
   };
 }
 
+function keysetParams(k: Keyset): [number, number] {
+  if (!Number.isSafeInteger(k.at) || !Number.isSafeInteger(k.id))
+    throw invalidInput('the cursor is not a position in this list', { code: 'store.bad_cursor' });
+  return [k.at, k.id];
+}
+
 function assertTime(ms: number, what: string): void {
   if (!Number.isFinite(ms)) throw invalidInput(`${what} is not a valid time`, { code: 'store.bad_time' });
 }
@@ -652,28 +667,49 @@ interface ConversationRow extends IdentifierColumns {
   last_outbound_at: number | null;
   last_message_at: number | null;
   handoff_at: number | null;
-  created_at: number | null;
+  last_seq: number | null;
+  sort_at: number | null;
   labels: string | null;
   awaiting_since: number | null;
 }
 
-/**
- * The start of a conversation query: `base` is a CTE the caller finishes with FROM/WHERE and a closing
- * parenthesis. An answer is an outbound message sent by a person (no automatic-reply reason) that did
- * not fail; awaiting_since is the oldest inbound message after the latest answer, for open ones only.
- */
-const CONVERSATION_SELECT = `WITH base AS (
-  SELECT c.id, ct.wa_id, ct.phone, ct.user_id, ct.parent_user_id, ct.username, ct.name, c.status, c.assignee, c.campaign, c.referral, c.unread,
-    c.last_inbound_at, c.last_outbound_at, c.last_message_at, c.handoff_at, c.created_at,
-    (SELECT group_concat(label, char(31)) FROM
-       (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label)) AS labels,
-    CASE WHEN coalesce(c.status, 'open') = 'open' THEN
-      (SELECT min(m.timestamp) FROM messages m
-       WHERE m.wa_id = ct.wa_id AND m.direction = 'in' AND m.timestamp > coalesce(
-         (SELECT max(a.timestamp) FROM messages a
-          WHERE a.wa_id = ct.wa_id AND a.direction = 'out' AND a.reason IS NULL AND a.status <> 'failed'),
-         -1))
-    END AS awaiting_since`;
+/** The inbox's order: latest activity first (served by the conversations_* indexes of migration 4). */
+const SORT_AT = 'coalesce(c.last_message_at, c.created_at)';
+
+/** A conversation with its contact (`c`, `ct`): kept values only, no read of its messages. */
+const CONVERSATION_COLUMNS = `c.id, ct.wa_id, ct.phone, ct.user_id, ct.parent_user_id, ct.username, ct.name,
+  c.status, c.assignee, c.campaign, c.referral, c.unread, c.last_inbound_at, c.last_outbound_at,
+  c.last_message_at, c.handoff_at, c.last_seq, ${SORT_AT} AS sort_at,
+  CASE WHEN c.status = 'open' THEN c.awaiting_since END AS awaiting_since,
+  (SELECT group_concat(label, char(31)) FROM
+     (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label)) AS labels`;
+
+function toConversation(row: ConversationRow, last: MessageRow | undefined): ConversationRecord {
+  let referral: unknown = null;
+  if (row.referral !== null) {
+    try {
+      referral = JSON.parse(row.referral);
+    } catch {
+      referral = row.referral;
+    }
+  }
+  return {
+    ...identifiersOf(row),
+    status: row.status ?? 'open',
+    assignee: row.assignee,
+    campaign: row.campaign,
+    referral,
+    labels: row.labels === null ? [] : row.labels.split('\u001f'),
+    unread: row.unread ?? 0,
+    lastInboundAt: isoOrNull(row.last_inbound_at),
+    lastOutboundAt: isoOrNull(row.last_outbound_at),
+    lastMessageAt: isoOrNull(row.last_message_at),
+    handoffAt: isoOrNull(row.handoff_at),
+    lastMessage: last === undefined ? null : toRecord(last),
+    awaitingReplySince: isoOrNull(row.awaiting_since),
+    cursor: row.id === null ? null : { at: row.sort_at!, id: row.id },
+  };
+}
 
 function iso(ms: number): string {
   return new Date(ms).toISOString();

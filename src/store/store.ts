@@ -116,8 +116,24 @@ export interface MessageFilter {
   direction?: Direction;
   status?: MessageStatus;
   since?: Date;
+  /** Only messages older than this position (a `ListedMessage.cursor`, decoded). */
+  before?: Keyset;
   /** Newest first, at most this many (default 50). */
   limit?: number;
+}
+
+/**
+ * A position in a list sorted newest first: the sort time (ms) and a tie-breaker (the row's id), as
+ * core/cursor.ts encodes it. Keyset pagination: a page never repeats or skips a row because new ones arrived.
+ */
+export interface Keyset {
+  at: number;
+  id: number;
+}
+
+/** A message of `listMessages`, with the position to pass as `before` for the page after it. */
+export interface ListedMessage extends MessageRecord {
+  cursor: Keyset;
 }
 
 export const DEFAULT_MESSAGE_LIMIT = 50;
@@ -166,6 +182,11 @@ export interface ConversationRecord extends ContactIdentifiers {
    * answered, the customer never wrote, or the conversation is resolved.
    */
   awaitingReplySince: string | null;
+  /**
+   * Its position in the inbox (latest activity first), to pass as `before` for the page after it; null
+   * for a contact without a conversation.
+   */
+  cursor: Keyset | null;
 }
 
 export interface ConversationFilter {
@@ -178,6 +199,8 @@ export interface ConversationFilter {
   assignee?: string | null;
   /** Only those awaiting a person's reply (awaitingReplySince set). */
   unanswered?: boolean;
+  /** Only those after this position (a `ConversationRecord.cursor`). */
+  before?: Keyset;
   /** Most recent activity first, at most this many (default 50). */
   limit?: number;
 }
@@ -229,7 +252,7 @@ export interface Store {
    */
   recordOutbound(record: OutboundRecord): Promise<boolean>;
   /** Matching messages, newest first (timestamp, then insertion order). */
-  listMessages(filter?: MessageFilter): Promise<MessageRecord[]>;
+  listMessages(filter?: MessageFilter): Promise<ListedMessage[]>;
   /** The time of the contact's last inbound message, or null when the store knows none. */
   lastInboundAt(waId: string): Promise<Date | null>;
   /**
@@ -314,8 +337,33 @@ export interface Store {
   /** A store-wide setting (JSON), shared by every receiver and CLI using this store; undefined when unset. */
   getSetting(key: string): Promise<unknown>;
   setSetting(key: string, value: unknown): Promise<void>;
+  /**
+   * Every value the inbox keeps on a conversation (unread, last message, awaiting since, ...) that
+   * differs from its recomputation from the messages; empty when all hold. Reads the whole store.
+   */
+  checkConversations(): Promise<ConversationDrift[]>;
+  /** Recomputes what `checkConversations` finds, in one transaction; returns what it fixed. */
+  repairConversations(): Promise<ConversationDrift[]>;
   /** Idempotent. */
   close(): Promise<void>;
+}
+
+/** A value kept on a conversation for the views, by its column name. */
+export type KeptConversationField =
+  | 'unread'
+  | 'last_inbound_at'
+  | 'last_outbound_at'
+  | 'last_message_at'
+  | 'last_seq'
+  | 'last_answer_at'
+  | 'awaiting_since';
+
+/** A kept value that differs from its recomputation; `conversation`: messages without a conversation. */
+export interface ConversationDrift {
+  waId: string;
+  field: KeptConversationField | 'conversation';
+  kept: number | null;
+  expected: number | null;
 }
 
 // -- the webhook receiver and automatic replies ---------------------------------------------

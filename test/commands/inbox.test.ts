@@ -1,7 +1,9 @@
 // `wabox inbox` and `wabox inbox show`: a real temp SQLite store seeded through the store's record
 // methods; the read receipt of --mark-read goes to the fake Graph server on 127.0.0.1.
+
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeCursor } from '../../src/core/cursor.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { run, spawnCli, tempDir } from '../helpers/cli.js';
@@ -158,7 +160,10 @@ describe('wabox inbox', () => {
       awaitingReplySince: iso(120),
       waitingMs: 120 * 60_000,
       handoffAt: null,
+      cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
+    // its place in the inbox: the time of its latest message
+    expect(decodeCursor(list[0].cursor).at).toBe(ago(119).getTime());
     expect(list[1]).toMatchObject({
       waId: CHEN,
       name: null,

@@ -1,11 +1,13 @@
 // `wabox messages list` with inbound messages (issue 5): --direction, --from, and --follow streaming
 // NDJSON while another connection (or process) writes to the same SQLite file.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createDeps } from '../../src/cli/deps.js';
 import { createTestIO } from '../../src/cli/test-io.js';
 import { runMessagesFollow } from '../../src/commands/messages/list.js';
+import { decodeCursor } from '../../src/core/cursor.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { BIN, ROOT, run, tempDir } from '../helpers/cli.js';
 
@@ -137,7 +139,10 @@ describe('messages list --follow', () => {
       replyTo: null,
       reason: null,
       pricing: null,
+      cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
+    // a streamed message's cursor is its place in messages list: the page after it starts after it
+    expect(decodeCursor(out[1].cursor).at).toBe(NOW.getTime());
     expect(io.stderr.text()).toBe('');
   });
 

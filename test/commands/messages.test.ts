@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { decodeCursor } from '../../src/core/cursor.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import type { Store } from '../../src/store/store.js';
 import { expectError } from '../helpers/assert.js';
@@ -80,7 +81,9 @@ describe('wabox messages list', () => {
       replyTo: 'wamid.question',
       reason: null,
       pricing: null,
+      cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
+    expect(decodeCursor(list[0].cursor).at).toBe(Date.parse('2025-06-10T11:00:00.000Z'));
     expect(list[1]).toMatchObject({
       status: 'failed',
       error: { code: 131026, title: 'Message undeliverable' },

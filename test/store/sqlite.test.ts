@@ -251,6 +251,11 @@ describe('recordOutbound and listMessages', () => {
         replyTo: 'wamid.in1',
         reason: 'away',
         pricing: null,
+        cursor: {
+          at: Date.parse('2025-06-01T10:30:00.000Z'),
+          id: (store.db.prepare("SELECT seq FROM messages WHERE wamid = 'wamid.a2'").get() as { seq: number })
+            .seq,
+        },
       });
       expect(all[2]).toMatchObject({
         waId: '447700900123',

@@ -4,11 +4,13 @@ import type { ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
+import { decodeCursor } from '../../core/cursor.js';
 import { invalidInput } from '../../core/errors.js';
 import { normalizeAgent, normalizeLabel } from '../../core/label.js';
 import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
 import { parseLimit } from '../shared/int-arg.js';
+import { shellWord } from '../shared/shell-word.js';
 import {
   type InboxConversation,
   knownName,
@@ -26,6 +28,7 @@ export interface InboxListOptions {
   assigned?: string;
   unassigned?: boolean;
   limit?: string;
+  before?: string;
   json?: boolean;
 }
 
@@ -48,9 +51,13 @@ export function register(inbox: Command, deps: Deps): void {
     .option('--assigned <agent>', 'only conversations assigned to this agent')
     .option('--unassigned', 'only conversations assigned to nobody')
     .option('-n, --limit <n>', `at most this many, most recent first (default 50, at most ${MAX_LIMIT})`)
+    .option(
+      '--before <cursor>',
+      'only conversations after this cursor (from a --json row or the hint after a page)',
+    )
     .option('--json', 'print an array of conversations (see README: Inbox commands)')
     .action(async (flags: InboxListOptions) => {
-      const list = await runInboxList(flags, deps);
+      const { conversations: list, more } = await runInboxPage(flags, deps);
       if (!flags.json && list.length === 0) {
         note(deps.io, 'no conversations');
         return;
@@ -60,11 +67,32 @@ export function register(inbox: Command, deps: Deps): void {
         const s = stdoutStyle(deps);
         return l.map((c) => ttyLine(c, s, deps.io.columns)).join('\n');
       });
+      if (more && deps.io.isStdoutTTY && !flags.json)
+        note(deps.io, `more: ${moreCommand(flags, list.at(-1)!.cursor!)}`);
     });
 }
 
+/** The command that lists the page after `cursor`: the same filters, --before replaced. */
+function moreCommand(flags: InboxListOptions, cursor: string): string {
+  const args = ['wabox inbox'];
+  for (const key of ['unread', 'unanswered', 'unassigned'] as const) if (flags[key]) args.push(`--${key}`);
+  for (const key of ['label', 'status', 'assigned', 'limit'] as const)
+    if (flags[key] !== undefined) args.push(`--${key} ${shellWord(flags[key])}`);
+  return [...args, `--before ${cursor}`].join(' ');
+}
+
 export async function runInboxList(options: InboxListOptions, deps: Deps): Promise<InboxConversation[]> {
-  const filter: ConversationFilter = { limit: parseLimit(options.limit, MAX_LIMIT) };
+  return (await runInboxPage(options, deps)).conversations;
+}
+
+/** A page of the inbox and whether more conversations follow it. */
+export async function runInboxPage(
+  options: InboxListOptions,
+  deps: Deps,
+): Promise<{ conversations: InboxConversation[]; more: boolean }> {
+  const limit = parseLimit(options.limit, MAX_LIMIT);
+  const filter: ConversationFilter = { limit: limit + 1 };
+  if (options.before !== undefined) filter.before = decodeCursor(options.before);
   if (options.unread) filter.unread = true;
   if (options.unanswered) filter.unanswered = true;
   if (options.status !== undefined) {
@@ -81,7 +109,11 @@ export async function runInboxList(options: InboxListOptions, deps: Deps): Promi
   if (options.unassigned) filter.assignee = null;
   const store = await deps.store();
   const now = deps.clock();
-  return (await store.listConversations(filter)).map((c) => toInboxConversation(c, now));
+  const rows = await store.listConversations(filter);
+  return {
+    conversations: rows.slice(0, limit).map((c) => toInboxConversation(c, now)),
+    more: rows.length > limit,
+  };
 }
 
 /**

@@ -4,6 +4,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
 import { contactLabel } from '../../core/contact-id.js';
+import { encodeCursor } from '../../core/cursor.js';
 import { notFound } from '../../core/errors.js';
 import { formatDuration, oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
@@ -48,6 +49,8 @@ export interface InboxConversation {
   waitingMs: number | null;
   /** When a hand-off keyword stopped automatic replies. */
   handoffAt: string | null;
+  /** Its place in the inbox: `wabox inbox --before <cursor>` lists the conversations after it. */
+  cursor: string | null;
 }
 
 export interface InboxLastMessage {
@@ -97,6 +100,7 @@ export function toInboxConversation(c: ConversationRecord, now: Date): InboxConv
         ? null
         : Math.max(0, now.getTime() - new Date(c.awaitingReplySince).getTime()),
     handoffAt: c.handoffAt,
+    cursor: c.cursor === null ? null : encodeCursor(c.cursor),
   };
 }
 

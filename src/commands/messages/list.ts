@@ -3,12 +3,14 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
 import { listenForInterrupt } from '../../cli/signals.js';
 import { contactLabel, isBsuid } from '../../core/contact-id.js';
+import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { invalidInput } from '../../core/errors.js';
 import { localTime, oneLine, truncate } from '../../core/text.js';
 import { parseSince } from '../../core/time.js';
 import type {
   ContactRecord,
   Direction,
+  ListedMessage,
   MessageFilter,
   MessageRecord,
   MessageStatus,
@@ -16,6 +18,7 @@ import type {
 } from '../../store/store.js';
 import { resolveContactArg } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
+import { shellWord } from '../shared/shell-word.js';
 
 export interface MessagesListOptions {
   to?: string;
@@ -27,7 +30,9 @@ export interface MessagesListOptions {
   since?: string;
   status?: string;
   limit?: string;
+  before?: string;
   json?: boolean;
+  ndjson?: boolean;
 }
 
 export const MESSAGE_STATUSES: readonly MessageStatus[] = [
@@ -43,6 +48,8 @@ const MAX_LIMIT = 100_000;
 /** How often --follow looks for new messages. */
 export const FOLLOW_INTERVAL_MS = 250;
 const FOLLOW_BATCH = 500;
+/** Messages --ndjson reads per query: its memory does not grow with the number written. */
+const STREAM_PAGE = 1000;
 
 export function register(parent: Command, deps: Deps): void {
   parent
@@ -70,12 +77,20 @@ export function register(parent: Command, deps: Deps): void {
     .addOption(new Option('--status <status>', 'only messages with this status').choices(MESSAGE_STATUSES))
     .option('-n, --limit <n>', `at most this many, newest first (default 50, at most ${MAX_LIMIT})`)
     .option(
+      '--before <cursor>',
+      'only messages older than this cursor (from a --json row or the hint after a page)',
+    )
+    .option(
       '-f, --follow',
       'stream new messages as NDJSON until Ctrl-C (first the stored ones, oldest first, with --since or --limit)',
     )
     .option(
       '--json',
-      'print an array of {id, direction, waId, userId, parentUserId, username, type, text, timestamp, status, error, replyTo, reason, pricing}',
+      'print an array of {id, direction, waId, userId, parentUserId, username, type, text, timestamp, status, error, replyTo, reason, pricing, cursor}',
+    )
+    .option(
+      '--ndjson',
+      'stream one JSON object per line, newest first: every message (or --limit), in constant memory',
     )
     .addHelpText(
       'after',
@@ -90,6 +105,8 @@ Examples:
   wabox messages list | cut -f3 | sort -u          # contacts written to
   wabox messages list --follow --direction in | jq -r .text
   wabox messages list --follow --since 1h          # the last hour, then new ones
+  wabox messages list --ndjson > all.ndjson         # every message, any number of them
+  wabox messages list --limit 100 --before misp1ds0.16   # the page after that cursor
 
 Lines in a pipe: time (ISO 8601), direction (in/out), waId, type, status, text (one line; - when none).
 --follow writes one JSON object per line (the --json fields) for each message stored after it started,
@@ -98,6 +115,10 @@ writes to the same store. Status changes of messages already printed are not rep
 with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
     )
     .action(async (flags: MessagesListOptions) => {
+      if (flags.ndjson) {
+        await runMessagesStream(flags, deps);
+        return;
+      }
       if (flags.follow) {
         const stop = listenForInterrupt();
         try {
@@ -109,14 +130,24 @@ with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
         if (stop.signal.reason === 'SIGINT') deps.exitCode = 130;
         return;
       }
-      const messages = await runMessagesList(flags, deps);
+      const { messages, more } = await runMessagesPage(flags, deps);
       if (!flags.json && messages.length === 0) {
         note(deps.io, 'no messages');
         return;
       }
       const table = deps.io.isStdoutTTY && !flags.json ? await renderTable(messages, deps) : '';
       emit(deps, flags, messages, (list) => table || list.map(line).join('\n'));
+      if (more && deps.io.isStdoutTTY && !flags.json)
+        note(deps.io, `more: ${moreCommand(flags, messages.at(-1)!.cursor)}`);
     });
+}
+
+/** The command that lists the page after `cursor`: the same flags, --before replaced. */
+function moreCommand(flags: MessagesListOptions, cursor: string): string {
+  const args = ['wabox messages list'];
+  for (const key of ['to', 'from', 'direction', 'country', 'since', 'status', 'limit'] as const)
+    if (flags[key] !== undefined) args.push(`--${key} ${shellWord(flags[key])}`);
+  return [...args, `--before ${cursor}`].join(' ');
 }
 
 /**
@@ -128,19 +159,55 @@ export type MessageJson = Omit<MessageRecord, 'waId'> & {
   userId: string | null;
   parentUserId: string | null;
   username: string | null;
+  /** Its position: `--before <cursor>` lists the messages after it. */
+  cursor: string;
 };
 
 export async function runMessagesList(options: MessagesListOptions, deps: Deps): Promise<MessageJson[]> {
-  const filter = await messageFilter(options, deps);
-  const store = await deps.store();
-  const withIds = contactIds(store);
-  return Promise.all((await store.listMessages(filter)).map(withIds));
+  return (await runMessagesPage(options, deps)).messages;
 }
 
-/** Adds each message's contact identifiers, each contact read once. */
-function contactIds(store: Store): (m: MessageRecord) => Promise<MessageJson> {
+/** A page of messages, newest first, and whether older ones exist beyond it. */
+export async function runMessagesPage(
+  options: MessagesListOptions,
+  deps: Deps,
+): Promise<{ messages: MessageJson[]; more: boolean }> {
+  const filter = await messageFilter(options, deps);
+  const store = await deps.store();
+  const limit = filter.limit!;
+  const rows = await store.listMessages({ ...filter, limit: limit + 1 });
+  const withIds = contactIds(store);
+  return { messages: await Promise.all(rows.slice(0, limit).map(withIds)), more: rows.length > limit };
+}
+
+/**
+ * `--ndjson`: every message matching the filters (at most --limit when given), newest first, one JSON
+ * object per line, read a page at a time through the cursor. Returns how many were written.
+ */
+export async function runMessagesStream(options: MessagesListOptions, deps: Deps): Promise<number> {
+  const filter = await messageFilter(options, deps);
+  const store = await deps.store();
+  let left = options.limit === undefined ? Number.POSITIVE_INFINITY : filter.limit!;
+  let before = filter.before;
+  let count = 0;
+  while (left > 0) {
+    const page = await store.listMessages({ ...filter, before, limit: Math.min(STREAM_PAGE, left) });
+    // a contact cache per page, so that memory stays flat however many contacts the stream meets
+    const withIds = contactIds(store);
+    for (const m of page) emitLine(deps.io, await withIds(m));
+    await deps.io.stdout.flush?.();
+    count += page.length;
+    left -= page.length;
+    if (page.length < STREAM_PAGE) break;
+    before = page.at(-1)!.cursor;
+  }
+  return count;
+}
+
+/** Adds each message's contact identifiers (each contact read once) and its cursor as text. */
+function contactIds(store: Store): (m: ListedMessage) => Promise<MessageJson> {
   const contacts = new Map<string, Promise<ContactRecord | null>>();
-  return async ({ id, direction, waId: key, ...rest }) => {
+  return async ({ id, direction, waId: key, cursor, ...rest }) => {
     if (!contacts.has(key)) contacts.set(key, store.getContact(key));
     const c = await contacts.get(key)!;
     const phone = c === null ? (isBsuid(key) ? null : key) : c.phone;
@@ -152,6 +219,7 @@ function contactIds(store: Store): (m: MessageRecord) => Promise<MessageJson> {
       parentUserId: c?.parentUserId ?? null,
       username: c?.username ?? null,
       ...rest,
+      cursor: encodeCursor(cursor),
     };
   };
 }
@@ -194,7 +262,10 @@ export async function runMessagesFollow(
     for (const { seq, ...message } of batch) {
       after = seq;
       if (printed.delete(message.id)) continue;
-      emitLine(deps.io, await withIds(message));
+      emitLine(
+        deps.io,
+        await withIds({ ...message, cursor: { at: Date.parse(message.timestamp), id: seq } }),
+      );
       count++;
     }
     if (batch.length > 0) await deps.io.stdout.flush?.();
@@ -219,6 +290,18 @@ function pause(ms: number, signal: AbortSignal): Promise<void> {
 
 async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<MessageFilter> {
   const filter: MessageFilter = { limit: parseLimit(options.limit, MAX_LIMIT) };
+  if (options.before !== undefined) {
+    if (options.follow)
+      throw invalidInput('--before lists older messages: it does not go with --follow', {
+        code: 'usage.conflict',
+      });
+    filter.before = decodeCursor(options.before);
+  }
+  if (options.ndjson && (options.follow || options.json))
+    throw invalidInput(`--ndjson does not go with ${options.follow ? '--follow' : '--json'}`, {
+      code: 'usage.conflict',
+      hint: '--ndjson streams stored messages; --follow streams new ones; --json prints one array',
+    });
   if (options.direction !== undefined) {
     if (options.direction !== 'in' && options.direction !== 'out')
       throw invalidInput(`--direction must be in or out, got "${options.direction}"`, {

@@ -15,6 +15,7 @@ import {
   withDefaults,
 } from '../../core/template.js';
 import { collect } from '../shared/flags.js';
+import { shellWord } from '../shared/shell-word.js';
 import { templateLibrary } from './shared.js';
 
 export interface EditOptions {
@@ -194,5 +195,5 @@ function warnDropped(deps: Deps, dropped: readonly string[]): void {
 }
 
 function shellQuote(path: string): string {
-  return process.platform === 'win32' ? `"${path}"` : `'${path.replace(/'/g, `'\\''`)}'`;
+  return process.platform === 'win32' ? `"${path}"` : shellWord(path);
 }

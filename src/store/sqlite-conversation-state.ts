@@ -1,0 +1,84 @@
+// What the inbox reads from `conversations` instead of the messages: values kept up to date in the
+// transaction of every write, and their definition from the messages, which `wabox db check` holds them to.
+import type Database from 'better-sqlite3';
+import type { ConversationDrift, KeptConversationField } from './store.js';
+
+/**
+ * Each kept column and its value recomputed from the messages of the conversation `c` (correlated
+ * subqueries, each an index range of one contact). An answer is an outbound message sent by a person
+ * (no automatic-reply reason) that did not fail; awaiting_since is the oldest inbound message after the
+ * latest answer (resolved or not: the views hide it for resolved conversations).
+ */
+const LAST_ANSWER = `(SELECT max(m.timestamp) FROM messages m
+    WHERE m.wa_id = c.wa_id AND m.direction = 'out' AND m.reason IS NULL AND m.status <> 'failed')`;
+const EXPECTED: Record<KeptConversationField, string> = {
+  unread: `(SELECT count(*) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND m.status = 'received')`,
+  last_inbound_at: `(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in')`,
+  last_outbound_at: `(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'out')`,
+  last_message_at: '(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id)',
+  last_seq:
+    '(SELECT m.seq FROM messages m WHERE m.wa_id = c.wa_id ORDER BY m.timestamp DESC, m.seq DESC LIMIT 1)',
+  last_answer_at: LAST_ANSWER,
+  awaiting_since: `(SELECT min(m.timestamp) FROM messages m
+    WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND m.timestamp > coalesce(${LAST_ANSWER}, -1))`,
+};
+
+export const KEPT_FIELDS = Object.keys(EXPECTED) as KeptConversationField[];
+
+/** Sets every kept value of the conversations matching `where` (on `c`) to its recomputed value. */
+export function recomputeSql(where: string): string {
+  return `UPDATE conversations AS c SET (${KEPT_FIELDS.join(', ')}) =
+    (SELECT ${KEPT_FIELDS.map((f) => EXPECTED[f]).join(', ')})
+    WHERE ${where}`;
+}
+
+/** Recomputes one conversation's kept values (after a merge, or a person's send that failed or recovered). */
+export function refreshConversation(db: Database.Database, waId: string): void {
+  db.prepare(recomputeSql('c.wa_id = ?')).run(waId);
+}
+
+/**
+ * Every kept value that differs from its recomputation, and every contact with messages but no
+ * conversation (it has nothing to keep values in). Reads every conversation: `wabox db check`, not a view.
+ */
+export function conversationDrift(db: Database.Database): ConversationDrift[] {
+  const rows = db
+    .prepare(
+      `SELECT c.wa_id, ${KEPT_FIELDS.map((f) => `c.${f} AS "kept.${f}", ${EXPECTED[f]} AS "expected.${f}"`).join(', ')}
+       FROM conversations c ORDER BY c.wa_id`,
+    )
+    .all() as Array<Record<string, string | number | null>>;
+  const drift: ConversationDrift[] = [];
+  for (const row of rows)
+    for (const field of KEPT_FIELDS) {
+      const kept = row[`kept.${field}`] as number | null;
+      const expected = row[`expected.${field}`] as number | null;
+      if (kept !== expected) drift.push({ waId: row.wa_id as string, field, kept, expected });
+    }
+  const orphans = db
+    .prepare(
+      `SELECT DISTINCT m.wa_id FROM messages m
+       WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.wa_id = m.wa_id) ORDER BY m.wa_id`,
+    )
+    .all() as Array<{ wa_id: string }>;
+  for (const { wa_id } of orphans)
+    drift.push({ waId: wa_id, field: 'conversation', kept: null, expected: null });
+  return drift;
+}
+
+/** Creates the missing conversations and recomputes every kept value that drifted; what it fixed. */
+export function repairConversations(db: Database.Database, now: number): ConversationDrift[] {
+  return db
+    .transaction(() => {
+      const drift = conversationDrift(db);
+      const insert = db.prepare(
+        'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
+      );
+      for (const waId of new Set(drift.map((d) => d.waId))) {
+        insert.run(waId, now, now);
+        refreshConversation(db, waId);
+      }
+      return drift;
+    })
+    .immediate();
+}
