@@ -163,7 +163,7 @@ describe('wabox inbox', () => {
       cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
     // its place in the inbox: the time of its latest message
-    expect(decodeCursor(list[0].cursor).at).toBe(ago(119).getTime());
+    expect(decodeCursor(String(list[0]?.cursor)).at).toBe(ago(119).getTime());
     expect(list[1]).toMatchObject({
       waId: CHEN,
       name: null,

@@ -142,7 +142,7 @@ describe('messages list --follow', () => {
       cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
     // a streamed message's cursor is its place in messages list: the page after it starts after it
-    expect(decodeCursor(out[1].cursor).at).toBe(NOW.getTime());
+    expect(decodeCursor(String((out[1] as { cursor?: string }).cursor)).at).toBe(NOW.getTime());
     expect(io.stderr.text()).toBe('');
   });
 
