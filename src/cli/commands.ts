@@ -6,6 +6,7 @@ import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
 import * as contact from '../commands/contact/index.js';
 import * as costs from '../commands/costs.js';
+import * as db from '../commands/db/index.js';
 import * as doctor from '../commands/doctor.js';
 import * as hours from '../commands/hours/index.js';
 import * as inbox from '../commands/inbox/index.js';
@@ -52,6 +53,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   numbers,
   costs,
   doctor,
+  db,
   setup,
   config,
   completion,

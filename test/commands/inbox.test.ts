@@ -206,6 +206,39 @@ describe('wabox inbox', () => {
     expect(waIds(await inbox('--unread', '--status', 'open'))).toEqual([ASHA]);
   });
 
+  it('--before walks the inbox a page at a time, filters kept; a terminal gets the next command', async () => {
+    await seed(async (store) => {
+      await store.addLabel(ASHA, 'vip');
+      await store.addLabel(BOB, 'vip');
+    });
+    const walk = async (...filters: string[]) => {
+      const seen: unknown[] = [];
+      let before: string[] = [];
+      for (let page = 0; page < 5; page++) {
+        const list = await inbox(...filters, '--limit', '1', ...before);
+        if (list.length === 0) return seen;
+        seen.push(...waIds(list));
+        before = ['--before', String(list.at(-1)!.cursor)];
+      }
+      throw new Error('the walk did not end');
+    };
+    expect(await walk()).toEqual([ASHA, CHEN, BOB]);
+    expect(await walk('--label', 'vip')).toEqual([ASHA, BOB]);
+    expect(await walk('--unread')).toEqual([ASHA, BOB]);
+    const tty = await run(['inbox', '--label', 'vip', '--limit', '1'], { env, overrides: clock, tty: true });
+    expect(tty.code).toBe(0);
+    const hint = /^more: wabox inbox --label vip --limit 1 --before ([0-9a-z.]+)$/m.exec(tty.stderr);
+    expect(hint, tty.stderr).not.toBeNull();
+    expect(waIds(await inbox('--label', 'vip', '--before', hint![1]!))).toEqual([BOB]);
+    const end = await run(['inbox', '--label', 'vip'], { env, overrides: clock, tty: true });
+    expect(end.stderr).not.toContain('more:');
+    const bad = await run(['inbox', '--before', 'yesterday'], { env });
+    expect({ code: bad.code, stderr: bad.stderr.split('\n')[0] }).toEqual({
+      code: 2,
+      stderr: 'error: --before "yesterday" is not a cursor wabox printed',
+    });
+  });
+
   it('bad filters are usage errors (exit 2)', async () => {
     await seed();
     const bad = async (...args: string[]) => (await run(['inbox', ...args], { env })).code;

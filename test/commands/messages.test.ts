@@ -153,6 +153,90 @@ describe('wabox messages list', () => {
     expect(r.stdout).toContain('│ → out │ +447700900123 │ text │ failed (131026) │ Are you\\tthere?\\nHello');
   });
 
+  it('--before walks the pages with the cursor of the last row; a terminal gets the next command as a hint', async () => {
+    const first = await run(['messages', 'list', '--limit', '2', '--json'], { env });
+    const page1 = JSON.parse(first.stdout) as Array<{ id: string; cursor: string }>;
+    expect(page1.map((m) => m.id)).toEqual(['wamid.new', 'local.failed-1']);
+    // a message stored meanwhile, newer than the cursor: the walk neither repeats nor skips a row
+    const store = openSqliteStore(env.WABOX_DB!);
+    await store.recordOutbound({
+      id: 'wamid.newest',
+      waId: '919876543210',
+      type: 'text',
+      text: 'now',
+      timestamp: NOW,
+      status: 'accepted',
+    });
+    await store.close();
+    const second = await run(['messages', 'list', '--limit', '2', '--json', '--before', page1[1]!.cursor], {
+      env,
+    });
+    expect(ids(second.stdout)).toEqual(['wamid.img', 'wamid.old']);
+    const last = JSON.parse(second.stdout) as Array<{ cursor: string }>;
+    expect(
+      ids((await run(['messages', 'list', '--json', '--before', last[1]!.cursor], { env })).stdout),
+    ).toEqual([]);
+    // on a terminal, with more to come: the command for the next page, the filters kept
+    const tty = await run(['messages', 'list', '--to', '+919876543210', '--limit', '1'], { env, tty: true });
+    expect(tty.code).toBe(0);
+    const hint = /^more: wabox messages list --to \+919876543210 --limit 1 --before ([0-9a-z.]+)$/m.exec(
+      tty.stderr,
+    );
+    expect(hint, tty.stderr).not.toBeNull();
+    const next = await run(
+      ['messages', 'list', '--to', '+919876543210', '--limit', '1', '--before', hint![1]!, '--json'],
+      {
+        env,
+      },
+    );
+    expect(ids(next.stdout)).toEqual(['wamid.new']);
+    // the last page on a terminal, and any page in a pipe or as JSON: no hint
+    const end = await run(['messages', 'list', '--to', '+919876543210', '--limit', '5'], { env, tty: true });
+    expect(end.stderr).not.toContain('more:');
+    expect((await run(['messages', 'list', '--limit', '1'], { env })).stderr).toBe('');
+  });
+
+  it('--ndjson streams every message (or --limit), newest first, one object per line', async () => {
+    const all = await run(['messages', 'list', '--ndjson'], { env });
+    expect(all.code).toBe(0);
+    const lines = all.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; cursor: string });
+    expect(lines.map((m) => m.id)).toEqual(['wamid.new', 'local.failed-1', 'wamid.img', 'wamid.old']);
+    expect(lines[0]).toMatchObject({ waId: '919876543210', text: 'Order #42 is ready' });
+    const two = await run(['messages', 'list', '--ndjson', '--limit', '2', '--direction', 'out'], { env });
+    expect(two.stdout.trimEnd().split('\n')).toHaveLength(2);
+    const after = await run(['messages', 'list', '--ndjson', '--before', lines[1]!.cursor], { env });
+    expect(
+      after.stdout
+        .trimEnd()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { id: string }).id),
+    ).toEqual(['wamid.img', 'wamid.old']);
+  });
+
+  it('--before takes only a cursor wabox printed; --ndjson and --follow do not mix', async () => {
+    expectError(
+      await run(['messages', 'list', '--before', '2025-06-10'], { env }),
+      2,
+      '--before "2025-06-10" is not a cursor wabox printed',
+      'pass the cursor field of the last row of a --json page (or the one the hint after a page shows)',
+    );
+    expectError(
+      await run(['messages', 'list', '--ndjson', '--follow'], { env }),
+      2,
+      '--ndjson does not go with --follow',
+      '--ndjson streams stored messages; --follow streams new ones; --json prints one array',
+    );
+    const json = await run(['messages', 'list', '--ndjson', '--json'], { env });
+    expect({ code: json.code, stdout: json.stdout }).toEqual({ code: 2, stdout: '' });
+    expect(JSON.parse(json.stderr).error).toMatchObject({
+      code: 'usage.conflict',
+      message: '--ndjson does not go with --json',
+    });
+  });
+
   it('no messages: empty JSON array, or a note on stderr and nothing on stdout', async () => {
     const json = await run(['messages', 'list', '--status', 'read', '--json'], { env });
     expect({ code: json.code, stdout: json.stdout }).toEqual({ code: 0, stdout: '[]\n' });

@@ -1,6 +1,6 @@
 // The built `wabox webhook serve` as a child process: SIGKILL under load loses no acknowledged event;
 // SIGTERM finishes the request in flight and exits 0. Load loops are bounded in count and time.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -127,6 +127,12 @@ describe('crash safety of the receiver (spawned)', () => {
     second.child.kill('SIGTERM');
     expect(await second.exited).toEqual({ code: 0, signal: null });
     expect(second.stderr()).toContain('"msg":"stopped"');
+    // what the inbox keeps held through the kill: `db check` recomputes it from the messages
+    const check = spawnSync(process.execPath, [BIN, 'db', 'check', '--json'], {
+      env: { ...process.env, ...env },
+    });
+    expect(check.status, check.stderr.toString()).toBe(0);
+    expect(JSON.parse(check.stdout.toString())).toEqual({ differences: [], repaired: false });
   }, 90_000);
 
   it('SIGTERM: the request in flight is finished and answered, then the process exits 0', async () => {

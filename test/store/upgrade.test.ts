@@ -69,6 +69,14 @@ describe('upgrading a store of schema 2', () => {
       status: 'open',
     });
     expect(ravi).toMatchObject({ waId: RAVI, phone: RAVI, labels: ['new'], status: 'resolved' });
+    // what migration 4 computed for the inbox equals the recomputation, and the views read it
+    expect(await store.checkConversations()).toEqual([]);
+    expect(asha).toMatchObject({
+      unread: 1,
+      awaitingReplySince: null,
+      lastMessage: { id: 'wamid.out.asha.1', status: 'read' },
+    });
+    expect(ravi?.lastMessage?.id).toBe('wamid.out.ravi.1');
     expect((await store.getMessages(['wamid.out.ravi.1']))[0]?.error).toEqual({
       code: 131047,
       title: 'Re-engagement message',
