@@ -24,9 +24,7 @@ import type {
   StatusRecord,
   WebhookPost,
 } from './store.js';
-
-/** The store-wide setting that replaces DEFAULT_STOP_KEYWORDS: a JSON array of strings. */
-export const STOP_KEYWORDS_SETTING = 'optOut.keywords';
+import { STOP_KEYWORDS_SETTING } from './store.js';
 
 /** Meta's error: the user stopped marketing messages from the business. */
 const MARKETING_STOPPED = 131050;

@@ -9,6 +9,12 @@ export type { ContactIdentity };
 export type Direction = 'in' | 'out';
 
 /**
+ * The store-wide setting that replaces core/contact-id.ts DEFAULT_STOP_KEYWORDS: a JSON array of
+ * strings (empty: no message opts out by itself); anything else means the defaults.
+ */
+export const STOP_KEYWORDS_SETTING = 'optOut.keywords';
+
+/**
  * Outbound: `accepted` (the API took it) or `failed` (it refused; error set), then the webhook's
  * `sent` | `delivered` | `read` | `played` | `failed`. Inbound: `received`, then `read` once an agent saw it.
  */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { serializeLikeMeta, simulatedTextMessage } from '../../src/cloud/webhook-simulate.js';
 import { SETTINGS_KEY } from '../../src/core/autoreply.js';
+import { DEFAULT_STOP_KEYWORDS } from '../../src/core/contact-id.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { run } from '../helpers/cli.js';
 import { type FakeGraph, graphError, startFakeGraph } from '../helpers/graph-server.js';
@@ -30,6 +31,13 @@ const TEMPLATES = [
   { name: 'swagat', kind: 'greeting', language: 'gu', body: 'નમસ્તે {{contact.name}}!' },
   { name: 'closed', kind: 'away', language: 'en', body: 'We are closed now. We open {{next_open}}.' },
   { name: 'price', kind: 'quick-reply', shortcut: '/price', language: 'en', body: 'A cake is Rs 499.' },
+  {
+    name: 'unsubscribed',
+    kind: 'quick-reply',
+    shortcut: '/stop',
+    language: 'en',
+    body: 'You will get no more offers. Reply START to resume.',
+  },
   {
     name: 'stock',
     kind: 'quick-reply',
@@ -257,6 +265,16 @@ describe('keywords and hand-off', () => {
     ]);
   });
 
+  it('a STOP message opts the customer out and, with a keyword rule for it, gets its confirmation', async () => {
+    graph.on('POST', MESSAGES_PATH, sendReplies(1));
+    const r = await receiver({ keywords: [{ phrases: ['stop', 'unsubscribe'], reply: '/stop' }] });
+    await message(r, 'STOP');
+    expect(sent()).toEqual([{ to: `+${ASHA}`, text: 'You will get no more offers. Reply START to resume.' }]);
+    expect(r.rows('SELECT opted_out_at IS NOT NULL AS out, opt_out_source FROM contacts')).toEqual([
+      { out: 1, opt_out_source: 'keyword' },
+    ]);
+  });
+
   it('a hand-off word stops automatic replies for that conversation and marks it', async () => {
     const r = await receiver(
       { greeting: true, away: true, keywords: [{ phrases: ['price'], reply: '/price' }] },
@@ -389,6 +407,7 @@ describe('wabox autoreply commands', () => {
       agentGraceMinutes: 10,
       templates: { greeting: ['welcome', 'swagat'], away: ['closed'] },
       hoursSet: true,
+      stopWords: [...DEFAULT_STOP_KEYWORDS],
     });
     for (const argv of [
       ['set', 'greeting', 'on'],
@@ -397,6 +416,7 @@ describe('wabox autoreply commands', () => {
       ['set', 'handoff', 'agent,', 'talk to a person'],
       ['keyword', 'add', 'price', 'how much', '--reply', '/price'],
       ['keyword', 'add', 'cost', '--reply', 'price'],
+      ['set', 'stop-words', 'Basta,', 'arrêt', 'basta'],
     ]) {
       const r = await run(['autoreply', ...argv], { env });
       expect(r.code, `${argv.join(' ')}: ${r.stderr}`).toBe(0);
@@ -407,7 +427,34 @@ describe('wabox autoreply commands', () => {
       greetingAfterDays: 30,
       handoff: ['agent', 'talk to a person'],
       keywords: [{ phrases: ['price', 'how much', 'cost'], reply: '/price' }],
+      stopWords: ['Basta', 'arrêt'],
     });
+    // the receiver reads them from the store: a whole message of one opts out, STOP no longer does
+    const store = openSqliteStore(env.WABOX_DB);
+    try {
+      const text = (id: string, body: string, from: string) =>
+        store.ingestWebhook([
+          {
+            receivedAt: new Date(),
+            inbound: [{ id, waId: from, type: 'text', text: body, timestamp: FRI_10 }],
+            echoes: [],
+            statuses: [],
+            raw: [],
+          },
+        ]);
+      await text('wamid.s1', 'ARRÊT', ASHA);
+      await text('wamid.s2', 'STOP', RAVI);
+      expect((await store.resolveContact(ASHA)).optOut.optedOut).toBe(true);
+      expect((await store.resolveContact(RAVI)).optOut.optedOut).toBe(false);
+    } finally {
+      await store.close();
+    }
+    expect((await run(['autoreply', 'set', 'stop-words', 'none'], { env })).stderr).toBe(
+      "stop words: (none: only WhatsApp's own opt-out stops marketing)\n",
+    );
+    expect((await show()).stopWords).toEqual([]);
+    expect((await run(['autoreply', 'set', 'stop-words', 'default'], { env })).code).toBe(0);
+    expect((await show()).stopWords).toContain('UNSUBSCRIBE');
     const bad = async (argv: string[], code: number, message: RegExp) => {
       const r = await run(['autoreply', ...argv], { env });
       expect(r.code, r.stderr).toBe(code);
@@ -420,6 +467,7 @@ describe('wabox autoreply commands', () => {
       /greeting-after-days must be a whole number from 1 to 3650/,
     );
     await bad(['set', 'colour', 'blue'], 2, /unknown automatic reply setting/);
+    await bad(['set', 'stop-words', 'STOP,', '!!'], 2, /stop word "!!" has no letters or digits/);
     await bad(['keyword', 'add', 'menu', '--reply', '/nothing'], 6, /no quick reply with shortcut \/nothing/);
     await bad(['keyword', 'add', 'hello', '--reply', 'welcome'], 2, /is a greeting template/);
     await bad(['keyword', 'add', 'Agent', '--reply', '/price'], 2, /hand-off word/);

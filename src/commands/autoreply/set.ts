@@ -2,7 +2,9 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { note, warn } from '../../cli/output.js';
 import { AGENT_GRACE_MINUTES_MAX, GREETING_AFTER_DAYS_MAX, tokens } from '../../core/autoreply.js';
+import { DEFAULT_STOP_KEYWORDS } from '../../core/contact-id.js';
 import { invalidInput } from '../../core/errors.js';
+import { STOP_KEYWORDS_SETTING } from '../../store/store.js';
 import { intInRange } from '../shared/int-arg.js';
 import { loadHours } from '../template/shared.js';
 import { dedupe, library, loadSettings, same, saveSettings } from './shared.js';
@@ -11,10 +13,13 @@ export function register(parent: Command, deps: Deps): void {
   parent
     .command('set')
     .description(
-      'change a setting: greeting|away on|off, greeting-after-days <n>, handoff <word,...>, agent-grace-minutes <n>',
+      'change a setting: greeting|away on|off, greeting-after-days <n>, handoff <word,...>, agent-grace-minutes <n>, stop-words <word,...>',
     )
-    .argument('<setting>', 'greeting, away, greeting-after-days, handoff or agent-grace-minutes')
-    .argument('<value...>', 'on|off, a number, or comma-separated words (handoff none: no hand-off words)')
+    .argument('<setting>', 'greeting, away, greeting-after-days, handoff, agent-grace-minutes or stop-words')
+    .argument(
+      '<value...>',
+      'on|off, a number, or comma-separated words (none: no words; stop-words default: the built-in list)',
+    )
     .addHelpText(
       'after',
       `
@@ -23,7 +28,9 @@ Examples:
   wabox autoreply set away off
   wabox autoreply set greeting-after-days 14
   wabox autoreply set handoff agent,human,"talk to a person"
-  wabox autoreply set agent-grace-minutes 10       # no away message this soon after an agent replied`,
+  wabox autoreply set agent-grace-minutes 10       # no away message this soon after an agent replied
+  wabox autoreply set stop-words STOP,UNSUBSCRIBE,"बंद करो"   # a whole message of one opts out of marketing
+  wabox autoreply set stop-words default`,
     )
     .action(async (setting: string, value: string[]) => {
       const line = await runSet(setting, value, deps);
@@ -31,7 +38,7 @@ Examples:
     });
 }
 
-const SETTINGS = ['greeting', 'away', 'greeting-after-days', 'handoff', 'agent-grace-minutes'];
+const SETTINGS = ['greeting', 'away', 'greeting-after-days', 'handoff', 'agent-grace-minutes', 'stop-words'];
 
 export async function runSet(setting: string, value: string[], deps: Deps): Promise<string> {
   if (!SETTINGS.includes(setting))
@@ -39,8 +46,9 @@ export async function runSet(setting: string, value: string[], deps: Deps): Prom
       code: 'autoreply.unknown_setting',
       hint: `settings: ${SETTINGS.join(', ')}`,
     });
-  const settings = await loadSettings(deps);
   const joined = value.join(' ').trim();
+  if (setting === 'stop-words') return setStopWords(joined, value, deps);
+  const settings = await loadSettings(deps);
   let line: string;
   switch (setting) {
     case 'greeting':
@@ -60,16 +68,7 @@ export async function runSet(setting: string, value: string[], deps: Deps): Prom
       line = `no away message within ${settings.agentGraceMinutes} minutes of an agent's reply`;
       break;
     default: {
-      const words = /^(none|-)$/i.test(joined)
-        ? []
-        : value
-            .join(',')
-            .split(',')
-            .map((w) => w.trim())
-            .filter((w) => w !== '');
-      for (const w of words)
-        if (tokens(w).length === 0)
-          throw invalidInput(`hand-off word "${w}" has no letters or digits`, { code: 'autoreply.bad_word' });
+      const words = wordList(joined, value, 'hand-off word');
       const clash = settings.keywords.flatMap((r) => r.phrases).find((p) => words.some((w) => same(w, p)));
       if (clash !== undefined)
         throw invalidInput(`"${clash}" is a keyword phrase; a word cannot both answer and hand off`, {
@@ -82,6 +81,33 @@ export async function runSet(setting: string, value: string[], deps: Deps): Prom
   }
   await saveSettings(deps, settings);
   return line;
+}
+
+/** `stop-words`: the store setting the receiver reads for marketing opt-outs (default: the built-in list). */
+async function setStopWords(joined: string, value: string[], deps: Deps): Promise<string> {
+  const store = await deps.store();
+  if (/^default$/i.test(joined)) {
+    await store.setSetting(STOP_KEYWORDS_SETTING, null);
+    return `stop words: the defaults (${DEFAULT_STOP_KEYWORDS.join(', ')})`;
+  }
+  const words = dedupe(wordList(joined, value, 'stop word'));
+  await store.setSetting(STOP_KEYWORDS_SETTING, words);
+  return `stop words: ${words.length > 0 ? words.join(', ') : "(none: only WhatsApp's own opt-out stops marketing)"}`;
+}
+
+/** Comma-separated words (`none` or `-`: none), each with a letter or digit. */
+function wordList(joined: string, value: string[], what: string): string[] {
+  const words = /^(none|-)$/i.test(joined)
+    ? []
+    : value
+        .join(',')
+        .split(',')
+        .map((w) => w.trim())
+        .filter((w) => w !== '');
+  for (const w of words)
+    if (tokens(w).length === 0)
+      throw invalidInput(`${what} "${w}" has no letters or digits`, { code: 'autoreply.bad_word' });
+  return words;
 }
 
 async function warnIfUnusable(kind: 'greeting' | 'away', deps: Deps): Promise<void> {
