@@ -197,6 +197,11 @@ const VIEWS: Array<{
     run: (s) => s.listMessages({ since: new Date(T0 + 60_000 * 100), limit: 50 }),
   },
   { name: 'messages list --follow start', indexes: /.*/, run: (s) => s.lastMessageSeq() },
+  {
+    name: 'costs --since 30d',
+    indexes: /messages_time \(timestamp>\?\)/,
+    run: (s) => s.pricedMessages({ since: new Date(T0 + 60_000 * 100) }),
+  },
 ];
 
 describe('every view reads an index range (EXPLAIN QUERY PLAN)', () => {
