@@ -19,7 +19,7 @@ export function decodeCursor(text: string, flag = '--before'): Position {
   if (!Number.isSafeInteger(at) || !Number.isSafeInteger(id))
     throw invalidInput(`${flag} "${text}" is not a cursor wabox printed`, {
       code: 'usage.bad_cursor',
-      hint: 'pass the cursor field of the last row of a --json page (or the one the hint after a page shows)',
+      hint: 'pass the cursor field of the last row of a --json page (or the one on the "more:" line after a page)',
     });
   return { at, id };
 }

@@ -221,7 +221,7 @@ describe('wabox messages list', () => {
       await run(['messages', 'list', '--before', '2025-06-10'], { env }),
       2,
       '--before "2025-06-10" is not a cursor wabox printed',
-      'pass the cursor field of the last row of a --json page (or the one the hint after a page shows)',
+      'pass the cursor field of the last row of a --json page (or the one on the "more:" line after a page)',
     );
     expectError(
       await run(['messages', 'list', '--ndjson', '--follow'], { env }),

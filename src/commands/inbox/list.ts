@@ -53,7 +53,7 @@ export function register(inbox: Command, deps: Deps): void {
     .option('-n, --limit <n>', `at most this many, most recent first (default 50, at most ${MAX_LIMIT})`)
     .option(
       '--before <cursor>',
-      'only conversations after this cursor (from a --json row or the hint after a page)',
+      'only conversations after this cursor (from a --json row, or the "more:" line after a page)',
     )
     .option('--json', 'print an array of conversations (see README: Inbox commands)')
     .action(async (flags: InboxListOptions) => {

@@ -78,7 +78,7 @@ export function register(parent: Command, deps: Deps): void {
     .option('-n, --limit <n>', `at most this many, newest first (default 50, at most ${MAX_LIMIT})`)
     .option(
       '--before <cursor>',
-      'only messages older than this cursor (from a --json row or the hint after a page)',
+      'only messages older than this cursor (from a --json row, or the "more:" line after a page)',
     )
     .option(
       '-f, --follow',
