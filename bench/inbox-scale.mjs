@@ -27,7 +27,18 @@
 // Targets (on the largest store, growth from the smallest): each view <= 1.25x the page, growth <= 1.15x,
 // peak RSS <= 100 MB, ingest into the full store >= 0.9x into an empty one. Exit 1 when one is missed.
 import { createHmac } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  copyFileSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -538,7 +549,13 @@ async function measureIngest(store) {
       const dir = join(scratch, name);
       mkdirSync(dir);
       const db = join(dir, 'wabox.db');
-      if (copyOf) copyFileSync(copyOf, db);
+      if (copyOf) {
+        copyFileSync(copyOf, db);
+        // written back to disk now, not while the receiver writes (which would slow only this store)
+        const fd = openSync(db, 'r+');
+        fsyncSync(fd);
+        closeSync(fd);
+      }
       const { seconds } = await postAll(db, dir, sample.values());
       const counted = count(db);
       if (counted.messages !== (copyOf ? store.messages : 0) + INGEST_SAMPLE)
