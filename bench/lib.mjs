@@ -12,6 +12,7 @@ import {
   constants,
   existsSync,
   mkdtempSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -42,6 +43,18 @@ for (const event of ['uncaughtException', 'unhandledRejection'])
 /** Prints a human-readable line (to stderr under --json, so that stdout stays one JSON object). */
 export function say(line = '') {
   (JSON_OUT ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
+/** With --help: prints the comment at the top of the bench's file (its usage) and exits 0. */
+export function helpAndExit(benchUrl) {
+  if (!process.argv.includes('--help')) return;
+  const lines = readFileSync(new URL(benchUrl), 'utf8').split('\n').slice(1);
+  const comment = lines.slice(
+    0,
+    lines.findIndex((line) => !line.startsWith('//')),
+  );
+  process.stdout.write(`${comment.map((line) => line.slice(3)).join('\n')}\n`);
+  process.exit(0);
 }
 
 /** A whole number >= min given as `--name N` (or in the environment variable `env`), else fallback. */
@@ -306,4 +319,72 @@ export function finish(bench) {
     );
   say(pass ? `${bench}: all targets met` : `${bench}: ${missed.length} target(s) missed`);
   if (!pass) process.exitCode = 1;
+}
+
+// -- the receiver ----------------------------------------------------------------------------------------
+
+/**
+ * A wamid built as Meta's are: base64 of 1c 18 <length> <the customer's number> 15 02 00 12 18 14 <a
+ * 20-digit hex id> 00 (decoded from the inbound examples in Meta's description, ../shared/meta-openapi/).
+ * Its id is random, so the store's unique index on wamid takes the inserts at random places, as with real
+ * traffic; a counter would append them and flatter the store (measured: ~0.46x instead of ~0.41x).
+ */
+export function metaWamid(from, hexId) {
+  const bytes = Buffer.concat([
+    Buffer.from([0x1c, 0x18, from.length]),
+    Buffer.from(from),
+    Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]),
+    Buffer.from(hexId.toUpperCase()),
+    Buffer.from([0x00]),
+  ]);
+  return `wamid.${bytes.toString('base64')}`;
+}
+
+/**
+ * Starts `wabox webhook serve` (bin/wabox.js) on 127.0.0.1, an ephemeral port, with its own store, config
+ * dir and app secret; logs on, as in production, into `logFile` (a pipe nobody reads would stall it).
+ * Its URL: listeningUrl(logFile, child).
+ */
+export function serve({ db, configDir, secret, logFile, nodeArgs = [] }) {
+  return spawn(
+    process.execPath,
+    [...nodeArgs, BIN, 'webhook', 'serve', '--host', '127.0.0.1', '--port', '0'],
+    {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        WABOX_DB: db,
+        WABOX_CONFIG_DIR: configDir,
+        WABOX_APP_SECRET: secret,
+        WABOX_VERIFY_TOKEN: 'bench-verify-token',
+      },
+      stdio: ['ignore', 'ignore', openSync(logFile, 'w')],
+    },
+  );
+}
+
+/** The URL `wabox webhook serve` logged it listens on (its log file), once it does; 15 s at most. */
+export async function listeningUrl(logFile, child) {
+  const started = Date.now();
+  while (Date.now() - started < 15_000) {
+    if (child.exitCode !== null)
+      throw new Error(`wabox webhook serve exited:\n${readFileSync(logFile, 'utf8')}`);
+    const m = /"url":"([^"]+)".*"msg":"listening"/.exec(readFileSync(logFile, 'utf8'));
+    if (m) return m[1];
+    await new Promise((ok) => setTimeout(ok, 20));
+  }
+  throw new Error(`wabox webhook serve did not start:\n${readFileSync(logFile, 'utf8')}`);
+}
+
+/** SIGTERM, then SIGKILL after 20 s: a server that does not stop cannot hold the bench. */
+export function stop(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((ok) => {
+    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      ok();
+    });
+    child.kill('SIGTERM');
+  });
 }

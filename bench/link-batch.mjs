@@ -22,18 +22,7 @@ import { createWriteStream, readFileSync, statSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import * as lib from './lib.mjs';
 
-if (process.argv.includes('--help')) {
-  // the usage is the comment at the top of this file
-  const lines = readFileSync(new URL(import.meta.url), 'utf8')
-    .split('\n')
-    .slice(1);
-  const comment = lines.slice(
-    0,
-    lines.findIndex((line) => !line.startsWith('//')),
-  );
-  process.stdout.write(`${comment.map((line) => line.slice(3)).join('\n')}\n`);
-  process.exit(0);
-}
+lib.helpAndExit(import.meta.url);
 const ROWS = lib.numberArg('--rows', 1_000_000);
 const CORPUS = lib.choiceArg('--corpus', ['both', 'plain', 'marketer']);
 const ROUNDS = lib.numberArg('--rounds', 2);

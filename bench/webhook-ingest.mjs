@@ -19,7 +19,7 @@
 // lost = duplicated = 0 and no errors or non-2xx answers. Exit 1 when one is missed.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
-import { openSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
@@ -153,7 +153,7 @@ async function measureBare(r) {
     await load(url, WARMUP, `bare warm-up ${r}`);
     return summarize(await load(url, REQUESTS, `bare ${r}`, child.pid));
   } finally {
-    await stop(child);
+    await lib.stop(child);
   }
 }
 
@@ -161,34 +161,19 @@ async function measureWabox(r) {
   const db = join(dir, `wabox-${r}.db`);
   const logFile = join(dir, `serve-${r}.log`);
   const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(
-    process.execPath,
-    [...nodeArgs, lib.BIN, 'webhook', 'serve', '--host', '127.0.0.1', '--port', '0'],
-    {
-      cwd: lib.ROOT,
-      env: {
-        ...process.env,
-        WABOX_DB: db,
-        WABOX_CONFIG_DIR: join(dir, 'config'),
-        WABOX_APP_SECRET: SECRET,
-        WABOX_VERIFY_TOKEN: 'bench-verify-token',
-      },
-      // logs on, as in production, into a file (a pipe nobody reads would stall the receiver)
-      stdio: ['ignore', 'ignore', openSync(logFile, 'w')],
-    },
-  );
+  const child = lib.serve({ db, configDir: join(dir, 'config'), secret: SECRET, logFile, nodeArgs });
   try {
-    const url = await listeningUrl(logFile, child);
+    const url = await lib.listeningUrl(logFile, child);
     const warm = await load(url, WARMUP, `wabox warm-up ${r}`);
     const run = await load(url, REQUESTS, `wabox ${r}`, child.pid);
     const summary = summarize(run);
     // SIGTERM: the receiver finishes the requests in flight and closes the store
-    await stop(child);
+    await lib.stop(child);
     if (child.exitCode !== 0)
       throw new Error(`wabox webhook serve exited ${child.exitCode ?? child.signalCode}`);
     return { ...summary, ...countStore(db, new Set([...warm.acked, ...run.acked])) };
   } finally {
-    await stop(child);
+    await lib.stop(child);
   }
 }
 
@@ -225,28 +210,11 @@ function countStore(db, acked) {
 function nextBody() {
   const i = sequence++;
   const from = `9198${String(10_000_000 + (i % 1000)).slice(-8)}`;
-  const wamid = metaWamid(from, `${randomBytes(6).toString('hex')}${i.toString(16).padStart(8, '0')}`);
+  const wamid = lib.metaWamid(from, `${randomBytes(6).toString('hex')}${i.toString(16).padStart(8, '0')}`);
   const now = Math.floor(Date.now() / 1000);
   const body = `{"object":"whatsapp_business_account","entry":[{"id":"419561257915477","time":${now},"changes":[{"field":"messages","value":{"messaging_product":"whatsapp","metadata":{"display_phone_number":"15550783881","phone_number_id":"106540352242922"},"contacts":[{"profile":{"name":"Customer ${i % 1000}"},"wa_id":"${from}"}],"messages":[{"from":"${from}","id":"${wamid}","timestamp":"${now}","type":"text","text":{"body":"Does it come in another color? n\\u00famero ${i}"}}]}}]}]}`;
   const signature = `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
   return { wamid, body, signature };
-}
-
-/**
- * A wamid built as Meta's are: base64 of 1c 18 <length> <the customer's number> 15 02 00 12 18 14 <a
- * 20-digit hex id> 00 (decoded from the inbound examples in Meta's description, ../shared/meta-openapi/).
- * Its id is random, so the store's unique index on wamid takes the inserts at random places, as with real
- * traffic; a counter would append them and flatter the store (measured: ~0.46x instead of ~0.41x).
- */
-function metaWamid(from, hexId) {
-  const bytes = Buffer.concat([
-    Buffer.from([0x1c, 0x18, from.length]),
-    Buffer.from(from),
-    Buffer.from([0x15, 0x02, 0x00, 0x12, 0x18, 0x14]),
-    Buffer.from(hexId.toUpperCase()),
-    Buffer.from([0x00]),
-  ]);
-  return `wamid.${bytes.toString('base64')}`;
 }
 
 /**
@@ -354,31 +322,6 @@ function processCpuMs(pid) {
   } catch {
     return null;
   }
-}
-
-async function listeningUrl(logFile, child) {
-  const started = Date.now();
-  while (Date.now() - started < 15_000) {
-    if (child.exitCode !== null)
-      throw new Error(`wabox webhook serve exited:\n${readFileSync(logFile, 'utf8')}`);
-    const m = /"url":"([^"]+)".*"msg":"listening"/.exec(readFileSync(logFile, 'utf8'));
-    if (m) return m[1];
-    await new Promise((ok) => setTimeout(ok, 20));
-  }
-  throw new Error(`wabox webhook serve did not start:\n${readFileSync(logFile, 'utf8')}`);
-}
-
-/** SIGTERM, then SIGKILL after 20 s: a server that does not stop cannot hold the bench. */
-function stop(child) {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((ok) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 20_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      ok();
-    });
-    child.kill('SIGTERM');
-  });
 }
 
 function fmt(n) {
