@@ -4,7 +4,7 @@
 //
 // Conventions: times are INTEGER milliseconds since the epoch (UTC); JSON is TEXT; wa_id is digits only;
 // booleans are INTEGER 0/1.
-import { recomputeSql } from './sqlite-conversation-state.js';
+import { labelOrderSql, recomputeSql } from './sqlite-conversation-state.js';
 
 export interface Migration {
   version: number;
@@ -212,6 +212,23 @@ CREATE INDEX conversations_awaiting ON conversations(coalesce(last_message_at, c
   WHERE status = 'open' AND awaiting_since IS NOT NULL;
 CREATE INDEX conversations_status ON conversations(status, coalesce(last_message_at, created_at), id);
 CREATE INDEX conversations_assignee ON conversations(assignee, coalesce(last_message_at, created_at), id);
+
+-- a label's conversations in the inbox's order: each label row carries its conversation's place, kept
+-- by triggers (a label added, a conversation created, moved by a message, or merged)
+ALTER TABLE contact_labels ADD COLUMN sort_at INTEGER;
+ALTER TABLE contact_labels ADD COLUMN conversation_id INTEGER;
+${labelOrderSql('1')};
+CREATE INDEX contact_labels_inbox ON contact_labels(label, sort_at, conversation_id);
+CREATE TRIGGER contact_labels_added AFTER INSERT ON contact_labels BEGIN
+  ${labelOrderSql('wa_id = NEW.wa_id AND label = NEW.label')};
+END;
+CREATE TRIGGER contact_labels_conversation_new AFTER INSERT ON conversations BEGIN
+  ${labelOrderSql('wa_id = NEW.wa_id')};
+END;
+CREATE TRIGGER contact_labels_conversation_moved AFTER UPDATE OF last_message_at, created_at, wa_id ON conversations
+BEGIN
+  ${labelOrderSql('wa_id = NEW.wa_id')};
+END;
 `,
   },
 ];

@@ -32,6 +32,13 @@ export function recomputeSql(where: string): string {
     WHERE ${where}`;
 }
 
+/** Sets the inbox place (sort_at, conversation_id) of the label rows matching `where` from their conversations. */
+export function labelOrderSql(where: string): string {
+  return `UPDATE contact_labels AS l SET (sort_at, conversation_id) =
+    (SELECT coalesce(c.last_message_at, c.created_at), c.id FROM conversations c WHERE c.wa_id = l.wa_id)
+    WHERE ${where}`;
+}
+
 /** Recomputes one conversation's kept values (after a merge, or a person's send that failed or recovered). */
 export function refreshConversation(db: Database.Database, waId: string): void {
   db.prepare(recomputeSql('c.wa_id = ?')).run(waId);
@@ -63,6 +70,16 @@ export function conversationDrift(db: Database.Database): ConversationDrift[] {
     .all() as Array<{ wa_id: string }>;
   for (const { wa_id } of orphans)
     drift.push({ waId: wa_id, field: 'conversation', kept: null, expected: null });
+  const labels = db
+    .prepare(
+      `SELECT l.wa_id, l.sort_at, coalesce(c.last_message_at, c.created_at) AS at
+       FROM contact_labels l LEFT JOIN conversations c ON c.wa_id = l.wa_id
+       WHERE l.sort_at IS NOT coalesce(c.last_message_at, c.created_at) OR l.conversation_id IS NOT c.id
+       ORDER BY l.wa_id, l.label`,
+    )
+    .all() as Array<{ wa_id: string; sort_at: number | null; at: number | null }>;
+  for (const l of labels)
+    drift.push({ waId: l.wa_id, field: 'label_order', kept: l.sort_at, expected: l.at });
   return drift;
 }
 
@@ -78,6 +95,9 @@ export function repairConversations(db: Database.Database, now: number): Convers
         insert.run(waId, now, now);
         refreshConversation(db, waId);
       }
+      db.prepare(labelOrderSql('l.wa_id IN (SELECT value FROM json_each(?))')).run(
+        JSON.stringify(drift.filter((d) => d.field === 'label_order').map((d) => d.waId)),
+      );
       return drift;
     })
     .immediate();

@@ -232,12 +232,15 @@ export class SqliteStore implements Store {
       where.push('c.assignee = ?');
       params.push(filter.assignee);
     }
-    if (filter.label !== undefined) {
-      where.push('c.wa_id IN (SELECT l.wa_id FROM contact_labels l WHERE l.label = ?)');
-      params.push(filter.label);
+    // a label's conversations come from its rows, which carry the conversation's place (migration 4)
+    const byLabel = filter.label !== undefined;
+    const [at, id] = byLabel ? ['l.sort_at', 'l.conversation_id'] : [SORT_AT, 'c.id'];
+    if (byLabel) {
+      where.push('l.label = ?');
+      params.push(filter.label!);
     }
     if (filter.before !== undefined) {
-      where.push(`(${SORT_AT}, c.id) < (?, ?)`);
+      where.push(`(${at}, ${id}) < (?, ?)`);
       params.push(...keysetParams(filter.before));
     }
     const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
@@ -247,10 +250,14 @@ export class SqliteStore implements Store {
     const rows = this.#db
       .prepare(
         `SELECT ${CONVERSATION_COLUMNS}
-         FROM conversations c ${filter.unanswered ? 'INDEXED BY conversations_awaiting' : ''}
+         FROM ${
+           byLabel
+             ? 'contact_labels l JOIN conversations c ON c.id = l.conversation_id'
+             : `conversations c ${filter.unanswered ? 'INDEXED BY conversations_awaiting' : ''}`
+         }
          JOIN contacts ct ON ct.wa_id = c.wa_id
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY ${SORT_AT} DESC, c.id DESC LIMIT ?`,
+         ORDER BY ${at} DESC, ${id} DESC LIMIT ?`,
       )
       .all(...params) as ConversationRow[];
     return this.#toConversations(rows);

@@ -364,10 +364,13 @@ export type KeptConversationField =
   | 'last_answer_at'
   | 'awaiting_since';
 
-/** A kept value that differs from its recomputation; `conversation`: messages without a conversation. */
+/**
+ * A kept value that differs from its recomputation; `conversation`: messages without a conversation;
+ * `label_order`: a label row's copy of its conversation's place in the inbox (kept/expected: the time).
+ */
 export interface ConversationDrift {
   waId: string;
-  field: KeptConversationField | 'conversation';
+  field: KeptConversationField | 'conversation' | 'label_order';
   kept: number | null;
   expected: number | null;
 }
