@@ -197,7 +197,9 @@ ALTER TABLE status_events ADD COLUMN pricing TEXT;       -- JSON {model, type, c
     // The inbox computed awaiting-since by subqueries over the messages of every conversation before its
     // ORDER BY ... LIMIT, which no index served: its time grew with the history. Now the writes keep what
     // the views show (sqlite-conversation-state.ts defines each value; this recomputes them all once),
-    // and each filter has an index in the inbox's order. messages(status) gains the time for
+    // and each selective filter has an index in the inbox's order: every index entry a message moves
+    // costs WAL pages on each write, so --status and --unassigned walk conversations_recent (open and
+    // unassigned conversations are the recent ones). messages(status) gains the time for
     // `messages list --status`.
     sql: `
 ALTER TABLE conversations ADD COLUMN last_seq INTEGER;       -- messages.seq of the latest message
@@ -210,8 +212,8 @@ CREATE INDEX conversations_recent ON conversations(coalesce(last_message_at, cre
 CREATE INDEX conversations_unread ON conversations(coalesce(last_message_at, created_at), id) WHERE unread > 0;
 CREATE INDEX conversations_awaiting ON conversations(coalesce(last_message_at, created_at), id)
   WHERE status = 'open' AND awaiting_since IS NOT NULL;
-CREATE INDEX conversations_status ON conversations(status, coalesce(last_message_at, created_at), id);
-CREATE INDEX conversations_assignee ON conversations(assignee, coalesce(last_message_at, created_at), id);
+CREATE INDEX conversations_assignee ON conversations(assignee, coalesce(last_message_at, created_at), id)
+  WHERE assignee IS NOT NULL;
 
 -- a label's conversations in the inbox's order: each label row carries its conversation's place, kept
 -- by triggers (a label added, a conversation created, moved by a message, or merged)

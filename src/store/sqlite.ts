@@ -217,8 +217,7 @@ export class SqliteStore implements Store {
   // -- the inbox ---------------------------------------------------------------------------
 
   async listConversations(filter: ConversationFilter = {}): Promise<ConversationRecord[]> {
-    // each condition is written as the partial index that serves it (schema.ts, migration 4) says;
-    // --unanswered names its index, which SQLite would otherwise pass over for conversations_status
+    // each condition is written as the partial index that serves it (schema.ts, migration 4) says
     const where: string[] = [];
     const params: Array<string | number> = [];
     if (filter.unread) where.push('c.unread > 0');
@@ -251,9 +250,7 @@ export class SqliteStore implements Store {
       .prepare(
         `SELECT ${CONVERSATION_COLUMNS}
          FROM ${
-           byLabel
-             ? 'contact_labels l JOIN conversations c ON c.id = l.conversation_id'
-             : `conversations c ${filter.unanswered ? 'INDEXED BY conversations_awaiting' : ''}`
+           byLabel ? 'contact_labels l JOIN conversations c ON c.id = l.conversation_id' : 'conversations c'
          }
          JOIN contacts ct ON ct.wa_id = c.wa_id
          ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
