@@ -18,8 +18,9 @@
 // build it again through the receiver. --tmp DIR: where the ingest-rate stores go (default: the OS
 // temp dir, on disk as in production).
 //
-// Also measured: peak RSS of `inbox --limit 1000` on the largest store (getrusage maxRSS of the whole
-// process, written at exit by a --require'd hook: lib.measure); the ingest rate of 20k messages (same
+// Also measured: peak RSS of `inbox --limit 1000` and of `messages list --ndjson` (every message) on
+// the largest store (getrusage maxRSS of the whole process, written at exit by a --require'd hook:
+// lib.measure); the ingest rate of 20k messages (same
 // shape) into an empty store and into a copy of the largest one (3 rounds, alternating); the store's
 // size on disk after a checkpoint, table and index bytes (SQLite's dbstat), per million messages and
 // extrapolated to 10M by a least-squares line through the measured sizes.
@@ -36,6 +37,7 @@ import {
   mkdirSync,
   openSync,
   readFileSync,
+  readSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -199,6 +201,45 @@ lib.target(`inbox --limit 1000 peak RSS on ${largest.size}`, peakRss, {
   digits: 1,
 });
 
+// every message as NDJSON: the stream reads a page at a time, so its memory is a page's
+const ndjsonFile = join(largest.dir, 'all.ndjson');
+const ndjsonFd = openSync(ndjsonFile, 'w');
+const streamed = lib.expectOk(
+  await lib.measure('node', [lib.BIN, 'messages', 'list', '--ndjson'], {
+    env: largest.env,
+    stdout: ndjsonFd,
+  }),
+  'messages list --ndjson',
+);
+closeSync(ndjsonFd);
+const streamedLines = countLines(ndjsonFile);
+rmSync(ndjsonFile, { force: true });
+if (streamedLines !== largest.messages)
+  throw new Error(
+    `messages list --ndjson wrote ${streamedLines} lines, the store has ${largest.messages} messages`,
+  );
+lib.say(
+  `messages list --ndjson on ${largest.size}: ${fmt(streamedLines)} messages in ${(streamed.ms / 1000).toFixed(1)} s, peak RSS ${streamed.rssMb.toFixed(1)} MB`,
+);
+lib.target(`messages list --ndjson peak RSS on ${largest.size}`, streamed.rssMb, {
+  atMost: TARGETS.rssMb,
+  unit: ' MB',
+  digits: 1,
+});
+
+function countLines(file) {
+  const fd = openSync(file, 'r');
+  const chunk = Buffer.alloc(1 << 20);
+  let lines = 0;
+  for (;;) {
+    const n = readSync(fd, chunk, 0, chunk.length, null);
+    if (n === 0) break;
+    for (let i = 0; i < n; i++) if (chunk[i] === 10) lines++;
+  }
+  closeSync(fd);
+  return lines;
+}
+
 // -- ingest rate -------------------------------------------------------------------------------------
 
 const ingest = await measureIngest(largest);
@@ -258,6 +299,7 @@ lib.figures({
     disk: disk[i],
   })),
   peakRssMb: lib.round(peakRss, 1),
+  ndjson: { messages: streamedLines, ms: Math.round(streamed.ms), peakRssMb: lib.round(streamed.rssMb, 1) },
   ingest,
   diskExtrapolated10MBytes: Math.round(tenMillion),
 });
