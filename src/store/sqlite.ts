@@ -59,6 +59,11 @@ export interface SqliteStoreOptions {
    */
   walAutocheckpointPages?: number;
   /**
+   * SQLite's page cache for this connection, in KiB (SQLite's default: 2000). A long-lived writer keeps
+   * the index pages every insert touches (wamid, contact and time) in memory as the store grows.
+   */
+  cacheSizeKb?: number;
+  /**
    * How long a webhook ingest waits for another process's write lock, in ms (default: busyTimeoutMs).
    * The wait blocks the thread; the receiver sets 0 and retries without blocking (server/ingest.ts).
    * When it runs out, ingestWebhook throws a transient `store.busy` error and nothing is stored. The
@@ -101,6 +106,8 @@ export function openSqliteStore(path: string, options: SqliteStoreOptions = {}):
     db.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     if (options.walAutocheckpointPages !== undefined)
       db.pragma(`wal_autocheckpoint = ${Math.max(1, Math.trunc(options.walAutocheckpointPages))}`);
+    if (options.cacheSizeKb !== undefined)
+      db.pragma(`cache_size = -${Math.max(1, Math.trunc(options.cacheSizeKb))}`);
     db.pragma('foreign_keys = ON');
     const now = options.now ?? Date.now;
     migrate(db, now);

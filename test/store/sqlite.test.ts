@@ -32,6 +32,18 @@ function createPrivateDir(path: string): void {
 }
 
 describe('opening and migrating', () => {
+  it('cacheSizeKb sets the page cache; without it SQLite keeps its default', async () => {
+    const sized = openSqliteStore(dbPath(), { cacheSizeKb: 32_000 });
+    const plain = openSqliteStore(dbPath());
+    try {
+      expect(sized.db.pragma('cache_size', { simple: true })).toBe(-32_000);
+      expect(plain.db.pragma('cache_size', { simple: true })).toBe(-2000);
+    } finally {
+      await sized.close();
+      await plain.close();
+    }
+  });
+
   it('walAutocheckpointPages sets how many WAL pages make a checkpoint', async () => {
     const store = openSqliteStore(dbPath(), { walAutocheckpointPages: 4000 });
     try {

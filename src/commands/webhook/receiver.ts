@@ -216,6 +216,11 @@ export async function shutDown(
 
 /** WAL pages between checkpoints on the receiver's connection (see openReceiverStore). */
 const RECEIVER_CHECKPOINT_PAGES = 4000;
+/**
+ * The receiver's page cache: into a copy of a 1M-message store, a store-only ingest loop took 85 µs a
+ * message with SQLite's 2 MB against 75 µs with 32 MB (57 µs into an empty store).
+ */
+const RECEIVER_CACHE_KB = 32_000;
 
 /**
  * The receiver's own connection to the store, with SQLite's durable commits (synchronous=FULL): the
@@ -243,6 +248,7 @@ export async function openReceiverStore(deps: Deps): Promise<Store> {
     // never block the event loop on another process's lock: the committer retries, then 503
     ingestBusyTimeoutMs: 0,
     walAutocheckpointPages: RECEIVER_CHECKPOINT_PAGES,
+    cacheSizeKb: RECEIVER_CACHE_KB,
   });
 }
 
