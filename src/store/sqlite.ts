@@ -59,7 +59,7 @@ export interface SqliteStoreOptions {
    */
   walAutocheckpointPages?: number;
   /**
-   * SQLite's page cache for this connection, in KiB (SQLite's default: 2000). A long-lived writer keeps
+   * SQLite's page cache for this connection, in KiB (better-sqlite3 builds with 16000). A long-lived writer keeps
    * the index pages every insert touches (wamid, contact and time) in memory as the store grows.
    */
   cacheSizeKb?: number;

@@ -32,12 +32,12 @@ function createPrivateDir(path: string): void {
 }
 
 describe('opening and migrating', () => {
-  it('cacheSizeKb sets the page cache; without it SQLite keeps its default', async () => {
+  it("cacheSizeKb sets the page cache; without it the connection keeps better-sqlite3's default", async () => {
     const sized = openSqliteStore(dbPath(), { cacheSizeKb: 32_000 });
     const plain = openSqliteStore(dbPath());
     try {
       expect(sized.db.pragma('cache_size', { simple: true })).toBe(-32_000);
-      expect(plain.db.pragma('cache_size', { simple: true })).toBe(-2000);
+      expect(plain.db.pragma('cache_size', { simple: true })).toBe(-16_000);
     } finally {
       await sized.close();
       await plain.close();
