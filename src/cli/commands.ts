@@ -16,6 +16,7 @@ import * as link from '../commands/link.js';
 import * as media from '../commands/media/index.js';
 import * as messages from '../commands/messages/index.js';
 import * as metaTemplate from '../commands/meta-template/index.js';
+import * as note from '../commands/note.js';
 import * as numbers from '../commands/numbers.js';
 import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
@@ -42,6 +43,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   reply,
   label,
   assign,
+  note,
   contact,
   resolve,
   reopen,

@@ -233,6 +233,20 @@ BEGIN
 END;
 `,
   },
+  {
+    version: 5,
+    name: 'internal notes on a contact: never sent, shown in the thread',
+    sql: `
+CREATE TABLE notes (
+  id          INTEGER PRIMARY KEY,
+  wa_id       TEXT NOT NULL REFERENCES contacts(wa_id) ON DELETE CASCADE,
+  author      TEXT,                       -- the agent who wrote it; null when unknown
+  text        TEXT NOT NULL,
+  created_at  INTEGER NOT NULL
+) STRICT;
+CREATE INDEX notes_contact_time ON notes(wa_id, created_at);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

@@ -165,6 +165,7 @@ export class SqliteContacts {
       run('DELETE FROM contact_labels WHERE wa_id = @from');
       run('UPDATE contact_ids SET wa_id = @into WHERE wa_id = @from');
       run('UPDATE contact_events SET wa_id = @into WHERE wa_id = @from');
+      run('UPDATE notes SET wa_id = @into WHERE wa_id = @from');
       run(`UPDATE conversations AS s SET
           status = CASE WHEN s.status = 'open' OR o.status = 'open' THEN 'open' ELSE 'resolved' END,
           assignee = coalesce(s.assignee, o.assignee), campaign = coalesce(s.campaign, o.campaign),

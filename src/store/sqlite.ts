@@ -18,6 +18,7 @@ import type {
   ContactRecord,
   IngestResult,
   MessagingLimitRecord,
+  NoteRecord,
   PricedSendRecord,
   WebhookPost,
 } from './store.js';
@@ -498,6 +499,52 @@ export class SqliteStore implements Store {
       userId: r.user_id,
       campaign: r.campaign,
       reason: r.reason,
+    }));
+  }
+
+  async addNote(contact: string, note: { author: string | null; text: string }): Promise<NoteRecord> {
+    const db = this.#db;
+    const waId = this.#key(contact);
+    return db
+      .transaction(() => {
+        this.#requireContact(waId);
+        const at = this.#now();
+        const { lastInsertRowid } = db
+          .prepare('INSERT INTO notes (wa_id, author, text, created_at) VALUES (?, ?, ?, ?)')
+          .run(waId, note.author, note.text, at);
+        return {
+          id: Number(lastInsertRowid),
+          waId,
+          author: note.author,
+          text: note.text,
+          createdAt: iso(at),
+        };
+      })
+      .immediate();
+  }
+
+  async notes(contact: string, filter: { limit?: number; before?: Date } = {}): Promise<NoteRecord[]> {
+    const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
+    if (!Number.isSafeInteger(limit) || limit < 1)
+      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    const rows = this.#db
+      .prepare(
+        `SELECT id, wa_id, author, text, created_at FROM notes
+         WHERE wa_id = ? AND created_at < ? ORDER BY created_at DESC, id DESC LIMIT ?`,
+      )
+      .all(this.#key(contact), filter.before?.getTime() ?? Number.MAX_SAFE_INTEGER, limit) as Array<{
+      id: number;
+      wa_id: string;
+      author: string | null;
+      text: string;
+      created_at: number;
+    }>;
+    return rows.reverse().map((r) => ({
+      id: r.id,
+      waId: r.wa_id,
+      author: r.author,
+      text: r.text,
+      createdAt: iso(r.created_at),
     }));
   }
 

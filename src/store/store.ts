@@ -336,6 +336,10 @@ export interface Store {
   listContacts(filter?: ContactFilter): Promise<ContactRecord[]>;
   /** The contact's merges and opt-out changes, oldest first. */
   contactEvents(waId: string): Promise<ContactEventRecord[]>;
+  /** Adds an internal note (never sent) to a known contact. Throws not-found for an unknown contact. */
+  addNote(waId: string, note: { author: string | null; text: string }): Promise<NoteRecord>;
+  /** The contact's latest `limit` notes (default 50) written before `before`, oldest first. */
+  notes(waId: string, filter?: { limit?: number; before?: Date }): Promise<NoteRecord[]>;
   /** The latest messaging limit an account webhook reported, or null when none came. */
   latestMessagingLimit(): Promise<MessagingLimitRecord | null>;
   /** Outbound messages a status priced (pricing.category known), sent since `since`, oldest first. */
@@ -501,6 +505,18 @@ export interface ContactEventRecord {
    * {source, category?, detail?, wamid?}.
    */
   detail: Record<string, unknown>;
+}
+
+/** An internal note on a contact (`wabox note`): never sent to the customer. */
+export interface NoteRecord {
+  id: number;
+  /** The contact's key. */
+  waId: string;
+  /** The agent who wrote it; null when unknown. */
+  author: string | null;
+  text: string;
+  /** ISO 8601 (UTC). */
+  createdAt: string;
 }
 
 export interface MergeRecord {

@@ -1,5 +1,5 @@
 // `wabox inbox show <contact>`: the thread, oldest first, with exact times, delivery statuses (failed
-// ones with the error code and its meaning), quoted messages and automatic replies; marks it read.
+// ones with the error code and its meaning), quoted messages, automatic replies and internal notes; marks it read.
 import type { ChalkInstance } from 'chalk';
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
@@ -41,6 +41,17 @@ export interface InboxShowResult {
   readReceipt: { id: string; success: boolean } | null;
   /** The contact's merges (two records found to be one person), oldest first. */
   merges: ContactMergeJson[];
+  /** Internal notes (`wabox note`) in the thread's time span, oldest first; never messages. */
+  notes: NoteJson[];
+}
+
+export interface NoteJson {
+  id: number;
+  /** The agent who wrote it; null when unknown. */
+  author: string | null;
+  text: string;
+  /** ISO 8601 (UTC). */
+  createdAt: string;
 }
 
 export interface ContactMergeJson {
@@ -103,7 +114,7 @@ export function register(inbox: Command, deps: Deps): void {
   )
     .option('-n, --limit <n>', `the latest n messages (default 50, at most ${MAX_LIMIT})`)
     .option('--mark-read', "also send WhatsApp's read receipt (blue ticks) for the customer's last message")
-    .option('--json', 'print {conversation, messages, hasMore, markedRead, readReceipt}')
+    .option('--json', 'print {conversation, messages, notes, hasMore, markedRead, readReceipt}')
     .addHelpText(
       'after',
       `
@@ -157,9 +168,16 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
   const merges = (await store.contactEvents(waId))
     .filter((e) => e.kind === 'merge')
     .map((e) => ({ at: e.at, from: text(e.detail.from), why: text(e.detail.why) }));
+  // the latest --limit notes, less those older than the oldest message shown when older messages are
+  // left out: such a note would head a thread that does not show what it was about
+  const from = thread.hasMore ? thread.messages[0]?.timestamp : undefined;
+  const notes = (await store.notes(waId, { limit }))
+    .filter((n) => from === undefined || n.createdAt >= from)
+    .map((n) => ({ id: n.id, author: n.author, text: n.text, createdAt: n.createdAt }));
   const now = deps.clock();
   return {
     merges,
+    notes,
     conversation: toInboxConversation(conversation!, now),
     hasMore: thread.hasMore,
     markedRead,
@@ -232,7 +250,14 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
       ),
     );
   lines.push('');
+  // notes interleave with the messages by time; a note at a message's millisecond comes after it
+  let next = 0;
+  const notesUntil = (at: string | null) => {
+    for (; next < r.notes.length && (at === null || r.notes[next]!.createdAt < at); next++)
+      lines.push(...noteLines(r.notes[next]!, s));
+  };
   for (const m of r.messages) {
+    notesUntil(m.timestamp);
     const who =
       m.direction === 'in'
         ? `← ${customer}`
@@ -263,7 +288,17 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
     // a body keeps its line breaks, each line indented under its header so none can pass for a header
     if (m.text !== null && m.text !== '') for (const line of safeLines(m.text)) lines.push(`    ${line}`);
   }
+  notesUntil(null);
   return lines.join('\n');
+}
+
+/** A note: its time and author where a message has its direction, then its text indented, all dimmed. */
+function noteLines(n: NoteJson, s: ChalkInstance): string[] {
+  const by = n.author === null ? '✎ note' : `✎ note by ${oneLine(n.author)}`;
+  return [
+    `${s.dim(localTime(n.createdAt, true))}  ${s.dim.italic(by)}`,
+    ...safeLines(n.text).map((line) => s.dim.italic(`    ${line}`)),
+  ];
 }
 
 function statusText(m: ThreadMessageJson, s: ChalkInstance): string {
