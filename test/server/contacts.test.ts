@@ -130,6 +130,8 @@ describe('customers without phone numbers', () => {
     await store.addLabel(OLD, 'vip');
     await store.setAssignee(OLD, 'meera-agent');
     await store.setConversationStatus(PHONE, 'resolved');
+    await store.addNote(PHONE, { author: 'ravi', text: 'by phone' });
+    await store.addNote(OLD, { author: null, text: 'by BSUID' });
     await post(r, 'user-preferences-stop'); // the BSUID contact stopped marketing messages
     const before = counts(r);
     expect(before).toEqual({ contacts: 2, conversations: 2, messages: 2, labels: 3, events: 1 });
@@ -164,6 +166,10 @@ describe('customers without phone numbers', () => {
       identifiers: { phone: null, userId: OLD, parentUserId: PARENT, username: 'meera.bakes' },
     });
     await expect(store.resolveContact(OLD)).resolves.toMatchObject({ waId: PHONE });
+    expect((await store.notes(OLD)).map((n) => [n.waId, n.text])).toEqual([
+      [PHONE, 'by phone'],
+      [PHONE, 'by BSUID'],
+    ]);
 
     const after = counts(r);
     await post(r, 'phone-only', 'bsuid-only', 'both-ids', 'user-preferences-stop');

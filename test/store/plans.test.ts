@@ -78,6 +78,7 @@ async function fill(store: SqliteStore): Promise<void> {
     if (c % 40 === 0) await store.setConversationStatus(phone(c), 'resolved');
   }
   await store.markConversationRead(phone(5));
+  for (let c = 0; c < CONTACTS; c += 3) await store.addNote(phone(c), { author: null, text: `note ${c}` });
 }
 
 function planOf(db: Database.Database, { sql, params }: Captured): string[] {
@@ -85,7 +86,7 @@ function planOf(db: Database.Database, { sql, params }: Captured): string[] {
   return rows.map((r) => r.detail);
 }
 
-/** The plans of every statement `view` ran that reads or writes messages or conversations. */
+/** The plans of every statement `view` ran that reads or writes messages, conversations or notes. */
 async function plansOf(
   store: SqliteStore,
   seen: Captured[],
@@ -93,15 +94,15 @@ async function plansOf(
 ): Promise<string[][]> {
   seen.length = 0;
   await view();
-  return seen.filter((c) => /\b(messages|conversations)\b/.test(c.sql)).map((c) => planOf(store.db, c));
+  return seen.filter((c) => /\b(messages|conversations|notes)\b/.test(c.sql)).map((c) => planOf(store.db, c));
 }
 
 /** A full pass over messages or conversations, or a sort of one, in any plan line. */
 function scans(plan: string[]): string[] {
   return plan.filter(
     (line) =>
-      /^SCAN (messages|conversations|m|c|a)$/.test(line) ||
-      /^SCAN (messages|conversations|m|c|a) USING (COVERING )?INDEX sqlite_autoindex/.test(line),
+      /^SCAN (messages|conversations|notes|m|c|a)$/.test(line) ||
+      /^SCAN (messages|conversations|notes|m|c|a) USING (COVERING )?INDEX sqlite_autoindex/.test(line),
   );
 }
 
@@ -177,6 +178,11 @@ const VIEWS: Array<{
       await s.getThread(phone(42), 20);
       await s.markConversationRead(phone(42));
     },
+  },
+  {
+    name: 'inbox show (notes)',
+    indexes: /notes_contact_time \(wa_id=\? AND created_at<\?\)/,
+    run: (s) => s.notes(phone(42), { limit: 20 }),
   },
   { name: 'messages list', indexes: /messages_time/, run: (s) => s.listMessages({ limit: 50 }) },
   {
