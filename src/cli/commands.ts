@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import * as agent from '../commands/agent/index.js';
 import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
 import * as businessProfile from '../commands/business-profile/index.js';
@@ -44,6 +45,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   label,
   assign,
   note,
+  agent,
   contact,
   resolve,
   reopen,

@@ -1,5 +1,5 @@
-// `wabox assign <contact> <agent>`: give a conversation to a person (`--me`: config agent-name;
-// `--none`: unassign).
+// `wabox assign <contact> <agent>`: give a conversation to a person (`--me`: yourself, see
+// shared/current-agent.ts; `--none`: unassign).
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit } from '../cli/output.js';
@@ -7,11 +7,13 @@ import { configInvalid, invalidInput } from '../core/errors.js';
 import { normalizeAgent } from '../core/label.js';
 import { type ConversationChange, changed, changeLine, resolveKnownContact } from './inbox/shared.js';
 import { contactArgument } from './shared/contact-arg.js';
+import { currentAgent, IDENTITY_HINT } from './shared/current-agent.js';
 
 export interface AssignOptions {
   contact: string;
   agent?: string;
   me?: boolean;
+  as?: string;
   none?: boolean;
   country?: string;
   json?: boolean;
@@ -22,7 +24,8 @@ export function register(program: Command, deps: Deps): void {
     program.command('assign').description('assign a conversation to an agent, or unassign it with --none'),
   )
     .argument('[agent]', 'the agent, e.g. asha or asha@example.com')
-    .option('--me', 'assign to yourself: the configured agent-name (wabox config set agent-name <name>)')
+    .option('--me', 'assign to yourself: --as, else WABOX_AGENT, else config agent-name')
+    .option('--as <agent>', 'who you are, for --me')
     .option('--none', 'unassign the conversation')
     .option('--json', 'print {changed, conversation}')
     .addHelpText(
@@ -31,6 +34,7 @@ export function register(program: Command, deps: Deps): void {
 Examples:
   wabox assign +919876543210 asha
   wabox assign +919876543210 --me
+  wabox assign +919876543210 --me --as asha
   wabox assign +919876543210 --none
   wabox inbox --assigned asha
   wabox inbox --unassigned
@@ -61,18 +65,20 @@ export async function runAssign(options: AssignOptions, deps: Deps): Promise<Con
       code: given === 0 ? 'usage.missing_agent' : 'usage.conflict',
       hint: 'wabox assign <contact> <agent>; or, for yourself: wabox assign <contact> --me; or, for nobody: wabox assign <contact> --none',
     });
+  if (options.as !== undefined && !options.me)
+    throw invalidInput('--as goes with --me', {
+      code: 'usage.conflict',
+      hint: 'wabox assign <contact> --me --as <agent>',
+    });
   let agent: string | null = null;
-  if (!options.none) {
-    let name = options.agent;
-    if (options.me) {
-      name = (await deps.config()).get('agent-name');
-      if (name === undefined)
-        throw configInvalid('--me needs your agent name in the configuration', {
-          code: 'config.no_agent_name',
-          hint: 'wabox config set agent-name <name>',
-        });
-    }
-    agent = normalizeAgent(name!);
+  if (options.agent !== undefined) agent = normalizeAgent(options.agent);
+  if (options.me) {
+    agent = (await currentAgent(deps, options.as)) ?? null;
+    if (agent === null)
+      throw configInvalid('--me needs to know who you are', {
+        code: 'config.no_agent_name',
+        hint: IDENTITY_HINT,
+      });
   }
   const { store, waId } = await resolveKnownContact(deps, options.contact, { country: options.country });
   return changed(deps, store, waId, await store.setAssignee(waId, agent));

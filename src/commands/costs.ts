@@ -5,6 +5,7 @@ import type { Deps } from '../cli/deps.js';
 import { emit, note } from '../cli/output.js';
 import type { CostGrouping, CostRow, CostSummary } from '../core/costs.js';
 import { invalidInput } from '../core/errors.js';
+import { alignColumns } from './shared/table.js';
 
 export interface CostsOptions {
   since?: string;
@@ -105,13 +106,5 @@ function human(r: CostSummary): string {
       : []),
   ];
   const table = [head, ...r.rows.map(cells), cells(r.total)];
-  const widths = head.map((_, i) => Math.max(...table.map((row) => [...row[i]!].length)));
-  return table
-    .map((row) =>
-      row
-        .map((c, i) => c.padEnd(widths[i]!))
-        .join('  ')
-        .trimEnd(),
-    )
-    .join('\n');
+  return alignColumns(table);
 }

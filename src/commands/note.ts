@@ -6,10 +6,10 @@ import { emit, note } from '../cli/output.js';
 import { readStdinText } from '../cli/stdin.js';
 import { contactLabel } from '../core/contact-id.js';
 import { invalidInput } from '../core/errors.js';
-import { normalizeAgent } from '../core/label.js';
 import type { NoteRecord } from '../store/store.js';
 import { resolveKnownContact } from './inbox/shared.js';
 import { contactArgument } from './shared/contact-arg.js';
+import { currentAgent } from './shared/current-agent.js';
 
 export const NOTE_MAX_CHARS = 4096;
 
@@ -61,7 +61,7 @@ export interface NoteResult {
 
 export async function runNote(options: NoteOptions, deps: Deps): Promise<NoteResult> {
   const text = await noteText(options, deps);
-  const author = await noteAuthor(options, deps);
+  const author = (await currentAgent(deps, options.as)) ?? null;
   const { store, waId, conversation } = await resolveKnownContact(deps, options.contact, {
     country: options.country,
   });
@@ -84,10 +84,4 @@ async function noteText(options: NoteOptions, deps: Deps): Promise<string> {
       code: 'note.too_long',
     });
   return text;
-}
-
-/** --as, else $WABOX_AGENT, else the profile's agent-name, else nobody. */
-async function noteAuthor(options: NoteOptions, deps: Deps): Promise<string | null> {
-  const name = options.as ?? (deps.env.WABOX_AGENT || (await deps.config()).get('agent-name'));
-  return name === undefined ? null : normalizeAgent(name);
 }

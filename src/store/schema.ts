@@ -247,6 +247,21 @@ CREATE TABLE notes (
 CREATE INDEX notes_contact_time ON notes(wa_id, created_at);
 `,
   },
+  {
+    version: 6,
+    name: 'agents: the people conversations are assigned to, their hours and availability',
+    sql: `
+CREATE TABLE agents (
+  name        TEXT PRIMARY KEY,           -- as core/label.ts normalizeAgent returns it; conversations.assignee
+  email       TEXT,
+  hours       TEXT,                       -- JSON {mon: ["09:00-17:00"], ...}; null: always within hours
+  time_zone   TEXT NOT NULL,              -- IANA zone of the hours
+  available   INTEGER NOT NULL DEFAULT 1 CHECK (available IN (0, 1)),
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

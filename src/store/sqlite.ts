@@ -7,10 +7,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
+import { SqliteAgents } from './sqlite-agents.js';
 import { type IdentifierColumns, identifiersOf } from './sqlite-contacts.js';
 import { conversationDrift, repairConversations } from './sqlite-conversation-state.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
+  AgentRecord,
   AutoReplyOutcome,
   AutoReplyRecord,
   ContactEventRecord,
@@ -18,6 +20,7 @@ import type {
   ContactRecord,
   IngestResult,
   MessagingLimitRecord,
+  NewAgent,
   NoteRecord,
   PricedSendRecord,
   WebhookPost,
@@ -642,6 +645,36 @@ export class SqliteStore implements Store {
 
   async setSetting(key: string, value: unknown): Promise<void> {
     this.#hook.setSetting(key, value);
+  }
+
+  // -- agents: ./sqlite-agents.ts -------------------------------------------------------------
+  #agentTable: SqliteAgents | undefined;
+  get #agents(): SqliteAgents {
+    this.#agentTable ??= new SqliteAgents(this.#db, this.#now);
+    return this.#agentTable;
+  }
+
+  async addAgent(agent: NewAgent): Promise<AgentRecord | null> {
+    return this.#agents.add(agent);
+  }
+
+  async listAgents(): Promise<AgentRecord[]> {
+    return this.#agents.list();
+  }
+
+  async getAgent(name: string): Promise<AgentRecord | null> {
+    return this.#agents.get(name);
+  }
+
+  async setAgentAvailable(
+    name: string,
+    available: boolean,
+  ): Promise<{ changed: boolean; agent: AgentRecord } | null> {
+    return this.#agents.setAvailable(name, available);
+  }
+
+  async removeAgent(name: string): Promise<boolean> {
+    return this.#agents.remove(name);
   }
 
   async close(): Promise<void> {

@@ -3,6 +3,7 @@
 // SQLite (better-sqlite3) is the embedded default: src/store/sqlite.ts.
 import type { ContactFacts } from '../core/autoreply.js';
 import type { ContactIdentity } from '../core/contact-id.js';
+import type { WeekSchedule } from '../core/hours.js';
 
 export type { ContactIdentity };
 
@@ -354,6 +355,19 @@ export interface Store {
   checkConversations(): Promise<ConversationDrift[]>;
   /** Recomputes what `checkConversations` finds, in one transaction; returns what it fixed. */
   repairConversations(): Promise<ConversationDrift[]>;
+  // -- agents: the people conversations are assigned to ----------------------------------
+  /** Adds an agent (name normalised by the caller); null, and nothing changed, when the name exists. */
+  addAgent(agent: NewAgent): Promise<AgentRecord | null>;
+  /** Every agent, by name. */
+  listAgents(): Promise<AgentRecord[]>;
+  getAgent(name: string): Promise<AgentRecord | null>;
+  /** Marks an agent available or away; null when there is no such agent. */
+  setAgentAvailable(
+    name: string,
+    available: boolean,
+  ): Promise<{ changed: boolean; agent: AgentRecord } | null>;
+  /** False when there was no such agent. Conversations assigned to it keep their assignee. */
+  removeAgent(name: string): Promise<boolean>;
   /** Idempotent. */
   close(): Promise<void>;
 }
@@ -563,4 +577,18 @@ export interface MessagingLimitRecord {
   /** When the receiver stored it, ISO 8601. */
   receivedAt: string;
   payload: unknown;
+}
+
+export interface NewAgent {
+  name: string;
+  email: string | null;
+  /** The weekly hours in `timeZone`; null: always within hours. */
+  week: WeekSchedule | null;
+  timeZone: string;
+}
+
+export interface AgentRecord extends NewAgent {
+  available: boolean;
+  createdAt: string;
+  updatedAt: string;
 }

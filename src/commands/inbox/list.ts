@@ -9,6 +9,7 @@ import { invalidInput } from '../../core/errors.js';
 import { normalizeAgent, normalizeLabel } from '../../core/label.js';
 import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
 import type { ConversationFilter } from '../../store/store.js';
+import { currentAgent, IDENTITY_HINT } from '../shared/current-agent.js';
 import { parseLimit } from '../shared/int-arg.js';
 import { shellWord } from '../shared/shell-word.js';
 import {
@@ -27,6 +28,9 @@ export interface InboxListOptions {
   status?: string;
   assigned?: string;
   unassigned?: boolean;
+  /** --assigned <me>: see shared/current-agent.ts */
+  mine?: boolean;
+  as?: string;
   limit?: string;
   before?: string;
   json?: boolean;
@@ -50,6 +54,8 @@ export function register(inbox: Command, deps: Deps): void {
     )
     .option('--assigned <agent>', 'only conversations assigned to this agent')
     .option('--unassigned', 'only conversations assigned to nobody')
+    .option('--mine', 'only conversations assigned to you (--as, WABOX_AGENT or config agent-name)')
+    .option('--as <agent>', 'who you are, for --mine')
     .option('-n, --limit <n>', `at most this many, most recent first (default 50, at most ${MAX_LIMIT})`)
     .option(
       '--before <cursor>',
@@ -75,8 +81,9 @@ export function register(inbox: Command, deps: Deps): void {
 /** The command that lists the page after `cursor`: the same filters, --before replaced. */
 function moreCommand(flags: InboxListOptions, cursor: string): string {
   const args = ['wabox inbox'];
-  for (const key of ['unread', 'unanswered', 'unassigned'] as const) if (flags[key]) args.push(`--${key}`);
-  for (const key of ['label', 'status', 'assigned', 'limit'] as const)
+  for (const key of ['unread', 'unanswered', 'unassigned', 'mine'] as const)
+    if (flags[key]) args.push(`--${key}`);
+  for (const key of ['label', 'status', 'assigned', 'as', 'limit'] as const)
     if (flags[key] !== undefined) args.push(`--${key} ${shellWord(flags[key])}`);
   return [...args, `--before ${cursor}`].join(' ');
 }
@@ -103,10 +110,21 @@ export async function runInboxPage(
     filter.status = options.status;
   }
   if (options.label !== undefined) filter.label = normalizeLabel(options.label);
-  if (options.assigned !== undefined && options.unassigned)
-    throw invalidInput('give --assigned <agent> or --unassigned, not both', { code: 'usage.conflict' });
+  if ([options.assigned !== undefined, options.unassigned, options.mine].filter(Boolean).length > 1)
+    throw invalidInput('give one of --assigned <agent>, --unassigned or --mine', { code: 'usage.conflict' });
+  if (options.as !== undefined && !options.mine)
+    throw invalidInput('--as goes with --mine', {
+      code: 'usage.conflict',
+      hint: 'wabox inbox --mine --as <agent>',
+    });
   if (options.assigned !== undefined) filter.assignee = normalizeAgent(options.assigned);
   if (options.unassigned) filter.assignee = null;
+  if (options.mine) {
+    const me = await currentAgent(deps, options.as);
+    if (me === undefined)
+      throw invalidInput('--mine needs to know who you are', { code: 'usage.no_agent', hint: IDENTITY_HINT });
+    filter.assignee = me;
+  }
   const store = await deps.store();
   const now = deps.clock();
   const rows = await store.listConversations(filter);
