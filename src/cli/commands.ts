@@ -3,6 +3,7 @@ import * as agent from '../commands/agent/index.js';
 import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
 import * as businessProfile from '../commands/business-profile/index.js';
+import * as claim from '../commands/claim.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
 import * as contact from '../commands/contact/index.js';
@@ -44,6 +45,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   reply,
   label,
   assign,
+  claim,
   note,
   agent,
   contact,

@@ -4,9 +4,10 @@
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { contactLabel } from '../core/contact-id.js';
-import { invalidInput } from '../core/errors.js';
+import { invalidInput, WaboxError } from '../core/errors.js';
 import { printSent, runSend, type SendOptions } from './send.js';
 import { contactArgument, resolveContactArg } from './shared/contact-arg.js';
+import { currentAgent } from './shared/current-agent.js';
 import { addMessageOptions, hasMessageContent, type MessageOptions } from './shared/message-flags.js';
 import { pickQuickReply } from './shared/pick-quick-reply.js';
 import { assertWindowOpen } from './shared/window-guard.js';
@@ -15,6 +16,9 @@ export interface ReplyOptions extends MessageOptions {
   contact: string;
   country?: string;
   quote?: boolean;
+  /** Reply to a conversation another agent holds without asking. */
+  force?: boolean;
+  as?: string;
 }
 
 export function register(program: Command, deps: Deps): void {
@@ -26,6 +30,8 @@ export function register(program: Command, deps: Deps): void {
     ),
   )
     .option('--quote', "quote the customer's latest message")
+    .option('--force', 'reply to a conversation assigned to someone else without asking (not the window)')
+    .option('--as <agent>', 'who you are; default: WABOX_AGENT, else config agent-name')
     .addHelpText(
       'after',
       `
@@ -44,7 +50,9 @@ anything can be sent; after that only a template: anything else is refused local
 sent). {{contact.name}} in a quick reply is the name the store knows. The reply is recorded like any send.
 Without a message flag, a terminal shows your quick replies (type a shortcut or words of the text),
 asks for any value a reply still needs, shows it rendered for the contact and sends it once you
-confirm; in a script that is a usage error (exit 2).`,
+confirm; in a script that is a usage error (exit 2).
+A conversation assigned to another agent (wabox claim, wabox assign) is asked about on a terminal and
+refused in a script (exit 1, nothing sent) unless --force.`,
     )
     .action(async (contact: string, flags: Omit<ReplyOptions, 'contact'>) =>
       printSent(deps, flags, await runReply({ ...flags, contact }, deps), 'replied to'),
@@ -58,6 +66,7 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
     throw invalidInput('give --quote or --reply-to <wamid>, not both', { code: 'usage.conflict' });
   const store = await deps.store();
   const conversation = await store.getConversation(waId);
+  await checkAssignee(conversation?.assignee ?? null, contactLabel(target), options, deps);
   let replyTo = options.replyTo;
   if (options.quote) {
     const [last] = await store.listMessages({ waId, direction: 'in', limit: 1 });
@@ -67,7 +76,7 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
       });
     replyTo = last.id;
   }
-  const { contact: _contact, country: _country, quote: _quote, ...rest } = options;
+  const { contact: _contact, country: _country, quote: _quote, force: _force, as: _as, ...rest } = options;
   if (!hasMessageContent(rest) && deps.io.canPrompt) {
     // a closed window refuses any quick reply: say so before the picker, not after
     await assertWindowOpen(store, waId, deps.clock());
@@ -91,4 +100,21 @@ export async function runReply(options: ReplyOptions, deps: Deps): ReturnType<ty
     contactName: conversation?.name ?? null,
   };
   return runSend(sendOptions, deps);
+}
+
+/** Someone else's conversation: asked on a terminal, refused in a script, unless --force. */
+async function checkAssignee(holder: string | null, label: string, options: ReplyOptions, deps: Deps) {
+  if (holder === null || options.force || holder === (await currentAgent(deps, options.as))) return;
+  if (deps.io.canPrompt) {
+    const prompter = await deps.prompt();
+    if (
+      await prompter.confirm({ message: `${label} is assigned to ${holder}. Reply anyway?`, default: false })
+    )
+      return;
+    throw new WaboxError('cancelled', 'not sent', { code: 'reply.cancelled' });
+  }
+  throw new WaboxError('failure', `${label} is assigned to ${holder}: not sent`, {
+    code: 'conversation.taken',
+    hint: 'reply anyway with --force, or take it over: wabox assign <contact> <agent>',
+  });
 }

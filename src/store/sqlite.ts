@@ -412,6 +412,30 @@ export class SqliteStore implements Store {
     return this.#updateConversation(waId, 'assignee', assignee);
   }
 
+  async claimConversation(contact: string, agent: string): Promise<{ claimed: boolean; assignee: string }> {
+    const db = this.#db;
+    const waId = this.#key(contact);
+    return db
+      .transaction(() => {
+        this.#requireContact(waId);
+        const now = this.#now();
+        db.prepare(
+          'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
+        ).run(waId, now, now);
+        const claimed =
+          db
+            .prepare(
+              'UPDATE conversations SET assignee = ?, updated_at = ? WHERE wa_id = ? AND assignee IS NULL',
+            )
+            .run(agent, now, waId).changes > 0;
+        const row = db.prepare('SELECT assignee FROM conversations WHERE wa_id = ?').get(waId) as {
+          assignee: string;
+        };
+        return { claimed, assignee: row.assignee };
+      })
+      .immediate();
+  }
+
   async setConversationStatus(waId: string, status: ConversationStatus): Promise<boolean> {
     if (status !== 'open' && status !== 'resolved')
       throw invalidInput(`unknown conversation status "${status}"`, { code: 'store.bad_status' });

@@ -298,6 +298,12 @@ export interface Store {
   removeLabel(waId: string, label: string): Promise<boolean>;
   /** Assigns (or with null unassigns) a known contact's conversation; false when nothing changed. */
   setAssignee(waId: string, assignee: string | null): Promise<boolean>;
+  /**
+   * Assigns an unassigned conversation to `agent`, atomically: of agents claiming one conversation at
+   * once, exactly one gets `claimed`; the others learn who holds it. Already held by `agent`: not claimed,
+   * assignee `agent`. Throws not-found for an unknown contact.
+   */
+  claimConversation(waId: string, agent: string): Promise<{ claimed: boolean; assignee: string }>;
   /** Resolves or reopens a known contact's conversation; false when it already had that status. */
   setConversationStatus(waId: string, status: ConversationStatus): Promise<boolean>;
   /** The highest message sequence number (0 for an empty store). */

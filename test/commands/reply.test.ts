@@ -93,10 +93,77 @@ describe('wabox reply', () => {
       type: 'location',
       location: { latitude: '19.076', longitude: '72.8777', name: "Asha's Bakery" },
     });
-    // and no --force: outside the window only a template goes
+    // --force is for someone else's conversation, never the window: outside it only a template goes
     const closed = await reply(`+${BOB}`, '--location', '19.0760,72.8777', '--force');
-    expect(closed.code).toBe(2);
-    expect(closed.stderr).toContain("unknown option '--force'");
+    expect(closed.code).toBe(4);
+    expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
+  });
+
+  describe("someone else's conversation", () => {
+    async function assign(agent: string) {
+      const store = openSqliteStore(db);
+      await store.setAssignee(ASHA, agent);
+      await store.close();
+    }
+    const asAsha = (...argv: string[]) =>
+      runCloud(graph.url, ['reply', ...argv], {
+        db,
+        env: { WABOX_CONFIG_DIR: config, WABOX_AGENT: 'asha' },
+        overrides: clock,
+      });
+
+    it('in a script: refused, nothing sent (exit 1); --force sends; its holder replies freely', async () => {
+      await assign('ravi');
+      const refused = await asAsha(`+${ASHA}`, '--text', 'Hi');
+      expectError(
+        refused,
+        1,
+        `+${ASHA} is assigned to ravi: not sent`,
+        'reply anyway with --force, or take it over: wabox assign <contact> <agent>',
+      );
+      expect(graph.calls('POST', MESSAGES)).toEqual([]);
+      graph.on('POST', MESSAGES, { ...SEND_OK, times: 2 });
+      expect((await asAsha(`+${ASHA}`, '--text', 'Hi', '--force')).code).toBe(0);
+      expect((await asAsha(`+${ASHA}`, '--text', 'Hi', '--as', 'ravi')).code).toBe(0);
+      expect(graph.calls('POST', MESSAGES)).toHaveLength(2);
+    });
+
+    it('on a terminal: asked, and a no sends nothing (exit 130)', async () => {
+      await assign('ravi');
+      const asked: string[] = [];
+      const answer = (yes: boolean) => ({
+        ...clock,
+        prompt: async () =>
+          ({
+            confirm: async ({ message }: { message: string }) => {
+              asked.push(message);
+              return yes;
+            },
+          }) as unknown as Prompter,
+      });
+      const declined = await runCloud(graph.url, ['reply', `+${ASHA}`, '--text', 'Hi', '--as', 'asha'], {
+        db,
+        env: { WABOX_CONFIG_DIR: config },
+        overrides: answer(false),
+        tty: true,
+        canPrompt: true,
+      });
+      expect(declined.code).toBe(130);
+      expect(graph.calls('POST', MESSAGES)).toEqual([]);
+      graph.on('POST', MESSAGES, SEND_OK);
+      const accepted = await runCloud(graph.url, ['reply', `+${ASHA}`, '--text', 'Hi', '--as', 'asha'], {
+        db,
+        env: { WABOX_CONFIG_DIR: config },
+        overrides: answer(true),
+        tty: true,
+        canPrompt: true,
+      });
+      expect(accepted.code, accepted.stderr).toBe(0);
+      expect(asked).toEqual([
+        `+${ASHA} is assigned to ravi. Reply anyway?`,
+        `+${ASHA} is assigned to ravi. Reply anyway?`,
+      ]);
+    });
   });
 
   it('inside the window: sent through the Cloud API and recorded as a person’s reply', async () => {
@@ -212,7 +279,6 @@ describe('wabox reply', () => {
     expect((await reply('+919876543210', '--text', 'a', '--quick-reply', '/x')).code).toBe(2);
     expect((await reply('+919876543210', '--text', 'a', '--quote', '--reply-to', 'wamid.x')).code).toBe(2);
     expect((await reply('+15550001111', '--text', 'a', '--quote')).code).toBe(2);
-    expect((await reply('+919876543210', '--text', 'a', '--force')).code).toBe(2);
     expect(graph.requests).toHaveLength(0);
   });
 
