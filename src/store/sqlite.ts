@@ -413,27 +413,18 @@ export class SqliteStore implements Store {
   }
 
   async claimConversation(contact: string, agent: string): Promise<{ claimed: boolean; assignee: string }> {
-    const db = this.#db;
-    const waId = this.#key(contact);
-    return db
-      .transaction(() => {
-        this.#requireContact(waId);
-        const now = this.#now();
-        db.prepare(
-          'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
-        ).run(waId, now, now);
-        const claimed =
-          db
-            .prepare(
-              'UPDATE conversations SET assignee = ?, updated_at = ? WHERE wa_id = ? AND assignee IS NULL',
-            )
-            .run(agent, now, waId).changes > 0;
-        const row = db.prepare('SELECT assignee FROM conversations WHERE wa_id = ?').get(waId) as {
-          assignee: string;
-        };
-        return { claimed, assignee: row.assignee };
-      })
-      .immediate();
+    return this.#inConversation(contact, (waId, now) => {
+      const claimed =
+        this.#db
+          .prepare(
+            'UPDATE conversations SET assignee = ?, updated_at = ? WHERE wa_id = ? AND assignee IS NULL',
+          )
+          .run(agent, now, waId).changes > 0;
+      const row = this.#db.prepare('SELECT assignee FROM conversations WHERE wa_id = ?').get(waId) as {
+        assignee: string;
+      };
+      return { claimed, assignee: row.assignee };
+    });
   }
 
   async setConversationStatus(waId: string, status: ConversationStatus): Promise<boolean> {
@@ -605,6 +596,14 @@ export class SqliteStore implements Store {
 
   /** Sets one column of a known contact's conversation (created when missing); true when it changed. */
   #updateConversation(contact: string, column: 'assignee' | 'status', value: string | null): boolean {
+    return this.#inConversation(contact, (waId, now) => {
+      const update = `UPDATE conversations SET ${column} = ?, updated_at = ? WHERE wa_id = ? AND ${column} IS NOT ?`;
+      return this.#db.prepare(update).run(value, now, waId, value).changes > 0;
+    });
+  }
+
+  /** Runs `change` in a write transaction on a known contact's conversation, created when missing. */
+  #inConversation<T>(contact: string, change: (waId: string, now: number) => T): T {
     const db = this.#db;
     const waId = this.#key(contact);
     return db
@@ -614,8 +613,7 @@ export class SqliteStore implements Store {
         db.prepare(
           'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
         ).run(waId, now, now);
-        const update = `UPDATE conversations SET ${column} = ?, updated_at = ? WHERE wa_id = ? AND ${column} IS NOT ?`;
-        return db.prepare(update).run(value, now, waId, value).changes > 0;
+        return change(waId, now);
       })
       .immediate();
   }
