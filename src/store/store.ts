@@ -380,7 +380,9 @@ export type KeptConversationField =
   | 'last_message_at'
   | 'last_seq'
   | 'last_answer_at'
-  | 'awaiting_since';
+  | 'awaiting_since'
+  | 'response_at'
+  | 'response_awaited_since';
 
 /**
  * A kept value that differs from its recomputation; `conversation`: messages without a conversation;
