@@ -160,6 +160,11 @@ describe('wabox inbox', () => {
       awaitingReplySince: iso(120),
       waitingMs: 120 * 60_000,
       handoffAt: null,
+      // asked 180 minutes ago, answered 170 minutes ago; no hours set: wall-clock time
+      firstResponseSeconds: 600,
+      slaDueAt: null,
+      slaRemainingMs: null,
+      slaState: null,
       cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
     // its place in the inbox: the time of its latest message
@@ -270,6 +275,7 @@ describe('wabox inbox', () => {
       new Date(ago(120).getTime() + 86_400_000).toISOString(),
       String(120 * 60_000),
       'We are closed now; back tomorrow at 9.',
+      '-',
     ]);
     expect(lines[1]!.split('\t')[9]).toBe('-');
     expect(lines[2]!.split('\t').slice(0, 3)).toEqual(['+447700900123', 'Bob', 'open']);
