@@ -168,12 +168,6 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     validate: nonEmpty('agent-name', 100),
   },
   {
-    name: 'sla.first-response',
-    description:
-      'the first-response target in business hours (e.g. 15m, 1h); inbox shows what is at risk or over',
-    validate: responseTarget,
-  },
-  {
     name: 'token',
     description: 'Cloud API access token (a system user token); set it without a value to be prompted',
     env: 'WABOX_TOKEN',
@@ -254,6 +248,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'WABOX_WEBHOOK_PATH',
     default: DEFAULT_WEBHOOK_PATH,
     validate: webhookPath,
+  },
+  {
+    name: 'sla.first-response',
+    description:
+      'the first-response target in business hours (e.g. 15m, 1h); inbox shows what is at risk or over',
+    validate: responseTarget,
   },
 ];
 
