@@ -88,6 +88,17 @@ export function timeoutMs(value: string): number {
   return /^\d+$/.test(value) ? Number(value) * 1000 : (parseDuration(value) ?? 30_000);
 }
 
+/** A response target: a duration from 1m to 30d such as 15m, 1h or 1h30m, counted in business hours. */
+export function responseTarget(value: string): string {
+  const v = value.trim().toLowerCase();
+  const ms = parseDuration(v);
+  if (ms === null || ms < 60_000 || ms > 30 * 86_400_000)
+    throw invalid(
+      `sla.first-response must be a duration from 1m to 30d such as 15m, 1h or 1h30m, got "${value.trim()}"`,
+    );
+  return v;
+}
+
 export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 /**
@@ -237,6 +248,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     env: 'WABOX_WEBHOOK_PATH',
     default: DEFAULT_WEBHOOK_PATH,
     validate: webhookPath,
+  },
+  {
+    name: 'sla.first-response',
+    description:
+      'the first-response target in business hours (e.g. 15m, 1h); inbox shows what is at risk or over',
+    validate: responseTarget,
   },
 ];
 

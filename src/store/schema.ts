@@ -205,7 +205,7 @@ ALTER TABLE status_events ADD COLUMN pricing TEXT;       -- JSON {model, type, c
 ALTER TABLE conversations ADD COLUMN last_seq INTEGER;       -- messages.seq of the latest message
 ALTER TABLE conversations ADD COLUMN last_answer_at INTEGER; -- a person's latest send that did not fail
 ALTER TABLE conversations ADD COLUMN awaiting_since INTEGER; -- the oldest inbound message after it
-${recomputeSql('1')};
+${recomputeSql('1', ['unread', 'last_inbound_at', 'last_outbound_at', 'last_message_at', 'last_seq', 'last_answer_at', 'awaiting_since'])};
 DROP INDEX messages_status;
 CREATE INDEX messages_status ON messages(status, timestamp);
 CREATE INDEX conversations_recent ON conversations(coalesce(last_message_at, created_at), id);
@@ -260,6 +260,15 @@ CREATE TABLE agents (
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 ) STRICT;
+`,
+  },
+  {
+    version: 7,
+    name: 'first response of the latest wait: when it started and when a person answered it',
+    sql: `
+ALTER TABLE conversations ADD COLUMN response_awaited_since INTEGER; -- the start of the latest wait answered
+ALTER TABLE conversations ADD COLUMN response_at INTEGER;            -- the answer that ended it
+${recomputeSql('c.last_answer_at IS NOT NULL', ['response_awaited_since', 'response_at'])};
 `,
   },
 ];

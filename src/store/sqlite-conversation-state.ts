@@ -8,9 +8,19 @@ import type { ConversationDrift, KeptConversationField } from './store.js';
  * subqueries, each an index range of one contact). An answer is an outbound message sent by a person
  * (no automatic-reply reason) that did not fail; awaiting_since is the oldest inbound message after the
  * latest answer (resolved or not: the views hide it for resolved conversations).
+ *
+ * An answer ends a wait when an inbound message came after the answer before it (or there was none) and
+ * not after it; the wait starts at the oldest such message. response_at is the latest answer that ended
+ * a wait, response_awaited_since the start of that wait: the first response of the latest wait.
  */
-const LAST_ANSWER = `(SELECT max(m.timestamp) FROM messages m
-    WHERE m.wa_id = c.wa_id AND m.direction = 'out' AND m.reason IS NULL AND m.status <> 'failed')`;
+const ANSWER = (m: string) =>
+  `${m}.wa_id = c.wa_id AND ${m}.direction = 'out' AND ${m}.reason IS NULL AND ${m}.status <> 'failed'`;
+const LAST_ANSWER = `(SELECT max(m.timestamp) FROM messages m WHERE ${ANSWER('m')})`;
+/** The inbound messages of the wait that an answer at `at` ended: after the answer before it, up to it. */
+const WAIT_OF = (at: string) => `m.wa_id = c.wa_id AND m.direction = 'in' AND m.timestamp <= ${at}
+    AND m.timestamp > coalesce((SELECT max(p.timestamp) FROM messages p WHERE ${ANSWER('p')} AND p.timestamp < ${at}), -1)`;
+const RESPONSE_AT = `(SELECT max(a.timestamp) FROM messages a
+    WHERE ${ANSWER('a')} AND EXISTS (SELECT 1 FROM messages m WHERE ${WAIT_OF('a.timestamp')}))`;
 const EXPECTED: Record<KeptConversationField, string> = {
   unread: `(SELECT count(*) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND m.status = 'received')`,
   last_inbound_at: `(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in')`,
@@ -21,14 +31,16 @@ const EXPECTED: Record<KeptConversationField, string> = {
   last_answer_at: LAST_ANSWER,
   awaiting_since: `(SELECT min(m.timestamp) FROM messages m
     WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND m.timestamp > coalesce(${LAST_ANSWER}, -1))`,
+  response_at: RESPONSE_AT,
+  response_awaited_since: `(SELECT min(m.timestamp) FROM messages m WHERE ${WAIT_OF(RESPONSE_AT)})`,
 };
 
 export const KEPT_FIELDS = Object.keys(EXPECTED) as KeptConversationField[];
 
-/** Sets every kept value of the conversations matching `where` (on `c`) to its recomputed value. */
-export function recomputeSql(where: string): string {
-  return `UPDATE conversations AS c SET (${KEPT_FIELDS.join(', ')}) =
-    (SELECT ${KEPT_FIELDS.map((f) => EXPECTED[f]).join(', ')})
+/** Sets the kept values `fields` (default all) of the conversations matching `where` (on `c`) to their recomputed value. */
+export function recomputeSql(where: string, fields: readonly KeptConversationField[] = KEPT_FIELDS): string {
+  return `UPDATE conversations AS c SET (${fields.join(', ')}) =
+    (SELECT ${fields.map((f) => EXPECTED[f]).join(', ')})
     WHERE ${where}`;
 }
 

@@ -68,7 +68,8 @@ const SQL = {
       awaiting_since = CASE WHEN excluded.awaiting_since > coalesce(last_answer_at, -1)
         THEN min(coalesce(awaiting_since, excluded.awaiting_since), excluded.awaiting_since) ELSE awaiting_since END,
       status = 'open',
-      updated_at = excluded.updated_at`,
+      updated_at = excluded.updated_at
+    RETURNING last_answer_at`,
   insertOutbound: `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
       error, reply_to, reason, phone_number_id, created_at)
     VALUES (@id, 'out', @waId, @type, @text, @payload, @at, @status, @at, @error, @replyTo, @reason,
@@ -83,8 +84,11 @@ const SQL = {
         THEN excluded.last_seq ELSE last_seq END,
       last_message_at = max(coalesce(last_message_at, excluded.last_message_at), excluded.last_message_at),
       updated_at = excluded.updated_at`,
-  // a person answered at @at: what awaited an answer up to then no longer does
+  // a person answered at @at: what awaited an answer up to then no longer does, and that wait's first
+  // response is this answer (SET reads the row as it was)
   answered: `UPDATE conversations SET
+      response_awaited_since = CASE WHEN awaiting_since <= @at THEN awaiting_since ELSE response_awaited_since END,
+      response_at = CASE WHEN awaiting_since <= @at THEN @at ELSE response_at END,
       awaiting_since = CASE WHEN awaiting_since IS NULL OR awaiting_since > @at THEN awaiting_since
         ELSE (SELECT min(timestamp) FROM messages WHERE wa_id = @waId AND direction = 'in' AND timestamp > @at) END,
       last_answer_at = @at
@@ -385,14 +389,16 @@ export class SqliteWebhookWriter {
       now,
     });
     if (inserted.changes === 0) return null;
-    this.#s.inboundConversation.run({
+    const kept = this.#s.inboundConversation.get({
       waId,
       campaign: m.ref ?? null,
       referral: json(m.referral),
       at,
       seq: inserted.lastInsertRowid,
       now,
-    });
+    }) as { last_answer_at: number | null };
+    // a late message, older than an answer, moves which answer ended which wait
+    if (kept.last_answer_at !== null && at <= kept.last_answer_at) refreshConversation(this.#db, waId);
     const short = m.type === 'text' && m.text !== null && m.text.length <= MAX_KEYWORD_LENGTH;
     if (short && isStopKeyword(m.text!, this.#stopKeywords()))
       this.#optOut(waId, true, 'keyword', at, `keyword:${m.id}`, now, result, { wamid: m.id, text: m.text });
@@ -440,7 +446,11 @@ export class SqliteWebhookWriter {
     if (events.length > 0) this.#s.pricing.run({ id: m.id });
     const final =
       events.length === 0 ? status : (this.#s.messageStatus.get(m.id) as { status: string }).status;
-    if (m.reason == null && final !== 'failed') this.#s.answered.run({ waId, at });
+    if (m.reason == null && final !== 'failed' && this.#s.answered.run({ waId, at }).changes === 0) {
+      // an answer older than the latest one may have ended an earlier wait instead
+      const latest = this.#s.lastAgentReply.get({ waId }) as { at: number | null } | undefined;
+      if (latest?.at != null && at < latest.at) refreshConversation(this.#db, waId);
+    }
     return true;
   }
 

@@ -784,6 +784,8 @@ interface ConversationRow extends IdentifierColumns {
   sort_at: number | null;
   labels: string | null;
   awaiting_since: number | null;
+  response_at: number | null;
+  response_awaited_since: number | null;
 }
 
 /** The inbox's order: latest activity first (served by the conversations_* indexes of migration 4). */
@@ -792,7 +794,7 @@ const SORT_AT = 'coalesce(c.last_message_at, c.created_at)';
 /** A conversation with its contact (`c`, `ct`): kept values only, no read of its messages. */
 const CONVERSATION_COLUMNS = `c.id, ct.wa_id, ct.phone, ct.user_id, ct.parent_user_id, ct.username, ct.name,
   c.status, c.assignee, c.campaign, c.referral, c.unread, c.last_inbound_at, c.last_outbound_at,
-  c.last_message_at, c.handoff_at, c.last_seq, ${SORT_AT} AS sort_at,
+  c.last_message_at, c.handoff_at, c.last_seq, ${SORT_AT} AS sort_at, c.response_at, c.response_awaited_since,
   CASE WHEN c.status = 'open' THEN c.awaiting_since END AS awaiting_since,
   (SELECT group_concat(label, char(31)) FROM
      (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label)) AS labels`;
@@ -820,6 +822,8 @@ function toConversation(row: ConversationRow, last: MessageRow | undefined): Con
     handoffAt: isoOrNull(row.handoff_at),
     lastMessage: last === undefined ? null : toRecord(last),
     awaitingReplySince: isoOrNull(row.awaiting_since),
+    responseAt: isoOrNull(row.response_at),
+    responseAwaitedSince: isoOrNull(row.response_awaited_since),
     cursor: row.id === null ? null : { at: row.sort_at!, id: row.id },
   };
 }

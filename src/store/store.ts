@@ -189,6 +189,9 @@ export interface ConversationRecord extends ContactIdentifiers {
    * answered, the customer never wrote, or the conversation is resolved.
    */
   awaitingReplySince: string | null;
+  /** The latest answer that ended a wait, and that wait's start (its oldest customer message); null before one. */
+  responseAt: string | null;
+  responseAwaitedSince: string | null;
   /**
    * Its position in the inbox (latest activity first), to pass as `before` for the page after it; null
    * for a contact without a conversation.
@@ -386,7 +389,9 @@ export type KeptConversationField =
   | 'last_message_at'
   | 'last_seq'
   | 'last_answer_at'
-  | 'awaiting_since';
+  | 'awaiting_since'
+  | 'response_at'
+  | 'response_awaited_since';
 
 /**
  * A kept value that differs from its recomputation; `conversation`: messages without a conversation;

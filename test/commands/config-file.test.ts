@@ -7,7 +7,7 @@ import { expectError } from '../helpers/assert.js';
 import { run, spawnCli, tempDir } from '../helpers/cli.js';
 
 // later issues add keys after these
-const VALID_KEYS = /^valid keys: default-country, business-name, agent-name(, [a-z-]+)*$/;
+const VALID_KEYS = /^valid keys: default-country, business-name, agent-name(, [a-z.-]+)*$/;
 
 function setup() {
   const dir = tempDir();

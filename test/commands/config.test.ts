@@ -123,11 +123,12 @@ describe('config keys', () => {
       'webhook-host': null,
       'webhook-port': null,
       'webhook-path': null,
+      'sla.first-response': null,
     });
     const human = (await run(['config', 'list'], { env })).stdout.split('\n');
-    expect(human).toContain('phone-number-id  2  (overridden by WABOX_PHONE_NUMBER_ID)');
-    expect(human).toContain('api-version      (default v23.0)');
-    expect(human).toContain('token            (not set)');
+    expect(human).toContain('phone-number-id     2  (overridden by WABOX_PHONE_NUMBER_ID)');
+    expect(human).toContain('api-version         (default v23.0)');
+    expect(human).toContain('token               (not set)');
   });
 });
 
@@ -154,7 +155,7 @@ describe('secrets', () => {
       `${JSON.stringify({ key: 'token', value: 'set (…wxyz)' }, null, 2)}\n`,
     );
     const list = await run(['config', 'list'], { env });
-    expect(list.stdout.split('\n')).toContain('token            set (…wxyz)');
+    expect(list.stdout.split('\n')).toContain('token               set (…wxyz)');
     expect(JSON.parse((await run(['config', 'list', '--json'], { env })).stdout).values.token).toBe(
       'set (…wxyz)',
     );

@@ -160,6 +160,11 @@ describe('wabox inbox', () => {
       awaitingReplySince: iso(120),
       waitingMs: 120 * 60_000,
       handoffAt: null,
+      // asked 180 minutes ago, answered 170 minutes ago; no hours set: wall-clock time
+      firstResponseSeconds: 600,
+      slaDueAt: null,
+      slaRemainingMs: null,
+      slaState: null,
       cursor: expect.stringMatching(/^[0-9a-z]+\.[0-9a-z]+$/),
     });
     // its place in the inbox: the time of its latest message
@@ -270,6 +275,7 @@ describe('wabox inbox', () => {
       new Date(ago(120).getTime() + 86_400_000).toISOString(),
       String(120 * 60_000),
       'We are closed now; back tomorrow at 9.',
+      '-',
     ]);
     expect(lines[1]!.split('\t')[9]).toBe('-');
     expect(lines[2]!.split('\t').slice(0, 3)).toEqual(['+447700900123', 'Bob', 'open']);
@@ -323,6 +329,99 @@ describe('wabox inbox', () => {
     expect(await inbox()).toEqual([]);
     const r = await run(['inbox'], { env });
     expect(r).toMatchObject({ code: 0, stdout: '', stderr: 'no conversations\n' });
+  });
+});
+
+describe('wabox inbox: first response and the SLA target, in business hours', () => {
+  // NOW is Tuesday 2025-06-10 12:00 UTC; the business opens mon-fri 09:00-18:00 UTC
+  const utc = (text: string) => new Date(`2025-06-${text}Z`);
+  async function seedWaits(): Promise<void> {
+    const store = openSqliteStore(db);
+    try {
+      const ask = (id: string, waId: string, at: string) =>
+        store.recordInbound({ id, waId, type: 'text', text: 'hello?', timestamp: utc(at) });
+      // Asha asked at 17:55, answered at 09:05 the next morning (10 business minutes), asked again at 11:50
+      await ask('wamid.a1', ASHA, '09T17:55:00');
+      await store.recordOutbound({
+        id: 'wamid.a2',
+        waId: ASHA,
+        type: 'text',
+        text: 'Good morning!',
+        timestamp: utc('10T09:05:00'),
+        status: 'accepted',
+      });
+      await ask('wamid.a3', ASHA, '10T11:50:00');
+      await ask('wamid.b1', BOB, '10T11:05:00');
+      // 30 business minutes on Monday evening, 30 on Tuesday morning: due 09:30
+      await ask('wamid.c1', CHEN, '09T17:30:00');
+    } finally {
+      await store.close();
+    }
+  }
+
+  beforeEach(async () => {
+    await seedWaits();
+    expect((await run(['hours', 'set', 'mon-fri 09:00-18:00', '--tz', 'UTC'], { env })).code).toBe(0);
+  });
+
+  it('--json: firstResponseSeconds always, slaDueAt and slaState once a target is set', async () => {
+    const before = await inbox();
+    expect(before.find((c) => c.waId === ASHA)).toMatchObject({
+      firstResponseSeconds: 600,
+      slaDueAt: null,
+      slaState: null,
+    });
+    expect((await run(['config', 'set', 'sla.first-response', '1h'], { env })).code).toBe(0);
+    const list = await inbox();
+    const of = (waId: string) => list.find((c) => c.waId === waId);
+    expect(of(ASHA)).toMatchObject({
+      firstResponseSeconds: 600,
+      slaDueAt: '2025-06-10T12:50:00.000Z',
+      slaRemainingMs: 50 * 60_000,
+      slaState: 'ok',
+    });
+    // 5 minutes of a 1 hour target left is under 20%
+    expect(of(BOB)).toMatchObject({
+      firstResponseSeconds: null,
+      slaDueAt: '2025-06-10T12:05:00.000Z',
+      slaRemainingMs: 5 * 60_000,
+      slaState: 'at-risk',
+    });
+    expect(of(CHEN)).toMatchObject({
+      slaDueAt: '2025-06-10T09:30:00.000Z',
+      slaRemainingMs: -150 * 60_000,
+      slaState: 'over',
+    });
+  });
+
+  it('on a terminal: time left or over; in a pipe: the state as the last column', async () => {
+    expect((await run(['config', 'set', 'sla.first-response', '1h'], { env })).code).toBe(0);
+    const tty = await run(['inbox'], { env, overrides: clock, tty: true });
+    expect(tty.code).toBe(0);
+    const line = (name: string) => tty.stdout.split('\n').find((l) => l.includes(name)) ?? '';
+    expect(line('919876543210')).toContain('SLA 50m left');
+    expect(line('447700900123')).toContain('SLA 5m left');
+    expect(line('8613800138000')).toContain('over SLA by 2h 30m');
+    const pipe = await run(['inbox'], { env, overrides: clock });
+    const states = pipe.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => [l.split('\t')[0], l.split('\t').at(-1)]);
+    expect(states).toEqual([
+      ['+919876543210', 'ok'],
+      ['+447700900123', 'at-risk'],
+      ['+8613800138000', 'over'],
+    ]);
+  });
+
+  it('config set refuses a target that is not a duration from 1m to 30d (exit 2)', async () => {
+    for (const bad of ['soon', '30s', '31d', '15']) {
+      const r = await run(['config', 'set', 'sla.first-response', bad], { env });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain('sla.first-response must be a duration');
+    }
+    expect((await run(['config', 'set', 'sla.first-response', '1H30M'], { env })).code).toBe(0);
+    expect((await run(['config', 'get', 'sla.first-response'], { env })).stdout.trim()).toBe('1h30m');
   });
 });
 

@@ -15,6 +15,7 @@ import { shellWord } from '../shared/shell-word.js';
 import {
   type InboxConversation,
   knownName,
+  loadSla,
   stdoutStyle,
   toInboxConversation,
   who,
@@ -128,15 +129,17 @@ export async function runInboxPage(
   const store = await deps.store();
   const now = deps.clock();
   const rows = await store.listConversations(filter);
+  const sla = await loadSla(deps);
   return {
-    conversations: rows.slice(0, limit).map((c) => toInboxConversation(c, now)),
+    conversations: rows.slice(0, limit).map((c) => toInboxConversation(c, now, sla)),
     more: rows.length > limit,
   };
 }
 
 /**
  * In a pipe, tab-separated: phone, name, status, assignee, labels (comma-separated), campaign, unread,
- * last message time (ISO 8601), window closes at (ISO 8601), waiting (ms), last message text; - when none.
+ * last message time (ISO 8601), window closes at (ISO 8601), waiting (ms), last message text, SLA state
+ * (ok, at-risk, over); - when none.
  */
 function pipeLine(c: InboxConversation): string {
   const dash = (v: string | number | null) => (v === null || v === '' ? '-' : String(v));
@@ -152,6 +155,7 @@ function pipeLine(c: InboxConversation): string {
     dash(c.windowClosesAt),
     dash(c.waitingMs),
     dash(c.lastMessage === null ? null : truncate(c.lastMessage.text ?? `[${c.lastMessage.type}]`, 200)),
+    dash(c.slaState),
   ]
     .map(oneLine)
     .join('\t');
@@ -159,7 +163,7 @@ function pipeLine(c: InboxConversation): string {
 
 /**
  * On a terminal: ● Asha Rao +919876543210 · 2 unread · 2025-06-10 13:05 ← "Is the cake ready?" ·
- * waiting 2h 05m · window 21h 55m left · vip, order · campaign diwali · @ravi. Unanswered: red.
+ * waiting 2h 05m · SLA 12m left · window 21h 55m left · vip, order · campaign diwali · @ravi. Unanswered: red.
  */
 function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): string {
   const name = knownName(c);
@@ -167,6 +171,14 @@ function ttyLine(c: InboxConversation, s: ChalkInstance, columns: number): strin
   const parts: string[] = [];
   if (c.unread > 0) parts.push(s.bold(`${c.unread} unread`));
   if (c.unanswered) parts.push(s.bold(`waiting ${formatDuration(c.waitingMs ?? 0)}`));
+  if (c.slaRemainingMs !== null)
+    parts.push(
+      s.bold(
+        c.slaState === 'over'
+          ? `over SLA by ${formatDuration(-c.slaRemainingMs)}`
+          : `SLA ${formatDuration(c.slaRemainingMs)} left`,
+      ),
+    );
   parts.push(`window ${windowText(c)}`);
   if (c.labels.length > 0) parts.push(c.labels.map((l) => `#${oneLine(l).replace(/ /g, '_')}`).join(' '));
   if (c.campaign !== null) parts.push(`campaign ${oneLine(c.campaign)}`);

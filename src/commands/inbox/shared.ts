@@ -3,13 +3,17 @@
 import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
+import { addBusinessMs, businessMs } from '../../core/business-time.js';
 import { contactLabel } from '../../core/contact-id.js';
 import { encodeCursor } from '../../core/cursor.js';
+import { parseDuration } from '../../core/duration.js';
 import { notFound } from '../../core/errors.js';
+import type { BusinessHours } from '../../core/hours.js';
 import { formatDuration, oneLine } from '../../core/text.js';
 import { customerServiceWindow } from '../../core/window.js';
 import type { ConversationRecord, Direction, MessageStatus, Store } from '../../store/store.js';
 import { identifiersJson, resolveContactArg } from '../shared/contact-arg.js';
+import { loadHours } from '../template/shared.js';
 
 /** A conversation in `inbox --json` (and in the other inbox commands' JSON): keep it stable. */
 export interface InboxConversation {
@@ -49,6 +53,14 @@ export interface InboxConversation {
   waitingMs: number | null;
   /** When a hand-off keyword stopped automatic replies. */
   handoffAt: string | null;
+  /** Business seconds from the start of the latest answered wait to its first answer; null before one. */
+  firstResponseSeconds: number | null;
+  /** awaitingReplySince + the sla.first-response target in business time; null when answered or no target. */
+  slaDueAt: string | null;
+  /** Business milliseconds left until slaDueAt, negative once over; null with slaDueAt. */
+  slaRemainingMs: number | null;
+  /** over: past slaDueAt; at-risk: less than 20% of the target left; null with slaDueAt. */
+  slaState: 'ok' | 'at-risk' | 'over' | null;
   /** Its place in the inbox: `wabox inbox --before <cursor>` lists the conversations after it. */
   cursor: string | null;
 }
@@ -64,7 +76,48 @@ export interface InboxLastMessage {
   reason: string | null;
 }
 
-export function toInboxConversation(c: ConversationRecord, now: Date): InboxConversation {
+/** What the SLA figures need: the business hours (none: wall-clock time) and the first-response target. */
+export interface Sla {
+  hours: BusinessHours | undefined;
+  targetMs: number | null;
+}
+
+/** Less than this share of the target left is at risk. */
+const AT_RISK_SHARE = 0.2;
+
+export async function loadSla(deps: Deps): Promise<Sla> {
+  const target = (await deps.config()).get('sla.first-response');
+  return { hours: await loadHours(deps), targetMs: target === undefined ? null : parseDuration(target) };
+}
+
+function slaOf(c: ConversationRecord, now: Date, sla: Sla) {
+  const since = (iso: string | null) => (iso === null ? null : new Date(iso));
+  const waitStart = since(c.responseAwaitedSince);
+  const answer = since(c.responseAt);
+  const firstResponseSeconds =
+    waitStart === null || answer === null
+      ? null
+      : Math.round(businessMs(sla.hours, waitStart, answer) / 1000);
+  const awaiting = since(c.awaitingReplySince);
+  const due =
+    awaiting === null || sla.targetMs === null ? null : addBusinessMs(sla.hours, awaiting, sla.targetMs);
+  if (due === null || sla.targetMs === null)
+    return { firstResponseSeconds, slaDueAt: null, slaRemainingMs: null, slaState: null };
+  const over = now.getTime() >= due.getTime();
+  const remaining = over ? -businessMs(sla.hours, due, now) : businessMs(sla.hours, now, due);
+  return {
+    firstResponseSeconds,
+    slaDueAt: due.toISOString(),
+    slaRemainingMs: remaining,
+    slaState: over
+      ? ('over' as const)
+      : remaining < AT_RISK_SHARE * sla.targetMs
+        ? ('at-risk' as const)
+        : ('ok' as const),
+  };
+}
+
+export function toInboxConversation(c: ConversationRecord, now: Date, sla: Sla): InboxConversation {
   const lastInbound = c.lastInboundAt === null ? null : new Date(c.lastInboundAt);
   const window = customerServiceWindow(lastInbound, now);
   const m = c.lastMessage;
@@ -100,6 +153,7 @@ export function toInboxConversation(c: ConversationRecord, now: Date): InboxConv
         ? null
         : Math.max(0, now.getTime() - new Date(c.awaitingReplySince).getTime()),
     handoffAt: c.handoffAt,
+    ...slaOf(c, now, sla),
     cursor: c.cursor === null ? null : encodeCursor(c.cursor),
   };
 }
@@ -174,5 +228,8 @@ export async function changed(
   didChange: boolean,
 ): Promise<ConversationChange> {
   const conversation = await store.getConversation(waId);
-  return { changed: didChange, conversation: toInboxConversation(conversation!, deps.clock()) };
+  return {
+    changed: didChange,
+    conversation: toInboxConversation(conversation!, deps.clock(), await loadSla(deps)),
+  };
 }

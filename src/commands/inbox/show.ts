@@ -13,6 +13,7 @@ import { parseLimit } from '../shared/int-arg.js';
 import {
   type InboxConversation,
   knownName,
+  loadSla,
   resolveKnownContact,
   stdoutStyle,
   toInboxConversation,
@@ -178,7 +179,7 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
   return {
     merges,
     notes,
-    conversation: toInboxConversation(conversation!, now),
+    conversation: toInboxConversation(conversation!, now, await loadSla(deps)),
     hasMore: thread.hasMore,
     markedRead,
     readReceipt,
