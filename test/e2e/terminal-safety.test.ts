@@ -202,7 +202,7 @@ describe('text from customers on a terminal and in a pipe', () => {
     const rows = pipe.stdout.trimEnd().split('\n');
     expect(rows).toHaveLength(PROBES.length);
     for (const row of rows) {
-      expect(row.split('\t')).toHaveLength(11);
+      expect(row.split('\t')).toHaveLength(12);
       expect(row).toMatch(/^\+9198000000\d\d\t/);
     }
     expect(rows.find((r) => r.includes('Mallory'))).toContain('Bob\\n● Mallory');
