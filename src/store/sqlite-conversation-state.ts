@@ -22,7 +22,8 @@ const WAIT_OF = (at: string) => `m.wa_id = c.wa_id AND m.direction = 'in' AND m.
 const RESPONSE_AT = `(SELECT max(a.timestamp) FROM messages a
     WHERE ${ANSWER('a')} AND EXISTS (SELECT 1 FROM messages m WHERE ${WAIT_OF('a.timestamp')}))`;
 const EXPECTED: Record<KeptConversationField, string> = {
-  unread: `(SELECT count(*) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND m.status = 'received')`,
+  // +m.status: the contact's messages (their index), not every unread message of the store
+  unread: `(SELECT count(*) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND +m.status = 'received')`,
   last_inbound_at: `(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in')`,
   last_outbound_at: `(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'out')`,
   last_message_at: '(SELECT max(m.timestamp) FROM messages m WHERE m.wa_id = c.wa_id)',
@@ -51,10 +52,25 @@ export function labelOrderSql(where: string): string {
     WHERE ${where}`;
 }
 
-/** Recomputes one conversation's kept values (after a merge, or a person's send that failed or recovered). */
-export function refreshConversation(db: Database.Database, waId: string): void {
-  db.prepare(recomputeSql('c.wa_id = ?')).run(waId);
+/** Recomputes one conversation's kept values: all (a merge, a person's send that failed or recovered), or the response ones a late message moves. */
+export function refreshConversation(
+  db: Database.Database,
+  waId: string,
+  fields: 'all' | 'response' = 'all',
+): void {
+  let statements = refreshStatements.get(db);
+  if (statements === undefined) {
+    // prepared once per connection: compiling these subqueries costs more than running them for one contact
+    statements = {
+      all: db.prepare(recomputeSql('c.wa_id = ?')),
+      response: db.prepare(recomputeSql('c.wa_id = ?', ['response_at', 'response_awaited_since'])),
+    };
+    refreshStatements.set(db, statements);
+  }
+  statements[fields].run(waId);
 }
+
+const refreshStatements = new WeakMap<Database.Database, Record<'all' | 'response', Database.Statement>>();
 
 /**
  * Every kept value that differs from its recomputation, and every contact with messages but no

@@ -398,7 +398,8 @@ export class SqliteWebhookWriter {
       now,
     }) as { last_answer_at: number | null };
     // a late message, older than an answer, moves which answer ended which wait
-    if (kept.last_answer_at !== null && at <= kept.last_answer_at) refreshConversation(this.#db, waId);
+    if (kept.last_answer_at !== null && at <= kept.last_answer_at)
+      refreshConversation(this.#db, waId, 'response');
     const short = m.type === 'text' && m.text !== null && m.text.length <= MAX_KEYWORD_LENGTH;
     if (short && isStopKeyword(m.text!, this.#stopKeywords()))
       this.#optOut(waId, true, 'keyword', at, `keyword:${m.id}`, now, result, { wamid: m.id, text: m.text });

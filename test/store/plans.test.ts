@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
+import { recomputeSql } from '../../src/store/sqlite-conversation-state.js';
 import type { WebhookPost } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
 
@@ -235,6 +236,16 @@ describe('every view reads an index range (EXPLAIN QUERY PLAN)', () => {
     expect(count.n).toBeGreaterThan(CONTACTS * 4);
     expect((await store.listConversations({ label: 'vip', limit: 1000 })).length).toBe(CONTACTS / 20);
     expect((await store.listConversations({ unanswered: true, limit: 1 })).length).toBe(1);
+  });
+
+  it("recomputing one conversation (merges, late messages) reads only that contact's messages", () => {
+    const plan = planOf(store.db, { sql: recomputeSql('c.wa_id = ?'), params: [phone(42)] });
+    const reads = plan.filter((l) => /^(SEARCH|SCAN) (m|a|p|messages)\b/.test(l));
+    expect(reads.length, plan.join('\n')).toBeGreaterThan(5);
+    expect(
+      reads.filter((l) => !/USING (COVERING )?INDEX messages_contact_time \(wa_id=\?/.test(l)),
+      plan.join('\n'),
+    ).toEqual([]);
   });
 
   for (const statistics of [false, true])
