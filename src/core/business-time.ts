@@ -12,10 +12,55 @@ export function businessMs(hours: BusinessHours | undefined, from: Date, to: Dat
   const b = to.getTime();
   if (b <= a) return 0;
   if (hours === undefined) return b - a;
+  const t = timeline(hours, a, b);
+  return openBefore(t, b) - openBefore(t, a);
+}
+
+/**
+ * The merged opening intervals over a span, with the open time before each: a page of the inbox asks for
+ * the business time of every row over spans up to months, which this answers with two binary searches.
+ */
+interface Timeline {
+  from: number;
+  to: number;
+  starts: number[];
+  ends: number[];
+  /** Open milliseconds in the intervals before interval i. */
+  before: number[];
+}
+
+const timelines = new WeakMap<BusinessHours, Timeline>();
+/** How far a timeline reaches past what was asked, so that the next rows (older ones) rarely rebuild it. */
+const TIMELINE_MARGIN_MS = 30 * 86_400_000;
+
+function timeline(hours: BusinessHours, a: number, b: number): Timeline {
+  const known = timelines.get(hours);
+  if (known !== undefined && known.from <= a && b <= known.to) return known;
+  const from = Math.min(a, known?.from ?? a) - TIMELINE_MARGIN_MS;
+  const to = Math.max(b, known?.to ?? b) + TIMELINE_MARGIN_MS;
+  const t: Timeline = { from, to, starts: [], ends: [], before: [] };
   let total = 0;
-  for (const iv of openIntervals(hours, from, to))
-    total += Math.min(iv.end.getTime(), b) - Math.max(iv.start.getTime(), a);
-  return total;
+  for (const iv of openIntervals(hours, new Date(from), new Date(to))) {
+    t.starts.push(iv.start.getTime());
+    t.ends.push(iv.end.getTime());
+    t.before.push(total);
+    total += iv.end.getTime() - iv.start.getTime();
+  }
+  timelines.set(hours, t);
+  return t;
+}
+
+/** Open milliseconds of the timeline before the instant x. */
+function openBefore(t: Timeline, x: number): number {
+  let lo = 0;
+  let hi = t.starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (t.starts[mid]! <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  const i = lo - 1;
+  return i < 0 ? 0 : t.before[i]! + Math.min(x, t.ends[i]!) - t.starts[i]!;
 }
 
 /**
@@ -23,18 +68,20 @@ export function businessMs(hours: BusinessHours | undefined, from: Date, to: Dat
  * do not give that much open time within a year or so.
  */
 export function addBusinessMs(hours: BusinessHours | undefined, from: Date, ms: number): Date | null {
-  if (hours === undefined || ms <= 0) return new Date(from.getTime() + Math.max(0, ms));
-  let left = ms;
-  let cursor = from.getTime();
-  for (let week = 0; week < HORIZON_WEEKS; week++) {
-    const end = cursor + WEEK_MS;
-    for (const iv of openIntervals(hours, new Date(cursor), new Date(end))) {
-      const start = Math.max(iv.start.getTime(), cursor);
-      const open = Math.min(iv.end.getTime(), end) - start;
-      if (open >= left) return new Date(start + left);
-      left -= open;
+  const a = from.getTime();
+  if (hours === undefined || ms <= 0) return new Date(a + Math.max(0, ms));
+  for (let span = Math.max(4 * ms, WEEK_MS); ; span *= 4) {
+    const t = timeline(hours, a, a + span);
+    const goal = openBefore(t, a) + ms;
+    // the first interval whose end reaches the goal
+    let lo = 0;
+    let hi = t.starts.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (t.before[mid]! + t.ends[mid]! - t.starts[mid]! < goal) lo = mid + 1;
+      else hi = mid;
     }
-    cursor = end;
+    if (lo < t.starts.length) return new Date(t.starts[lo]! + goal - t.before[lo]!);
+    if (span >= HORIZON_WEEKS * WEEK_MS) return null;
   }
-  return null;
 }

@@ -279,8 +279,16 @@ function wallTimeToInstant(day: DayNumber, minutes: number, zone: IANAZone): num
   return wallClockToInstant(day * 86_400_000 + minutes * 60_000, zone);
 }
 
+/** Validated zones by name: luxon's validity check builds an Intl formatter each time. */
+const zones = new Map<string, IANAZone>();
+
 function zoneOf(hours: Pick<BusinessHours, 'timeZone'>): IANAZone {
-  return IANAZone.create(validateTimeZone(hours.timeZone));
+  let zone = zones.get(hours.timeZone);
+  if (zone === undefined) {
+    zone = IANAZone.create(validateTimeZone(hours.timeZone));
+    zones.set(hours.timeZone, zone);
+  }
+  return zone;
 }
 
 interface RawInterval {
@@ -289,20 +297,40 @@ interface RawInterval {
 }
 
 /** The opening intervals of the ranges that start on days [first, first+count), merged and sorted. */
-function intervalsFor(hours: BusinessHours, zone: IANAZone, first: DayNumber, count: number): RawInterval[] {
-  const closed = new Set(hours.closed);
-  const raw: RawInterval[] = [];
-  for (let day = first; day < first + count; day++) {
-    if (closed.has(dateString(day))) continue;
-    for (const range of hours.week[weekdayOf(day)]) {
-      const start = wallTimeToInstant(day, range.start, zone);
-      const end =
-        range.end > range.start
-          ? wallTimeToInstant(day, range.end, zone)
-          : wallTimeToInstant(day + 1, range.end, zone);
-      if (end > start) raw.push({ start, end });
-    }
+/**
+ * Each day's opening intervals, per hours object (never mutated: commands build new ones): the inbox
+ * measures business time for every row of a page, over spans up to months, and the zone offsets luxon
+ * computes for each day are most of that work.
+ */
+const dayCache = new WeakMap<BusinessHours, Map<DayNumber, readonly RawInterval[]>>();
+
+function dayIntervals(hours: BusinessHours, zone: IANAZone, day: DayNumber): readonly RawInterval[] {
+  let days = dayCache.get(hours);
+  if (days === undefined) {
+    days = new Map();
+    dayCache.set(hours, days);
   }
+  let intervals = days.get(day);
+  if (intervals === undefined) {
+    const list: RawInterval[] = [];
+    if (!hours.closed.includes(dateString(day)))
+      for (const range of hours.week[weekdayOf(day)]) {
+        const start = wallTimeToInstant(day, range.start, zone);
+        const end =
+          range.end > range.start
+            ? wallTimeToInstant(day, range.end, zone)
+            : wallTimeToInstant(day + 1, range.end, zone);
+        if (end > start) list.push({ start, end });
+      }
+    intervals = list;
+    days.set(day, intervals);
+  }
+  return intervals;
+}
+
+function intervalsFor(hours: BusinessHours, zone: IANAZone, first: DayNumber, count: number): RawInterval[] {
+  const raw: RawInterval[] = [];
+  for (let day = first; day < first + count; day++) raw.push(...dayIntervals(hours, zone, day));
   raw.sort((a, b) => a.start - b.start);
   const merged: RawInterval[] = [];
   for (const iv of raw) {

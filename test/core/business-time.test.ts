@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { addBusinessMs, businessMs } from '../../src/core/business-time.js';
-import { type BusinessHours, emptyWeek, parseHoursSpec } from '../../src/core/hours.js';
+import { type BusinessHours, emptyWeek, openIntervals, parseHoursSpec } from '../../src/core/hours.js';
+import { random } from '../helpers/random.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -72,5 +73,40 @@ describe('businessMs and addBusinessMs', () => {
     );
     const never: BusinessHours = { timeZone: 'UTC', week: emptyWeek(), closed: [] };
     expect(addBusinessMs(never, at('2026-03-02T12:00:00Z'), MIN)).toBeNull();
+  });
+});
+
+describe('businessMs on one hours object, spans in any order (as a page of the inbox asks)', () => {
+  it('equals the sum of the opening intervals over each span', () => {
+    const hours = office(['2026-03-02']);
+    const naive = (a: number, b: number) =>
+      openIntervals(hours, new Date(a), new Date(b)).reduce(
+        (sum, iv) => sum + Math.min(iv.end.getTime(), b) - Math.max(iv.start.getTime(), a),
+        0,
+      );
+    const next = random(19);
+    const base = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 300; i++) {
+      const a = base + Math.floor(next() * 200 * 86_400_000);
+      const b = a + Math.floor(next() * next() * 120 * 86_400_000);
+      expect(businessMs(hours, new Date(a), new Date(b)), `${new Date(a).toISOString()} +${b - a} ms`).toBe(
+        naive(a, b),
+      );
+    }
+  });
+
+  it('addBusinessMs lands where that much open time has passed', () => {
+    const hours = office(['2026-03-02']);
+    const next = random(23);
+    const base = Date.UTC(2026, 0, 1);
+    for (let i = 0; i < 300; i++) {
+      const a = base + Math.floor(next() * 200 * 86_400_000);
+      const ms = Math.floor(next() * next() * 40 * HOUR) + 1;
+      const due = addBusinessMs(hours, new Date(a), ms)!;
+      expect(businessMs(hours, new Date(a), due), `${new Date(a).toISOString()} +${ms} ms`).toBe(ms);
+      // and not later than needed: the instant is inside (or at the end of) an opening interval
+      const open = openIntervals(hours, new Date(due.getTime() - 1), due);
+      expect(open.length, due.toISOString()).toBeGreaterThan(0);
+    }
   });
 });
