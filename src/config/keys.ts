@@ -1,8 +1,10 @@
 // The configuration keys wabox knows. Every value is validated on `config set` and on load, so a
 // hand-edited file cannot smuggle in a value that fails later in a surprising place.
 // Precedence (flag > env > profile > default) lives in one place: ./settings.ts.
+
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
+import { ASSIGN_POLICIES } from '../core/assign.js';
 import { parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
@@ -96,6 +98,14 @@ export function responseTarget(value: string): string {
     throw invalid(
       `sla.first-response must be a duration from 1m to 30d such as 15m, 1h or 1h30m, got "${value.trim()}"`,
     );
+  return v;
+}
+
+/** How the receiver assigns new conversations (core/assign.ts). */
+function assignPolicy(value: string): string {
+  const v = value.trim().toLowerCase();
+  if (!(ASSIGN_POLICIES as readonly string[]).includes(v))
+    throw invalid(`assign must be one of ${ASSIGN_POLICIES.join(', ')}, got "${value.trim()}"`);
   return v;
 }
 
@@ -254,6 +264,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     description:
       'the first-response target in business hours (e.g. 15m, 1h); inbox shows what is at risk or over',
     validate: responseTarget,
+  },
+  {
+    name: 'assign',
+    description:
+      'who gets a new conversation: manual (default), round-robin or least-open among available agents in their hours',
+    validate: assignPolicy,
   },
 ];
 

@@ -6,9 +6,11 @@
 // fails is it rolled back and written again with a savepoint per POST, leaving the failing one out.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
+import { eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { invalidInput, WaboxError } from '../core/errors.js';
+import { SqliteAgents } from './sqlite-agents.js';
 import { identityOf, SqliteContacts } from './sqlite-contacts.js';
 import { refreshConversation } from './sqlite-conversation-state.js';
 import type {
@@ -25,6 +27,9 @@ import type {
   WebhookPost,
 } from './store.js';
 import { STOP_KEYWORDS_SETTING } from './store.js';
+
+/** The store setting round-robin assignment goes on from: the agent it gave the last conversation. */
+const LAST_ASSIGNED_SETTING = 'assign.last';
 
 /** Meta's error: the user stopped marketing messages from the business. */
 const MARKETING_STOPPED = 131050;
@@ -94,6 +99,11 @@ const SQL = {
       last_answer_at = @at
     WHERE wa_id = @waId AND coalesce(last_answer_at, -1) < @at`,
   messageStatus: 'SELECT status FROM messages WHERE wamid = ?',
+  conversationState: 'SELECT status, assignee FROM conversations WHERE wa_id = ?',
+  openCounts: `SELECT assignee, count(*) AS n FROM conversations
+    WHERE assignee IS NOT NULL AND status = 'open' GROUP BY assignee`,
+  assignTo: `UPDATE conversations SET assignee = @agent, updated_at = @now
+    WHERE wa_id = @waId AND assignee IS NULL`,
   statusEventsOf: 'SELECT status, timestamp, error FROM status_events WHERE wamid = ? ORDER BY id',
   insertStatus: `INSERT INTO status_events (wamid, status, timestamp, recipient_wa_id, error, payload, pricing,
       received_at)
@@ -246,11 +256,13 @@ export class SqliteWebhookWriter {
     for (const identity of post.links ?? [])
       this.contacts.resolve(identity, now, { create: false, why: 'contacts', merges: result.merges });
     for (const message of post.inbound) {
+      const assignable = post.assign !== undefined && this.#assignable(message);
       const waId = this.inbound(message, now, result);
       if (waId === null) {
         result.duplicates++;
         continue;
       }
+      if (assignable) this.#assign(post.assign!, waId, message.timestamp, now);
       result.newInbound.push(message.id);
       const plan = post.decide?.({ ...message, waId }, this.#facts({ ...message, waId }));
       if (!plan) continue;
@@ -353,6 +365,28 @@ export class SqliteWebhookWriter {
   #stopKeywords(): readonly string[] {
     const value = this.getSetting(STOP_KEYWORDS_SETTING);
     return Array.isArray(value) && value.every((k) => typeof k === 'string') ? value : DEFAULT_STOP_KEYWORDS;
+  }
+
+  /** True when the message's conversation, if any, is resolved or unassigned (read before it is stored). */
+  #assignable(m: InboundRecord): boolean {
+    const row = this.#s.conversationState.get(this.contacts.keyOf(m.waId)) as
+      | { status: string; assignee: string | null }
+      | undefined;
+    return row === undefined || row.status === 'resolved' || row.assignee === null;
+  }
+
+  /** Gives an unassigned conversation to the agent the policy picks (none available: it stays unassigned). */
+  #assign(policy: 'round-robin' | 'least-open', waId: string, at: Date, now: number): void {
+    const eligible = eligibleAgents(new SqliteAgents(this.#db, this.#now).list(), at);
+    const open = new Map<string, number>();
+    if (policy === 'least-open')
+      for (const row of this.#s.openCounts.all() as Array<{ assignee: string; n: number }>)
+        open.set(row.assignee, row.n);
+    const last = this.getSetting(LAST_ASSIGNED_SETTING);
+    const agent = pickAgent(policy, eligible, typeof last === 'string' ? last : null, open);
+    if (agent === null) return;
+    if (this.#s.assignTo.run({ waId, agent, now }).changes > 0 && policy === 'round-robin')
+      this.#s.setSetting.run({ key: LAST_ASSIGNED_SETTING, value: JSON.stringify(agent), now });
   }
 
   /**

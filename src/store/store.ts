@@ -433,6 +433,11 @@ export interface WebhookPost {
   /** user_preferences entries: marketing opt-out and resume. */
   preferences?: PreferenceRecord[];
   /**
+   * Assigns a conversation that a NEW inbound message creates or reopens, when it has no assignee, to an
+   * agent the policy picks among those available and within their hours (core/assign.ts).
+   */
+  assign?: 'round-robin' | 'least-open';
+  /**
    * Decides the automatic replies of each NEW inbound message, inside the write transaction, from what
    * the store knows about the contact; the claims it returns are inserted in the same transaction.
    */

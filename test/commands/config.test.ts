@@ -124,6 +124,7 @@ describe('config keys', () => {
       'webhook-port': null,
       'webhook-path': null,
       'sla.first-response': null,
+      assign: null,
     });
     const human = (await run(['config', 'list'], { env })).stdout.split('\n');
     expect(human).toContain('phone-number-id     2  (overridden by WABOX_PHONE_NUMBER_ID)');
@@ -450,6 +451,19 @@ describe('config profile', () => {
       3,
       'no profile named "nope" (selected by --profile)',
       'list them with: wabox config profile list; create it with: wabox config profile add nope',
+    );
+  });
+});
+
+describe('assign', () => {
+  it('takes manual, round-robin or least-open; anything else exits 2', async () => {
+    const env = { WABOX_CONFIG_DIR: tempDir() };
+    expect((await run(['config', 'set', 'assign', 'Round-Robin'], { env })).code).toBe(0);
+    expect((await run(['config', 'get', 'assign'], { env })).stdout).toBe('round-robin\n');
+    const bad = await run(['config', 'set', 'assign', 'random'], { env });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.split('\n')[0]).toBe(
+      'error: assign must be one of manual, round-robin, least-open, got "random"',
     );
   });
 });

@@ -1,8 +1,10 @@
 // The parts of a running webhook receiver, in the order `webhook serve` (serve.ts runServe) puts
 // them together: logger, store, template library, automatic-reply engine, HTTP server, shutdown.
+
 import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Deps } from '../../cli/deps.js';
+import type { AssignPolicy } from '../../core/assign.js';
 import { anyAutoReply } from '../../core/autoreply.js';
 import { configInvalid, WaboxError } from '../../core/errors.js';
 import type { AutoReplyEngine, AutoReplyLibrary } from '../../server/autoreply-engine.js';
@@ -23,6 +25,8 @@ export interface ReceiverSettings {
   verifyToken: string | null;
   insecure: boolean;
   limits: Partial<Pick<ServerLimits, 'maxConnections' | 'maxBufferedBytes' | 'requestTimeoutMs'>>;
+  /** config assign: how new conversations are assigned (read at start). */
+  assign: AssignPolicy;
 }
 
 /** The JSON-lines logger, first telling what the settings leave unchecked. */
@@ -91,6 +95,7 @@ export async function webhookReceiver(
   const committer = new GroupCommitter(async (posts) => {
     const decide = await engine.decider();
     if (decide) for (const post of posts) if (post.inbound.length > 0) post.decide = decide(post.receivedAt);
+    if (settings.assign !== 'manual') for (const post of posts) post.assign = settings.assign;
     return store.ingestWebhook(posts);
   });
   let requests = 0;

@@ -1,11 +1,13 @@
 // `wabox webhook serve`: the webhook receiver (../shared/reference/cloud-api.md §4). Every POST is
 // verified, parsed and committed to the store before its 200; automatic replies (if turned on) are
 // decided in the same transaction and sent after the answer, exactly once (server/autoreply-engine.ts).
+
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { ExitCode } from '../../cli/errors.js';
 import { listenForInterrupt } from '../../cli/signals.js';
+import type { AssignPolicy } from '../../core/assign.js';
 import { configInvalid, invalidInput, WaboxError } from '../../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import {
@@ -160,12 +162,13 @@ export async function runServe(
 async function receiverSettings(options: ServeOptions, deps: Deps): Promise<ReceiverSettings> {
   // loaded on use: config/settings loads conf and libphonenumber's metadata
   const { resolveSetting } = await import('../../config/settings.js');
-  const [host, port, path, appSecret, verifyToken] = await Promise.all([
+  const [host, port, path, appSecret, verifyToken, assign] = await Promise.all([
     resolveSetting(deps, 'webhook-host', options.host),
     resolveSetting(deps, 'webhook-port', options.port),
     resolveSetting(deps, 'webhook-path', options.path),
     resolveSetting(deps, 'app-secret'),
     resolveSetting(deps, 'verify-token'),
+    resolveSetting(deps, 'assign'),
   ]);
   const limits = serverLimits(options);
   const insecure = options.insecureSkipSignature === true;
@@ -183,6 +186,7 @@ async function receiverSettings(options: ServeOptions, deps: Deps): Promise<Rece
     verifyToken: verifyToken ?? null,
     insecure,
     limits,
+    assign: (assign ?? 'manual') as AssignPolicy,
   };
 }
 
