@@ -173,6 +173,7 @@ export class SqliteWebhookWriter {
   readonly #busy: { ingest: string; other: string } | undefined;
   #busyNow: 'ingest' | 'other' = 'other';
   readonly #now: () => number;
+  #agents: SqliteAgents | undefined;
 
   constructor(db: Database.Database, ingestBusyTimeoutMs?: number, now: () => number = Date.now) {
     this.#db = db;
@@ -377,7 +378,8 @@ export class SqliteWebhookWriter {
 
   /** Gives an unassigned conversation to the agent the policy picks (none available: it stays unassigned). */
   #assign(policy: 'round-robin' | 'least-open', waId: string, at: Date, now: number): void {
-    const eligible = eligibleAgents(new SqliteAgents(this.#db, this.#now).list(), at);
+    this.#agents ??= new SqliteAgents(this.#db, this.#now);
+    const eligible = eligibleAgents(this.#agents.list(), at);
     const open = new Map<string, number>();
     if (policy === 'least-open')
       for (const row of this.#s.openCounts.all() as Array<{ assignee: string; n: number }>)

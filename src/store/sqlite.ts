@@ -385,20 +385,15 @@ export class SqliteStore implements Store {
   }
 
   async addLabel(contact: string, label: string): Promise<boolean> {
-    const db = this.#db;
-    const waId = this.#key(contact);
-    return db
-      .transaction(() => {
-        this.#requireContact(waId);
-        return (
-          db
-            .prepare(
-              'INSERT INTO contact_labels (wa_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
-            )
-            .run(waId, label, this.#now()).changes > 0
-        );
-      })
-      .immediate();
+    return this.#onContact(
+      contact,
+      (waId, now) =>
+        this.#db
+          .prepare(
+            'INSERT INTO contact_labels (wa_id, label, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING',
+          )
+          .run(waId, label, now).changes > 0,
+    );
   }
 
   async removeLabel(waId: string, label: string): Promise<boolean> {
@@ -521,24 +516,12 @@ export class SqliteStore implements Store {
   }
 
   async addNote(contact: string, note: { author: string | null; text: string }): Promise<NoteRecord> {
-    const db = this.#db;
-    const waId = this.#key(contact);
-    return db
-      .transaction(() => {
-        this.#requireContact(waId);
-        const at = this.#now();
-        const { lastInsertRowid } = db
-          .prepare('INSERT INTO notes (wa_id, author, text, created_at) VALUES (?, ?, ?, ?)')
-          .run(waId, note.author, note.text, at);
-        return {
-          id: Number(lastInsertRowid),
-          waId,
-          author: note.author,
-          text: note.text,
-          createdAt: iso(at),
-        };
-      })
-      .immediate();
+    return this.#onContact(contact, (waId, at) => {
+      const { lastInsertRowid } = this.#db
+        .prepare('INSERT INTO notes (wa_id, author, text, created_at) VALUES (?, ?, ?, ?)')
+        .run(waId, note.author, note.text, at);
+      return { id: Number(lastInsertRowid), waId, author: note.author, text: note.text, createdAt: iso(at) };
+    });
   }
 
   async notes(contact: string, filter: { limit?: number; before?: Date } = {}): Promise<NoteRecord[]> {
@@ -604,16 +587,23 @@ export class SqliteStore implements Store {
 
   /** Runs `change` in a write transaction on a known contact's conversation, created when missing. */
   #inConversation<T>(contact: string, change: (waId: string, now: number) => T): T {
-    const db = this.#db;
+    return this.#onContact(contact, (waId, now) => {
+      this.#db
+        .prepare(
+          'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
+        )
+        .run(waId, now, now);
+      return change(waId, now);
+    });
+  }
+
+  /** Runs `change` in a write transaction on a contact the store knows (not-found otherwise). */
+  #onContact<T>(contact: string, change: (waId: string, now: number) => T): T {
     const waId = this.#key(contact);
-    return db
+    return this.#db
       .transaction(() => {
         this.#requireContact(waId);
-        const now = this.#now();
-        db.prepare(
-          'INSERT INTO conversations (wa_id, created_at, updated_at) VALUES (?, ?, ?) ON CONFLICT (wa_id) DO NOTHING',
-        ).run(waId, now, now);
-        return change(waId, now);
+        return change(waId, this.#now());
       })
       .immediate();
   }

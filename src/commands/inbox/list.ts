@@ -11,7 +11,7 @@ import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js
 import type { ConversationFilter } from '../../store/store.js';
 import { currentAgent, IDENTITY_HINT } from '../shared/current-agent.js';
 import { parseLimit } from '../shared/int-arg.js';
-import { shellWord } from '../shared/shell-word.js';
+import { nextPageCommand } from '../shared/next-page.js';
 import {
   type InboxConversation,
   knownName,
@@ -75,18 +75,11 @@ export function register(inbox: Command, deps: Deps): void {
         return l.map((c) => ttyLine(c, s, deps.io.columns)).join('\n');
       });
       if (more && deps.io.isStdoutTTY && !flags.json)
-        note(deps.io, `more: ${moreCommand(flags, list.at(-1)!.cursor!)}`);
+        note(
+          deps.io,
+          `more: ${nextPageCommand('wabox inbox', flags, ['unread', 'unanswered', 'unassigned', 'mine', 'label', 'status', 'assigned', 'as', 'limit'], list.at(-1)!.cursor!)}`,
+        );
     });
-}
-
-/** The command that lists the page after `cursor`: the same filters, --before replaced. */
-function moreCommand(flags: InboxListOptions, cursor: string): string {
-  const args = ['wabox inbox'];
-  for (const key of ['unread', 'unanswered', 'unassigned', 'mine'] as const)
-    if (flags[key]) args.push(`--${key}`);
-  for (const key of ['label', 'status', 'assigned', 'as', 'limit'] as const)
-    if (flags[key] !== undefined) args.push(`--${key} ${shellWord(flags[key])}`);
-  return [...args, `--before ${cursor}`].join(' ');
 }
 
 export async function runInboxList(options: InboxListOptions, deps: Deps): Promise<InboxConversation[]> {

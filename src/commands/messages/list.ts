@@ -18,7 +18,7 @@ import type {
 } from '../../store/store.js';
 import { resolveContactArg } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
-import { shellWord } from '../shared/shell-word.js';
+import { nextPageCommand } from '../shared/next-page.js';
 
 export interface MessagesListOptions {
   to?: string;
@@ -138,16 +138,11 @@ with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
       const table = deps.io.isStdoutTTY && !flags.json ? await renderTable(messages, deps) : '';
       emit(deps, flags, messages, (list) => table || list.map(line).join('\n'));
       if (more && deps.io.isStdoutTTY && !flags.json)
-        note(deps.io, `more: ${moreCommand(flags, messages.at(-1)!.cursor)}`);
+        note(
+          deps.io,
+          `more: ${nextPageCommand('wabox messages list', flags, ['to', 'from', 'direction', 'country', 'since', 'status', 'limit'], messages.at(-1)!.cursor)}`,
+        );
     });
-}
-
-/** The command that lists the page after `cursor`: the same flags, --before replaced. */
-function moreCommand(flags: MessagesListOptions, cursor: string): string {
-  const args = ['wabox messages list'];
-  for (const key of ['to', 'from', 'direction', 'country', 'since', 'status', 'limit'] as const)
-    if (flags[key] !== undefined) args.push(`--${key} ${shellWord(flags[key])}`);
-  return [...args, `--before ${cursor}`].join(' ');
 }
 
 /**
