@@ -1,20 +1,9 @@
 // The agents table (migration 6): who conversations are assigned to, their weekly hours and whether they
 // are available. Names come normalised (core/label.ts normalizeAgent); nothing here validates them.
 import type Database from 'better-sqlite3';
-import { hoursFromData, weekToData } from '../core/hours.js';
+import { weekToData } from '../core/hours.js';
+import { AGENT_COLUMNS, type AgentRow, toAgent } from './rows.js';
 import type { AgentRecord, NewAgent } from './store.js';
-
-interface AgentRow {
-  name: string;
-  email: string | null;
-  hours: string | null;
-  time_zone: string;
-  available: number;
-  created_at: number;
-  updated_at: number;
-}
-
-const COLUMNS = 'name, email, hours, time_zone, available, created_at, updated_at';
 
 export class SqliteAgents {
   readonly #db: Database.Database;
@@ -30,7 +19,7 @@ export class SqliteAgents {
     const row = this.#db
       .prepare(
         `INSERT INTO agents (name, email, hours, time_zone, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (name) DO NOTHING RETURNING ${COLUMNS}`,
+         ON CONFLICT (name) DO NOTHING RETURNING ${AGENT_COLUMNS}`,
       )
       .get(
         agent.name,
@@ -44,12 +33,12 @@ export class SqliteAgents {
   }
 
   list(): AgentRecord[] {
-    const rows = this.#db.prepare(`SELECT ${COLUMNS} FROM agents ORDER BY name`).all() as AgentRow[];
+    const rows = this.#db.prepare(`SELECT ${AGENT_COLUMNS} FROM agents ORDER BY name`).all() as AgentRow[];
     return rows.map(toAgent);
   }
 
   get(name: string): AgentRecord | null {
-    const row = this.#db.prepare(`SELECT ${COLUMNS} FROM agents WHERE name = ?`).get(name) as
+    const row = this.#db.prepare(`SELECT ${AGENT_COLUMNS} FROM agents WHERE name = ?`).get(name) as
       | AgentRow
       | undefined;
     return row === undefined ? null : toAgent(row);
@@ -72,23 +61,4 @@ export class SqliteAgents {
   remove(name: string): boolean {
     return this.#db.prepare('DELETE FROM agents WHERE name = ?').run(name).changes > 0;
   }
-}
-
-function toAgent(row: AgentRow): AgentRecord {
-  let week = null;
-  if (row.hours !== null) {
-    const parsed = hoursFromData({ timeZone: row.time_zone, week: JSON.parse(row.hours) });
-    if (parsed.hours === undefined)
-      throw new Error(`agent "${row.name}": stored hours are invalid: ${parsed.problems.join('; ')}`);
-    week = parsed.hours.week;
-  }
-  return {
-    name: row.name,
-    email: row.email,
-    week,
-    timeZone: row.time_zone,
-    available: row.available === 1,
-    createdAt: new Date(row.created_at).toISOString(),
-    updatedAt: new Date(row.updated_at).toISOString(),
-  };
 }

@@ -3,12 +3,11 @@
 // the caller's transaction. Opt-outs are set and cleared here too. Used by the webhook writer
 // (./sqlite-webhook.ts) and the store's reads (./sqlite.ts).
 import type Database from 'better-sqlite3';
-import { type ContactIdentity, isBsuid, isParentBsuid, parseContactRef } from '../core/contact-id.js';
+import { type ContactIdentity, parseContactRef } from '../core/contact-id.js';
 import { invalidInput, notFound } from '../core/errors.js';
+import { CONTACT_COLUMNS, type ContactRow, type IdKind, idsOf, toContact } from './rows.js';
 import { refreshConversation } from './sqlite-conversation-state.js';
-import type { ContactEventRecord, ContactIdentifiers, ContactRecord, MergeRecord } from './store.js';
-
-type IdKind = 'phone' | 'user_id' | 'parent_user_id';
+import type { ContactEventRecord, ContactRecord, MergeRecord } from './store.js';
 
 const SQL = {
   lookup: 'SELECT wa_id FROM contact_ids WHERE kind = ? AND value = ?',
@@ -33,39 +32,13 @@ const SQL = {
       OR (opt_out_changed_at = @at AND (opted_out_at IS NULL) = (@out = 1)))`,
   event: `INSERT INTO contact_events (wa_id, kind, detail, at, dedupe, created_at)
     VALUES (@key, @kind, @detail, @at, @dedupe, @now) ON CONFLICT (dedupe) DO NOTHING`,
-  contact: `SELECT wa_id, phone, user_id, parent_user_id, username, name, opted_out_at, opt_out_source,
-      opt_out_changed_at, first_seen_at, created_at FROM contacts WHERE wa_id = ?`,
+  contact: `SELECT ${CONTACT_COLUMNS} FROM contacts WHERE wa_id = ?`,
   idsOf: 'SELECT kind, value FROM contact_ids WHERE wa_id = ? ORDER BY created_at, kind, value',
   byUsername: 'SELECT wa_id FROM contacts WHERE username = ? COLLATE NOCASE LIMIT 2',
   events: 'SELECT kind, detail, at FROM contact_events WHERE wa_id = ? ORDER BY at, id',
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
-
-/** The identifier columns of a contacts row. */
-export interface IdentifierColumns {
-  wa_id: string;
-  phone: string | null;
-  user_id: string | null;
-  parent_user_id: string | null;
-  username: string | null;
-  name: string | null;
-}
-
-interface ContactRow extends IdentifierColumns {
-  opted_out_at: number | null;
-  opt_out_source: string | null;
-  opt_out_changed_at: number | null;
-  first_seen_at: number | null;
-  created_at: number;
-}
-
-/** An identifier given alone (a send's `to`, a status's recipient): its kind from its shape. */
-export function identityOf(id: string): ContactIdentity {
-  if (isParentBsuid(id)) return { parentUserId: id };
-  if (isBsuid(id)) return { userId: id };
-  return { phone: id };
-}
 
 export class SqliteContacts {
   readonly #db: Database.Database;
@@ -266,8 +239,7 @@ export class SqliteContacts {
   list(filter: { optedOut?: boolean; limit: number }): ContactRecord[] {
     const rows = this.#db
       .prepare(
-        `SELECT wa_id, phone, user_id, parent_user_id, username, name, opted_out_at, opt_out_source,
-           opt_out_changed_at, first_seen_at, created_at FROM contacts
+        `SELECT ${CONTACT_COLUMNS} FROM contacts
          ${filter.optedOut === undefined ? '' : `WHERE opted_out_at IS ${filter.optedOut ? 'NOT ' : ''}NULL`}
          ORDER BY created_at DESC, wa_id LIMIT ?`,
       )
@@ -282,40 +254,6 @@ export class SqliteContacts {
   }
 
   #record(row: ContactRow): ContactRecord {
-    const current = new Set([row.phone, row.user_id, row.parent_user_id]);
-    const formerIds = (this.#s.idsOf.all(row.wa_id) as Array<{ kind: IdKind; value: string }>).filter(
-      (id) => !current.has(id.value),
-    );
-    return {
-      ...identifiersOf(row),
-      formerIds,
-      optOut: {
-        optedOut: row.opted_out_at !== null,
-        source: row.opt_out_source,
-        at: row.opt_out_changed_at === null ? null : new Date(row.opt_out_changed_at).toISOString(),
-      },
-      firstSeenAt: row.first_seen_at === null ? null : new Date(row.first_seen_at).toISOString(),
-      createdAt: new Date(row.created_at).toISOString(),
-    };
+    return toContact(row, this.#s.idsOf.all(row.wa_id) as Array<{ kind: IdKind; value: string }>);
   }
-}
-
-/** The identifier columns of a contacts row as a record's fields. */
-export function identifiersOf(row: IdentifierColumns): ContactIdentifiers {
-  return {
-    waId: row.wa_id,
-    phone: row.phone,
-    userId: row.user_id,
-    parentUserId: row.parent_user_id,
-    username: row.username,
-    name: row.name,
-  };
-}
-
-function idsOf(identity: ContactIdentity): Array<[IdKind, string]> {
-  const ids: Array<[IdKind, string]> = [];
-  if (identity.phone) ids.push(['phone', identity.phone]);
-  if (identity.userId) ids.push(['user_id', identity.userId]);
-  if (identity.parentUserId) ids.push(['parent_user_id', identity.parentUserId]);
-  return ids;
 }

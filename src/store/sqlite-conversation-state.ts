@@ -21,6 +21,11 @@ const WAIT_OF = (at: string) => `m.wa_id = c.wa_id AND m.direction = 'in' AND m.
     AND m.timestamp > coalesce((SELECT max(p.timestamp) FROM messages p WHERE ${ANSWER('p')} AND p.timestamp < ${at}), -1)`;
 const RESPONSE_AT = `(SELECT max(a.timestamp) FROM messages a
     WHERE ${ANSWER('a')} AND EXISTS (SELECT 1 FROM messages m WHERE ${WAIT_OF('a.timestamp')}))`;
+/** The SQL of each kept value; PostgreSQL has no `+column` (SQLite's way to keep an index out). */
+export function expectedSql(dialect: 'sqlite' | 'postgres'): Record<KeptConversationField, string> {
+  return dialect === 'sqlite' ? EXPECTED : POSTGRES_EXPECTED;
+}
+
 const EXPECTED: Record<KeptConversationField, string> = {
   // +m.status: the contact's messages (their index), not every unread message of the store
   unread: `(SELECT count(*) FROM messages m WHERE m.wa_id = c.wa_id AND m.direction = 'in' AND +m.status = 'received')`,
@@ -36,12 +41,19 @@ const EXPECTED: Record<KeptConversationField, string> = {
   response_awaited_since: `(SELECT min(m.timestamp) FROM messages m WHERE ${WAIT_OF(RESPONSE_AT)})`,
 };
 
+const POSTGRES_EXPECTED = { ...EXPECTED, unread: EXPECTED.unread.replace('+m.status', 'm.status') };
+
 export const KEPT_FIELDS = Object.keys(EXPECTED) as KeptConversationField[];
 
 /** Sets the kept values `fields` (default all) of the conversations matching `where` (on `c`) to their recomputed value. */
-export function recomputeSql(where: string, fields: readonly KeptConversationField[] = KEPT_FIELDS): string {
+export function recomputeSql(
+  where: string,
+  fields: readonly KeptConversationField[] = KEPT_FIELDS,
+  dialect: 'sqlite' | 'postgres' = 'sqlite',
+): string {
+  const expected = expectedSql(dialect);
   return `UPDATE conversations AS c SET (${fields.join(', ')}) =
-    (SELECT ${fields.map((f) => EXPECTED[f]).join(', ')})
+    (SELECT ${fields.map((f) => expected[f]).join(', ')})
     WHERE ${where}`;
 }
 

@@ -9,15 +9,14 @@ import type Database from 'better-sqlite3';
 import { eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
-import { invalidInput, WaboxError } from '../core/errors.js';
+import { WaboxError } from '../core/errors.js';
+import { type AutoReplyRow, identityOf, json, time, toAutoReply } from './rows.js';
 import { SqliteAgents } from './sqlite-agents.js';
-import { identityOf, SqliteContacts } from './sqlite-contacts.js';
+import { SqliteContacts } from './sqlite-contacts.js';
 import { refreshConversation } from './sqlite-conversation-state.js';
 import type {
-  AutoReplyKind,
   AutoReplyOutcome,
   AutoReplyRecord,
-  AutoReplyState,
   InboundRecord,
   IngestResult,
   OutboundRecord,
@@ -147,18 +146,6 @@ const SQL = {
 } as const;
 
 type Statements = { [K in keyof typeof SQL]: Database.Statement };
-
-interface AutoReplyRow {
-  id: number;
-  inbound_wamid: string;
-  wa_id: string;
-  kind: AutoReplyKind;
-  reason: string;
-  rule: string | null;
-  state: AutoReplyState;
-  created_at: number;
-  updated_at: number;
-}
 
 export class SqliteWebhookWriter {
   readonly #db: Database.Database;
@@ -589,17 +576,7 @@ export class SqliteWebhookWriter {
   }
 
   pending(): AutoReplyRecord[] {
-    return (this.#s.pending.all() as AutoReplyRow[]).map((r) => ({
-      id: r.id,
-      inboundWamid: r.inbound_wamid,
-      waId: r.wa_id,
-      kind: r.kind,
-      reason: r.reason,
-      rule: r.rule,
-      state: r.state,
-      createdAt: new Date(r.created_at).toISOString(),
-      takenAt: r.updated_at > r.created_at ? new Date(r.updated_at).toISOString() : null,
-    }));
+    return (this.#s.pending.all() as AutoReplyRow[]).map(toAutoReply);
   }
 
   getSetting(key: string): unknown {
@@ -619,14 +596,4 @@ function isBusy(err: unknown): boolean {
     typeof (err as { code?: unknown })?.code === 'string' &&
     (err as { code: string }).code.startsWith('SQLITE_BUSY')
   );
-}
-
-function json(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
-}
-
-function time(date: Date, what: string): number {
-  const ms = date.getTime();
-  if (!Number.isFinite(ms)) throw invalidInput(`${what} is not a valid time`, { code: 'store.bad_time' });
-  return ms;
 }

@@ -6,9 +6,23 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import {
+  assertLimit,
+  assertTime,
+  type ConversationRow,
+  conversationColumns,
+  iso,
+  keysetParams,
+  MESSAGE_COLUMNS,
+  type MessageRow,
+  messageConditions,
+  parseError,
+  SORT_AT,
+  toConversation,
+  toRecord,
+} from './rows.js';
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
 import { SqliteAgents } from './sqlite-agents.js';
-import { type IdentifierColumns, identifiersOf } from './sqlite-contacts.js';
 import { conversationDrift, repairConversations } from './sqlite-conversation-state.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
@@ -31,14 +45,10 @@ import {
   type ConversationRecord,
   type ConversationStatus,
   DEFAULT_MESSAGE_LIMIT,
-  type Direction,
   type InboundRecord,
-  type Keyset,
   type ListedMessage,
-  type MessageError,
   type MessageFilter,
   type MessageRecord,
-  type MessageStatus,
   type OutboundRecord,
   type SequencedMessage,
   type SequenceFilter,
@@ -78,26 +88,6 @@ export interface SqliteStoreOptions {
   /** The clock of the times the store records itself (created/updated/applied at); default Date.now. */
   now?: () => number;
 }
-
-interface MessageRow {
-  wamid: string;
-  direction: Direction;
-  wa_id: string;
-  type: string;
-  text: string | null;
-  timestamp: number;
-  status: MessageStatus;
-  error: string | null;
-  reply_to: string | null;
-  reason: string | null;
-  pricing_model: string | null;
-  pricing_type: string | null;
-  pricing_category: string | null;
-}
-
-/** The columns of a MessageRecord. */
-const MESSAGE_COLUMNS = `wamid, direction, wa_id, type, text, timestamp, status, error, reply_to, reason,
-  pricing_model, pricing_type, pricing_category`;
 
 /** Opens (creating file, parent dir and schema as needed) the SQLite store at `path`. */
 export function openSqliteStore(path: string, options: SqliteStoreOptions = {}): SqliteStore {
@@ -203,18 +193,16 @@ export class SqliteStore implements Store {
   }
 
   async listMessages(filter: MessageFilter = {}): Promise<ListedMessage[]> {
-    const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? DEFAULT_MESSAGE_LIMIT);
-    if (filter.before !== undefined) {
-      where.push('(timestamp, seq) < (?, ?)');
-      params.splice(-1, 0, ...keysetParams(filter.before));
-    }
+    const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? DEFAULT_MESSAGE_LIMIT, {
+      indexHint: true,
+    });
     const rows = this.#db
       .prepare(
         `SELECT seq, ${MESSAGE_COLUMNS}
          FROM messages ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-         ORDER BY timestamp DESC, seq DESC LIMIT ?`,
+         ORDER BY timestamp DESC, seq DESC LIMIT @limit`,
       )
-      .all(...params) as Array<MessageRow & { seq: number }>;
+      .all(params) as Array<MessageRow & { seq: number }>;
     return rows.map((row) => ({ ...toRecord(row), cursor: { at: row.timestamp, id: row.seq } }));
   }
 
@@ -254,8 +242,7 @@ export class SqliteStore implements Store {
       params.push(...keysetParams(filter.before));
     }
     const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    assertLimit(limit);
     params.push(limit);
     const rows = this.#db
       .prepare(
@@ -284,8 +271,7 @@ export class SqliteStore implements Store {
 
   async getThread(contact: string, limit: number): Promise<Thread> {
     const waId = this.#key(contact);
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    assertLimit(limit);
     const rows = this.#db
       .prepare(
         `SELECT ${MESSAGE_COLUMNS}, status_at
@@ -434,16 +420,16 @@ export class SqliteStore implements Store {
   }
 
   async listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]> {
-    const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? 500, [
-      'seq > ?',
-      filter.afterSeq,
-    ]);
+    const { where, params } = messageConditions(this.#keyed(filter), filter.limit ?? 500, {
+      first: 'seq > @afterSeq',
+      indexHint: true,
+    });
     const rows = this.#db
       .prepare(
         `SELECT seq, ${MESSAGE_COLUMNS}
-         FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT ?`,
+         FROM messages WHERE ${where.join(' AND ')} ORDER BY seq LIMIT @limit`,
       )
-      .all(...params) as Array<MessageRow & { seq: number }>;
+      .all({ ...params, afterSeq: filter.afterSeq }) as Array<MessageRow & { seq: number }>;
     return rows.map((row) => ({ ...toRecord(row), seq: row.seq }));
   }
 
@@ -471,8 +457,7 @@ export class SqliteStore implements Store {
 
   async listContacts(filter: ContactFilter = {}): Promise<ContactRecord[]> {
     const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    assertLimit(limit);
     return this.#hook.contacts.list({
       ...(filter.optedOut === undefined ? {} : { optedOut: filter.optedOut }),
       limit,
@@ -526,8 +511,7 @@ export class SqliteStore implements Store {
 
   async notes(contact: string, filter: { limit?: number; before?: Date } = {}): Promise<NoteRecord[]> {
     const limit = filter.limit ?? DEFAULT_MESSAGE_LIMIT;
-    if (!Number.isSafeInteger(limit) || limit < 1)
-      throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
+    assertLimit(limit);
     const rows = this.#db
       .prepare(
         `SELECT id, wa_id, author, text, created_at FROM notes
@@ -694,138 +678,6 @@ export class SqliteStore implements Store {
   }
 }
 
-/**
- * The WHERE conditions of a message listing and its parameters, the LIMIT last; `first` is a condition
- * that comes before the filter's (the sequence cursor of `listMessagesAfter`).
- */
-function messageConditions(
-  filter: Omit<MessageFilter, 'limit'>,
-  limit: number,
-  first?: [string, number],
-): { where: string[]; params: Array<string | number> } {
-  const where: string[] = first ? [first[0]] : [];
-  const params: Array<string | number> = first ? [first[1]] : [];
-  // +status with a contact: its own messages (their index), not everyone's with that status
-  const equal = {
-    wa_id: filter.waId,
-    direction: filter.direction,
-    [filter.waId === undefined ? 'status' : '+status']: filter.status,
-  };
-  for (const [column, value] of Object.entries(equal))
-    if (value !== undefined) {
-      where.push(`${column} = ?`);
-      params.push(value);
-    }
-  if (filter.since !== undefined) {
-    const since = filter.since.getTime();
-    assertTime(since, 'since');
-    where.push('timestamp >= ?');
-    params.push(since);
-  }
-  if (!Number.isSafeInteger(limit) || limit < 1)
-    throw invalidInput(`limit must be a positive integer, got ${limit}`, { code: 'store.bad_limit' });
-  params.push(limit);
-  return { where, params };
-}
-
-function toRecord(row: MessageRow): MessageRecord {
-  return {
-    id: row.wamid,
-    direction: row.direction,
-    waId: row.wa_id,
-    type: row.type,
-    text: row.text,
-    timestamp: new Date(row.timestamp).toISOString(),
-    status: row.status,
-    error: row.error === null ? null : (JSON.parse(row.error) as MessageError | null),
-    replyTo: row.reply_to,
-    reason: row.reason,
-    pricing:
-      row.pricing_category === null && row.pricing_type === null
-        ? null
-        : { model: row.pricing_model, type: row.pricing_type, category: row.pricing_category },
-  };
-}
-
-function keysetParams(k: Keyset): [number, number] {
-  if (!Number.isSafeInteger(k.at) || !Number.isSafeInteger(k.id))
-    throw invalidInput('the cursor is not a position in this list', { code: 'store.bad_cursor' });
-  return [k.at, k.id];
-}
-
-function assertTime(ms: number, what: string): void {
-  if (!Number.isFinite(ms)) throw invalidInput(`${what} is not a valid time`, { code: 'store.bad_time' });
-}
-
-// -- the inbox -----------------------------------------------------------------------------
-
-interface ConversationRow extends IdentifierColumns {
-  id: number | null;
-  status: ConversationStatus | null;
-  assignee: string | null;
-  campaign: string | null;
-  referral: string | null;
-  unread: number | null;
-  last_inbound_at: number | null;
-  last_outbound_at: number | null;
-  last_message_at: number | null;
-  handoff_at: number | null;
-  last_seq: number | null;
-  sort_at: number | null;
-  labels: string | null;
-  awaiting_since: number | null;
-  response_at: number | null;
-  response_awaited_since: number | null;
-}
-
-/** The inbox's order: latest activity first (served by the conversations_* indexes of migration 4). */
-const SORT_AT = 'coalesce(c.last_message_at, c.created_at)';
-
-/** A conversation with its contact (`c`, `ct`): kept values only, no read of its messages. */
-const CONVERSATION_COLUMNS = `c.id, ct.wa_id, ct.phone, ct.user_id, ct.parent_user_id, ct.username, ct.name,
-  c.status, c.assignee, c.campaign, c.referral, c.unread, c.last_inbound_at, c.last_outbound_at,
-  c.last_message_at, c.handoff_at, c.last_seq, ${SORT_AT} AS sort_at, c.response_at, c.response_awaited_since,
-  CASE WHEN c.status = 'open' THEN c.awaiting_since END AS awaiting_since,
-  (SELECT group_concat(label, char(31)) FROM
-     (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label)) AS labels`;
-
-function toConversation(row: ConversationRow, last: MessageRow | undefined): ConversationRecord {
-  let referral: unknown = null;
-  if (row.referral !== null) {
-    try {
-      referral = JSON.parse(row.referral);
-    } catch {
-      referral = row.referral;
-    }
-  }
-  return {
-    ...identifiersOf(row),
-    status: row.status ?? 'open',
-    assignee: row.assignee,
-    campaign: row.campaign,
-    referral,
-    labels: row.labels === null ? [] : row.labels.split('\u001f'),
-    unread: row.unread ?? 0,
-    lastInboundAt: isoOrNull(row.last_inbound_at),
-    lastOutboundAt: isoOrNull(row.last_outbound_at),
-    lastMessageAt: isoOrNull(row.last_message_at),
-    handoffAt: isoOrNull(row.handoff_at),
-    lastMessage: last === undefined ? null : toRecord(last),
-    awaitingReplySince: isoOrNull(row.awaiting_since),
-    responseAt: isoOrNull(row.response_at),
-    responseAwaitedSince: isoOrNull(row.response_awaited_since),
-    cursor: row.id === null ? null : { at: row.sort_at!, id: row.id },
-  };
-}
-
-function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
-function isoOrNull(ms: number | null): string | null {
-  return ms === null ? null : iso(ms);
-}
-
-function parseError(text: string | null): MessageError | null {
-  return text === null ? null : (JSON.parse(text) as MessageError | null);
-}
+/** The inbox's conversation columns, labels aggregated as SQLite does. */
+const CONVERSATION_COLUMNS = conversationColumns(`(SELECT group_concat(label, char(31)) FROM
+     (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label))`);
