@@ -1,0 +1,254 @@
+// The PostgreSQL connection of the store: a pg Pool, queries with named parameters (`@name`, as the SQLite
+// statements write them), transactions that retry on a deadlock or serialization failure, and the
+// numbered migrations applied once under an advisory lock.
+import pg from 'pg';
+import { configInvalid, WaboxError } from '../core/errors.js';
+import type { PgMigration } from './postgres-schema.js';
+
+/** Parameters by name: `@name` in the SQL. */
+export type Params = Record<string, unknown>;
+
+/** What a query runs on: the pool (autocommit) or a transaction's client. */
+export interface Sql {
+  /** The rows of a query. */
+  all<R>(sql: string, params?: Params): Promise<R[]>;
+  /** The first row, or undefined. */
+  get<R>(sql: string, params?: Params): Promise<R | undefined>;
+  /** The number of rows a statement changed. */
+  run(sql: string, params?: Params): Promise<number>;
+}
+
+export interface PgDbOptions {
+  /** The schema the store's tables live in (created when missing); default `public`. */
+  schema?: string;
+  /** Connections in the pool (default 8). */
+  max?: number;
+  /** The clock of the times the store records itself; default Date.now. */
+  now?: () => number;
+}
+
+// BIGINT (20) holds times in ms and ids: well within Number's safe range, so numbers, not strings.
+const TYPES = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === 20 || oid === 1700 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format)) as never,
+};
+
+/** Retried: 40P01 deadlock_detected, 40001 serialization_failure (PostgreSQL Appendix A). */
+const RETRIED = new Set(['40P01', '40001']);
+const MAX_ATTEMPTS = 5;
+
+/** `@name` → `$n`, compiled once per SQL text. */
+const compiled = new Map<string, { text: string; names: string[] }>();
+
+function compile(sql: string): { text: string; names: string[] } {
+  let entry = compiled.get(sql);
+  if (entry === undefined) {
+    const names: string[] = [];
+    const text = sql.replace(/@([A-Za-z_][A-Za-z0-9_]*)/g, (_, name: string) => {
+      let index = names.indexOf(name);
+      if (index < 0) index = names.push(name) - 1;
+      return `$${index + 1}`;
+    });
+    entry = { text, names };
+    compiled.set(sql, entry);
+  }
+  return entry;
+}
+
+function values(names: readonly string[], params: Params | undefined, sql: string): unknown[] {
+  return names.map((name) => {
+    const value = params?.[name];
+    if (value === undefined) throw new Error(`SQL parameter @${name} is missing: ${sql.slice(0, 80)}`);
+    return value;
+  });
+}
+
+class Queries implements Sql {
+  readonly #target: pg.Pool | pg.PoolClient;
+  constructor(target: pg.Pool | pg.PoolClient) {
+    this.#target = target;
+  }
+
+  async #query<R>(sql: string, params?: Params): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
+    const { text, names } = compile(sql);
+    return this.#target.query<R & pg.QueryResultRow>({ text, values: values(names, params, sql) });
+  }
+
+  async all<R>(sql: string, params?: Params): Promise<R[]> {
+    return (await this.#query<R>(sql, params)).rows;
+  }
+
+  async get<R>(sql: string, params?: Params): Promise<R | undefined> {
+    return (await this.#query<R>(sql, params)).rows[0];
+  }
+
+  async run(sql: string, params?: Params): Promise<number> {
+    return (await this.#query(sql, params)).rowCount ?? 0;
+  }
+}
+
+export class PgDb implements Sql {
+  readonly pool: pg.Pool;
+  readonly schema: string;
+  readonly now: () => number;
+  readonly #queries: Queries;
+
+  constructor(url: string, options: PgDbOptions = {}) {
+    this.schema = options.schema ?? 'public';
+    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
+      throw configInvalid(`"${this.schema}" is not a schema name wabox uses (lower case, digits, _)`, {
+        code: 'store.bad_schema',
+      });
+    this.now = options.now ?? Date.now;
+    this.pool = new pg.Pool({
+      connectionString: url,
+      max: options.max ?? 8,
+      types: TYPES,
+      options: `-c search_path=${this.schema}`,
+    });
+    // an idle client whose server went away: the next query reports it; the pool must not crash the process
+    this.pool.on('error', () => {});
+    this.#queries = new Queries(this.pool);
+  }
+
+  all<R>(sql: string, params?: Params): Promise<R[]> {
+    return this.#queries.all<R>(sql, params);
+  }
+
+  get<R>(sql: string, params?: Params): Promise<R | undefined> {
+    return this.#queries.get<R>(sql, params);
+  }
+
+  run(sql: string, params?: Params): Promise<number> {
+    return this.#queries.run(sql, params);
+  }
+
+  /**
+   * Runs `work` in a transaction on one client, committed before this resolves; retried from the start on
+   * a deadlock or serialization failure, so `work` must not have effects outside the database.
+   */
+  async tx<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const client = await this.pool.connect();
+      let broken = false;
+      try {
+        await client.query('BEGIN');
+        const result = await work(new Queries(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {
+          broken = true;
+        });
+        if (attempt < MAX_ATTEMPTS && RETRIED.has(sqlState(error) ?? '')) continue;
+        throw error;
+      } finally {
+        client.release(broken);
+      }
+    }
+  }
+
+  /** Runs `work` on one client of its own, outside the pool's rotation (LISTEN, session locks). */
+  async session<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    try {
+      return await work(client);
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Applies the migrations newer than the schema's, each in its own transaction; the version it is at. */
+  async migrate(migrations: readonly PgMigration[]): Promise<number> {
+    const latest = migrations[migrations.length - 1]!.version;
+    return this.session(async (client) => {
+      // two processes starting together: the second waits here, then finds nothing to apply
+      await client.query('SELECT pg_advisory_lock(hashtext($1))', [`wabox.migrate.${this.schema}`]);
+      try {
+        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
+        await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+          version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)`);
+        const current = async () =>
+          Number(
+            (await client.query<{ v: number | null }>('SELECT max(version) AS v FROM schema_migrations'))
+              .rows[0]?.v ?? 0,
+          );
+        const at = await current();
+        if (at > latest)
+          throw configInvalid(`the store has schema version ${at}, newer than this wabox knows (${latest})`, {
+            code: 'store.too_new',
+            hint: 'upgrade wabox',
+          });
+        for (const migration of migrations) {
+          if (migration.version <= at) continue;
+          await client.query('BEGIN');
+          try {
+            await client.query(migration.sql);
+            await client.query(
+              'INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)',
+              [migration.version, migration.name, this.now()],
+            );
+            await client.query('COMMIT');
+          } catch (error) {
+            await client.query('ROLLBACK');
+            throw error;
+          }
+        }
+        return current();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock(hashtext($1))', [`wabox.migrate.${this.schema}`]);
+      }
+    });
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+/** The SQLSTATE of a PostgreSQL error, undefined for anything else. */
+export function sqlState(error: unknown): string | undefined {
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
+/** The connection failed (refused, reset, DNS) or the server is shutting down: worth answering 503. */
+export function isUnreachable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code !== 'string') return false;
+  return (
+    ['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE'].includes(code) ||
+    code.startsWith('08') || // connection_exception
+    code === '57P01' || // admin_shutdown
+    code === '57P03' // cannot_connect_now
+  );
+}
+
+/** A connection-level failure as the store's error: the URL's password never appears in it. */
+export function unreachable(url: string, error: unknown): WaboxError {
+  return new WaboxError(
+    'transient',
+    `cannot reach the PostgreSQL store at ${redactUrl(url)}: ${reason(error)}`,
+    {
+      code: 'store.unreachable',
+      hint: 'check that PostgreSQL runs and the URL (host, port, database, user) is right',
+      cause: error,
+    },
+  );
+}
+
+/** The URL with its password replaced by `***`. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password !== '') parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://…';
+  }
+}
+
+function reason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n')[0]!;
+}
