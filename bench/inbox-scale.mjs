@@ -363,7 +363,7 @@ function fixtures(conversations) {
  */
 async function agentsWork(db, conversations) {
   const { openStore } = await import(pathToFileURL(join(lib.ROOT, 'dist/index.js')).href);
-  const store = await openStore(db, { synchronous: 'NORMAL' });
+  const store = await openStore(db, { sqlite: { synchronous: 'NORMAL' } });
   try {
     for (let i = 0; i < conversations; i++) {
       const waId = customerId(i, 'in');

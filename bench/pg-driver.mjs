@@ -49,8 +49,17 @@ const drivers = {
         try {
           await client.query('BEGIN');
           const now = Date.now();
-          const { rows } = await client.query({ name: 'm', text: INSERT_MESSAGE, values: [`wamid.${round}.${i}`, `${i % 500}`, 'hello', now, now] });
-          if (rows.length > 0) await client.query({ name: 'c', text: UPSERT_CONVERSATION, values: [`${i % 500}`, now, rows[0].seq] });
+          const { rows } = await client.query({
+            name: 'm',
+            text: INSERT_MESSAGE,
+            values: [`wamid.${round}.${i}`, `${i % 500}`, 'hello', now, now],
+          });
+          if (rows.length > 0)
+            await client.query({
+              name: 'c',
+              text: UPSERT_CONVERSATION,
+              values: [`${i % 500}`, now, rows[0].seq],
+            });
           await client.query('COMMIT');
         } catch (error) {
           await client.query('ROLLBACK');
@@ -69,8 +78,13 @@ const drivers = {
       event: (i, round) =>
         sql.begin(async (tx) => {
           const now = Date.now();
-          const rows = await tx.unsafe(INSERT_MESSAGE, [`wamid.${round}.${i}`, `${i % 500}`, 'hello', now, now], { prepare: true });
-          if (rows.length > 0) await tx.unsafe(UPSERT_CONVERSATION, [`${i % 500}`, now, rows[0].seq], { prepare: true });
+          const rows = await tx.unsafe(
+            INSERT_MESSAGE,
+            [`wamid.${round}.${i}`, `${i % 500}`, 'hello', now, now],
+            { prepare: true },
+          );
+          if (rows.length > 0)
+            await tx.unsafe(UPSERT_CONVERSATION, [`${i % 500}`, now, rows[0].seq], { prepare: true });
         }),
       page: () => sql.unsafe(PAGE, [], { prepare: true }),
       end: () => sql.end(),
@@ -109,9 +123,13 @@ try {
       if (!best[name] || r.eventsPerSecond > best[name].eventsPerSecond) best[name] = r;
     }
   for (const [name, r] of Object.entries(best))
-    console.log(`${name.padEnd(9)} ${r.eventsPerSecond.toFixed(0).padStart(6)} events/s  ${r.cpuMsPerEvent.toFixed(3)} ms CPU/event (client)`);
-  console.log(`postgres.js / pg: ${(best.postgres.eventsPerSecond / best.pg.eventsPerSecond).toFixed(2)}× events/s, ` +
-    `${(best.postgres.cpuMsPerEvent / best.pg.cpuMsPerEvent).toFixed(2)}× CPU per event`);
+    console.log(
+      `${name.padEnd(9)} ${r.eventsPerSecond.toFixed(0).padStart(6)} events/s  ${r.cpuMsPerEvent.toFixed(3)} ms CPU/event (client)`,
+    );
+  console.log(
+    `postgres.js / pg: ${(best.postgres.eventsPerSecond / best.pg.eventsPerSecond).toFixed(2)}× events/s, ` +
+      `${(best.postgres.cpuMsPerEvent / best.pg.cpuMsPerEvent).toFixed(2)}× CPU per event`,
+  );
 } finally {
   await admin.query(`DROP SCHEMA ${SCHEMA} CASCADE`);
   await admin.end();

@@ -55,6 +55,7 @@ const CJS_EXTERNAL = [
   'csv-stringify',
   'luxon',
   'mime-types',
+  'pg',
   'yaml',
 ];
 /**

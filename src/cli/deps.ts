@@ -1,7 +1,6 @@
 import type { CloudClient, CloudClientOptions } from '../cloud/client.js';
 import type { Config } from '../config/config.js';
 import type { CloudSettings, Env } from '../config/settings.js';
-import { configInvalid } from '../core/errors.js';
 import type { Store } from '../store/store.js';
 import { openCloudClient, openCloudClientFor } from './cloud.js';
 import type { IO } from './io.js';
@@ -30,8 +29,8 @@ export interface Deps {
    */
   mask: Masker;
   /**
-   * The message store (SQLite at resolveDbLocation, migrated), opened on first use; main() closes it
-   * when the command ends. A postgres:// location is a config error until PostgreSQL support exists.
+   * The message store at resolveDbLocation (a SQLite file or a postgres:// URL, migrated), opened on
+   * first use; main() closes it when the command ends.
    */
   store(): Promise<Store>;
   /**
@@ -118,18 +117,10 @@ export function createDeps(io: IO, env: Env, overrides: DepsOverrides = {}): Dep
 }
 
 async function openStore(deps: Deps): Promise<Store> {
-  // settings and keys load conf and libphonenumber-js: only for a command that opens the store
-  const [{ resolveDbLocation }, { POSTGRES_URL }] = await Promise.all([
+  // settings load conf and libphonenumber-js: only for a command that opens the store
+  const [{ resolveDbLocation }, { openStore }] = await Promise.all([
     import('../config/settings.js'),
-    import('../config/keys.js'),
+    import('../store/open.js'),
   ]);
-  const location = await resolveDbLocation(deps);
-  if (POSTGRES_URL.test(location)) {
-    throw configInvalid('PostgreSQL support is not built yet: the store can only be a SQLite file for now', {
-      code: 'store.postgres_unsupported',
-      hint: 'point WABOX_DB (or `wabox config set db`) at a file path, or unset it for the default',
-    });
-  }
-  const { openSqliteStore } = await import('../store/sqlite.js');
-  return openSqliteStore(location, { now: () => deps.clock().getTime() });
+  return openStore(await resolveDbLocation(deps), { now: () => deps.clock().getTime() });
 }

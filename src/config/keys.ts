@@ -9,6 +9,7 @@ import { parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
 import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
+import { POSTGRES_URL } from '../store/open.js';
 
 export interface ConfigKey {
   name: string;
@@ -108,8 +109,6 @@ function assignPolicy(value: string): string {
     throw invalid(`assign must be one of ${ASSIGN_POLICIES.join(', ')}, got "${value.trim()}"`);
   return v;
 }
-
-export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 /**
  * The store: a `postgres://` URL, or a SQLite file path (`~/` expanded; a relative path is made

@@ -4,8 +4,9 @@
 // variables for configuration keys.
 import { join, resolve } from 'node:path';
 import { configInvalid, WaboxError } from '../core/errors.js';
+import { POSTGRES_URL } from '../store/open.js';
 import { type Config, DEFAULT_PROFILE } from './config.js';
-import { type ConfigKey, findKey, POSTGRES_URL, secretsOf, timeoutMs } from './keys.js';
+import { type ConfigKey, findKey, secretsOf, timeoutMs } from './keys.js';
 import { dataDir } from './paths.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;

@@ -62,6 +62,8 @@ export interface WebhookServerOptions {
   logger: WebhookLogger;
   clock?: () => Date;
   limits?: Partial<ServerLimits>;
+  /** Resolves when the store answers: /healthz is 503 otherwise, so a load balancer takes this receiver out. */
+  storeHealth?: () => Promise<void>;
 }
 
 export interface RunningServer {
@@ -178,10 +180,7 @@ async function route(
   clock: () => Date,
   budget: BufferBudget,
 ): Promise<RouteResult> {
-  if (url.pathname === '/healthz' && req.method === 'GET') {
-    res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}\n');
-    return { status: 200, quiet: true };
-  }
+  if (url.pathname === '/healthz' && req.method === 'GET') return health(res, options.storeHealth);
   if (url.pathname !== options.path) return { status: send(res, 404, 'not found') };
   if (req.method === 'GET') return { status: verifyChallenge(res, url, options.verifyToken) };
   if (req.method !== 'POST') {
@@ -305,6 +304,24 @@ function readBody(
     req.once('error', onError);
     req.once('close', onClose);
   });
+}
+
+/** {"ok":true,"store":"ok"}, or 503 with {"ok":false,"store":"unreachable"} when the store does not answer. */
+async function health(
+  res: ServerResponse,
+  storeHealth: (() => Promise<void>) | undefined,
+): Promise<RouteResult> {
+  let body: object = { ok: true };
+  if (storeHealth !== undefined) {
+    const up = await storeHealth().then(
+      () => true,
+      () => false,
+    );
+    body = { ok: up, store: up ? 'ok' : 'unreachable' };
+  }
+  const status = (body as { ok: boolean }).ok ? 200 : 503;
+  res.writeHead(status, { 'content-type': 'application/json' }).end(`${JSON.stringify(body)}\n`);
+  return { status, quiet: status === 200 };
 }
 
 /** Over the buffer budget: 503, and the connection closes (its body is not read). */

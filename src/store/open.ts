@@ -1,7 +1,28 @@
-// The library's way in: opens the SQLite store, loading better-sqlite3 (a native module) only when called.
+// The library's way in: opens the store a location names — a `postgres://` URL (PostgreSQL, ./postgres.ts)
+// or a SQLite file path (./sqlite.ts) — loading its driver only when called.
+import type { PostgresStore, PostgresStoreOptions } from './postgres.js';
 import type { SqliteStore, SqliteStoreOptions } from './sqlite.js';
 
-export async function openStore(path: string, options?: SqliteStoreOptions): Promise<SqliteStore> {
+export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+
+export interface OpenStoreOptions {
+  /** The clock of the times the store records itself; default Date.now. */
+  now?: () => number;
+  /** Used when the location is a SQLite file. */
+  sqlite?: Omit<SqliteStoreOptions, 'now'>;
+  /** Used when the location is a PostgreSQL URL. */
+  postgres?: Omit<PostgresStoreOptions, 'now'>;
+}
+
+export async function openStore(
+  location: string,
+  options: OpenStoreOptions = {},
+): Promise<SqliteStore | PostgresStore> {
+  const now = options.now === undefined ? {} : { now: options.now };
+  if (POSTGRES_URL.test(location)) {
+    const { openPostgresStore } = await import('./postgres.js');
+    return openPostgresStore(location, { ...options.postgres, ...now });
+  }
   const { openSqliteStore } = await import('./sqlite.js');
-  return openSqliteStore(path, options);
+  return openSqliteStore(location, { ...options.sqlite, ...now });
 }

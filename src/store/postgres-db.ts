@@ -19,7 +19,7 @@ export interface Sql {
 }
 
 export interface PgDbOptions {
-  /** The schema the store's tables live in (created when missing); default `public`. */
+  /** The schema the store's tables live in (created when missing); default the URL's `?schema=`, else `public`. */
   schema?: string;
   /** Connections in the pool (default 8). */
   max?: number;
@@ -94,7 +94,7 @@ export class PgDb implements Sql {
   readonly #queries: Queries;
 
   constructor(url: string, options: PgDbOptions = {}) {
-    this.schema = options.schema ?? 'public';
+    this.schema = options.schema ?? schemaOf(url) ?? 'public';
     if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
       throw configInvalid(`"${this.schema}" is not a schema name wabox uses (lower case, digits, _)`, {
         code: 'store.bad_schema',
@@ -203,6 +203,15 @@ export class PgDb implements Sql {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+}
+
+/** wabox's own URL parameter `?schema=`: several stores (businesses, test runs) in one database. */
+function schemaOf(url: string): string | undefined {
+  try {
+    return new URL(url).searchParams.get('schema') ?? undefined;
+  } catch {
+    return undefined;
   }
 }
 

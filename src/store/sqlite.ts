@@ -6,6 +6,7 @@ import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import { sqliteTables, type TableRows } from './copy.js';
 import {
   assertLimit,
   assertTime,
@@ -671,6 +672,15 @@ export class SqliteStore implements Store {
 
   async removeAgent(name: string): Promise<boolean> {
     return this.#agents.remove(name);
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  /** Its tables as rows, for `wabox db copy`. */
+  tables(): TableRows {
+    return sqliteTables(this.#db);
   }
 
   async close(): Promise<void> {

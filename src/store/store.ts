@@ -377,6 +377,8 @@ export interface Store {
   ): Promise<{ changed: boolean; agent: AgentRecord } | null>;
   /** False when there was no such agent. Conversations assigned to it keep their assignee. */
   removeAgent(name: string): Promise<boolean>;
+  /** Resolves when the store answers a query; rejects otherwise (a receiver's /healthz). */
+  ping(): Promise<void>;
   /** Idempotent. */
   close(): Promise<void>;
 }

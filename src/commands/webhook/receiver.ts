@@ -6,7 +6,7 @@ import type { Server } from 'node:http';
 import type { Deps } from '../../cli/deps.js';
 import type { AssignPolicy } from '../../core/assign.js';
 import { anyAutoReply } from '../../core/autoreply.js';
-import { configInvalid, WaboxError } from '../../core/errors.js';
+import { WaboxError } from '../../core/errors.js';
 import type { AutoReplyEngine, AutoReplyLibrary } from '../../server/autoreply-engine.js';
 import type { GroupCommitter } from '../../server/ingest.js';
 import type { RunningServer, ServerLimits } from '../../server/webhook-server.js';
@@ -107,6 +107,7 @@ export async function webhookReceiver(
     logger,
     clock: () => deps.clock(),
     limits: settings.limits,
+    storeHealth: () => store.ping(),
     handle: async (events, { receivedAt }) => {
       requests++;
       const post = toWebhookPost(events, receivedAt);
@@ -236,24 +237,19 @@ const RECEIVER_CACHE_KB = 32_000;
  * less CPU per POST.
  */
 export async function openReceiverStore(deps: Deps): Promise<Store> {
-  const [{ resolveDbLocation }, { POSTGRES_URL }, { openSqliteStore }] = await Promise.all([
+  const [{ resolveDbLocation }, { openStore }] = await Promise.all([
     import('../../config/settings.js'),
-    import('../../config/keys.js'),
-    import('../../store/sqlite.js'),
+    import('../../store/open.js'),
   ]);
-  const location = await resolveDbLocation(deps);
-  if (POSTGRES_URL.test(location))
-    throw configInvalid('PostgreSQL support is not built yet: the store can only be a SQLite file for now', {
-      code: 'store.postgres_unsupported',
-      hint: 'point WABOX_DB (or `wabox config set db`) at a file path, or unset it for the default',
-    });
-  return openSqliteStore(location, {
+  return openStore(await resolveDbLocation(deps), {
     now: () => deps.clock().getTime(),
-    synchronous: 'FULL',
-    // never block the event loop on another process's lock: the committer retries, then 503
-    ingestBusyTimeoutMs: 0,
-    walAutocheckpointPages: RECEIVER_CHECKPOINT_PAGES,
-    cacheSizeKb: RECEIVER_CACHE_KB,
+    sqlite: {
+      synchronous: 'FULL',
+      // never block the event loop on another process's lock: the committer retries, then 503
+      ingestBusyTimeoutMs: 0,
+      walAutocheckpointPages: RECEIVER_CHECKPOINT_PAGES,
+      cacheSizeKb: RECEIVER_CACHE_KB,
+    },
   });
 }
 

@@ -103,7 +103,7 @@ Logs: one JSON object per line on stderr. SIGTERM or Ctrl-C: stops accepting, fi
 and automatic replies in flight, closes the store, exits 0. A second signal stops at once: it logs the
 automatic replies abandoned and exits 130 within 2 s.
 Limits: --request-timeout (10 s), --max-buffer (64 MiB of bodies), --max-connections (1024).
-GET /healthz answers {"ok":true}.`,
+GET /healthz answers {"ok":true,"store":"ok"}, or 503 when the store does not answer.`,
     )
     .action(async (flags: ServeOptions) => {
       const force = new AbortController();
