@@ -268,15 +268,17 @@ describe('wabox messages list', () => {
     );
   });
 
-  it('a postgres:// store is a config error (exit 3) for now', async () => {
+  it('an unreachable postgres:// store: exit 5 naming it, its password never shown', async () => {
+    const result = await run(['messages', 'list'], {
+      env: { ...env, WABOX_DB: 'postgres://wabox:pw-secret-1@127.0.0.1:1/wabox' },
+    });
     expectError(
-      await run(['messages', 'list'], {
-        env: { ...env, WABOX_DB: 'postgres://wabox:pw-secret-1@db.local/wabox' },
-      }),
-      3,
-      'PostgreSQL support is not built yet: the store can only be a SQLite file for now',
-      'point WABOX_DB (or `wabox config set db`) at a file path, or unset it for the default',
+      result,
+      5,
+      /^cannot reach the PostgreSQL store at postgres:\/\/wabox:\*\*\*@127\.0\.0\.1:1\/wabox: connect ECONNREFUSED/,
+      'check that PostgreSQL runs and the URL (host, port, database, user) is right',
     );
+    expect(result.stdout + result.stderr).not.toContain('pw-secret-1');
   });
 
   it('an unusable store path is a config error (exit 3) naming it', async () => {

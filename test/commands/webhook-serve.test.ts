@@ -171,7 +171,7 @@ describe('refusals and odd requests', () => {
     expect((await r.post(Buffer.from('{"object":"whatsapp_business_account","entry":[]}'))).status).toBe(200);
     for (const table of ['messages', 'status_events', 'raw_events', 'contacts'])
       expect(count(r, table)).toBe(0);
-    expect((await r.get('/healthz')).body).toBe('{"ok":true}\n');
+    expect((await r.get('/healthz')).body).toBe('{"ok":true,"store":"ok"}\n');
     expect((await r.get('/elsewhere')).status).toBe(404);
   });
 

@@ -1,6 +1,6 @@
 // The built `wabox webhook serve` as a child process: SIGKILL under load loses no acknowledged event;
 // SIGTERM finishes the request in flight and exits 0. Load loops are bounded in count and time.
-import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { Agent } from 'node:http';
 import { connect } from 'node:net';
 import { join } from 'node:path';
@@ -8,44 +8,12 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { signPayload } from '../../src/cloud/webhook-signature.js';
 import { serializeLikeMeta, simulatedTextMessage } from '../../src/cloud/webhook-simulate.js';
-import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { BIN, tempDir } from '../helpers/cli.js';
 import { postSigned } from '../helpers/receiver.js';
+import { killSpawned, serve } from '../helpers/spawned-receiver.js';
 
 const SECRET = 'crash-test-app-secret';
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-});
-
-interface Served {
-  child: ChildProcess;
-  url: string;
-  stderr: () => string;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-async function serve(env: Record<string, string>): Promise<Served> {
-  const child = spawn(process.execPath, [BIN, 'webhook', 'serve', '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, ...env, NO_COLOR: '1' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  children.push(child);
-  let err = '';
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
-    child.once('exit', (code, signal) => resolve({ code, signal })),
-  );
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stderr!.on('data', (c: Buffer) => {
-      err += c.toString();
-      const m = /"url":"([^"]+)".*"msg":"listening"/.exec(err);
-      if (m) resolve(m[1]!);
-    });
-    exited.then(() => reject(new Error(`the receiver exited before listening:\n${err}`)));
-    setTimeout(() => reject(new Error(`no listening line within 15 s:\n${err}`)), 15_000).unref();
-  });
-  return { child, url, stderr: () => err, exited };
-}
+afterEach(killSpawned);
 
 function post(url: string, raw: Buffer, agent: Agent): Promise<number> {
   return postSigned(url, raw, SECRET, agent);

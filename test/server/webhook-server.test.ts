@@ -24,7 +24,12 @@ interface Logged {
 }
 
 async function start(
-  options: { handle?: (events: WebhookEvent[]) => Promise<void>; insecure?: boolean; debug?: boolean } = {},
+  options: {
+    handle?: (events: WebhookEvent[]) => Promise<void>;
+    insecure?: boolean;
+    debug?: boolean;
+    storeHealth?: () => Promise<void>;
+  } = {},
 ) {
   const received: WebhookEvent[][] = [];
   const logs: Logged[] = [];
@@ -35,6 +40,7 @@ async function start(
     verifyToken: VERIFY,
     insecureSkipSignature: options.insecure,
     handle: options.handle ?? (async (events) => void received.push(events)),
+    ...(options.storeHealth ? { storeHealth: options.storeHealth } : {}),
     logger: {
       debug: log('debug'),
       info: log('info'),
@@ -139,6 +145,24 @@ describe('webhook server', () => {
     expect(await http(`${base}/healthz`)).toMatchObject({ status: 200, body: '{"ok":true}\n' });
     expect((await http(`${base}/other`)).status).toBe(404);
     expect((await http(s.url, { method: 'PUT' })).status).toBe(405);
+  });
+
+  it('/healthz reports the store: 200 while it answers, 503 (logged) while it does not', async () => {
+    let up = true;
+    const s = await start({
+      storeHealth: async () => {
+        if (!up) throw new Error('connect ECONNREFUSED 127.0.0.1:5432');
+      },
+    });
+    const healthz = `${s.url.replace('/webhook', '')}/healthz`;
+    expect(await http(healthz)).toMatchObject({ status: 200, body: '{"ok":true,"store":"ok"}\n' });
+    up = false;
+    expect(await http(healthz)).toMatchObject({ status: 503, body: '{"ok":false,"store":"unreachable"}\n' });
+    expect(s.logs.some((l) => l.level === 'info' && (l.obj as { status?: number }).status === 503)).toBe(
+      true,
+    );
+    up = true;
+    expect((await http(healthz)).status).toBe(200);
   });
 
   it('logs accepted POSTs and health checks at debug only, refusals at info', async () => {

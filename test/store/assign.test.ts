@@ -1,19 +1,17 @@
 // Assignment of new conversations in the ingest transaction (WebhookPost.assign): round-robin and
 // least-open among agents who are available and within their hours at the customer's message.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pickAgent } from '../../src/core/assign.js';
 import { parseHoursSpec } from '../../src/core/hours.js';
-import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
 import type { WebhookPost } from '../../src/store/store.js';
-import { tempDir } from '../helpers/cli.js';
+import { describeStores, type StoreBackend, type TestStore } from '../helpers/stores.js';
 
 // Monday 2 March 2026, 10:00 UTC (London is on UTC then)
 const MON_10 = Date.UTC(2026, 2, 2, 10);
 const MON_20 = Date.UTC(2026, 2, 2, 20);
 
-async function withAgents(): Promise<SqliteStore> {
-  const store = openSqliteStore(join(tempDir('wabox-assign-'), 'wabox.db'));
+async function withAgents(backend: StoreBackend): Promise<TestStore> {
+  const store = await backend.open();
   const office = parseHoursSpec(['mon-fri 09:00-17:00']);
   await store.addAgent({ name: 'asha', email: null, week: office, timeZone: 'Europe/London' });
   await store.addAgent({ name: 'li', email: null, week: null, timeZone: 'Europe/London' });
@@ -35,72 +33,74 @@ function message(n: number, at: number, policy: WebhookPost['assign']): WebhookP
   };
 }
 
-const assignees = async (store: SqliteStore) =>
+const assignees = async (store: TestStore) =>
   (await store.listConversations({ limit: 100 })).map((c) => [c.waId.slice(-2), c.assignee]).sort();
 
-describe('assigning new conversations', () => {
-  it('round-robin: in turn among available agents within their hours; nobody: unassigned', async () => {
-    const store = await withAgents();
-    try {
-      for (let n = 10; n < 14; n++) await store.ingestWebhook([message(n, MON_10 + n, 'round-robin')]);
-      // after hours only li (no hours) can take one; ravi is away throughout
-      await store.ingestWebhook([message(20, MON_20, 'round-robin')]);
-      expect(await assignees(store)).toEqual([
-        ['10', 'asha'],
-        ['11', 'li'],
-        ['12', 'asha'],
-        ['13', 'li'],
-        ['20', 'li'],
+await describeStores('assignment', (backend) => {
+  describe('assigning new conversations', () => {
+    it('round-robin: in turn among available agents within their hours; nobody: unassigned', async () => {
+      const store = await withAgents(backend);
+      try {
+        for (let n = 10; n < 14; n++) await store.ingestWebhook([message(n, MON_10 + n, 'round-robin')]);
+        // after hours only li (no hours) can take one; ravi is away throughout
+        await store.ingestWebhook([message(20, MON_20, 'round-robin')]);
+        expect(await assignees(store)).toEqual([
+          ['10', 'asha'],
+          ['11', 'li'],
+          ['12', 'asha'],
+          ['13', 'li'],
+          ['20', 'li'],
+        ]);
+        await store.setAgentAvailable('li', false);
+        await store.ingestWebhook([message(21, MON_20, 'round-robin')]);
+        expect((await store.getConversation('919800000021'))?.assignee).toBeNull();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps an assignee, assigns a reopened unassigned one, and manual assigns nothing', async () => {
+      const store = await withAgents(backend);
+      try {
+        await store.ingestWebhook([message(30, MON_10, undefined)]);
+        expect((await store.getConversation('919800000030'))?.assignee).toBeNull();
+        await store.setConversationStatus('919800000030', 'resolved');
+        await store.ingestWebhook([message(30, MON_10 + 1, 'least-open')]);
+        expect((await store.getConversation('919800000030'))?.assignee).toBe('asha');
+        await store.setAssignee('919800000030', 'ravi');
+        await store.ingestWebhook([message(30, MON_10 + 2, 'least-open')]);
+        expect((await store.getConversation('919800000030'))?.assignee).toBe('ravi');
+        // least-open: the fewest open conversations (ties by name), so asha, then li once asha has two
+        await store.ingestWebhook([message(31, MON_10 + 3, 'least-open')]);
+        await store.setAssignee('919800000030', 'asha');
+        await store.ingestWebhook([message(32, MON_10 + 4, 'least-open')]);
+        expect((await store.getConversation('919800000032'))?.assignee).toBe('li');
+        // a redelivery assigns nothing new
+        await store.setAssignee('919800000032', null);
+        await store.ingestWebhook([message(32, MON_10 + 4, 'least-open')]);
+        expect((await store.getConversation('919800000032'))?.assignee).toBeNull();
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
+  describe('pickAgent', () => {
+    it.each([
+      ['round-robin', ['a', 'b', 'c'], null, 'a'],
+      ['round-robin', ['a', 'b', 'c'], 'a', 'b'],
+      ['round-robin', ['a', 'b', 'c'], 'c', 'a'],
+      ['round-robin', ['a', 'c'], 'b', 'c'],
+      ['least-open', ['a', 'b', 'c'], null, 'b'],
+      ['manual', ['a'], null, null],
+      ['round-robin', [], null, null],
+    ] as const)('%s among %j after %j: %j', (policy, eligible, last, expected) => {
+      const open = new Map([
+        ['a', 3],
+        ['b', 1],
+        ['c', 1],
       ]);
-      await store.setAgentAvailable('li', false);
-      await store.ingestWebhook([message(21, MON_20, 'round-robin')]);
-      expect((await store.getConversation('919800000021'))?.assignee).toBeNull();
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('keeps an assignee, assigns a reopened unassigned one, and manual assigns nothing', async () => {
-    const store = await withAgents();
-    try {
-      await store.ingestWebhook([message(30, MON_10, undefined)]);
-      expect((await store.getConversation('919800000030'))?.assignee).toBeNull();
-      await store.setConversationStatus('919800000030', 'resolved');
-      await store.ingestWebhook([message(30, MON_10 + 1, 'least-open')]);
-      expect((await store.getConversation('919800000030'))?.assignee).toBe('asha');
-      await store.setAssignee('919800000030', 'ravi');
-      await store.ingestWebhook([message(30, MON_10 + 2, 'least-open')]);
-      expect((await store.getConversation('919800000030'))?.assignee).toBe('ravi');
-      // least-open: the fewest open conversations (ties by name), so asha, then li once asha has two
-      await store.ingestWebhook([message(31, MON_10 + 3, 'least-open')]);
-      await store.setAssignee('919800000030', 'asha');
-      await store.ingestWebhook([message(32, MON_10 + 4, 'least-open')]);
-      expect((await store.getConversation('919800000032'))?.assignee).toBe('li');
-      // a redelivery assigns nothing new
-      await store.setAssignee('919800000032', null);
-      await store.ingestWebhook([message(32, MON_10 + 4, 'least-open')]);
-      expect((await store.getConversation('919800000032'))?.assignee).toBeNull();
-    } finally {
-      await store.close();
-    }
-  });
-});
-
-describe('pickAgent', () => {
-  it.each([
-    ['round-robin', ['a', 'b', 'c'], null, 'a'],
-    ['round-robin', ['a', 'b', 'c'], 'a', 'b'],
-    ['round-robin', ['a', 'b', 'c'], 'c', 'a'],
-    ['round-robin', ['a', 'c'], 'b', 'c'],
-    ['least-open', ['a', 'b', 'c'], null, 'b'],
-    ['manual', ['a'], null, null],
-    ['round-robin', [], null, null],
-  ] as const)('%s among %j after %j: %j', (policy, eligible, last, expected) => {
-    const open = new Map([
-      ['a', 3],
-      ['b', 1],
-      ['c', 1],
-    ]);
-    expect(pickAgent(policy, eligible, last, open)).toBe(expected);
+      expect(pickAgent(policy, eligible, last, open)).toBe(expected);
+    });
   });
 });

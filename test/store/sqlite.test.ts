@@ -7,6 +7,7 @@ import { LATEST_VERSION, MIGRATIONS } from '../../src/store/schema.js';
 import { openSqliteStore, type SqliteStore } from '../../src/store/sqlite.js';
 import type { OutboundRecord } from '../../src/store/store.js';
 import { tempDir } from '../helpers/cli.js';
+import { describeStores, SQLITE, type TestStore } from '../helpers/stores.js';
 
 const T0 = new Date('2025-06-01T10:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -81,12 +82,11 @@ describe('opening and migrating', () => {
         timestamp: at(-5),
       });
       await store.addLabel('919876543210', 'vip');
-      const stamps = store.db
-        .prepare(
-          `SELECT created_at AS t FROM contacts UNION ALL SELECT updated_at FROM conversations
+      const stamps = await SQLITE.rows(
+        store,
+        `SELECT created_at AS t FROM contacts UNION ALL SELECT updated_at FROM conversations
            UNION ALL SELECT created_at FROM contact_labels UNION ALL SELECT applied_at FROM schema_migrations`,
-        )
-        .all();
+      );
       expect(stamps.length).toBeGreaterThan(3);
       expect(new Set(stamps.map((r) => (r as { t: number }).t))).toEqual(new Set([now]));
     } finally {
@@ -102,7 +102,7 @@ describe('opening and migrating', () => {
     await first.close(); // idempotent
     const second = openSqliteStore(path, { now: () => 2000 });
     try {
-      const applied = second.db.prepare('SELECT DISTINCT applied_at FROM schema_migrations').all();
+      const applied = await SQLITE.rows(second, 'SELECT DISTINCT applied_at FROM schema_migrations');
       expect(applied).toEqual([{ applied_at: 1000 }]);
       expect((await second.listMessages()).map((m) => m.id)).toEqual(['wamid.1']);
     } finally {
@@ -117,7 +117,7 @@ describe('opening and migrating', () => {
     try {
       await a.recordOutbound(out('wamid.a', '447700900123', 0));
       expect((await b.listMessages()).map((m) => m.id)).toEqual(['wamid.a']);
-      expect(b.db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({
+      expect((await SQLITE.rows(b, 'SELECT count(*) AS n FROM schema_migrations'))[0]).toEqual({
         n: MIGRATIONS.length,
       });
     } finally {
@@ -223,200 +223,216 @@ describe('opening and migrating', () => {
   });
 });
 
-describe('recordOutbound and listMessages', () => {
-  async function seeded(): Promise<SqliteStore> {
-    const store = openSqliteStore(dbPath());
-    await store.recordOutbound(out('wamid.a1', '919876543210', 0, { payload: { to: '919876543210' } }));
-    await store.recordOutbound(out('wamid.b1', '447700900123', 10, { type: 'image', text: null }));
-    await store.recordOutbound(
-      out('', '447700900123', 20, {
-        status: 'failed',
-        error: { code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' },
-      }),
-    );
-    await store.recordOutbound(out('wamid.a2', '919876543210', 30, { replyTo: 'wamid.in1', reason: 'away' }));
-    // same timestamp as a2: insertion order breaks the tie (newest first)
-    await store.recordOutbound(out('wamid.a3', '919876543210', 30));
-    return store;
-  }
-
-  it('returns every field, newest first (ties by insertion order)', async () => {
-    const store = await seeded();
-    try {
-      const all = await store.listMessages();
-      expect(all.map((m) => (m.id.startsWith('local.') ? 'local' : m.id))).toEqual([
-        'wamid.a3',
-        'wamid.a2',
-        'local',
-        'wamid.b1',
-        'wamid.a1',
-      ]);
-      expect(all[1]).toEqual({
-        id: 'wamid.a2',
-        direction: 'out',
-        waId: '919876543210',
-        type: 'text',
-        text: 'hello wamid.a2',
-        timestamp: '2025-06-01T10:30:00.000Z',
-        status: 'accepted',
-        error: null,
-        replyTo: 'wamid.in1',
-        reason: 'away',
-        pricing: null,
-        cursor: {
-          at: Date.parse('2025-06-01T10:30:00.000Z'),
-          id: (store.db.prepare("SELECT seq FROM messages WHERE wamid = 'wamid.a2'").get() as { seq: number })
-            .seq,
-        },
-      });
-      expect(all[2]).toMatchObject({
-        waId: '447700900123',
-        status: 'failed',
-        error: { code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' },
-      });
-      expect(all[2]!.id).toMatch(/^local\.[0-9a-f-]{36}$/);
-      expect(all[3]).toMatchObject({ id: 'wamid.b1', type: 'image', text: null });
-      const payload = store.db.prepare("SELECT payload FROM messages WHERE wamid = 'wamid.a1'").get();
-      expect(payload).toEqual({ payload: '{"to":"919876543210"}' });
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('filters by contact, status, direction and since (inclusive), and limits', async () => {
-    const store = await seeded();
-    const ids = async (filter: Parameters<SqliteStore['listMessages']>[0]) =>
-      (await store.listMessages(filter)).map((m) => (m.id.startsWith('local.') ? 'local' : m.id));
-    try {
-      expect(await ids({ waId: '919876543210' })).toEqual(['wamid.a3', 'wamid.a2', 'wamid.a1']);
-      expect(await ids({ status: 'failed' })).toEqual(['local']);
-      expect(await ids({ since: at(10) })).toEqual(['wamid.a3', 'wamid.a2', 'local', 'wamid.b1']);
-      expect(await ids({ since: new Date(at(10).getTime() + 1) })).toEqual(['wamid.a3', 'wamid.a2', 'local']);
-      expect(await ids({ waId: '447700900123', since: at(15) })).toEqual(['local']);
-      expect(await ids({ limit: 2 })).toEqual(['wamid.a3', 'wamid.a2']);
-      expect(await ids({ direction: 'in' })).toEqual([]);
-      expect(await ids({ direction: 'out', limit: 1 })).toEqual(['wamid.a3']);
-      await expect(store.listMessages({ limit: 0 })).rejects.toThrow(
-        'limit must be a positive integer, got 0',
+await describeStores('records', (backend) => {
+  describe('recordOutbound and listMessages', () => {
+    async function seeded(): Promise<TestStore> {
+      const store = await backend.open();
+      await store.recordOutbound(out('wamid.a1', '919876543210', 0, { payload: { to: '919876543210' } }));
+      await store.recordOutbound(out('wamid.b1', '447700900123', 10, { type: 'image', text: null }));
+      await store.recordOutbound(
+        out('', '447700900123', 20, {
+          status: 'failed',
+          error: { code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' },
+        }),
       );
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('records a wamid once: a second message with the same wamid returns false and changes nothing', async () => {
-    const store = openSqliteStore(dbPath());
-    try {
-      expect(await store.recordOutbound(out('wamid.same', '919876543210', 0))).toBe(true);
-      expect(await store.recordOutbound(out('wamid.same', '447700900123', 10, { text: 'other' }))).toBe(
-        false,
+      await store.recordOutbound(
+        out('wamid.a2', '919876543210', 30, { replyTo: 'wamid.in1', reason: 'away' }),
       );
-      expect(await store.listMessages()).toEqual([
-        expect.objectContaining({ id: 'wamid.same', waId: '919876543210', text: 'hello wamid.same' }),
-      ]);
-    } finally {
-      await store.close();
+      // same timestamp as a2: insertion order breaks the tie (newest first)
+      await store.recordOutbound(out('wamid.a3', '919876543210', 30));
+      return store;
     }
+
+    it('returns every field, newest first (ties by insertion order)', async () => {
+      const store = await seeded();
+      try {
+        const all = await store.listMessages();
+        expect(all.map((m) => (m.id.startsWith('local.') ? 'local' : m.id))).toEqual([
+          'wamid.a3',
+          'wamid.a2',
+          'local',
+          'wamid.b1',
+          'wamid.a1',
+        ]);
+        expect(all[1]).toEqual({
+          id: 'wamid.a2',
+          direction: 'out',
+          waId: '919876543210',
+          type: 'text',
+          text: 'hello wamid.a2',
+          timestamp: '2025-06-01T10:30:00.000Z',
+          status: 'accepted',
+          error: null,
+          replyTo: 'wamid.in1',
+          reason: 'away',
+          pricing: null,
+          cursor: {
+            at: Date.parse('2025-06-01T10:30:00.000Z'),
+            id: (
+              (await backend.rows(store, "SELECT seq FROM messages WHERE wamid = 'wamid.a2'"))[0] as {
+                seq: number;
+              }
+            ).seq,
+          },
+        });
+        expect(all[2]).toMatchObject({
+          waId: '447700900123',
+          status: 'failed',
+          error: { code: 131026, title: 'Message undeliverable', details: 'not on WhatsApp' },
+        });
+        expect(all[2]!.id).toMatch(/^local\.[0-9a-f-]{36}$/);
+        expect(all[3]).toMatchObject({ id: 'wamid.b1', type: 'image', text: null });
+        const payload = (
+          await backend.rows(store, "SELECT payload FROM messages WHERE wamid = 'wamid.a1'")
+        )[0];
+        expect(payload).toEqual({ payload: '{"to":"919876543210"}' });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('filters by contact, status, direction and since (inclusive), and limits', async () => {
+      const store = await seeded();
+      const ids = async (filter: Parameters<SqliteStore['listMessages']>[0]) =>
+        (await store.listMessages(filter)).map((m) => (m.id.startsWith('local.') ? 'local' : m.id));
+      try {
+        expect(await ids({ waId: '919876543210' })).toEqual(['wamid.a3', 'wamid.a2', 'wamid.a1']);
+        expect(await ids({ status: 'failed' })).toEqual(['local']);
+        expect(await ids({ since: at(10) })).toEqual(['wamid.a3', 'wamid.a2', 'local', 'wamid.b1']);
+        expect(await ids({ since: new Date(at(10).getTime() + 1) })).toEqual([
+          'wamid.a3',
+          'wamid.a2',
+          'local',
+        ]);
+        expect(await ids({ waId: '447700900123', since: at(15) })).toEqual(['local']);
+        expect(await ids({ limit: 2 })).toEqual(['wamid.a3', 'wamid.a2']);
+        expect(await ids({ direction: 'in' })).toEqual([]);
+        expect(await ids({ direction: 'out', limit: 1 })).toEqual(['wamid.a3']);
+        await expect(store.listMessages({ limit: 0 })).rejects.toThrow(
+          'limit must be a positive integer, got 0',
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('records a wamid once: a second message with the same wamid returns false and changes nothing', async () => {
+      const store = await backend.open();
+      try {
+        expect(await store.recordOutbound(out('wamid.same', '919876543210', 0))).toBe(true);
+        expect(await store.recordOutbound(out('wamid.same', '447700900123', 10, { text: 'other' }))).toBe(
+          false,
+        );
+        expect(await store.listMessages()).toEqual([
+          expect.objectContaining({ id: 'wamid.same', waId: '919876543210', text: 'hello wamid.same' }),
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('defaults to the newest 50', async () => {
+      const store = await backend.open();
+      try {
+        for (let i = 0; i < 60; i++) await store.recordOutbound(out(`wamid.${i}`, '919876543210', i));
+        const list = await store.listMessages();
+        expect(list).toHaveLength(50);
+        expect(list[0]!.id).toBe('wamid.59');
+        expect(list[49]!.id).toBe('wamid.10');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('creates the contact and the conversation, without touching the inbound window', async () => {
+      const store = await seeded();
+      try {
+        expect(await backend.rows(store, 'SELECT wa_id, first_seen_at FROM contacts ORDER BY wa_id')).toEqual(
+          [
+            { wa_id: '447700900123', first_seen_at: null },
+            { wa_id: '919876543210', first_seen_at: null },
+          ],
+        );
+        expect(
+          (
+            await backend.rows(
+              store,
+              "SELECT last_outbound_at, last_inbound_at, unread FROM conversations WHERE wa_id = '919876543210'",
+            )
+          )[0],
+        ).toEqual({ last_outbound_at: at(30).getTime(), last_inbound_at: null, unread: 0 });
+        expect(await store.lastInboundAt('919876543210')).toBeNull();
+      } finally {
+        await store.close();
+      }
+    });
   });
 
-  it('defaults to the newest 50', async () => {
-    const store = openSqliteStore(dbPath());
-    try {
-      for (let i = 0; i < 60; i++) await store.recordOutbound(out(`wamid.${i}`, '919876543210', i));
-      const list = await store.listMessages();
-      expect(list).toHaveLength(50);
-      expect(list[0]!.id).toBe('wamid.59');
-      expect(list[49]!.id).toBe('wamid.10');
-    } finally {
-      await store.close();
-    }
-  });
+  describe('inbound messages and statuses', () => {
+    it('lastInboundAt: null for an unknown contact, the latest inbound time otherwise, never moved back', async () => {
+      const store = await backend.open();
+      try {
+        expect(await store.lastInboundAt('919876543210')).toBeNull();
+        const inbound = {
+          id: 'wamid.in1',
+          waId: '919876543210',
+          name: 'Asha',
+          type: 'text',
+          text: 'Hi',
+          timestamp: at(5),
+        };
+        expect(await store.recordInbound(inbound)).toBe(true);
+        expect(await store.lastInboundAt('919876543210')).toEqual(at(5));
+        // a redelivery changes nothing
+        expect(await store.recordInbound(inbound)).toBe(false);
+        // an older message delivered late does not move the window back
+        expect(await store.recordInbound({ ...inbound, id: 'wamid.in0', timestamp: at(1) })).toBe(true);
+        expect(await store.lastInboundAt('919876543210')).toEqual(at(5));
+        expect(await store.lastInboundAt('447700900123')).toBeNull();
+        expect((await backend.rows(store, 'SELECT unread, status FROM conversations'))[0]).toEqual({
+          unread: 2,
+          status: 'open',
+        });
+        expect((await backend.rows(store, 'SELECT name, first_seen_at FROM contacts'))[0]).toEqual({
+          name: 'Asha',
+          first_seen_at: at(1).getTime(),
+        });
+        const list = await store.listMessages({ direction: 'in' });
+        expect(list.map((m) => [m.id, m.status])).toEqual([
+          ['wamid.in1', 'received'],
+          ['wamid.in0', 'received'],
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
 
-  it('creates the contact and the conversation, without touching the inbound window', async () => {
-    const store = await seeded();
-    try {
-      expect(store.db.prepare('SELECT wa_id, first_seen_at FROM contacts ORDER BY wa_id').all()).toEqual([
-        { wa_id: '447700900123', first_seen_at: null },
-        { wa_id: '919876543210', first_seen_at: null },
-      ]);
-      expect(
-        store.db
-          .prepare(
-            "SELECT last_outbound_at, last_inbound_at, unread FROM conversations WHERE wa_id = '919876543210'",
-          )
-          .get(),
-      ).toEqual({ last_outbound_at: at(30).getTime(), last_inbound_at: null, unread: 0 });
-      expect(await store.lastInboundAt('919876543210')).toBeNull();
-    } finally {
-      await store.close();
-    }
-  });
-});
+    it('statuses are stored once per (wamid, status) and only move forward', async () => {
+      const store = await backend.open();
+      try {
+        await store.recordOutbound(out('wamid.1', '919876543210', 0));
+        expect(await store.recordStatus({ id: 'wamid.1', status: 'sent', timestamp: at(1) })).toBe(true);
+        expect(await store.recordStatus({ id: 'wamid.1', status: 'read', timestamp: at(3) })).toBe(true);
+        expect(await store.recordStatus({ id: 'wamid.1', status: 'delivered', timestamp: at(2) })).toBe(true);
+        expect(await store.recordStatus({ id: 'wamid.1', status: 'read', timestamp: at(3) })).toBe(false);
+        expect((await store.listMessages())[0]!.status).toBe('read');
+        expect((await backend.rows(store, 'SELECT count(*) AS n FROM status_events'))[0]).toEqual({ n: 3 });
+      } finally {
+        await store.close();
+      }
+    });
 
-describe('inbound messages and statuses', () => {
-  it('lastInboundAt: null for an unknown contact, the latest inbound time otherwise, never moved back', async () => {
-    const store = openSqliteStore(dbPath());
-    try {
-      expect(await store.lastInboundAt('919876543210')).toBeNull();
-      const inbound = {
-        id: 'wamid.in1',
-        waId: '919876543210',
-        name: 'Asha',
-        type: 'text',
-        text: 'Hi',
-        timestamp: at(5),
-      };
-      expect(await store.recordInbound(inbound)).toBe(true);
-      expect(await store.lastInboundAt('919876543210')).toEqual(at(5));
-      // a redelivery changes nothing
-      expect(await store.recordInbound(inbound)).toBe(false);
-      // an older message delivered late does not move the window back
-      expect(await store.recordInbound({ ...inbound, id: 'wamid.in0', timestamp: at(1) })).toBe(true);
-      expect(await store.lastInboundAt('919876543210')).toEqual(at(5));
-      expect(await store.lastInboundAt('447700900123')).toBeNull();
-      expect(store.db.prepare('SELECT unread, status FROM conversations').get()).toEqual({
-        unread: 2,
-        status: 'open',
-      });
-      expect(store.db.prepare('SELECT name, first_seen_at FROM contacts').get()).toEqual({
-        name: 'Asha',
-        first_seen_at: at(1).getTime(),
-      });
-      const list = await store.listMessages({ direction: 'in' });
-      expect(list.map((m) => [m.id, m.status])).toEqual([
-        ['wamid.in1', 'received'],
-        ['wamid.in0', 'received'],
-      ]);
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('statuses are stored once per (wamid, status) and only move forward', async () => {
-    const store = openSqliteStore(dbPath());
-    try {
-      await store.recordOutbound(out('wamid.1', '919876543210', 0));
-      expect(await store.recordStatus({ id: 'wamid.1', status: 'sent', timestamp: at(1) })).toBe(true);
-      expect(await store.recordStatus({ id: 'wamid.1', status: 'read', timestamp: at(3) })).toBe(true);
-      expect(await store.recordStatus({ id: 'wamid.1', status: 'delivered', timestamp: at(2) })).toBe(true);
-      expect(await store.recordStatus({ id: 'wamid.1', status: 'read', timestamp: at(3) })).toBe(false);
-      expect((await store.listMessages())[0]!.status).toBe('read');
-      expect(store.db.prepare('SELECT count(*) AS n FROM status_events').get()).toEqual({ n: 3 });
-    } finally {
-      await store.close();
-    }
-  });
-
-  it('a failed status carries its error; a status that came before the send was recorded still applies', async () => {
-    const store = openSqliteStore(dbPath());
-    try {
-      const error = { code: 131047, title: 'Re-engagement message', details: null };
-      await store.recordStatus({ id: 'wamid.2', status: 'failed', timestamp: at(1), error });
-      await store.recordOutbound(out('wamid.2', '919876543210', 0));
-      const [message] = await store.listMessages();
-      expect(message).toMatchObject({ id: 'wamid.2', status: 'failed', error });
-    } finally {
-      await store.close();
-    }
+    it('a failed status carries its error; a status that came before the send was recorded still applies', async () => {
+      const store = await backend.open();
+      try {
+        const error = { code: 131047, title: 'Re-engagement message', details: null };
+        await store.recordStatus({ id: 'wamid.2', status: 'failed', timestamp: at(1), error });
+        await store.recordOutbound(out('wamid.2', '919876543210', 0));
+        const [message] = await store.listMessages();
+        expect(message).toMatchObject({ id: 'wamid.2', status: 'failed', error });
+      } finally {
+        await store.close();
+      }
+    });
   });
 });
