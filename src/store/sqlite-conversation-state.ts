@@ -84,43 +84,57 @@ export function refreshConversation(
 
 const refreshStatements = new WeakMap<Database.Database, Record<'all' | 'response', Database.Statement>>();
 
-/**
- * Every kept value that differs from its recomputation, and every contact with messages but no
- * conversation (it has nothing to keep values in). Reads every conversation: `wabox db check`, not a view.
- */
-export function conversationDrift(db: Database.Database): ConversationDrift[] {
-  const rows = db
-    .prepare(
-      `SELECT c.wa_id, ${KEPT_FIELDS.map((f) => `c.${f} AS "kept.${f}", ${EXPECTED[f]} AS "expected.${f}"`).join(', ')}
-       FROM conversations c ORDER BY c.wa_id`,
-    )
-    .all() as Array<Record<string, string | number | null>>;
+/** The rows conversationDrift reads: kept and expected values, messages without a conversation, label places. */
+export type DriftRows = {
+  kept: Array<Record<string, string | number | null>>;
+  orphans: Array<{ wa_id: string }>;
+  labels: Array<{ wa_id: string; sort_at: number | null; at: number | null }>;
+};
+
+/** The queries of conversationDrift in a dialect (PostgreSQL's `IS NOT` is `IS DISTINCT FROM`; byte order). */
+export function driftSql(dialect: 'sqlite' | 'postgres'): Record<keyof DriftRows, string> {
+  const expected = expectedSql(dialect);
+  const isNot = dialect === 'sqlite' ? 'IS NOT' : 'IS DISTINCT FROM';
+  const bytes = dialect === 'sqlite' ? '' : ' COLLATE "C"';
+  return {
+    kept: `SELECT c.wa_id, ${KEPT_FIELDS.map((f) => `c.${f} AS "kept.${f}", ${expected[f]} AS "expected.${f}"`).join(', ')}
+       FROM conversations c ORDER BY c.wa_id${bytes}`,
+    orphans: `SELECT DISTINCT m.wa_id FROM messages m
+       WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.wa_id = m.wa_id) ORDER BY m.wa_id${bytes}`,
+    labels: `SELECT l.wa_id, l.sort_at, coalesce(c.last_message_at, c.created_at) AS at
+       FROM contact_labels l LEFT JOIN conversations c ON c.wa_id = l.wa_id
+       WHERE l.sort_at ${isNot} coalesce(c.last_message_at, c.created_at) OR l.conversation_id ${isNot} c.id
+       ORDER BY l.wa_id${bytes}, l.label${bytes}`,
+  };
+}
+
+/** What the rows of driftSql's queries say drifted. */
+export function driftOf(rows: DriftRows): ConversationDrift[] {
   const drift: ConversationDrift[] = [];
-  for (const row of rows)
+  for (const row of rows.kept)
     for (const field of KEPT_FIELDS) {
       const kept = row[`kept.${field}`] as number | null;
       const expected = row[`expected.${field}`] as number | null;
       if (kept !== expected) drift.push({ waId: row.wa_id as string, field, kept, expected });
     }
-  const orphans = db
-    .prepare(
-      `SELECT DISTINCT m.wa_id FROM messages m
-       WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.wa_id = m.wa_id) ORDER BY m.wa_id`,
-    )
-    .all() as Array<{ wa_id: string }>;
-  for (const { wa_id } of orphans)
+  for (const { wa_id } of rows.orphans)
     drift.push({ waId: wa_id, field: 'conversation', kept: null, expected: null });
-  const labels = db
-    .prepare(
-      `SELECT l.wa_id, l.sort_at, coalesce(c.last_message_at, c.created_at) AS at
-       FROM contact_labels l LEFT JOIN conversations c ON c.wa_id = l.wa_id
-       WHERE l.sort_at IS NOT coalesce(c.last_message_at, c.created_at) OR l.conversation_id IS NOT c.id
-       ORDER BY l.wa_id, l.label`,
-    )
-    .all() as Array<{ wa_id: string; sort_at: number | null; at: number | null }>;
-  for (const l of labels)
+  for (const l of rows.labels)
     drift.push({ waId: l.wa_id, field: 'label_order', kept: l.sort_at, expected: l.at });
   return drift;
+}
+
+/**
+ * Every kept value that differs from its recomputation, and every contact with messages but no
+ * conversation (it has nothing to keep values in). Reads every conversation: `wabox db check`, not a view.
+ */
+export function conversationDrift(db: Database.Database): ConversationDrift[] {
+  const sql = driftSql('sqlite');
+  return driftOf({
+    kept: db.prepare(sql.kept).all() as DriftRows['kept'],
+    orphans: db.prepare(sql.orphans).all() as DriftRows['orphans'],
+    labels: db.prepare(sql.labels).all() as DriftRows['labels'],
+  });
 }
 
 /** Creates the missing conversations and recomputes every kept value that drifted; what it fixed. */

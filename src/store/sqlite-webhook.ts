@@ -28,18 +28,24 @@ import type {
 import { STOP_KEYWORDS_SETTING } from './store.js';
 
 /** The store setting round-robin assignment goes on from: the agent it gave the last conversation. */
-const LAST_ASSIGNED_SETTING = 'assign.last';
+export const LAST_ASSIGNED_SETTING = 'assign.last';
 
 /** Meta's error: the user stopped marketing messages from the business. */
-const MARKETING_STOPPED = 131050;
+export const MARKETING_STOPPED = 131050;
 
 /** The order of outbound statuses: a message's status only moves forward (a late `delivered` keeps `read`). */
-const RANK = (expr: string) =>
+export const RANK = (expr: string) =>
   `(CASE ${expr} WHEN 'accepted' THEN 0 WHEN 'sent' THEN 1 WHEN 'failed' THEN 2 WHEN 'delivered' THEN 3
     WHEN 'read' THEN 4 WHEN 'played' THEN 5 ELSE -1 END)`;
 
 /** Outbound statuses the messages table accepts (the CHECK constraint). */
-const MESSAGE_STATUSES = new Set(['sent', 'delivered', 'read', 'played', 'failed']);
+export const MESSAGE_STATUSES: ReadonlySet<string> = new Set([
+  'sent',
+  'delivered',
+  'read',
+  'played',
+  'failed',
+]);
 
 const SQL = {
   insertInbound: `INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
@@ -351,8 +357,7 @@ export class SqliteWebhookWriter {
   }
 
   #stopKeywords(): readonly string[] {
-    const value = this.getSetting(STOP_KEYWORDS_SETTING);
-    return Array.isArray(value) && value.every((k) => typeof k === 'string') ? value : DEFAULT_STOP_KEYWORDS;
+    return stopKeywordsOf(this.getSetting(STOP_KEYWORDS_SETTING));
   }
 
   /** True when the message's conversation, if any, is resolved or unassigned (read before it is stored). */
@@ -523,10 +528,7 @@ export class SqliteWebhookWriter {
   }
 
   #raw(r: RawEventRecord, now: number): boolean {
-    const payload = JSON.stringify(r.payload ?? null);
-    const entry = r.entry === undefined ? '' : `${r.entry.id ?? ''}\n${r.entry.time ?? ''}\n`;
-    const digest = createHash('sha256').update(`${entry}${r.field}\n${r.reason}\n${payload}`).digest('hex');
-    return this.#s.insertRaw.run({ field: r.field, reason: r.reason, payload, digest, now }).changes > 0;
+    return this.#s.insertRaw.run({ ...rawEventRow(r), now }).changes > 0;
   }
 
   #facts(m: InboundRecord): ContactFacts {
@@ -588,6 +590,24 @@ export class SqliteWebhookWriter {
     this.#busyFor('other');
     this.#s.setSetting.run({ key, value: JSON.stringify(value), now: this.#now() });
   }
+}
+
+/** The stop keywords a STOP_KEYWORDS_SETTING value gives: the defaults unless it is an array of strings. */
+export function stopKeywordsOf(value: unknown): readonly string[] {
+  return Array.isArray(value) && value.every((k) => typeof k === 'string') ? value : DEFAULT_STOP_KEYWORDS;
+}
+
+/** A raw event's row: its payload as JSON and the digest that makes a redelivery the same event. */
+export function rawEventRow(r: RawEventRecord): {
+  field: string;
+  reason: string;
+  payload: string;
+  digest: string;
+} {
+  const payload = JSON.stringify(r.payload ?? null);
+  const entry = r.entry === undefined ? '' : `${r.entry.id ?? ''}\n${r.entry.time ?? ''}\n`;
+  const digest = createHash('sha256').update(`${entry}${r.field}\n${r.reason}\n${payload}`).digest('hex');
+  return { field: r.field, reason: r.reason, payload, digest };
 }
 
 /** SQLITE_BUSY and its extended codes: another connection holds the lock. */
