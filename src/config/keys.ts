@@ -5,11 +5,11 @@
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { ASSIGN_POLICIES } from '../core/assign.js';
+import { POSTGRES_URL } from '../core/db-location.js';
 import { parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';
 import { parseCountry } from '../core/phone.js';
 import { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL } from '../core/version.js';
-import { POSTGRES_URL } from '../store/open.js';
 
 export interface ConfigKey {
   name: string;

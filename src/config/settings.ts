@@ -3,8 +3,8 @@
 // Commands call resolveCloudSettings / resolveSetting / resolveDbLocation; nothing else reads WABOX_*
 // variables for configuration keys.
 import { join, resolve } from 'node:path';
+import { POSTGRES_URL } from '../core/db-location.js';
 import { configInvalid, WaboxError } from '../core/errors.js';
-import { POSTGRES_URL } from '../store/open.js';
 import { type Config, DEFAULT_PROFILE } from './config.js';
 import { type ConfigKey, findKey, secretsOf, timeoutMs } from './keys.js';
 import { dataDir } from './paths.js';

@@ -1,9 +1,8 @@
 // The library's way in: opens the store a location names — a `postgres://` URL (PostgreSQL, ./postgres.ts)
 // or a SQLite file path (./sqlite.ts) — loading its driver only when called.
+import { POSTGRES_URL } from '../core/db-location.js';
 import type { PostgresStore, PostgresStoreOptions } from './postgres.js';
 import type { SqliteStore, SqliteStoreOptions } from './sqlite.js';
-
-export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 export interface OpenStoreOptions {
   /** The clock of the times the store records itself; default Date.now. */

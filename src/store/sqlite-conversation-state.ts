@@ -99,8 +99,9 @@ export function driftSql(dialect: 'sqlite' | 'postgres'): Record<keyof DriftRows
   return {
     kept: `SELECT c.wa_id, ${KEPT_FIELDS.map((f) => `c.${f} AS "kept.${f}", ${expected[f]} AS "expected.${f}"`).join(', ')}
        FROM conversations c ORDER BY c.wa_id${bytes}`,
-    orphans: `SELECT DISTINCT m.wa_id FROM messages m
-       WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.wa_id = m.wa_id) ORDER BY m.wa_id${bytes}`,
+    // GROUP BY, not DISTINCT: PostgreSQL refuses a DISTINCT whose ORDER BY (with COLLATE) is not selected
+    orphans: `SELECT m.wa_id FROM messages m
+       WHERE NOT EXISTS (SELECT 1 FROM conversations c WHERE c.wa_id = m.wa_id) GROUP BY m.wa_id ORDER BY m.wa_id${bytes}`,
     labels: `SELECT l.wa_id, l.sort_at, coalesce(c.last_message_at, c.created_at) AS at
        FROM contact_labels l LEFT JOIN conversations c ON c.wa_id = l.wa_id
        WHERE l.sort_at ${isNot} coalesce(c.last_message_at, c.created_at) OR l.conversation_id ${isNot} c.id

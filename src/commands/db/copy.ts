@@ -5,9 +5,10 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { dbLocation } from '../../config/keys.js';
+import { POSTGRES_URL } from '../../core/db-location.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
 import { type CopyResult, copyStore } from '../../store/copy.js';
-import { openStore, POSTGRES_URL } from '../../store/open.js';
+import { openStore } from '../../store/open.js';
 import { redactUrl } from '../../store/postgres-db.js';
 
 export interface DbCopyOptions {
