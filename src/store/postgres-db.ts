@@ -92,20 +92,20 @@ export class PgDb implements Sql {
   readonly schema: string;
   readonly now: () => number;
   readonly #queries: Queries;
+  readonly #config: pg.ClientConfig;
 
   constructor(url: string, options: PgDbOptions = {}) {
     this.schema = options.schema ?? schemaOf(url) ?? 'public';
-    if (!/^[a-z_][a-z0-9_]*$/.test(this.schema))
-      throw configInvalid(`"${this.schema}" is not a schema name wabox uses (lower case, digits, _)`, {
-        code: 'store.bad_schema',
-      });
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(this.schema))
+      throw configInvalid(
+        `"${this.schema}" is not a schema name wabox uses (lower case, digits, _; at most 63)`,
+        {
+          code: 'store.bad_schema',
+        },
+      );
     this.now = options.now ?? Date.now;
-    this.pool = new pg.Pool({
-      connectionString: url,
-      max: options.max ?? 8,
-      types: TYPES,
-      options: `-c search_path=${this.schema}`,
-    });
+    this.#config = { connectionString: url, types: TYPES, options: `-c search_path=${this.schema}` };
+    this.pool = new pg.Pool({ ...this.#config, max: options.max ?? 8 });
     // an idle client whose server went away: the next query reports it; the pool must not crash the process
     this.pool.on('error', () => {});
     this.#queries = new Queries(this.pool);
@@ -156,6 +156,27 @@ export class PgDb implements Sql {
     } finally {
       client.release();
     }
+  }
+
+  /**
+   * A connected client of its own, outside the pool (a LISTEN lasts as long as its follow). TCP keepalive
+   * notices a peer that vanished without closing; the caller handles its 'error' and 'end'.
+   */
+  async connect(): Promise<pg.Client> {
+    const client = new pg.Client({ ...this.#config, keepAlive: true, keepAliveInitialDelayMillis: 10_000 });
+    client.on('error', () => {});
+    try {
+      await client.connect();
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
+    return client;
+  }
+
+  /** The store's URL without its password: for errors. */
+  get location(): string {
+    return redactUrl(String(this.#config.connectionString));
   }
 
   /** Applies the migrations newer than the schema's, each in its own transaction; the version it is at. */

@@ -6,6 +6,10 @@
 // received, byte for byte); wa_id is the contact's key. Ids are identities BY DEFAULT so `wabox db copy`
 // keeps them.
 
+/** A channel's schema part (postgres-follow.ts channelName): names are at most 63 bytes. */
+const CHANNEL_SUFFIX =
+  'CASE WHEN octet_length(TG_TABLE_SCHEMA) <= 55 THEN TG_TABLE_SCHEMA ELSE md5(TG_TABLE_SCHEMA) END';
+
 export interface PgMigration {
   version: number;
   name: string;
@@ -199,6 +203,46 @@ CREATE TABLE agents (
   created_at  BIGINT NOT NULL,
   updated_at  BIGINT NOT NULL
 );
+`,
+  },
+  {
+    version: 9,
+    name: 'live views: NOTIFY at commit of new messages and changed conversations (SQLite polls)',
+    // Statement-level triggers with transition tables: one notification per statement (identical ones in a
+    // transaction are sent once), delivered at commit, so a follower learns of a transaction that commits
+    // after a later seq's. Channels: see postgres-follow.ts channelName; a payload stays under the 8000
+    // bytes NOTIFY allows (a bigger set of keys is sent as "*": re-read them all).
+    sql: `
+CREATE FUNCTION messages_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE lo BIGINT; hi BIGINT;
+BEGIN
+  SELECT min(seq), max(seq) INTO lo, hi FROM new_rows;
+  IF lo IS NOT NULL THEN
+    PERFORM pg_notify('wabox_m_' || ${CHANNEL_SUFFIX}, json_build_object('min', lo, 'max', hi)::text);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER messages_notify AFTER INSERT ON messages REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION messages_notify();
+CREATE FUNCTION conversations_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE keys TEXT;
+BEGIN
+  SELECT json_agg(DISTINCT wa_id ORDER BY wa_id)::text INTO keys FROM changed_rows;
+  IF keys IS NOT NULL THEN
+    PERFORM pg_notify('wabox_c_' || ${CHANNEL_SUFFIX}, CASE WHEN octet_length(keys) > 7900 THEN '*' ELSE keys END);
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER conversations_notify_insert AFTER INSERT ON conversations REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION conversations_notify();
+CREATE TRIGGER conversations_notify_update AFTER UPDATE ON conversations REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION conversations_notify();
+CREATE TRIGGER contacts_notify_update AFTER UPDATE ON contacts REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION conversations_notify();
+CREATE TRIGGER contact_labels_notify_insert AFTER INSERT ON contact_labels REFERENCING NEW TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION conversations_notify();
+CREATE TRIGGER contact_labels_notify_delete AFTER DELETE ON contact_labels REFERENCING OLD TABLE AS changed_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION conversations_notify();
 `,
   },
 ];

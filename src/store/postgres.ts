@@ -8,6 +8,7 @@ import { postgresTables, type TableRows } from './copy.js';
 import { PgAgents } from './postgres-agents.js';
 import { conversationDrift, repairConversations } from './postgres-conversation-state.js';
 import { isUnreachable, PgDb, type PgDbOptions, redactUrl, type Sql, unreachable } from './postgres-db.js';
+import { followPgConversations, followPgMessages } from './postgres-follow.js';
 import { PG_MIGRATIONS } from './postgres-schema.js';
 import { PgWebhookWriter } from './postgres-webhook.js';
 import {
@@ -37,10 +38,13 @@ import {
   type ConversationRecord,
   type ConversationStatus,
   DEFAULT_MESSAGE_LIMIT,
+  type Follow,
+  type FollowOptions,
   type InboundRecord,
   type IngestResult,
   type ListedMessage,
   type MessageFilter,
+  type MessageFollowFilter,
   type MessageRecord,
   type MessagingLimitRecord,
   type NewAgent,
@@ -158,7 +162,7 @@ export class PostgresStore implements Store {
   async listConversations(filter: ConversationFilter = {}): Promise<ConversationRecord[]> {
     // each condition is written as the partial index that serves it (postgres-schema.ts) says
     const where: string[] = [];
-    const params: Record<string, string | number> = {};
+    const params: Record<string, string | number | string[]> = {};
     if (filter.unread) where.push('c.unread > 0');
     if (filter.unanswered) where.push("c.status = 'open' AND c.awaiting_since IS NOT NULL");
     if (filter.status !== undefined) {
@@ -169,6 +173,10 @@ export class PostgresStore implements Store {
     else if (filter.assignee !== undefined) {
       where.push('c.assignee = @assignee');
       params.assignee = filter.assignee;
+    }
+    if (filter.waIds !== undefined) {
+      where.push('c.wa_id = ANY(@waIds::text[])');
+      params.waIds = [...filter.waIds];
     }
     const byLabel = filter.label !== undefined;
     const [at, id] = byLabel ? ['l.sort_at', 'l.conversation_id'] : [SORT_AT, 'c.id'];
@@ -358,6 +366,17 @@ export class PostgresStore implements Store {
       { ...params, afterSeq: filter.afterSeq },
     );
     return rows.map((row) => ({ ...toRecord(row), seq: row.seq }));
+  }
+
+  async followMessages(
+    filter: MessageFollowFilter,
+    options: FollowOptions,
+  ): Promise<Follow<SequencedMessage[]>> {
+    return followPgMessages(this.#db, await this.#keyed(filter), options);
+  }
+
+  async followConversations(options: FollowOptions): Promise<Follow<string[]>> {
+    return followPgConversations(this.#db, options);
   }
 
   /** The key of the contact an identifier names (phone digits, BSUID, parent BSUID, or the key itself). */

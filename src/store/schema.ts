@@ -271,6 +271,11 @@ ALTER TABLE conversations ADD COLUMN response_at INTEGER;            -- the answ
 ${recomputeSql('c.last_answer_at IS NOT NULL', ['response_awaited_since', 'response_at'])};
 `,
   },
+  {
+    version: 9,
+    name: 'live views: nothing on SQLite (it polls; PostgreSQL notifies), numbered to keep both schemas alike',
+    sql: '',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

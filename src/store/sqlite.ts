@@ -25,6 +25,7 @@ import {
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { conversationDrift, repairConversations } from './sqlite-conversation-state.js';
+import { followSqliteConversations, followSqliteMessages } from './sqlite-follow.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
   AgentRecord,
@@ -33,7 +34,10 @@ import type {
   ContactEventRecord,
   ContactFilter,
   ContactRecord,
+  Follow,
+  FollowOptions,
   IngestResult,
+  MessageFollowFilter,
   MessagingLimitRecord,
   NewAgent,
   NoteRecord,
@@ -230,6 +234,10 @@ export class SqliteStore implements Store {
     else if (filter.assignee !== undefined) {
       where.push('c.assignee = ?');
       params.push(filter.assignee);
+    }
+    if (filter.waIds !== undefined) {
+      where.push('c.wa_id IN (SELECT value FROM json_each(?))');
+      params.push(JSON.stringify(filter.waIds));
     }
     // a label's conversations come from its rows, which carry the conversation's place (migration 4)
     const byLabel = filter.label !== undefined;
@@ -432,6 +440,17 @@ export class SqliteStore implements Store {
       )
       .all({ ...params, afterSeq: filter.afterSeq }) as Array<MessageRow & { seq: number }>;
     return rows.map((row) => ({ ...toRecord(row), seq: row.seq }));
+  }
+
+  async followMessages(
+    filter: MessageFollowFilter,
+    options: FollowOptions,
+  ): Promise<Follow<SequencedMessage[]>> {
+    return followSqliteMessages(this, filter, options);
+  }
+
+  async followConversations(options: FollowOptions): Promise<Follow<string[]>> {
+    return followSqliteConversations(this.#db, CONVERSATION_COLUMNS, options);
   }
 
   /**

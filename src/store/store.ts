@@ -211,6 +211,8 @@ export interface ConversationFilter {
   unanswered?: boolean;
   /** Only those after this position (a `ConversationRecord.cursor`). */
   before?: Keyset;
+  /** Only these contacts' conversations (contact keys, as `followConversations` yields them). */
+  waIds?: readonly string[];
   /** Most recent activity first, at most this many (default 50). */
   limit?: number;
 }
@@ -253,6 +255,28 @@ export interface SequenceFilter {
   /** In insertion order, at most this many (default 500). */
   limit?: number;
 }
+
+/** What `followMessages` reports: the filters of `SequenceFilter`. */
+export type MessageFollowFilter = Omit<SequenceFilter, 'afterSeq' | 'limit'>;
+
+export interface FollowOptions {
+  /** Ends the follow: the iteration then finishes (done), and its connection is closed. */
+  signal: AbortSignal;
+  /** How often a store without change notifications (SQLite) looks for changes, in ms (default 250). */
+  pollMs?: number;
+}
+
+/**
+ * Changes committed after the follow started, by any process, in batches, until its signal aborts. A
+ * connection that drops is reopened (the changes meanwhile are caught up); one that stays down ends the
+ * iteration with a transient `store.unreachable` error.
+ */
+export interface Follow<T> extends AsyncIterable<T> {
+  /** How the store learns of changes: `notify` (PostgreSQL LISTEN/NOTIFY) or `poll` (SQLite). */
+  readonly mode: 'notify' | 'poll';
+}
+
+export const DEFAULT_FOLLOW_POLL_MS = 250;
 
 export interface Store {
   /**
@@ -313,6 +337,19 @@ export interface Store {
   lastMessageSeq(): Promise<number>;
   /** Messages inserted after `filter.afterSeq`, in insertion order (`messages list --follow`). */
   listMessagesAfter(filter: SequenceFilter): Promise<SequencedMessage[]>;
+  /**
+   * Follows new messages (`messages list --follow`): resolves once following, so every message committed
+   * from then on is reported, once, with the filters applied. SQLite polls (its writers commit in seq
+   * order); PostgreSQL is told by NOTIFY at each commit, so a transaction that commits after a later
+   * seq's is reported too (batches then come in commit order, each in seq order).
+   */
+  followMessages(filter: MessageFollowFilter, options: FollowOptions): Promise<Follow<SequencedMessage[]>>;
+  /**
+   * Follows changes to the inbox (`inbox --follow`): resolves once following; then yields the keys of
+   * conversations that changed (assignee, status, unread, a new message, labels, the contact's name or
+   * identifiers). A key may come without a visible change; a delivery status alone does not count.
+   */
+  followConversations(options: FollowOptions): Promise<Follow<string[]>>;
   // -- the webhook receiver and automatic replies -----------------------------------------
   /**
    * Records webhook POSTs. Each POST is all-or-nothing; the whole list is ONE transaction, committed

@@ -3,13 +3,18 @@
 import type { ChalkInstance } from 'chalk';
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
-import { emit, note } from '../../cli/output.js';
+import { emit, emitLine, note } from '../../cli/output.js';
 import { decodeCursor } from '../../core/cursor.js';
 import { invalidInput } from '../../core/errors.js';
 import { normalizeAgent, normalizeLabel } from '../../core/label.js';
 import { formatDuration, localTime, oneLine, truncate } from '../../core/text.js';
-import type { ConversationFilter } from '../../store/store.js';
+import {
+  type ConversationFilter,
+  type ConversationRecord,
+  DEFAULT_FOLLOW_POLL_MS,
+} from '../../store/store.js';
 import { currentAgent, IDENTITY_HINT } from '../shared/current-agent.js';
+import { followUntilInterrupted } from '../shared/follow.js';
 import { parseLimit } from '../shared/int-arg.js';
 import { nextPageCommand } from '../shared/next-page.js';
 import {
@@ -34,6 +39,7 @@ export interface InboxListOptions {
   as?: string;
   limit?: string;
   before?: string;
+  follow?: boolean;
   json?: boolean;
 }
 
@@ -62,8 +68,16 @@ export function register(inbox: Command, deps: Deps): void {
       '--before <cursor>',
       'only conversations after this cursor (from a --json row, or the "more:" line after a page)',
     )
+    .option(
+      '-f, --follow',
+      'then print each conversation that changes (assigned, resolved, a new message, ...) until Ctrl-C',
+    )
     .option('--json', 'print an array of conversations (see README: Inbox commands)')
     .action(async (flags: InboxListOptions) => {
+      if (flags.follow) {
+        await followUntilInterrupted(deps, (signal) => runInboxFollow(flags, deps, signal));
+        return;
+      }
       const { conversations: list, more } = await runInboxPage(flags, deps);
       if (!flags.json && list.length === 0) {
         note(deps.io, 'no conversations');
@@ -91,8 +105,88 @@ export async function runInboxPage(
   options: InboxListOptions,
   deps: Deps,
 ): Promise<{ conversations: InboxConversation[]; more: boolean }> {
+  const { filter, limit } = await inboxFilter(options, deps);
+  const store = await deps.store();
+  const now = deps.clock();
+  const rows = await store.listConversations({ ...filter, limit: limit + 1 });
+  const sla = await loadSla(deps);
+  return {
+    conversations: rows.slice(0, limit).map((c) => toInboxConversation(c, now, sla)),
+    more: rows.length > limit,
+  };
+}
+
+/** Fields that change with the clock alone: a row is printed again only when something else changed. */
+const CLOCK_FIELDS = ['windowOpen', 'windowRemainingMs', 'waitingMs', 'slaRemainingMs', 'slaState'] as const;
+/** Changed conversations read per query. */
+const FOLLOW_CHUNK = 500;
+
+/**
+ * `inbox --follow`: first the inbox (oldest activity first, so the latest is nearest to what follows; on
+ * a terminal always, in NDJSON only with --limit), then each conversation that changes and matches the
+ * filters, until `signal` aborts: on a terminal as the inbox line, else one JSON object per line (the
+ * `inbox --json` fields). A row is printed again only when more than its clock-derived times changed.
+ * Returns how many rows were printed.
+ */
+export async function runInboxFollow(
+  options: InboxListOptions,
+  deps: Deps,
+  signal: AbortSignal,
+  intervalMs = DEFAULT_FOLLOW_POLL_MS,
+): Promise<number> {
+  if (options.before !== undefined)
+    throw invalidInput('--before lists older conversations: it does not go with --follow', {
+      code: 'usage.conflict',
+      hint: '--follow starts from the latest conversations; --limit sets how many it shows first',
+    });
+  const { filter, limit } = await inboxFilter(options, deps);
+  const store = await deps.store();
+  const sla = await loadSla(deps);
+  const human = deps.io.isStdoutTTY && !options.json;
+  const s = stdoutStyle(deps);
+  // following starts before the inbox is read: a change in between shows in both, and is printed once
+  const follow = await store.followConversations({ signal, pollMs: intervalMs });
+  const shown = new Map<string, string>();
+  let count = 0;
+  const print = (rows: ConversationRecord[]) => {
+    const now = deps.clock();
+    for (const row of rows) {
+      const c = toInboxConversation(row, now, sla);
+      const kept: Record<string, unknown> = { ...c };
+      for (const field of CLOCK_FIELDS) delete kept[field];
+      const fingerprint = JSON.stringify(kept);
+      if (shown.get(row.waId) === fingerprint) continue;
+      shown.set(row.waId, fingerprint);
+      if (human) emit(deps, {}, c, () => ttyLine(c, s, deps.io.columns));
+      else emitLine(deps.io, c);
+      count++;
+    }
+  };
+  if (human || options.limit !== undefined)
+    print((await store.listConversations({ ...filter, limit })).reverse());
+  await deps.io.stdout.flush?.();
+  if (deps.io.isStderrTTY) note(deps.io, 'following changes to the inbox (Ctrl-C to stop)…');
+  for await (const keys of follow) {
+    for (let i = 0; i < keys.length; i += FOLLOW_CHUNK) {
+      const chunk = keys.slice(i, i + FOLLOW_CHUNK);
+      const rows = await store.listConversations({ ...filter, waIds: chunk, limit: chunk.length });
+      // one that left the view (assigned away, label removed) is printed again when it comes back
+      const still = new Set(rows.map((r) => r.waId));
+      for (const key of chunk) if (!still.has(key)) shown.delete(key);
+      print(rows.reverse());
+    }
+    await deps.io.stdout.flush?.();
+  }
+  return count;
+}
+
+/** The store filter of the inbox options (without the page's extra row) and the page size. */
+async function inboxFilter(
+  options: InboxListOptions,
+  deps: Deps,
+): Promise<{ filter: ConversationFilter; limit: number }> {
   const limit = parseLimit(options.limit, MAX_LIMIT);
-  const filter: ConversationFilter = { limit: limit + 1 };
+  const filter: ConversationFilter = {};
   if (options.before !== undefined) filter.before = decodeCursor(options.before);
   if (options.unread) filter.unread = true;
   if (options.unanswered) filter.unanswered = true;
@@ -119,14 +213,7 @@ export async function runInboxPage(
       throw invalidInput('--mine needs to know who you are', { code: 'usage.no_agent', hint: IDENTITY_HINT });
     filter.assignee = me;
   }
-  const store = await deps.store();
-  const now = deps.clock();
-  const rows = await store.listConversations(filter);
-  const sla = await loadSla(deps);
-  return {
-    conversations: rows.slice(0, limit).map((c) => toInboxConversation(c, now, sla)),
-    more: rows.length > limit,
-  };
+  return { filter, limit };
 }
 
 /**

@@ -1,7 +1,6 @@
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, emitLine, note } from '../../cli/output.js';
-import { listenForInterrupt } from '../../cli/signals.js';
 import { contactLabel, isBsuid } from '../../core/contact-id.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { invalidInput } from '../../core/errors.js';
@@ -16,7 +15,9 @@ import type {
   MessageStatus,
   Store,
 } from '../../store/store.js';
+import { DEFAULT_FOLLOW_POLL_MS } from '../../store/store.js';
 import { resolveContactArg } from '../shared/contact-arg.js';
+import { followUntilInterrupted } from '../shared/follow.js';
 import { parseLimit } from '../shared/int-arg.js';
 import { nextPageCommand } from '../shared/next-page.js';
 
@@ -45,9 +46,8 @@ export const MESSAGE_STATUSES: readonly MessageStatus[] = [
   'received',
 ];
 const MAX_LIMIT = 100_000;
-/** How often --follow looks for new messages. */
-export const FOLLOW_INTERVAL_MS = 250;
-const FOLLOW_BATCH = 500;
+/** How often --follow looks for new messages on SQLite (PostgreSQL tells it: LISTEN/NOTIFY). */
+export const FOLLOW_INTERVAL_MS = DEFAULT_FOLLOW_POLL_MS;
 /** Messages --ndjson reads per query: its memory does not grow with the number written. */
 const STREAM_PAGE = 1000;
 
@@ -110,9 +110,10 @@ Examples:
 
 Lines in a pipe: time (ISO 8601), direction (in/out), waId, type, status, text (one line; - when none).
 --follow writes one JSON object per line (the --json fields) for each message stored after it started,
-in the order they were stored, checking the store every ${FOLLOW_INTERVAL_MS} ms; it works while wabox webhook serve
-writes to the same store. Status changes of messages already printed are not repeated. Ctrl-C ends it
-with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
+in the order they were stored; it works while wabox webhook serve (one or several) writes to the same store.
+On SQLite it checks the file every ${FOLLOW_INTERVAL_MS} ms; on PostgreSQL it does not poll: each commit notifies it
+(LISTEN/NOTIFY), so messages come in the order they were committed. Status changes of messages already
+printed are not repeated. Ctrl-C ends it with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
     )
     .action(async (flags: MessagesListOptions) => {
       if (flags.ndjson) {
@@ -120,14 +121,8 @@ with exit code 130 (SIGTERM: 0), after everything read has been printed.`,
         return;
       }
       if (flags.follow) {
-        const stop = listenForInterrupt();
-        try {
-          if (deps.io.isStderrTTY) note(deps.io, 'following new messages (Ctrl-C to stop)…');
-          await runMessagesFollow(flags, deps, stop.signal);
-        } finally {
-          stop.dispose();
-        }
-        if (stop.signal.reason === 'SIGINT') deps.exitCode = 130;
+        if (deps.io.isStderrTTY) note(deps.io, 'following new messages (Ctrl-C to stop)…');
+        await followUntilInterrupted(deps, (signal) => runMessagesFollow(flags, deps, signal));
         return;
       }
       const { messages, more } = await runMessagesPage(flags, deps);
@@ -221,8 +216,8 @@ function contactIds(store: Store): (m: ListedMessage) => Promise<MessageJson> {
 
 /**
  * `--follow`: the stored messages first when --since or --limit is given (oldest first), then every
- * message stored after the start, in insertion order (messages.seq), until `signal` aborts. One JSON
- * object per line, as in `--json`. Returns how many were written.
+ * message committed after the start (store.followMessages: polled on SQLite every `intervalMs`, notified
+ * on PostgreSQL), until `signal` aborts. One JSON object per line, as in `--json`. Returns how many were written.
  */
 export async function runMessagesFollow(
   options: MessagesListOptions,
@@ -232,9 +227,12 @@ export async function runMessagesFollow(
 ): Promise<number> {
   const filter = await messageFilter(options, deps);
   const store = await deps.store();
-  // the position is taken before the backlog is read: nothing falls between the two, and a message
-  // stored in between (in both) is printed once
-  let after = await store.lastMessageSeq();
+  // following starts before the backlog is read: nothing falls between the two, and a message stored in
+  // between (in both) is printed once
+  const follow = await store.followMessages(
+    { waId: filter.waId, direction: filter.direction, status: filter.status, since: filter.since },
+    { signal, pollMs: intervalMs },
+  );
   const printed = new Set<string>();
   let count = 0;
   const withIds = contactIds(store);
@@ -244,18 +242,10 @@ export async function runMessagesFollow(
       printed.add(m.id);
       count++;
     }
+    await deps.io.stdout.flush?.();
   }
-  while (!signal.aborted) {
-    const batch = await store.listMessagesAfter({
-      afterSeq: after,
-      waId: filter.waId,
-      direction: filter.direction,
-      status: filter.status,
-      since: filter.since,
-      limit: FOLLOW_BATCH,
-    });
+  for await (const batch of follow) {
     for (const { seq, ...message } of batch) {
-      after = seq;
       if (printed.delete(message.id)) continue;
       emitLine(
         deps.io,
@@ -263,24 +253,9 @@ export async function runMessagesFollow(
       );
       count++;
     }
-    if (batch.length > 0) await deps.io.stdout.flush?.();
-    if (batch.length < FOLLOW_BATCH) await pause(intervalMs, signal);
+    await deps.io.stdout.flush?.();
   }
   return count;
-}
-
-/** Waits `ms`, or less when `signal` aborts. */
-function pause(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const done = () => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    const timer = setTimeout(done, ms);
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<MessageFilter> {
