@@ -219,7 +219,10 @@ export async function followPgMessages(
           if (heard === null) return;
           if (heard === 'reconnected') {
             const caughtUp = high;
-            if (!(await attempt(async () => void (high = Math.max(high, await lastSeq(db)))))) continue;
+            const caught = await attempt(async () => {
+              high = Math.max(high, await lastSeq(db));
+            });
+            if (!caught) continue;
             if (high > caughtUp) todo.push([caughtUp + 1, high]);
           } else {
             for (const range of heard.map(rangeOf)) {
