@@ -2,7 +2,9 @@
 // agent's wabox. The same behaviour as the SQLite store (./sqlite.ts); the webhook writes, contacts and
 // kept conversation values are in ./postgres-webhook.ts, ./postgres-contacts.ts and
 // ./postgres-conversation-state.ts.
+
 import { randomUUID } from 'node:crypto';
+import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { postgresTables, type TableRows } from './copy.js';
 import { PgAgents } from './postgres-agents.js';
@@ -47,6 +49,7 @@ import {
   type NoteRecord,
   type OutboundRecord,
   type PricedSendRecord,
+  type Reassigned,
   type SequencedMessage,
   type SequenceFilter,
   type StatusEventRecord,
@@ -581,6 +584,10 @@ export class PostgresStore implements Store {
 
   async getAgent(name: string): Promise<AgentRecord | null> {
     return this.#agents.get(this.#db, name);
+  }
+
+  async reassignConversations(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]> {
+    return this.#hook.reassign(from, policy, at);
   }
 
   async setAgentAvailable(

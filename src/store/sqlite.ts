@@ -1,10 +1,12 @@
 // The embedded Store: one SQLite file through better-sqlite3 (DESIGN.md §6). WAL so the webhook
 // receiver writes while a CLI command reads; busy_timeout so two processes wait for each other instead
 // of failing; foreign keys on; the schema migrated at open (./schema.ts).
+
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { sqliteTables, type TableRows } from './copy.js';
 import {
@@ -38,6 +40,7 @@ import type {
   NewAgent,
   NoteRecord,
   PricedSendRecord,
+  Reassigned,
   WebhookPost,
 } from './store.js';
 import {
@@ -661,6 +664,10 @@ export class SqliteStore implements Store {
 
   async getAgent(name: string): Promise<AgentRecord | null> {
     return this.#agents.get(name);
+  }
+
+  async reassignConversations(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]> {
+    return this.#hook.reassign(from, policy, at);
   }
 
   async setAgentAvailable(

@@ -1,6 +1,7 @@
 // The Store: wabox's own record of messages, because the Cloud API cannot list them
 // (../shared/DESIGN.md §6). Async so a PostgreSQL implementation fits the same interface.
 // SQLite (better-sqlite3) is the embedded default: src/store/sqlite.ts.
+import type { AssignPolicy } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import type { ContactIdentity } from '../core/contact-id.js';
 import type { WeekSchedule } from '../core/hours.js';
@@ -146,6 +147,12 @@ export interface ListedMessage extends MessageRecord {
 export const DEFAULT_MESSAGE_LIMIT = 50;
 
 // -- the inbox: conversations, threads, labels, assignment ------------------------------
+
+/** A conversation `reassignConversations` took from an agent, and who has it now (null: nobody). */
+export interface Reassigned {
+  waId: string;
+  assignee: string | null;
+}
 
 export type ConversationStatus = 'open' | 'resolved';
 
@@ -370,6 +377,11 @@ export interface Store {
   /** Every agent, by name. */
   listAgents(): Promise<AgentRecord[]>;
   getAgent(name: string): Promise<AgentRecord | null>;
+  /**
+   * Hands an agent's open conversations to the agents `policy` picks among those available and within
+   * their hours at `at`, the longest-quiet first (manual, or nobody: unassigned); who has each now.
+   */
+  reassignConversations(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]>;
   /** Marks an agent available or away; null when there is no such agent. */
   setAgentAvailable(
     name: string,
