@@ -5,19 +5,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { configInvalid, WaboxError } from '../core/errors.js';
 import type { PgMigration } from './postgres-schema.js';
+import type { Params, Sql } from './sql.js';
 
-/** Parameters by name: `@name` in the SQL. */
-export type Params = Record<string, unknown>;
-
-/** What a query runs on: the pool (autocommit) or a transaction's client. */
-export interface Sql {
-  /** The rows of a query. */
-  all<R>(sql: string, params?: Params): Promise<R[]>;
-  /** The first row, or undefined. */
-  get<R>(sql: string, params?: Params): Promise<R | undefined>;
-  /** The number of rows a statement changed. */
-  run(sql: string, params?: Params): Promise<number>;
-}
+export type { Params, Sql };
 
 export interface PgDbOptions {
   /** The schema the store's tables live in (created when missing); default the URL's `?schema=`, else `public`. */

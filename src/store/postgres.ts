@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import { CampaignTables } from './campaigns.js';
 import { postgresTables, type TableRows } from './copy.js';
 import { PgAgents } from './postgres-agents.js';
 import { conversationDrift, repairConversations } from './postgres-conversation-state.js';
@@ -103,8 +104,11 @@ export class PostgresStore implements Store {
     this.#db = db;
     this.#hook = new PgWebhookWriter(db);
     this.#agents = new PgAgents(db);
+    this.campaigns = new CampaignTables(db);
     this.location = redactUrl(url);
   }
+
+  readonly campaigns: CampaignTables;
 
   /** The connection, for the store's own tests and `wabox db` commands. */
   get db(): PgDb {

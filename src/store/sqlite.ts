@@ -8,6 +8,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import { CampaignTables } from './campaigns.js';
 import { sqliteTables, type TableRows } from './copy.js';
 import {
   assertLimit,
@@ -27,6 +28,7 @@ import {
 import { LATEST_VERSION, MIGRATIONS } from './schema.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { conversationDrift, repairConversations } from './sqlite-conversation-state.js';
+import { SqliteSqlDb } from './sqlite-sql.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
   AgentRecord,
@@ -171,7 +173,10 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#ingestBusyTimeoutMs = ingestBusyTimeoutMs;
     this.#now = now;
+    this.campaigns = new CampaignTables(new SqliteSqlDb(db, now));
   }
+
+  readonly campaigns: CampaignTables;
 
   /** The underlying connection, for the store's own tests and for migrations by later issues. */
   get db(): Database.Database {
