@@ -31,6 +31,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'settings', key: ['key'], textKey: true },
   { name: 'notes', key: ['id'], textKey: false },
   { name: 'agents', key: ['name'], textKey: true },
+  { name: 'campaigns', key: ['id'], textKey: false },
+  { name: 'campaign_recipients', key: ['campaign_id', 'row_no'], textKey: false },
 ];
 
 /** The target's record of a copy in progress (a settings row, never copied itself). */
@@ -275,7 +277,8 @@ export function postgresTables(db: PgDb): TableRows {
     },
     async settle() {
       for (const table of COPIED_TABLES) {
-        if (table.textKey) continue;
+        // an identity column is a single integer key
+        if (table.textKey || table.key.length > 1) continue;
         const [key] = table.key;
         await db.run(
           `SELECT setval(pg_get_serial_sequence('${table.name}', '${key}'),

@@ -1,22 +1,13 @@
 // The PostgreSQL connection of the store: a pg Pool, queries with named parameters (`@name`, as the SQLite
 // statements write them), transactions that retry on a deadlock or serialization failure, and the
 // numbered migrations applied once under an advisory lock.
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import { configInvalid, WaboxError } from '../core/errors.js';
 import type { PgMigration } from './postgres-schema.js';
+import type { Params, Sql } from './sql.js';
 
-/** Parameters by name: `@name` in the SQL. */
-export type Params = Record<string, unknown>;
-
-/** What a query runs on: the pool (autocommit) or a transaction's client. */
-export interface Sql {
-  /** The rows of a query. */
-  all<R>(sql: string, params?: Params): Promise<R[]>;
-  /** The first row, or undefined. */
-  get<R>(sql: string, params?: Params): Promise<R | undefined>;
-  /** The number of rows a statement changed. */
-  run(sql: string, params?: Params): Promise<number>;
-}
+export type { Params, Sql };
 
 export interface PgDbOptions {
   /** The schema the store's tables live in (created when missing); default the URL's `?schema=`, else `public`. */
@@ -36,6 +27,7 @@ const TYPES = {
 /** Retried: 40P01 deadlock_detected, 40001 serialization_failure (PostgreSQL Appendix A). */
 const RETRIED = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 5;
+const RETRY_BACKOFF_MS = 20;
 
 /** `@name` → `$n`, compiled once per SQL text. */
 const compiled = new Map<string, { text: string; names: string[] }>();
@@ -65,13 +57,19 @@ function values(names: readonly string[], params: Params | undefined, sql: strin
 
 class Queries implements Sql {
   readonly #target: pg.Pool | pg.PoolClient;
-  constructor(target: pg.Pool | pg.PoolClient) {
+  readonly #url: string;
+  constructor(target: pg.Pool | pg.PoolClient, url: string) {
     this.#target = target;
+    this.#url = url;
   }
 
   async #query<R>(sql: string, params?: Params): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
     const { text, names } = compile(sql);
-    return this.#target.query<R & pg.QueryResultRow>({ text, values: values(names, params, sql) });
+    try {
+      return await this.#target.query<R & pg.QueryResultRow>({ text, values: values(names, params, sql) });
+    } catch (error) {
+      throw asStoreError(this.#url, error);
+    }
   }
 
   async all<R>(sql: string, params?: Params): Promise<R[]> {
@@ -93,6 +91,7 @@ export class PgDb implements Sql {
   readonly now: () => number;
   readonly #queries: Queries;
   readonly #config: pg.ClientConfig;
+  readonly #url: string;
 
   constructor(url: string, options: PgDbOptions = {}) {
     this.schema = options.schema ?? schemaOf(url) ?? 'public';
@@ -106,9 +105,21 @@ export class PgDb implements Sql {
     this.now = options.now ?? Date.now;
     this.#config = { connectionString: url, types: TYPES, options: `-c search_path=${this.schema}` };
     this.pool = new pg.Pool({ ...this.#config, max: options.max ?? 8 });
-    // an idle client whose server went away: the next query reports it; the pool must not crash the process
+    // a client whose server went away emits 'error' whether idle or checked out (pg/lib/client.js
+    // _handleErrorEvent); its queries reject anyway, so the event must not crash the process
     this.pool.on('error', () => {});
-    this.#queries = new Queries(this.pool);
+    this.pool.on('connect', (client) => client.on('error', () => {}));
+    this.#url = url;
+    this.#queries = new Queries(this.pool, url);
+  }
+
+  /** A client of the pool; a server that cannot be reached is the store's transient error. */
+  async #connect(): Promise<pg.PoolClient> {
+    try {
+      return await this.pool.connect();
+    } catch (error) {
+      throw asStoreError(this.#url, error);
+    }
   }
 
   all<R>(sql: string, params?: Params): Promise<R[]> {
@@ -129,18 +140,23 @@ export class PgDb implements Sql {
    */
   async tx<T>(work: (sql: Sql) => Promise<T>): Promise<T> {
     for (let attempt = 1; ; attempt++) {
-      const client = await this.pool.connect();
+      const client = await this.#connect();
+      const sql = new Queries(client, this.#url);
       let broken = false;
       try {
-        await client.query('BEGIN');
-        const result = await work(new Queries(client));
-        await client.query('COMMIT');
+        await sql.run('BEGIN');
+        const result = await work(sql);
+        await sql.run('COMMIT');
         return result;
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {
           broken = true;
         });
-        if (attempt < MAX_ATTEMPTS && RETRIED.has(sqlState(error) ?? '')) continue;
+        if (attempt < MAX_ATTEMPTS && RETRIED.has(sqlState(error) ?? '')) {
+          // random backoff, so the transactions that deadlocked do not collide again in step
+          await sleep(Math.random() * RETRY_BACKOFF_MS * attempt);
+          continue;
+        }
         throw error;
       } finally {
         client.release(broken);
@@ -150,7 +166,7 @@ export class PgDb implements Sql {
 
   /** Runs `work` on one client of its own, outside the pool's rotation (LISTEN, session locks). */
   async session<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.#connect();
     try {
       return await work(client);
     } finally {
@@ -244,6 +260,9 @@ export function sqlState(error: unknown): string | undefined {
 
 /** The connection failed (refused, reset, DNS) or the server is shutting down: worth answering 503. */
 export function isUnreachable(error: unknown): boolean {
+  if (error instanceof WaboxError) return error.code === 'store.unreachable';
+  // pg's own error when the server closes a busy connection: no code (pg/lib/client.js)
+  if (error instanceof Error && error.message === 'Connection terminated unexpectedly') return true;
   const code = (error as { code?: unknown })?.code;
   if (typeof code !== 'string') return false;
   return (
@@ -265,6 +284,11 @@ export function unreachable(url: string, error: unknown): WaboxError {
       cause: error,
     },
   );
+}
+
+/** A driver error as the store reports it: unreachable is transient and names the URL without its password. */
+function asStoreError(url: string, error: unknown): unknown {
+  return isUnreachable(error) && !(error instanceof WaboxError) ? unreachable(url, error) : error;
 }
 
 /** The URL with its password replaced by `***`. */

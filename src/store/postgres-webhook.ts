@@ -5,7 +5,7 @@
 // locked by identifier (./postgres-contacts.ts), and assignment takes one lock for the whole store. A batch
 // is one transaction, retried by PgDb.tx when two batches deadlock; when a POST fails, the batch is written
 // again with a savepoint per POST, leaving the failing one out.
-import { eligibleAgents, pickAgent } from '../core/assign.js';
+import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { PgContacts } from './postgres-contacts.js';
@@ -26,6 +26,7 @@ import {
   MARKETING_STOPPED,
   MESSAGE_STATUSES,
   RANK,
+  REASSIGN_SQL,
   rawEventRow,
   stopKeywordsOf,
 } from './sqlite-webhook.js';
@@ -37,6 +38,7 @@ import type {
   OutboundRecord,
   PreferenceRecord,
   RawEventRecord,
+  Reassigned,
   StatusRecord,
   WebhookPost,
 } from './store.js';
@@ -333,6 +335,25 @@ export class PgWebhookWriter {
       waId: await this.contacts.keyOf(sql, m.waId),
     });
     return row === undefined || row.status === 'resolved' || row.assignee === null;
+  }
+
+  /** As SqliteWebhookWriter.reassign: `from`'s open conversations to the agents the policy picks, in one transaction. */
+  async reassign(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]> {
+    return this.#db.tx(async (sql) => {
+      const now = this.#db.now();
+      await sql.run(SQL.assignLock);
+      const waIds = (await sql.all<{ wa_id: string }>(REASSIGN_SQL.assignedOpen, { agent: from })).map(
+        (r) => r.wa_id,
+      );
+      await sql.run(REASSIGN_SQL.unassignFrom, { agent: from, now });
+      const reassigned: Reassigned[] = [];
+      for (const waId of waIds) {
+        if (policy !== 'manual') await this.#assign(sql, policy, waId, at, now);
+        const row = await sql.get<{ assignee: string | null }>(SQL.conversationState, { waId });
+        reassigned.push({ waId, assignee: row!.assignee });
+      }
+      return reassigned;
+    });
   }
 
   /** Gives an unassigned conversation to the agent the policy picks (none available: it stays unassigned). */

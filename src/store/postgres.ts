@@ -2,8 +2,11 @@
 // agent's wabox. The same behaviour as the SQLite store (./sqlite.ts); the webhook writes, contacts and
 // kept conversation values are in ./postgres-webhook.ts, ./postgres-contacts.ts and
 // ./postgres-conversation-state.ts.
+
 import { randomUUID } from 'node:crypto';
+import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import { CampaignTables } from './campaigns.js';
 import { postgresTables, type TableRows } from './copy.js';
 import { PgAgents } from './postgres-agents.js';
 import { conversationDrift, repairConversations } from './postgres-conversation-state.js';
@@ -51,6 +54,7 @@ import {
   type NoteRecord,
   type OutboundRecord,
   type PricedSendRecord,
+  type Reassigned,
   type SequencedMessage,
   type SequenceFilter,
   type StatusEventRecord,
@@ -104,8 +108,11 @@ export class PostgresStore implements Store {
     this.#db = db;
     this.#hook = new PgWebhookWriter(db);
     this.#agents = new PgAgents(db);
+    this.campaigns = new CampaignTables(db);
     this.location = redactUrl(url);
   }
+
+  readonly campaigns: CampaignTables;
 
   /** The connection, for the store's own tests and `wabox db` commands. */
   get db(): PgDb {
@@ -600,6 +607,10 @@ export class PostgresStore implements Store {
 
   async getAgent(name: string): Promise<AgentRecord | null> {
     return this.#agents.get(this.#db, name);
+  }
+
+  async reassignConversations(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]> {
+    return this.#hook.reassign(from, policy, at);
   }
 
   async setAgentAvailable(

@@ -276,6 +276,49 @@ ${recomputeSql('c.last_answer_at IS NOT NULL', ['response_awaited_since', 'respo
     name: 'live views: nothing on SQLite (it polls; PostgreSQL notifies), numbered to keep both schemas alike',
     sql: '',
   },
+  {
+    version: 10,
+    name: 'campaigns: a template to many recipients, each recipient a row with its own state',
+    sql: `
+CREATE TABLE campaigns (
+  id            INTEGER PRIMARY KEY,
+  name          TEXT NOT NULL UNIQUE,
+  template      TEXT NOT NULL,
+  language      TEXT NOT NULL,
+  category      TEXT,                     -- the template's: MARKETING, UTILITY, AUTHENTICATION
+  definition    TEXT NOT NULL,            -- JSON: the template as Meta described it at creation
+  mapping       TEXT NOT NULL,            -- JSON: how a recipient's values fill the template
+  ref           TEXT,                     -- attribution code, as wabox link --ref
+  rate          INTEGER NOT NULL CHECK (rate BETWEEN 1 AND 1000),
+  start_at      INTEGER,                  -- not before
+  within_hours  INTEGER NOT NULL DEFAULT 0 CHECK (within_hours IN (0, 1)),
+  state         TEXT NOT NULL CHECK (state IN ('ready', 'running', 'paused', 'cancelled', 'done')),
+  lease_owner   TEXT,                     -- the run that sends it (one at a time)
+  lease_until   INTEGER,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE campaign_recipients (
+  campaign_id   INTEGER NOT NULL REFERENCES campaigns (id) ON DELETE CASCADE,
+  row_no        INTEGER NOT NULL,         -- the input's row (1 = the first after the header)
+  wa_id         TEXT NOT NULL,            -- who: digits, as messages.wa_id
+  values_json   TEXT NOT NULL,            -- JSON: this recipient's values for the template
+  state         TEXT NOT NULL CHECK (state IN ('pending', 'sending', 'accepted', 'failed', 'unknown', 'skipped')),
+  reason        TEXT,                     -- why skipped, failed or delayed: one line
+  error_code    INTEGER,
+  wamid         TEXT,
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  not_before    INTEGER,                  -- a delayed send (131056, a transient error)
+  sent_at       INTEGER,                  -- when the API accepted it
+  updated_at    INTEGER NOT NULL,
+  PRIMARY KEY (campaign_id, row_no)
+) STRICT;
+CREATE UNIQUE INDEX campaign_recipients_once ON campaign_recipients (campaign_id, wa_id) WHERE state <> 'skipped';
+CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign_id, state, row_no);
+CREATE INDEX campaign_recipients_wamid ON campaign_recipients (wamid) WHERE wamid IS NOT NULL;
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

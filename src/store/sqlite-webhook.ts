@@ -6,7 +6,7 @@
 // fails is it rolled back and written again with a savepoint per POST, leaving the failing one out.
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { eligibleAgents, pickAgent } from '../core/assign.js';
+import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { WaboxError } from '../core/errors.js';
@@ -22,6 +22,7 @@ import type {
   OutboundRecord,
   PreferenceRecord,
   RawEventRecord,
+  Reassigned,
   StatusRecord,
   WebhookPost,
 } from './store.js';
@@ -29,6 +30,14 @@ import { STOP_KEYWORDS_SETTING } from './store.js';
 
 /** The store setting round-robin assignment goes on from: the agent it gave the last conversation. */
 export const LAST_ASSIGNED_SETTING = 'assign.last';
+
+/** An agent's open conversations, the longest-quiet first, and taking them from it (both stores' SQL). */
+export const REASSIGN_SQL = {
+  assignedOpen: `SELECT wa_id FROM conversations WHERE assignee = @agent AND status = 'open'
+    ORDER BY coalesce(last_message_at, created_at), id`,
+  unassignFrom: `UPDATE conversations SET assignee = NULL, updated_at = @now
+    WHERE assignee = @agent AND status = 'open'`,
+} as const;
 
 /** Meta's error: the user stopped marketing messages from the business. */
 export const MARKETING_STOPPED = 131050;
@@ -366,6 +375,27 @@ export class SqliteWebhookWriter {
       | { status: string; assignee: string | null }
       | undefined;
     return row === undefined || row.status === 'resolved' || row.assignee === null;
+  }
+
+  /**
+   * Takes `from`'s open conversations from it and gives each to the agent the policy picks among those
+   * available and within their hours at `at` (manual, or nobody: unassigned); who has each now.
+   */
+  reassign(from: string, policy: AssignPolicy, at: Date): Reassigned[] {
+    return this.#db
+      .transaction(() => {
+        const now = this.#now();
+        const waIds = (
+          this.#db.prepare(REASSIGN_SQL.assignedOpen).all({ agent: from }) as Array<{ wa_id: string }>
+        ).map((r) => r.wa_id);
+        this.#db.prepare(REASSIGN_SQL.unassignFrom).run({ agent: from, now });
+        return waIds.map((waId) => {
+          if (policy !== 'manual') this.#assign(policy, waId, at, now);
+          const row = this.#s.conversationState.get(waId) as { assignee: string | null };
+          return { waId, assignee: row.assignee };
+        });
+      })
+      .immediate();
   }
 
   /** Gives an unassigned conversation to the agent the policy picks (none available: it stays unassigned). */

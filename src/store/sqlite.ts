@@ -1,11 +1,14 @@
 // The embedded Store: one SQLite file through better-sqlite3 (DESIGN.md §6). WAL so the webhook
 // receiver writes while a CLI command reads; busy_timeout so two processes wait for each other instead
 // of failing; foreign keys on; the schema migrated at open (./schema.ts).
+
 import { randomUUID } from 'node:crypto';
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
+import { CampaignTables } from './campaigns.js';
 import { sqliteTables, type TableRows } from './copy.js';
 import {
   assertLimit,
@@ -26,6 +29,7 @@ import { LATEST_VERSION, MIGRATIONS } from './schema.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { conversationDrift, repairConversations } from './sqlite-conversation-state.js';
 import { followSqliteConversations, followSqliteMessages } from './sqlite-follow.js';
+import { SqliteSqlDb } from './sqlite-sql.js';
 import { SqliteWebhookWriter } from './sqlite-webhook.js';
 import type {
   AgentRecord,
@@ -42,6 +46,7 @@ import type {
   NewAgent,
   NoteRecord,
   PricedSendRecord,
+  Reassigned,
   WebhookPost,
 } from './store.js';
 import {
@@ -172,7 +177,10 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#ingestBusyTimeoutMs = ingestBusyTimeoutMs;
     this.#now = now;
+    this.campaigns = new CampaignTables(new SqliteSqlDb(db, now));
   }
+
+  readonly campaigns: CampaignTables;
 
   /** The underlying connection, for the store's own tests and for migrations by later issues. */
   get db(): Database.Database {
@@ -680,6 +688,10 @@ export class SqliteStore implements Store {
 
   async getAgent(name: string): Promise<AgentRecord | null> {
     return this.#agents.get(name);
+  }
+
+  async reassignConversations(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]> {
+    return this.#hook.reassign(from, policy, at);
   }
 
   async setAgentAvailable(

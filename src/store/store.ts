@@ -1,6 +1,7 @@
 // The Store: wabox's own record of messages, because the Cloud API cannot list them
 // (../shared/DESIGN.md §6). Async so a PostgreSQL implementation fits the same interface.
 // SQLite (better-sqlite3) is the embedded default: src/store/sqlite.ts.
+import type { AssignPolicy } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import type { ContactIdentity } from '../core/contact-id.js';
 import type { WeekSchedule } from '../core/hours.js';
@@ -147,6 +148,12 @@ export const DEFAULT_MESSAGE_LIMIT = 50;
 
 // -- the inbox: conversations, threads, labels, assignment ------------------------------
 
+/** A conversation `reassignConversations` took from an agent, and who has it now (null: nobody). */
+export interface Reassigned {
+  waId: string;
+  assignee: string | null;
+}
+
 export type ConversationStatus = 'open' | 'resolved';
 
 /** One conversation (one per contact) as the inbox lists it. Times are ISO 8601 (UTC). */
@@ -278,6 +285,95 @@ export interface Follow<T> extends AsyncIterable<T> {
 
 export const DEFAULT_FOLLOW_POLL_MS = 250;
 
+// -- campaigns: one template to many recipients (./campaigns.ts) ------------------------------
+
+export const CAMPAIGN_STATES = ['ready', 'running', 'paused', 'cancelled', 'done'] as const;
+export type CampaignState = (typeof CAMPAIGN_STATES)[number];
+export const RECIPIENT_STATES = ['pending', 'sending', 'accepted', 'failed', 'unknown', 'skipped'] as const;
+export type RecipientState = (typeof RECIPIENT_STATES)[number];
+
+export interface NewCampaign {
+  name: string;
+  template: string;
+  language: string;
+  category: string | null;
+  /** The template as Meta described it (JSON-able). */
+  definition: unknown;
+  /** How a recipient's values fill the template (JSON-able). */
+  mapping: unknown;
+  ref: string | null;
+  /** Messages per second, 1-1000. */
+  rate: number;
+  startAt: Date | null;
+  withinHours: boolean;
+  /** One per input row; a `skipped` reason leaves it out of the sending. wa_id at most once unskipped. */
+  recipients: ReadonlyArray<{ row: number; waId: string; values: unknown; skipped?: string }>;
+}
+
+export interface CampaignRecord extends Omit<NewCampaign, 'recipients'> {
+  id: number;
+  state: CampaignState;
+  leaseOwner: string | null;
+  leaseUntil: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface CampaignRecipient {
+  campaignId: number;
+  row: number;
+  waId: string;
+  values: unknown;
+  state: RecipientState;
+  reason: string | null;
+  errorCode: number | null;
+  wamid: string | null;
+  attempts: number;
+  notBefore: Date | null;
+  sentAt: Date | null;
+  updatedAt: Date;
+}
+
+/** What became of a claimed recipient: accepted, failed for good, or back to pending until `notBefore`. */
+export type RecipientSettlement =
+  | { state: 'accepted'; wamid: string; at: Date }
+  | { state: 'failed' | 'skipped'; code: number | null; reason: string }
+  | { state: 'retry'; code: number | null; reason: string; notBefore: Date };
+
+export type CampaignCounts = Record<RecipientState, number>;
+
+export interface CampaignOutcomes {
+  /** Accepted messages by their delivery status (sent, delivered, read, failed...). */
+  statuses: Record<string, number>;
+  /** Failed recipients by error code ("none" without one). */
+  failures: Record<string, number>;
+  /** Recipients who wrote back within the reply window of their send. */
+  replied: number;
+  /** Recipients who opted out after their send. */
+  optedOutSince: number;
+  /** Priced messages by pricing category. */
+  pricedByCategory: Record<string, number>;
+}
+
+/** The campaign tables; both stores expose them as `store.campaigns`. */
+export interface Campaigns {
+  create(c: NewCampaign): Promise<CampaignRecord | null>;
+  get(name: string): Promise<CampaignRecord | null>;
+  list(): Promise<CampaignRecord[]>;
+  setState(id: number, from: readonly CampaignState[], to: CampaignState): Promise<boolean>;
+  lease(id: number, owner: string, until: Date): Promise<{ held: boolean; owner: string | null }>;
+  release(id: number, owner: string): Promise<void>;
+  markInDoubt(id: number): Promise<number>;
+  due(id: number, at: Date, limit: number): Promise<CampaignRecipient[]>;
+  nextDueAt(id: number): Promise<Date | null>;
+  claim(id: number, row: number): Promise<boolean>;
+  settle(id: number, row: number, outcome: RecipientSettlement): Promise<void>;
+  resendUnknown(id: number, callbackOf: (row: number) => string): Promise<{ proven: number; resent: number }>;
+  counts(id: number): Promise<CampaignCounts>;
+  recipients(id: number, afterRow: number, limit: number): Promise<CampaignRecipient[]>;
+  outcomes(id: number, replyWindowMs: number): Promise<CampaignOutcomes>;
+}
+
 export interface Store {
   /**
    * Records a message wabox sent (or tried to: status `failed` with the error); false (and nothing
@@ -407,6 +503,11 @@ export interface Store {
   /** Every agent, by name. */
   listAgents(): Promise<AgentRecord[]>;
   getAgent(name: string): Promise<AgentRecord | null>;
+  /**
+   * Hands an agent's open conversations to the agents `policy` picks among those available and within
+   * their hours at `at`, the longest-quiet first (manual, or nobody: unassigned); who has each now.
+   */
+  reassignConversations(from: string, policy: AssignPolicy, at: Date): Promise<Reassigned[]>;
   /** Marks an agent available or away; null when there is no such agent. */
   setAgentAvailable(
     name: string,
@@ -414,6 +515,8 @@ export interface Store {
   ): Promise<{ changed: boolean; agent: AgentRecord } | null>;
   /** False when there was no such agent. Conversations assigned to it keep their assignee. */
   removeAgent(name: string): Promise<boolean>;
+  /** Campaigns and their recipients (./campaigns.ts). */
+  readonly campaigns: Campaigns;
   /** Resolves when the store answers a query; rejects otherwise (a receiver's /healthz). */
   ping(): Promise<void>;
   /** Idempotent. */

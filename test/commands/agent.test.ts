@@ -56,6 +56,7 @@ describe('argv -> options', () => {
     [['list', '--json'], { json: true }],
     [['set', 'asha', '--away'], { name: 'asha', away: true }],
     [['set', 'asha', '--available', '--json'], { name: 'asha', available: true, json: true }],
+    [['set', 'asha', '--away', '--reassign'], { name: 'asha', away: true, reassign: true }],
     [['rm', 'asha'], { name: 'asha' }],
   ])('%j', async (argv, options) => {
     const r = await parse(argv as string[]);
@@ -230,7 +231,46 @@ describe('against the store', () => {
       usage,
     );
     expectError(await cli(['agent', 'set', 'asha']), 2, 'missing --available or --away', usage);
+    expectError(
+      await cli(['agent', 'set', 'asha', '--available', '--reassign']),
+      2,
+      '--reassign goes with --away',
+      'wabox agent set <name> --away --reassign',
+    );
     expect((await json('agent', 'list'))[0].available).toBe(true);
+  });
+
+  it('--away keeps the conversations; --away --reassign hands them on by the assign policy', async () => {
+    const store = await openSqliteStore(env.WABOX_DB!);
+    try {
+      for (const waId of ['919800000001', '919800000002']) {
+        await store.recordInbound({
+          id: `wamid.${waId}`,
+          waId,
+          type: 'text',
+          text: 'hi',
+          timestamp: new Date(),
+        });
+        await store.setAssignee(waId, 'asha');
+      }
+    } finally {
+      await store.close();
+    }
+    await json('agent', 'add', 'asha', '--tz', 'UTC');
+    await json('agent', 'add', 'li', '--tz', 'UTC');
+    expect((await json('agent', 'set', 'asha', '--away')).reassigned).toEqual([]);
+    expect((await json('inbox', '--assigned', 'asha')).length).toBe(2);
+    await json('agent', 'set', 'asha', '--available');
+    expect((await cli(['config', 'set', 'assign', 'round-robin'])).code).toBe(0);
+    const moved = await cli(['agent', 'set', 'asha', '--away', '--reassign']);
+    expect({ code: moved.code, stdout: moved.stdout }).toEqual({
+      code: 0,
+      stdout: 'asha: away; 2 conversations reassigned (li 2)\n',
+    });
+    expect((await json('inbox', '--assigned', 'li')).map((c: { waId: string }) => c.waId).sort()).toEqual([
+      '919800000001',
+      '919800000002',
+    ]);
   });
 });
 

@@ -45,6 +45,23 @@ async function seeded(): Promise<string> {
       status: 'failed',
       error: { code: 131026, title: 'Message undeliverable' },
     });
+    const { id } = (await store.campaigns.create({
+      name: 'diwali',
+      template: 'offer',
+      language: 'en',
+      category: 'MARKETING',
+      definition: { name: 'offer' },
+      mapping: {},
+      ref: 'diwali',
+      rate: 80,
+      startAt: null,
+      withinHours: false,
+      recipients: [
+        { row: 1, waId: first!.waId, values: { body: ['Asha'] } },
+        { row: 2, waId: second!.waId, values: { body: ['Ravi'] }, skipped: 'opted out' },
+      ],
+    }))!;
+    await store.campaigns.claim(id, 1);
   } finally {
     await store.close();
   }
@@ -92,6 +109,7 @@ await describePg('db copy', () => {
     const back = await run(['db', 'copy', pg, b], { env: env(a) });
     expect(back.code, back.stderr).toBe(0);
     expect(back.stdout).toMatch(/^messages\t(\d+)\/\1\tcopied \1\tchecksum ok$/m);
+    expect(back.stdout).toMatch(/^campaign_recipients\t2\/2\tcopied 2\tchecksum ok$/m);
     expect(back.stderr).toMatch(/every table verified/);
     expect(back.stdout + back.stderr).not.toContain('pw-secret-9');
 

@@ -7,12 +7,15 @@
 //                            Prism), `server` (starts one and waits), `terminal`, `network`, ...
 //   <!-- exit: <code> -->    the block must exit with this code instead of 0.
 //   <!-- cwd: repo -->       the block runs in the repository checkout (set-up commands), not the sandbox.
+//   <!-- needs: postgresql -->  run on their own, in order, when PostgreSQL is reachable: a fresh sandbox
+//                            without WABOX_DB, the README's example URL (README_PG_URL) made a test schema.
 // A block that needs a file makes it itself (the README stays self-contained), e.g. with printf.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, ROOT, tempDir } from '../helpers/cli.js';
+import { describePg, dropTestSchemas, PG_TEST_URL, testSchema } from '../helpers/pg.js';
 import { shBlocks } from '../helpers/readme-blocks.js';
 
 const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
@@ -103,6 +106,36 @@ describe('README.md examples', () => {
     });
     expect(npx.stdout.trim(), npx.stderr).toBe(version);
   }, 180_000);
+});
+
+/** The database URL the README's PostgreSQL examples use. */
+const README_PG_URL = 'postgres://wabox@db.internal:5432/wabox';
+
+await describePg('README.md examples on PostgreSQL', () => {
+  afterAll(dropTestSchemas);
+
+  it('every `needs: postgresql` block runs in order against a fresh schema', () => {
+    const pgBlocks = blocks.filter((b) => b.needs === 'postgresql');
+    expect(pgBlocks.length).toBeGreaterThan(0);
+    const box = sandbox();
+    const { WABOX_DB: _sqlite, ...env } = box.env;
+    const url = `${PG_TEST_URL}?schema=${testSchema()}`;
+    for (const block of pgBlocks) {
+      expect(block.code, `README.md:${block.line}`).toContain(README_PG_URL);
+      const result = spawnSync(
+        'bash',
+        ['-e', '-o', 'pipefail', '-c', block.code.replaceAll(README_PG_URL, url)],
+        {
+          cwd: box.cwd,
+          env,
+          input: '',
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      expect(result.status, `README.md:${block.line}\n${result.stderr}`).toBe(block.exit);
+    }
+  }, 300_000);
 });
 
 describe('the marker scheme', () => {

@@ -85,6 +85,60 @@ await describeStores('assignment', (backend) => {
     });
   });
 
+  describe('an agent going away with its conversations', () => {
+    it('round-robin hands the open ones to those in, the longest-quiet first; resolved ones stay', async () => {
+      const store = await withAgents(backend);
+      try {
+        await store.addAgent({ name: 'zoe', email: null, week: null, timeZone: 'Europe/London' });
+        for (let n = 40; n < 45; n++) await store.ingestWebhook([message(n, MON_10 + n, undefined)]);
+        for (let n = 40; n < 45; n++) await store.setAssignee(`9198000000${n}`, 'li');
+        await store.setConversationStatus('919800000044', 'resolved');
+        await store.ingestWebhook([message(40, MON_10 + 100, undefined)]); // 40 is now the latest
+        await store.setAgentAvailable('li', false);
+        const reassigned = await store.reassignConversations('li', 'round-robin', new Date(MON_10 + 200));
+        // asha (in hours) and zoe take turns; ravi and li are away; 44 is resolved and stays li's
+        expect(reassigned.map((r) => [r.waId.slice(-2), r.assignee])).toEqual([
+          ['41', 'asha'],
+          ['42', 'zoe'],
+          ['43', 'asha'],
+          ['40', 'zoe'],
+        ]);
+        expect(await assignees(store)).toEqual([
+          ['40', 'zoe'],
+          ['41', 'asha'],
+          ['42', 'zoe'],
+          ['43', 'asha'],
+          ['44', 'li'],
+        ]);
+        expect(await store.reassignConversations('li', 'round-robin', new Date(MON_10 + 300))).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('manual, or nobody within hours: the conversations become unassigned', async () => {
+      const store = await withAgents(backend);
+      try {
+        for (let n = 50; n < 52; n++) {
+          await store.ingestWebhook([message(n, MON_10 + n, undefined)]);
+          await store.setAssignee(`9198000000${n}`, 'asha');
+        }
+        await store.setAgentAvailable('asha', false);
+        expect(
+          (await store.reassignConversations('asha', 'manual', new Date(MON_10))).map((r) => r.assignee),
+        ).toEqual([null, null]);
+        await store.setAssignee('919800000050', 'asha');
+        await store.setAgentAvailable('li', false);
+        // after hours nobody is in: asha's hours are over, li and ravi are away
+        expect(await store.reassignConversations('asha', 'least-open', new Date(MON_20))).toEqual([
+          { waId: '919800000050', assignee: null },
+        ]);
+      } finally {
+        await store.close();
+      }
+    });
+  });
+
   describe('pickAgent', () => {
     it.each([
       ['round-robin', ['a', 'b', 'c'], null, 'a'],
