@@ -6,6 +6,7 @@
 // one that stays down ends the follow with a transient store.unreachable (exit 5).
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { configInvalid } from '../core/errors.js';
 import { pause, RecentNumbers } from './follow.js';
 import { isUnreachable, type PgDb, unreachable } from './postgres-db.js';
 import { MESSAGE_COLUMNS, type MessageRow, messageConditions, toRecord } from './rows.js';
@@ -171,6 +172,25 @@ function rangeOf(payload: string): Range | null {
   }
 }
 
+/**
+ * Throws when the schema lacks migration 9's trigger (a store migrated past 9 without it): without it the
+ * follow would wait for notifications that never come.
+ */
+async function assertNotifies(db: PgDb, table: string, trigger: string): Promise<void> {
+  const found = await db.get(
+    'SELECT 1 FROM pg_trigger WHERE tgrelid = to_regclass(@table) AND tgname = @trigger',
+    { table, trigger },
+  );
+  if (found === undefined)
+    throw configInvalid(
+      `the PostgreSQL store at ${db.location} has no ${trigger} trigger: --follow cannot work`,
+      {
+        code: 'store.no_notify',
+        hint: 'the schema missed migration 9 (live views); run its SQL (src/store/postgres-schema.ts) on it',
+      },
+    );
+}
+
 async function lastSeq(db: PgDb): Promise<number> {
   return (await db.get<{ seq: number | null }>('SELECT max(seq) AS seq FROM messages'))?.seq ?? 0;
 }
@@ -182,6 +202,7 @@ export async function followPgMessages(
   options: FollowOptions,
 ): Promise<Follow<SequencedMessage[]>> {
   const { signal } = options;
+  await assertNotifies(db, 'messages', 'messages_notify');
   const listener = new Listener(db, channelName('m', db.schema), signal);
   await listener.open();
   let high: number;
@@ -249,6 +270,7 @@ export async function followPgMessages(
 
 /** See Store.followConversations. */
 export async function followPgConversations(db: PgDb, options: FollowOptions): Promise<Follow<string[]>> {
+  await assertNotifies(db, 'conversations', 'conversations_notify_update');
   const listener = new Listener(db, channelName('c', db.schema), options.signal);
   await listener.open();
   const keys = async (sql: string, params?: Record<string, unknown>) =>

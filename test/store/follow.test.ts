@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach, expect, it, vi } from 'vitest';
+import type { PostgresStore } from '../../src/store/postgres.js';
 import { channelName } from '../../src/store/postgres-follow.js';
 import type { Follow, SequencedMessage } from '../../src/store/store.js';
 import { describePg, PG_TEST_URL } from '../helpers/pg.js';
@@ -147,6 +148,16 @@ await describeStores('following the store', (backend) => {
       } finally {
         await quiet.close();
       }
+    },
+  );
+
+  pgOnly(
+    'postgres: a schema without the notify trigger is an error, not a follow that never hears',
+    async () => {
+      await (writer as PostgresStore).db.run('DROP TRIGGER messages_notify ON messages');
+      await expect(follower.followMessages({}, { signal: controller.signal })).rejects.toMatchObject({
+        code: 'store.no_notify',
+      });
     },
   );
 
