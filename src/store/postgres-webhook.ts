@@ -8,6 +8,7 @@
 import { eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
+import { FORGOTTEN_SQL, forgottenDigest } from './keep.js';
 import { PgContacts } from './postgres-contacts.js';
 import { refreshConversation } from './postgres-conversation-state.js';
 import { isUnreachable, type PgDb, type Sql, sqlState } from './postgres-db.js';
@@ -147,6 +148,7 @@ const SQL = {
   pending: `SELECT id, inbound_wamid, wa_id, kind, reason, rule, state, created_at, updated_at
     FROM auto_replies WHERE state = 'pending' ORDER BY id`,
   getSetting: 'SELECT value FROM settings WHERE key = @key',
+  forgotten: FORGOTTEN_SQL,
   setSetting: `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
 } as const;
@@ -361,6 +363,7 @@ export class PgWebhookWriter {
    * contact of the identifiers it links); the contact's key, or null when its wamid is known.
    */
   async inbound(sql: Sql, m: InboundRecord, now: number, result: Changes = sink()): Promise<string | null> {
+    if (await this.#forgotten(sql, m.id)) return null;
     const at = time(m.timestamp, 'timestamp');
     const identity = { ...identityOf(m.waId), ...m.identity };
     const why = m.linkTo
@@ -414,6 +417,7 @@ export class PgWebhookWriter {
     now: number,
     result: Changes = sink(),
   ): Promise<boolean> {
+    if (await this.#forgotten(sql, m.id)) return false;
     const at = time(m.timestamp, 'timestamp');
     const waId = (await this.contacts.resolve(sql, { ...identityOf(m.waId), ...m.identity }, now, {
       create: true,
@@ -459,6 +463,7 @@ export class PgWebhookWriter {
 
   /** Stores a status once per (wamid, status) and moves the message forward; false for a redelivery. */
   async status(sql: Sql, s: StatusRecord, now: number, result: Changes = sink()): Promise<boolean> {
+    if (await this.#forgotten(sql, s.id)) return false;
     const at = time(s.timestamp, 'timestamp');
     const error = json(s.error ?? null);
     const inserted = await sql.run(SQL.insertStatus, {
@@ -497,8 +502,15 @@ export class PgWebhookWriter {
     return true;
   }
 
+  /** A wamid (or raw part digest) of a forgotten contact (`wabox contact forget`): stored never again. */
+  async #forgotten(sql: Sql, wamid: string): Promise<boolean> {
+    return (await sql.get(SQL.forgotten, { digest: forgottenDigest(wamid) })) !== undefined;
+  }
+
   async #raw(sql: Sql, r: RawEventRecord, now: number): Promise<boolean> {
-    return (await sql.run(SQL.insertRaw, { ...rawEventRow(r), now })) > 0;
+    const row = rawEventRow(r);
+    if (await this.#forgotten(sql, row.digest)) return false;
+    return (await sql.run(SQL.insertRaw, { ...row, now })) > 0;
   }
 
   async #facts(sql: Sql, m: InboundRecord): Promise<ContactFacts> {

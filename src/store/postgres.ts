@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { postgresTables, type TableRows } from './copy.js';
+import { exportContact, forgetContact, PG_DIALECT, purgeContent } from './keep.js';
 import { PgAgents } from './postgres-agents.js';
 import { conversationDrift, repairConversations } from './postgres-conversation-state.js';
 import { isUnreachable, PgDb, type PgDbOptions, redactUrl, type Sql, unreachable } from './postgres-db.js';
@@ -22,6 +23,7 @@ import {
   messageConditions,
   parseError,
   SORT_AT,
+  time,
   toConversation,
   toRecord,
 } from './rows.js';
@@ -30,6 +32,7 @@ import {
   type AutoReplyOutcome,
   type AutoReplyRecord,
   type ContactEventRecord,
+  type ContactExport,
   type ContactFilter,
   type ContactRecord,
   type ConversationDrift,
@@ -37,6 +40,7 @@ import {
   type ConversationRecord,
   type ConversationStatus,
   DEFAULT_MESSAGE_LIMIT,
+  type ErasureRecord,
   type InboundRecord,
   type IngestResult,
   type ListedMessage,
@@ -47,6 +51,7 @@ import {
   type NoteRecord,
   type OutboundRecord,
   type PricedSendRecord,
+  type PurgeResult,
   type SequencedMessage,
   type SequenceFilter,
   type StatusEventRecord,
@@ -592,6 +597,23 @@ export class PostgresStore implements Store {
 
   async removeAgent(name: string): Promise<boolean> {
     return this.#agents.remove(name);
+  }
+
+  // -- keeping and erasing data: ./keep.ts ------------------------------------------------------
+
+  async purgeContent(before: Date, options: { dryRun?: boolean } = {}): Promise<PurgeResult> {
+    const ms = time(before, 'before');
+    return this.#db.tx((sql) => purgeContent(sql, ms, options.dryRun === true));
+  }
+
+  async exportContact(contact: string): Promise<ContactExport> {
+    return exportContact(this.#db, PG_DIALECT, this, await this.#key(contact));
+  }
+
+  async forgetContact(contact: string): Promise<ErasureRecord> {
+    const key = await this.#key(contact);
+    const now = this.#now();
+    return this.#db.tx((sql) => forgetContact(sql, PG_DIALECT, key, now));
   }
 
   /** Its tables as rows, for `wabox db copy`. */
