@@ -2,85 +2,13 @@
 // forgetting one — and a forgotten contact's old webhook payload, redelivered through the receiver's
 // parse and ingest path, stores nothing.
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { parseWebhook } from '../../src/cloud/webhook-events.js';
-import { toWebhookPost } from '../../src/server/ingest.js';
-import { describeStores, type StoreBackend, type TestStore } from '../helpers/stores.js';
+import { ASHA, ASHA_BSUID, ashaPayload, everything, ingest, PNID } from '../helpers/keep.js';
+import { describeStores, type TestStore } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T10:00:00Z');
 const OLD = new Date(NOW - 400 * DAY);
-const ASHA = '919876543210';
-const ASHA_BSUID = 'IN.5512093388776655';
 const RAVI = '447700900123';
-const PNID = '106540352242922';
-
-/** Meta's shape: Asha writes (text, image, an unsupported type), and the status of our reply to her. */
-function ashaPayload(at: Date) {
-  const ts = String(Math.floor(at.getTime() / 1000));
-  const value = {
-    messaging_product: 'whatsapp',
-    metadata: { display_phone_number: '919000012345', phone_number_id: PNID },
-    contacts: [{ profile: { name: 'Asha Patel' }, wa_id: ASHA, user_id: ASHA_BSUID }],
-    messages: [
-      {
-        from: ASHA,
-        id: 'wamid.asha.text',
-        timestamp: ts,
-        type: 'text',
-        text: { body: 'my address is 4 Lake Rd' },
-      },
-      {
-        from: ASHA,
-        id: 'wamid.asha.image',
-        timestamp: ts,
-        type: 'image',
-        image: { caption: 'my passport', mime_type: 'image/jpeg', sha256: 'x', id: '1003383421387256' },
-      },
-      // no id: kept as a raw part
-      { from: ASHA, timestamp: ts, type: 'text', text: { body: 'beam me' } },
-    ],
-    statuses: [
-      {
-        id: 'wamid.out.asha',
-        status: 'delivered',
-        timestamp: ts,
-        recipient_id: ASHA,
-        pricing: { billable: true, pricing_model: 'PMP', category: 'service', type: 'free_customer_service' },
-      },
-    ],
-  };
-  return {
-    object: 'whatsapp_business_account',
-    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value }] }],
-  };
-}
-
-async function ingest(store: TestStore, body: unknown, at: Date) {
-  const [result] = await store.ingestWebhook([toWebhookPost(parseWebhook(body as { entry: unknown[] }), at)]);
-  if (result === undefined || 'error' in result) throw new Error(`ingest failed: ${String(result?.error)}`);
-  return result;
-}
-
-/** Every text value of every row of the store's tables, to search for what names a person. */
-async function everything(backend: StoreBackend, store: TestStore): Promise<string> {
-  const tables = [
-    'contacts',
-    'contact_ids',
-    'contact_events',
-    'conversations',
-    'contact_labels',
-    'messages',
-    'status_events',
-    'auto_replies',
-    'raw_events',
-    'notes',
-    'erasures',
-    'forgotten_messages',
-  ];
-  const out: string[] = [];
-  for (const t of tables) out.push(JSON.stringify(await backend.rows(store, `SELECT * FROM ${t}`)));
-  return out.join('\n');
-}
 
 await describeStores('keeping and erasing data', (backend) => {
   let store: TestStore;

@@ -1,0 +1,65 @@
+// `wabox contact export <contact>`: everything the store keeps about one person, as one JSON document
+// (a data subject's access request): contact, identifiers, events, conversation, labels, notes, messages
+// with their payloads and statuses, automatic replies.
+import type { Command } from 'commander';
+import type { Deps } from '../../cli/deps.js';
+import { emit } from '../../cli/output.js';
+import type { ContactExport, ConversationRecord } from '../../store/store.js';
+import { contactArgument } from '../shared/contact-arg.js';
+import { type ContactJson, knownContact, toContactJson } from './shared.js';
+
+export interface ContactExportOptions {
+  contact: string;
+  country?: string;
+}
+
+/** `contact export`: its JSON document. Part of the interface: keep it stable. */
+export interface ContactExportResult extends Omit<ContactExport, 'contact' | 'conversation'> {
+  /** When the export was made, ISO 8601. */
+  exportedAt: string;
+  contact: ContactJson;
+  conversation: Omit<ConversationRecord, 'cursor'> | null;
+}
+
+export type ContactExportRunner = (options: ContactExportOptions) => Promise<void>;
+
+export function register(parent: Command, deps: Deps, runF?: ContactExportRunner): void {
+  contactArgument(
+    parent.command('export').description('everything stored about one contact, as one JSON document'),
+  )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  wabox contact export +919876543210 > asha.json
+  wabox contact export @asha.bakes | jq '.messages | length'
+
+The document (always JSON): {exportedAt, contact, identifiers, events, conversation, labels, notes,
+messages (each with its payload and statuses), autoReplies, otherStatuses}. Times are ISO 8601 (UTC).`,
+    )
+    .action(async (contact: string, flags: Omit<ContactExportOptions, 'contact'>) => {
+      const options = { ...flags, contact };
+      if (runF) return runF(options);
+      emit(deps, { json: true }, await runContactExport(options, deps), () => '');
+    });
+}
+
+export async function runContactExport(
+  options: ContactExportOptions,
+  deps: Deps,
+): Promise<ContactExportResult> {
+  const contact = await knownContact(deps, options.contact, options.country);
+  const store = await deps.store();
+  const doc = await store.exportContact(contact.waId);
+  let conversation: ContactExportResult['conversation'] = null;
+  if (doc.conversation !== null) {
+    const { cursor: _cursor, ...rest } = doc.conversation;
+    conversation = rest;
+  }
+  return {
+    exportedAt: deps.clock().toISOString(),
+    ...doc,
+    contact: toContactJson(doc.contact),
+    conversation,
+  };
+}
