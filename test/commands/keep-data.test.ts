@@ -3,14 +3,15 @@
 // contact's old POST redelivered to the real receiver stores nothing.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { Prompter } from '../../src/cli/prompt.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { run, spawnCli, tempDir } from '../helpers/cli.js';
 import { ASHA, ASHA_PERSONAL, ashaPayload, everything, ingest } from '../helpers/keep.js';
+import { describePg, dropTestSchemas, PG_TEST_URL, testSchema } from '../helpers/pg.js';
 import { type Receiver, startReceiver } from '../helpers/receiver.js';
-import { describeStores, SQLITE, type StoreBackend } from '../helpers/stores.js';
+import { describeStores, POSTGRES, SQLITE, type StoreBackend } from '../helpers/stores.js';
 
 const DAY = 86_400_000;
 const OLD = new Date(Date.now() - 400 * DAY);
@@ -276,5 +277,31 @@ describe('db backup', () => {
       command: 'pg_dump --format=custom --file=w.dump postgres://wabox@db.internal/wabox',
     });
     expect(existsSync('w.dump') || existsSync('team a.dump')).toBe(false);
+  });
+});
+
+await describePg('a forgotten contact moves with db copy', () => {
+  afterAll(dropTestSchemas);
+
+  it('SQLite → PostgreSQL: the erasure record and the forgotten wamids come along', async () => {
+    const db = await seeded(SQLITE);
+    const source = await SQLITE.connect(db);
+    const erasure = await source.forgetContact(ASHA).finally(() => source.close());
+    const pg = `${PG_TEST_URL}?schema=${testSchema()}`;
+    const copied = await run(['db', 'copy', db, pg, '--json'], { env: env(db) });
+    expect(copied.code, copied.stderr).toBe(0);
+    const tables = (JSON.parse(copied.stdout) as { tables: Array<{ table: string; copied: number }> }).tables;
+    expect(tables.filter((t) => t.table === 'erasures' || t.table === 'forgotten_messages')).toEqual([
+      expect.objectContaining({ table: 'erasures', copied: 1 }),
+      expect.objectContaining({ table: 'forgotten_messages', copied: erasure.counts.forgottenMessages }),
+    ]);
+    const target = await POSTGRES.connect(pg);
+    try {
+      await ingest(target, ashaPayload(OLD), new Date());
+      const after = await everything(POSTGRES, target);
+      for (const p of ASHA_PERSONAL) expect(after, p).not.toContain(p);
+    } finally {
+      await target.close();
+    }
   });
 });
