@@ -2,6 +2,7 @@
 // forgetting one — and a forgotten contact's old webhook payload, redelivered through the receiver's
 // parse and ingest path, stores nothing.
 import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { OutboundRecord } from '../../src/store/store.js';
 import { ASHA, ASHA_BSUID, ashaPayload, everything, ingest, PNID } from '../helpers/keep.js';
 import { describeStores, type TestStore } from '../helpers/stores.js';
 
@@ -9,22 +10,24 @@ const DAY = 86_400_000;
 const NOW = Date.parse('2026-11-20T10:00:00Z');
 const OLD = new Date(NOW - 400 * DAY);
 const RAVI = '447700900123';
+/** Our reply to Asha, sent before her POST came. */
+const OUR_SEND: OutboundRecord = {
+  id: 'wamid.out.asha',
+  waId: ASHA,
+  type: 'text',
+  text: 'Your cake ships Friday',
+  timestamp: OLD,
+  status: 'accepted',
+  payload: { to: ASHA, text: { body: 'Your cake ships Friday' } },
+  phoneNumberId: PNID,
+};
 
 await describeStores('keeping and erasing data', (backend) => {
   let store: TestStore;
 
   beforeEach(async () => {
     store = await backend.open({ now: () => NOW });
-    await store.recordOutbound({
-      id: 'wamid.out.asha',
-      waId: ASHA,
-      type: 'text',
-      text: 'Your cake ships Friday',
-      timestamp: OLD,
-      status: 'accepted',
-      payload: { to: ASHA, text: { body: 'Your cake ships Friday' } },
-      phoneNumberId: PNID,
-    });
+    await store.recordOutbound(OUR_SEND);
     await ingest(store, ashaPayload(OLD), OLD);
     await store.addLabel(ASHA, 'vip');
     await store.addNote(ASHA, { author: 'meera', text: 'Asha prefers calls' });
@@ -170,16 +173,7 @@ await describeStores('keeping and erasing data', (backend) => {
     const again = await ingest(store, ashaPayload(OLD), new Date(NOW + 60_000));
     // two messages, a status, a raw part: each one a duplicate, none stored
     expect(again).toMatchObject({ newInbound: [], duplicates: 4, claims: [], merges: [] });
-    expect(
-      await store.recordOutbound({
-        id: 'wamid.out.asha',
-        waId: ASHA,
-        type: 'text',
-        text: 'Your cake ships Friday',
-        timestamp: OLD,
-        status: 'accepted',
-      }),
-    ).toBe(false);
+    expect(await store.recordOutbound(OUR_SEND)).toBe(false);
     expect(
       await store.recordStatus({ id: 'wamid.out.asha', status: 'read', timestamp: OLD, waId: ASHA }),
     ).toBe(false);
