@@ -233,13 +233,14 @@ export async function forgetContact(sql: Sql, d: Dialect, key: string, now: numb
     throw notFound(`the store knows no contact ${key}`, { code: 'contact.not_found' });
   const ids = await identifierValues(sql, key);
   const list = { ids: d.list(ids) };
-  // what must never be stored again: their wamids, and the digests of raw parts naming them
+  // what must never be stored again: their wamids, their opt-outs' keys, the digests of raw parts naming them
   const forgotten = new Set<string>();
   for (const r of await sql.all<{ w: string }>(
     `SELECT wamid AS w FROM messages WHERE wa_id = @key
      UNION SELECT inbound_wamid FROM auto_replies WHERE wa_id = @key
      UNION SELECT outbound_wamid FROM auto_replies WHERE wa_id = @key AND outbound_wamid IS NOT NULL
-     UNION SELECT wamid FROM status_events WHERE recipient_wa_id IN (SELECT v FROM ${d.values('ids')})`,
+     UNION SELECT wamid FROM status_events WHERE recipient_wa_id IN (SELECT v FROM ${d.values('ids')})
+     UNION SELECT dedupe FROM contact_events WHERE wa_id = @key AND dedupe LIKE 'pref:%'`,
     { ...k, ...list },
   ))
     forgotten.add(r.w);

@@ -270,28 +270,21 @@ export class PgWebhookWriter {
 
   async #preference(sql: Sql, p: PreferenceRecord, now: number, result: Changes): Promise<boolean> {
     if (p.category !== 'marketing_messages' || (p.value !== 'stop' && p.value !== 'resume')) return true;
+    const at = time(p.timestamp, 'timestamp');
+    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
+    const dedupe = `pref:${who}:${p.value}:${at}`;
+    // an opt-out of a forgotten contact, redelivered: it must not bring them back
+    if (await this.#forgotten(sql, dedupe)) return false;
     const key = await this.contacts.resolve(sql, p.identity, now, {
       create: true,
       why: 'user_preferences',
       merges: result.merges,
     });
     if (key === null) return true;
-    const at = time(p.timestamp, 'timestamp');
-    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
-    return this.#optOut(
-      sql,
-      key,
-      p.value === 'stop',
-      'user_preferences',
-      at,
-      `pref:${who}:${p.value}:${at}`,
-      now,
-      result,
-      {
-        category: p.category,
-        detail: p.detail ?? null,
-      },
-    );
+    return this.#optOut(sql, key, p.value === 'stop', 'user_preferences', at, dedupe, now, result, {
+      category: p.category,
+      detail: p.detail ?? null,
+    });
   }
 
   /** Records an opt-out change; false for a redelivery. */
@@ -502,7 +495,7 @@ export class PgWebhookWriter {
     return true;
   }
 
-  /** A wamid (or raw part digest) of a forgotten contact (`wabox contact forget`): stored never again. */
+  /** A wamid (raw part digest, opt-out key) of a forgotten contact (`wabox contact forget`): stored never again. */
   async #forgotten(sql: Sql, wamid: string): Promise<boolean> {
     return (await sql.get(SQL.forgotten, { digest: forgottenDigest(wamid) })) !== undefined;
   }

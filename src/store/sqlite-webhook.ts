@@ -303,27 +303,21 @@ export class SqliteWebhookWriter {
 
   #preference(p: PreferenceRecord, now: number, result: Pick<IngestResult, 'merges' | 'optOuts'>): boolean {
     if (p.category !== 'marketing_messages' || (p.value !== 'stop' && p.value !== 'resume')) return true;
+    const at = time(p.timestamp, 'timestamp');
+    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
+    const dedupe = `pref:${who}:${p.value}:${at}`;
+    // an opt-out of a forgotten contact, redelivered: it must not bring them back
+    if (this.#forgotten(dedupe)) return false;
     const key = this.contacts.resolve(p.identity, now, {
       create: true,
       why: 'user_preferences',
       merges: result.merges,
     });
     if (key === null) return true;
-    const at = time(p.timestamp, 'timestamp');
-    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
-    return this.#optOut(
-      key,
-      p.value === 'stop',
-      'user_preferences',
-      at,
-      `pref:${who}:${p.value}:${at}`,
-      now,
-      result,
-      {
-        category: p.category,
-        detail: p.detail ?? null,
-      },
-    );
+    return this.#optOut(key, p.value === 'stop', 'user_preferences', at, dedupe, now, result, {
+      category: p.category,
+      detail: p.detail ?? null,
+    });
   }
 
   /** Records an opt-out change; false for a redelivery. */
@@ -532,7 +526,7 @@ export class SqliteWebhookWriter {
     return true;
   }
 
-  /** A wamid (or raw part digest) of a forgotten contact (`wabox contact forget`): stored never again. */
+  /** A wamid (raw part digest, opt-out key) of a forgotten contact (`wabox contact forget`): stored never again. */
   #forgotten(wamid: string): boolean {
     return this.#s.forgotten.get({ digest: forgottenDigest(wamid) }) !== undefined;
   }

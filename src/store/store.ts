@@ -692,6 +692,6 @@ export interface ErasureCounts {
   identifiers: number;
   conversations: number;
   rawEvents: number;
-  /** Wamids remembered (as digests) so their redelivery stores nothing. */
+  /** Wamids (and keys of their opt-out events and raw parts) remembered as digests: a redelivery stores nothing. */
   forgottenMessages: number;
 }

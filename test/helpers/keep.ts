@@ -10,7 +10,10 @@ export const PNID = '106540352242922';
 /** What Asha's POST and our reply to her say: none of it may remain after she is forgotten. */
 export const ASHA_PERSONAL = [ASHA, ASHA_BSUID, 'Asha', '4 Lake Rd', 'passport', 'beam me', 'wamid.asha'];
 
-/** Meta's shape: Asha writes (text, image, an unsupported type), and the status of our reply to her. */
+/**
+ * Meta's shape: Asha writes (a text, an image, a message without id kept raw), our reply to her is
+ * delivered, and she stops marketing messages.
+ */
 export function ashaPayload(at: Date) {
   const ts = String(Math.floor(at.getTime() / 1000));
   const value = {
@@ -47,7 +50,32 @@ export function ashaPayload(at: Date) {
   };
   return {
     object: 'whatsapp_business_account',
-    entry: [{ id: '102290129340398', changes: [{ field: 'messages', value }] }],
+    entry: [
+      {
+        id: '102290129340398',
+        changes: [
+          { field: 'messages', value },
+          // she stopped marketing messages
+          {
+            field: 'user_preferences',
+            value: {
+              messaging_product: 'whatsapp',
+              metadata: value.metadata,
+              contacts: value.contacts,
+              user_preferences: [
+                {
+                  wa_id: ASHA,
+                  user_id: ASHA_BSUID,
+                  category: 'marketing_messages',
+                  value: 'stop',
+                  timestamp: ts,
+                },
+              ],
+            },
+          },
+        ],
+      },
+    ],
   };
 }
 

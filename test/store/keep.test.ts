@@ -142,8 +142,8 @@ await describeStores('keeping and erasing data', (backend) => {
         identifiers: 2,
         conversations: 1,
         rawEvents: 1,
-        // three messages, the raw part of the unsupported one
-        forgottenMessages: 4,
+        // three messages, the raw part without id, her opt-out
+        forgottenMessages: 5,
       },
     });
     const personal = [
@@ -171,8 +171,8 @@ await describeStores('keeping and erasing data', (backend) => {
 
     // Meta redelivers the old POST (it retries for days), and our send's record comes late too
     const again = await ingest(store, ashaPayload(OLD), new Date(NOW + 60_000));
-    // two messages, a status, a raw part: each one a duplicate, none stored
-    expect(again).toMatchObject({ newInbound: [], duplicates: 4, claims: [], merges: [] });
+    // two messages, a status, a raw part, an opt-out: each one a duplicate, none stored
+    expect(again).toMatchObject({ newInbound: [], duplicates: 5, optOuts: [], claims: [], merges: [] });
     expect(await store.recordOutbound(OUR_SEND)).toBe(false);
     expect(
       await store.recordStatus({ id: 'wamid.out.asha', status: 'read', timestamp: OLD, waId: ASHA }),
