@@ -75,7 +75,7 @@ await describeStores('keeping and erasing data from the command line', (backend)
     expect((await receiver.post(ashaPayload(new Date(OLD.getTime() + 1000)))).status).toBe(200);
     const e = env(location);
 
-    const exported = await spawnCli(['contact', 'export', `+${ASHA}`], { env: e });
+    const exported = await spawnCli(['contact', 'export', `+${ASHA}`, '--json'], { env: e });
     expect(exported.code, exported.stderr).toBe(0);
     const doc = JSON.parse(exported.stdout) as {
       contact: { phone: string; userId: string };

@@ -27,6 +27,7 @@ export function register(parent: Command, deps: Deps, runF?: ContactExportRunner
   contactArgument(
     parent.command('export').description('everything stored about one contact, as one JSON document'),
   )
+    .option('--json', 'the output is JSON either way (accepted so scripts may always pass it)')
     .addHelpText(
       'after',
       `
@@ -37,8 +38,8 @@ Examples:
 The document (always JSON): {exportedAt, contact, identifiers, events, conversation, labels, notes,
 messages (each with its payload and statuses), autoReplies, otherStatuses}. Times are ISO 8601 (UTC).`,
     )
-    .action(async (contact: string, flags: Omit<ContactExportOptions, 'contact'>) => {
-      const options = { ...flags, contact };
+    .action(async (contact: string, flags: Omit<ContactExportOptions, 'contact'> & { json?: boolean }) => {
+      const options = { contact, ...(flags.country === undefined ? {} : { country: flags.country }) };
       if (runF) return runF(options);
       emit(deps, { json: true }, await runContactExport(options, deps), () => '');
     });
