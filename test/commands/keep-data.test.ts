@@ -81,7 +81,10 @@ await describeStores('keeping and erasing data from the command line', (backend)
       contact: { phone: string; userId: string };
       messages: Array<{ text: string | null; payload: unknown }>;
       notes: Array<{ text: string }>;
+      conversation: { phone: string; unread: number };
     };
+    // the conversation as `inbox --json` shows it
+    expect(doc.conversation).toMatchObject({ phone: `+${ASHA}`, unread: 2 });
     expect(doc.contact).toMatchObject({ phone: `+${ASHA}`, userId: 'IN.5512093388776655' });
     expect(doc.messages.map((m) => m.text)).toEqual(['my address is 4 Lake Rd', 'my passport']);
     expect(doc.notes.map((n) => n.text)).toEqual(['Asha prefers calls']);

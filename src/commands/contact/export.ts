@@ -4,7 +4,8 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import type { ContactExport, ConversationRecord } from '../../store/store.js';
+import type { ContactExport } from '../../store/store.js';
+import { type InboxConversation, loadSla, toInboxConversation } from '../inbox/shared.js';
 import { contactArgument } from '../shared/contact-arg.js';
 import { type ContactJson, knownContact, toContactJson } from './shared.js';
 
@@ -18,7 +19,8 @@ export interface ContactExportResult extends Omit<ContactExport, 'contact' | 'co
   /** When the export was made, ISO 8601. */
   exportedAt: string;
   contact: ContactJson;
-  conversation: Omit<ConversationRecord, 'cursor'> | null;
+  /** As `inbox --json` shows it; null when there is none. */
+  conversation: InboxConversation | null;
 }
 
 export type ContactExportRunner = (options: ContactExportOptions) => Promise<void>;
@@ -52,13 +54,11 @@ export async function runContactExport(
   const contact = await knownContact(deps, options.contact, options.country);
   const store = await deps.store();
   const doc = await store.exportContact(contact.waId);
-  let conversation: ContactExportResult['conversation'] = null;
-  if (doc.conversation !== null) {
-    const { cursor: _cursor, ...rest } = doc.conversation;
-    conversation = rest;
-  }
+  const now = deps.clock();
+  const conversation =
+    doc.conversation === null ? null : toInboxConversation(doc.conversation, now, await loadSla(deps));
   return {
-    exportedAt: deps.clock().toISOString(),
+    exportedAt: now.toISOString(),
     ...doc,
     contact: toContactJson(doc.contact),
     conversation,
