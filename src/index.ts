@@ -126,16 +126,21 @@ export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/windo
 export { openStore } from './store/open.js';
 export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.js';
 export type {
+  ContactExport,
   ConversationFilter,
   ConversationRecord,
   ConversationStatus,
   Direction,
+  ErasureCounts,
+  ErasureRecord,
+  ExportedMessage,
   InboundRecord,
   MessageError,
   MessageFilter,
   MessageRecord,
   MessageStatus,
   OutboundRecord,
+  PurgeResult,
   SequencedMessage,
   SequenceFilter,
   StatusEventRecord,

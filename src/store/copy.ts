@@ -31,6 +31,8 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'settings', key: ['key'], textKey: true },
   { name: 'notes', key: ['id'], textKey: false },
   { name: 'agents', key: ['name'], textKey: true },
+  { name: 'erasures', key: ['id'], textKey: true },
+  { name: 'forgotten_messages', key: ['digest'], textKey: true },
   { name: 'campaigns', key: ['id'], textKey: false },
   { name: 'campaign_recipients', key: ['campaign_id', 'row_no'], textKey: false },
 ];

@@ -206,6 +206,23 @@ CREATE TABLE agents (
 `,
   },
   {
+    version: 8,
+    name: 'erasing a contact: an erasure record without personal data, and the digests of their wamids',
+    sql: `
+CREATE TABLE erasures (
+  id          TEXT PRIMARY KEY,
+  at          BIGINT NOT NULL,
+  counts      TEXT NOT NULL
+);
+
+CREATE TABLE forgotten_messages (
+  digest      TEXT PRIMARY KEY,
+  erasure_id  TEXT NOT NULL REFERENCES erasures (id),
+  created_at  BIGINT NOT NULL
+);
+`,
+  },
+  {
     version: 9,
     name: 'live views: NOTIFY at commit of new messages and changed conversations (SQLite polls)',
     // Statement-level triggers with transition tables: one notification per statement (identical ones in a

@@ -8,6 +8,7 @@
 import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
+import { FORGOTTEN_SQL, forgottenDigest } from './keep.js';
 import { PgContacts } from './postgres-contacts.js';
 import { refreshConversation } from './postgres-conversation-state.js';
 import { isUnreachable, type PgDb, type Sql, sqlState } from './postgres-db.js';
@@ -149,6 +150,7 @@ const SQL = {
   pending: `SELECT id, inbound_wamid, wa_id, kind, reason, rule, state, created_at, updated_at
     FROM auto_replies WHERE state = 'pending' ORDER BY id`,
   getSetting: 'SELECT value FROM settings WHERE key = @key',
+  forgotten: FORGOTTEN_SQL,
   setSetting: `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
 } as const;
@@ -270,28 +272,21 @@ export class PgWebhookWriter {
 
   async #preference(sql: Sql, p: PreferenceRecord, now: number, result: Changes): Promise<boolean> {
     if (p.category !== 'marketing_messages' || (p.value !== 'stop' && p.value !== 'resume')) return true;
+    const at = time(p.timestamp, 'timestamp');
+    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
+    const dedupe = `pref:${who}:${p.value}:${at}`;
+    // an opt-out of a forgotten contact, redelivered: it must not bring them back
+    if (await this.#forgotten(sql, dedupe)) return false;
     const key = await this.contacts.resolve(sql, p.identity, now, {
       create: true,
       why: 'user_preferences',
       merges: result.merges,
     });
     if (key === null) return true;
-    const at = time(p.timestamp, 'timestamp');
-    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
-    return this.#optOut(
-      sql,
-      key,
-      p.value === 'stop',
-      'user_preferences',
-      at,
-      `pref:${who}:${p.value}:${at}`,
-      now,
-      result,
-      {
-        category: p.category,
-        detail: p.detail ?? null,
-      },
-    );
+    return this.#optOut(sql, key, p.value === 'stop', 'user_preferences', at, dedupe, now, result, {
+      category: p.category,
+      detail: p.detail ?? null,
+    });
   }
 
   /** Records an opt-out change; false for a redelivery. */
@@ -382,6 +377,7 @@ export class PgWebhookWriter {
    * contact of the identifiers it links); the contact's key, or null when its wamid is known.
    */
   async inbound(sql: Sql, m: InboundRecord, now: number, result: Changes = sink()): Promise<string | null> {
+    if (await this.#forgotten(sql, m.id)) return null;
     const at = time(m.timestamp, 'timestamp');
     const identity = { ...identityOf(m.waId), ...m.identity };
     const why = m.linkTo
@@ -435,6 +431,7 @@ export class PgWebhookWriter {
     now: number,
     result: Changes = sink(),
   ): Promise<boolean> {
+    if (await this.#forgotten(sql, m.id)) return false;
     const at = time(m.timestamp, 'timestamp');
     const waId = (await this.contacts.resolve(sql, { ...identityOf(m.waId), ...m.identity }, now, {
       create: true,
@@ -480,6 +477,7 @@ export class PgWebhookWriter {
 
   /** Stores a status once per (wamid, status) and moves the message forward; false for a redelivery. */
   async status(sql: Sql, s: StatusRecord, now: number, result: Changes = sink()): Promise<boolean> {
+    if (await this.#forgotten(sql, s.id)) return false;
     const at = time(s.timestamp, 'timestamp');
     const error = json(s.error ?? null);
     const inserted = await sql.run(SQL.insertStatus, {
@@ -518,8 +516,15 @@ export class PgWebhookWriter {
     return true;
   }
 
+  /** A wamid (raw part digest, opt-out key) of a forgotten contact (`wabox contact forget`): stored never again. */
+  async #forgotten(sql: Sql, wamid: string): Promise<boolean> {
+    return (await sql.get(SQL.forgotten, { digest: forgottenDigest(wamid) })) !== undefined;
+  }
+
   async #raw(sql: Sql, r: RawEventRecord, now: number): Promise<boolean> {
-    return (await sql.run(SQL.insertRaw, { ...rawEventRow(r), now })) > 0;
+    const row = rawEventRow(r);
+    if (await this.#forgotten(sql, row.digest)) return false;
+    return (await sql.run(SQL.insertRaw, { ...row, now })) > 0;
   }
 
   async #facts(sql: Sql, m: InboundRecord): Promise<ContactFacts> {

@@ -8,6 +8,7 @@ import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { CampaignTables } from './campaigns.js';
 import { postgresTables, type TableRows } from './copy.js';
+import { exportContact, forgetContact, PG_DIALECT, purgeContent } from './keep.js';
 import { PgAgents } from './postgres-agents.js';
 import { conversationDrift, repairConversations } from './postgres-conversation-state.js';
 import { isUnreachable, PgDb, type PgDbOptions, redactUrl, type Sql, unreachable } from './postgres-db.js';
@@ -26,6 +27,7 @@ import {
   messageConditions,
   parseError,
   SORT_AT,
+  time,
   toConversation,
   toRecord,
 } from './rows.js';
@@ -34,6 +36,7 @@ import {
   type AutoReplyOutcome,
   type AutoReplyRecord,
   type ContactEventRecord,
+  type ContactExport,
   type ContactFilter,
   type ContactRecord,
   type ConversationDrift,
@@ -41,6 +44,7 @@ import {
   type ConversationRecord,
   type ConversationStatus,
   DEFAULT_MESSAGE_LIMIT,
+  type ErasureRecord,
   type Follow,
   type FollowOptions,
   type InboundRecord,
@@ -54,6 +58,7 @@ import {
   type NoteRecord,
   type OutboundRecord,
   type PricedSendRecord,
+  type PurgeResult,
   type Reassigned,
   type SequencedMessage,
   type SequenceFilter,
@@ -622,6 +627,23 @@ export class PostgresStore implements Store {
 
   async removeAgent(name: string): Promise<boolean> {
     return this.#agents.remove(name);
+  }
+
+  // -- keeping and erasing data: ./keep.ts ------------------------------------------------------
+
+  async purgeContent(before: Date, options: { dryRun?: boolean } = {}): Promise<PurgeResult> {
+    const ms = time(before, 'before');
+    return this.#db.tx((sql) => purgeContent(sql, ms, options.dryRun === true));
+  }
+
+  async exportContact(contact: string): Promise<ContactExport> {
+    return exportContact(this.#db, PG_DIALECT, this, await this.#key(contact));
+  }
+
+  async forgetContact(contact: string): Promise<ErasureRecord> {
+    const key = await this.#key(contact);
+    const now = this.#now();
+    return this.#db.tx((sql) => forgetContact(sql, PG_DIALECT, key, now));
   }
 
   /** Its tables as rows, for `wabox db copy`. */

@@ -272,6 +272,24 @@ ${recomputeSql('c.last_answer_at IS NOT NULL', ['response_awaited_since', 'respo
 `,
   },
   {
+    version: 8,
+    name: 'erasing a contact: an erasure record without personal data, and the digests of their wamids',
+    // `wabox contact forget` (./keep.ts): a redelivered event of a forgotten wamid stores nothing.
+    sql: `
+CREATE TABLE erasures (
+  id          TEXT PRIMARY KEY,           -- a random UUID: nothing that names the person
+  at          INTEGER NOT NULL,
+  counts      TEXT NOT NULL               -- JSON {messages, statusEvents, notes, ...}: what was erased
+) STRICT;
+
+CREATE TABLE forgotten_messages (
+  digest      TEXT PRIMARY KEY,           -- hex SHA-256 of the wamid (./keep.ts forgottenDigest)
+  erasure_id  TEXT NOT NULL REFERENCES erasures(id),
+  created_at  INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+`,
+  },
+  {
     version: 9,
     name: 'live views: nothing on SQLite (it polls; PostgreSQL notifies), numbered to keep both schemas alike',
     sql: '',

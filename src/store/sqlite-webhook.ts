@@ -10,6 +10,7 @@ import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js'
 import type { ContactFacts } from '../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
 import { WaboxError } from '../core/errors.js';
+import { FORGOTTEN_SQL, forgottenDigest } from './keep.js';
 import { type AutoReplyRow, identityOf, json, time, toAutoReply } from './rows.js';
 import { SqliteAgents } from './sqlite-agents.js';
 import { SqliteContacts } from './sqlite-contacts.js';
@@ -156,6 +157,7 @@ const SQL = {
   pending: `SELECT id, inbound_wamid, wa_id, kind, reason, rule, state, created_at, updated_at
     FROM auto_replies WHERE state = 'pending' ORDER BY id`,
   getSetting: 'SELECT value FROM settings WHERE key = ?',
+  forgotten: FORGOTTEN_SQL,
   setSetting: `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 } as const;
@@ -310,27 +312,21 @@ export class SqliteWebhookWriter {
 
   #preference(p: PreferenceRecord, now: number, result: Pick<IngestResult, 'merges' | 'optOuts'>): boolean {
     if (p.category !== 'marketing_messages' || (p.value !== 'stop' && p.value !== 'resume')) return true;
+    const at = time(p.timestamp, 'timestamp');
+    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
+    const dedupe = `pref:${who}:${p.value}:${at}`;
+    // an opt-out of a forgotten contact, redelivered: it must not bring them back
+    if (this.#forgotten(dedupe)) return false;
     const key = this.contacts.resolve(p.identity, now, {
       create: true,
       why: 'user_preferences',
       merges: result.merges,
     });
     if (key === null) return true;
-    const at = time(p.timestamp, 'timestamp');
-    const who = p.identity.userId ?? p.identity.phone ?? p.identity.parentUserId;
-    return this.#optOut(
-      key,
-      p.value === 'stop',
-      'user_preferences',
-      at,
-      `pref:${who}:${p.value}:${at}`,
-      now,
-      result,
-      {
-        category: p.category,
-        detail: p.detail ?? null,
-      },
-    );
+    return this.#optOut(key, p.value === 'stop', 'user_preferences', at, dedupe, now, result, {
+      category: p.category,
+      detail: p.detail ?? null,
+    });
   }
 
   /** Records an opt-out change; false for a redelivery. */
@@ -422,6 +418,7 @@ export class SqliteWebhookWriter {
     now: number,
     result: Pick<IngestResult, 'merges' | 'optOuts'> = SqliteWebhookWriter.#sink(),
   ): string | null {
+    if (this.#forgotten(m.id)) return null;
     const at = time(m.timestamp, 'timestamp');
     const identity = { ...identityOf(m.waId), ...m.identity };
     const why = m.linkTo
@@ -471,6 +468,7 @@ export class SqliteWebhookWriter {
     now: number,
     result: Pick<IngestResult, 'merges' | 'optOuts'> = SqliteWebhookWriter.#sink(),
   ): boolean {
+    if (this.#forgotten(m.id)) return false;
     const at = time(m.timestamp, 'timestamp');
     const waId = this.contacts.resolve({ ...identityOf(m.waId), ...m.identity }, now, {
       create: true,
@@ -519,6 +517,7 @@ export class SqliteWebhookWriter {
     now: number,
     result: Pick<IngestResult, 'merges' | 'optOuts'> = SqliteWebhookWriter.#sink(),
   ): boolean {
+    if (this.#forgotten(s.id)) return false;
     const at = time(s.timestamp, 'timestamp');
     const error = json(s.error ?? null);
     const inserted = this.#s.insertStatus.run({
@@ -557,8 +556,15 @@ export class SqliteWebhookWriter {
     return true;
   }
 
+  /** A wamid (raw part digest, opt-out key) of a forgotten contact (`wabox contact forget`): stored never again. */
+  #forgotten(wamid: string): boolean {
+    return this.#s.forgotten.get({ digest: forgottenDigest(wamid) }) !== undefined;
+  }
+
   #raw(r: RawEventRecord, now: number): boolean {
-    return this.#s.insertRaw.run({ ...rawEventRow(r), now }).changes > 0;
+    const row = rawEventRow(r);
+    if (this.#forgotten(row.digest)) return false;
+    return this.#s.insertRaw.run({ ...row, now }).changes > 0;
   }
 
   #facts(m: InboundRecord): ContactFacts {

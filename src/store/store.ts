@@ -517,6 +517,23 @@ export interface Store {
   removeAgent(name: string): Promise<boolean>;
   /** Campaigns and their recipients (./campaigns.ts). */
   readonly campaigns: Campaigns;
+  // -- keeping and erasing data: ./keep.ts ---------------------------------------------------
+  /**
+   * Erases the content of messages older than `before`: their text, payload (media ids, captions, bodies)
+   * and their statuses' payloads, and the payloads of raw webhook parts received before it (account events
+   * aside). Rows stay (direction, type, time, status, pricing), so counts and the inbox hold. With
+   * `dryRun`, counts what would go and changes nothing.
+   */
+  purgeContent(before: Date, options?: { dryRun?: boolean }): Promise<PurgeResult>;
+  /** Everything the store keeps about one contact (any identifier). Throws not-found for an unknown contact. */
+  exportContact(waId: string): Promise<ContactExport>;
+  /**
+   * Erases a contact: messages, statuses, automatic replies, labels, notes, conversation, identifiers and
+   * raw webhook parts naming them, in one transaction. Remembers a digest of each of their wamids, so a
+   * redelivered event of theirs stores nothing, and keeps an erasure record without personal data.
+   * Throws not-found for an unknown contact.
+   */
+  forgetContact(waId: string): Promise<ErasureRecord>;
   /** Resolves when the store answers a query; rejects otherwise (a receiver's /healthz). */
   ping(): Promise<void>;
   /** Idempotent. */
@@ -749,4 +766,72 @@ export interface AgentRecord extends NewAgent {
   available: boolean;
   createdAt: string;
   updatedAt: string;
+}
+
+// -- keeping and erasing data ----------------------------------------------------------------------
+
+/** What `purgeContent` erased (or, dry run, would erase). */
+export interface PurgeResult {
+  /** ISO 8601: content older than this. */
+  before: string;
+  dryRun: boolean;
+  /** Messages whose text or payload was erased. */
+  messages: number;
+  /** Of those, media messages (image, video, audio, document, sticker): their media ids and captions. */
+  media: number;
+  /** Status events whose payload was erased. */
+  statusEvents: number;
+  /** Raw webhook parts whose payload was erased. */
+  rawEvents: number;
+}
+
+/** A stored message with everything kept about it. */
+export interface ExportedMessage extends MessageRecord {
+  /** The request body sent or the message object received, as stored; null when none (or purged). */
+  payload: unknown;
+  phoneNumberId: string | null;
+  /** Every status the webhook reported, by timestamp, with its payload. */
+  statuses: Array<StatusEventRecord & { payload: unknown }>;
+}
+
+/** Everything the store keeps about one contact (`wabox contact export`). Times ISO 8601 (UTC). */
+export interface ContactExport {
+  contact: ContactRecord;
+  /** Every identifier that finds the contact (contact_ids). */
+  identifiers: Array<{ kind: 'phone' | 'user_id' | 'parent_user_id'; value: string; createdAt: string }>;
+  /** Merges, opt-outs and resumes, oldest first. */
+  events: ContactEventRecord[];
+  conversation: ConversationRecord | null;
+  labels: Array<{ label: string; createdAt: string }>;
+  /** Oldest first. */
+  notes: NoteRecord[];
+  /** Oldest first (timestamp, then insertion order). */
+  messages: ExportedMessage[];
+  autoReplies: AutoReplyRecord[];
+  /** Statuses reported for this contact (recipient) of messages the store does not have. */
+  otherStatuses: Array<StatusEventRecord & { wamid: string; payload: unknown }>;
+}
+
+/** The record an erasure leaves: no personal data, only what was erased and how much. */
+export interface ErasureRecord {
+  /** A random id (UUID). */
+  id: string;
+  /** ISO 8601 (UTC). */
+  at: string;
+  counts: ErasureCounts;
+}
+
+export interface ErasureCounts {
+  messages: number;
+  /** Of those, media messages. */
+  media: number;
+  statusEvents: number;
+  autoReplies: number;
+  labels: number;
+  notes: number;
+  identifiers: number;
+  conversations: number;
+  rawEvents: number;
+  /** Wamids (and keys of their opt-out events and raw parts) remembered as digests: a redelivery stores nothing. */
+  forgottenMessages: number;
 }

@@ -1,6 +1,8 @@
-// `wabox contact show|list|request-phone`: the people the store knows, by any of their identifiers.
+// `wabox contact show|list|request-phone|export|forget`: the people the store knows, by any of their identifiers.
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
+import * as exportContact from './export.js';
+import * as forget from './forget.js';
 import * as list from './list.js';
 import * as requestPhone from './request-phone.js';
 import * as show from './show.js';
@@ -16,7 +18,9 @@ Examples:
   wabox contact show +919876543210
   wabox contact show @asha.bakes --json
   wabox contact list --opted-out
-  wabox contact request-phone @asha.bakes --text "Share your number for delivery updates?"`,
+  wabox contact request-phone @asha.bakes --text "Share your number for delivery updates?"
+  wabox contact export +919876543210 > asha.json
+  wabox contact forget +919876543210 --yes`,
     );
-  for (const verb of [show, list, requestPhone]) verb.register(contact, deps);
+  for (const verb of [show, list, requestPhone, exportContact, forget]) verb.register(contact, deps);
 }

@@ -1,7 +1,9 @@
-// What the contact verbs share: the JSON shape of a contact.
-
+// What the contact verbs share: the JSON shape of a contact, and the known contact an argument names.
+import type { Deps } from '../../cli/deps.js';
+import { contactLabel } from '../../core/contact-id.js';
+import { notFound } from '../../core/errors.js';
 import type { ContactEventRecord, ContactRecord, OptOutRecord } from '../../store/store.js';
-import { identifiersJson } from '../shared/contact-arg.js';
+import { identifiersJson, resolveContactArg } from '../shared/contact-arg.js';
 
 /** A contact in `contact show --json` and `contact list --json`: keep it stable. */
 export interface ContactJson {
@@ -43,4 +45,20 @@ export function eventText(e: ContactEventRecord): string {
       ? `merged ${String(d.from ?? '?')} into this contact (${String(d.why ?? '?')})`
       : `${e.kind === 'opt_out' ? 'stopped' : 'resumed'} marketing messages (${String(d.source ?? '?')})`;
   return `${e.at}  ${what}`;
+}
+
+/** The stored contact an argument names; not-found (exit 6) when the store does not know them. */
+export async function knownContact(
+  deps: Deps,
+  input: string,
+  country: string | undefined,
+): Promise<ContactRecord> {
+  const target = await resolveContactArg(deps, input, { country, known: true });
+  const contact = await (await deps.store()).getContact(target.waId);
+  if (contact === null)
+    throw notFound(`the store knows no contact ${contactLabel(target)}`, {
+      code: 'contact.not_found',
+      hint: 'list the known contacts with: wabox contact list',
+    });
+  return contact;
 }

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import { contactLabel } from '../../core/contact-id.js';
 import { oneLine } from '../../core/text.js';
 import type { ContactEventRecord } from '../../store/store.js';
-import { contactArgument, resolveContactArg } from '../shared/contact-arg.js';
-import { type ContactJson, eventText, toContactJson } from './shared.js';
+import { contactArgument } from '../shared/contact-arg.js';
+import { type ContactJson, eventText, knownContact, toContactJson } from './shared.js';
 
 export interface ContactShowOptions {
   contact: string;
@@ -39,15 +38,8 @@ Examples:
 }
 
 export async function runContactShow(options: ContactShowOptions, deps: Deps): Promise<ContactShowResult> {
-  const target = await resolveContactArg(deps, options.contact, { country: options.country, known: true });
+  const contact = await knownContact(deps, options.contact, options.country);
   const store = await deps.store();
-  const { notFound } = await import('../../core/errors.js');
-  const contact = await store.getContact(target.waId);
-  if (contact === null)
-    throw notFound(`the store knows no contact ${contactLabel(target)}`, {
-      code: 'contact.not_found',
-      hint: 'list the known contacts with: wabox contact list',
-    });
   return { contact: toContactJson(contact), events: await store.contactEvents(contact.waId) };
 }
 
