@@ -141,5 +141,5 @@ await describePg('four agents on one PostgreSQL store', () => {
       await stopServed(receiver);
       await store.close();
     }
-  }, 300_000);
+  }, 480_000);
 });
