@@ -343,9 +343,9 @@ export function metaWamid(from, hexId) {
 /**
  * Starts `wabox webhook serve` (bin/wabox.js) on 127.0.0.1, an ephemeral port, with its own store, config
  * dir and app secret; logs on, as in production, into `logFile` (a pipe nobody reads would stall it).
- * Its URL: listeningUrl(logFile, child).
+ * Its URL: listeningUrl(logFile, child). `env`: more environment (PGAPPNAME, to find its database sessions).
  */
-export function serve({ db, configDir, secret, logFile, nodeArgs = [] }) {
+export function serve({ db, configDir, secret, logFile, nodeArgs = [], env = {} }) {
   return spawn(
     process.execPath,
     [...nodeArgs, BIN, 'webhook', 'serve', '--host', '127.0.0.1', '--port', '0'],
@@ -357,6 +357,7 @@ export function serve({ db, configDir, secret, logFile, nodeArgs = [] }) {
         WABOX_CONFIG_DIR: configDir,
         WABOX_APP_SECRET: secret,
         WABOX_VERIFY_TOKEN: 'bench-verify-token',
+        ...env,
       },
       stdio: ['ignore', 'ignore', openSync(logFile, 'w')],
     },

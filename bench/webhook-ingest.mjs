@@ -10,19 +10,32 @@
 //   node bench/webhook-ingest.mjs --json                   # the same figures as one JSON object on stdout
 //   node bench/webhook-ingest.mjs --tmp /dev/shm           # the store on a RAM disk (default: the OS temp dir)
 //   BENCH_SERVE_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" node bench/webhook-ingest.mjs   # profile
+//   node bench/webhook-ingest.mjs --db postgres://postgres@127.0.0.1:5432/test   # + two receivers on PostgreSQL
+//
+// With --db (a PostgreSQL on 127.0.0.1 only), each round also runs a team: two `wabox webhook serve`
+// processes on one PostgreSQL schema of their own (created by the receivers' migrations, dropped at the
+// end), the same load generator and payloads split fairly between them — 16 of the 32 connections and
+// half of the requests each, every event delivered once, as a load balancer in front of them would; the
+// duplicates two receivers see from Meta's redeliveries are the exception, and tested for correctness in
+// test/e2e/team-receivers.test.ts, not measured here. Reported beside the SQLite receiver (the baseline of
+// the ratio): events/s, p50/p99 of each receiver, CPU per request of each receiver process and of
+// PostgreSQL (its backends serving the receivers, found by application_name in pg_stat_activity and
+// sampled in /proc; its background writers are not counted), lost/duplicated counted in the database.
 //
 // Each server's CPU time per request (user + system, from /proc on Linux) and the load generator's (this
 // process) are reported beside the throughput: a side whose CPU per request is close to the wall time per
 // request (1e6 / req/s) is the one that limits the run.
 //
 // Targets: throughput >= 0.5 x bare (median of the rounds' ratios), p99 <= 50 ms (worst round),
-// lost = duplicated = 0 and no errors or non-2xx answers. Exit 1 when one is missed.
+// lost = duplicated = 0 and no errors or non-2xx answers; with --db also two PostgreSQL receivers >=
+// 1.0 x one SQLite receiver and their p99 <= 50 ms. Exit 1 when one is missed.
 import { execFileSync, spawn } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import * as lib from './lib.mjs';
 
 const REQUESTS = lib.numberArg('--requests', 40_000, { env: 'BENCH_REQUESTS', min: 32 });
@@ -30,28 +43,39 @@ const ROUNDS = lib.numberArg('--rounds', 1, { env: 'BENCH_ROUNDS' });
 const CONNECTIONS = 32;
 const WARMUP = Math.min(2000, REQUESTS);
 const SECRET = 'bench-app-secret-0123456789';
-const TARGETS = { ratio: 0.5, p99Ms: 50 };
+const TARGETS = { ratio: 0.5, p99Ms: 50, teamRatio: 1.0 };
+const PG_URL = pgUrl();
+const APP_NAME = `wabox-bench-${process.pid}`;
 let sequence = 0;
 
 lib.ensureBuilt();
 // the store on the real disk, as in production (fsync included); --tmp DIR to put it elsewhere
 const dir = lib.tempDir('wabox-bench-ingest-', lib.scratchBase({ ram: false }));
 lib.say(
-  `webhook ingest: ${REQUESTS.toLocaleString('en')} signed one-message POSTs per server at concurrency ${CONNECTIONS}, ${ROUNDS} round(s); ${lib.machine()}`,
+  `webhook ingest: ${REQUESTS.toLocaleString('en')} signed one-message POSTs per server at concurrency ${CONNECTIONS}, ${ROUNDS} round(s)${PG_URL ? ', + two receivers on PostgreSQL' : ''}; ${lib.machine()}`,
 );
 
 const rounds = [];
 for (let r = 1; r <= ROUNDS; r++) {
   const bare = await measureBare(r);
   const wabox = await measureWabox(r);
-  rounds.push({ round: r, bare, wabox, ratio: lib.round(wabox.rps / bare.rps) });
+  const team = PG_URL && (await measureTeam(r));
+  rounds.push({
+    round: r,
+    bare,
+    wabox,
+    ratio: lib.round(wabox.rps / bare.rps),
+    ...(team && { team, teamRatio: lib.round(team.rps / wabox.rps) }),
+  });
 }
 const ratio = lib.median(rounds.map((r) => r.ratio));
 const p99 = Math.max(...rounds.map((r) => r.wabox.p99));
-const sum = (f) => rounds.reduce((n, r) => n + f(r.wabox), 0);
+const sum = (f) => rounds.reduce((n, r) => n + f(r.wabox) + (r.team ? f(r.team) : 0), 0);
 const lost = sum((w) => w.lost);
 const duplicated = sum((w) => w.duplicated);
 const failed = sum((w) => w.errors + w.non2xx);
+const teamRatio = PG_URL && lib.median(rounds.map((r) => r.teamRatio));
+const teamP99 = PG_URL && Math.max(...rounds.map((r) => r.team.p99));
 
 const rows = [
   [
@@ -70,7 +94,7 @@ const rows = [
     'ratio',
   ],
 ];
-for (const { round: r, bare, wabox, ratio: x } of rounds) {
+for (const { round: r, bare, wabox, ratio: x, team, teamRatio: tx } of rounds) {
   rows.push([
     r,
     'bare node:http',
@@ -97,8 +121,41 @@ for (const { round: r, bare, wabox, ratio: x } of rounds) {
     wabox.stored,
     `${x.toFixed(2)}x`,
   ]);
+  if (!team) continue;
+  for (const [i, one] of team.receivers.entries())
+    rows.push([
+      r,
+      `  PostgreSQL receiver ${'AB'[i]}`,
+      fmt(one.rps),
+      ...perRequest(one),
+      one.p50,
+      one.p99,
+      one.errors,
+      one.non2xx,
+      '',
+      '',
+      '',
+    ]);
+  rows.push([r, '  PostgreSQL backends', '', '', team.pgCpuUs, '', '', '', '', '', '', '', '']);
+  rows.push([
+    r,
+    '2 x wabox on PostgreSQL',
+    fmt(team.rps),
+    ...perRequest(team),
+    team.p50,
+    team.p99,
+    team.errors,
+    team.non2xx,
+    team.acked,
+    team.stored,
+    `${tx.toFixed(2)}x SQLite`,
+  ]);
 }
 lib.table(rows);
+if (PG_URL)
+  lib.say(
+    'server CPU of "2 x wabox on PostgreSQL": both receivers and the PostgreSQL backends, per request of the pair; a receiver\'s req/s is its own over the pair\'s time',
+  );
 lib.say('');
 lib.table([
   ['target', 'figure', 'verdict'],
@@ -119,6 +176,27 @@ lib.table([
     failed,
     lib.target('failed requests', failed, { atMost: 0 }),
   ],
+  ...(PG_URL
+    ? [
+        [
+          'two PostgreSQL receivers / one SQLite receiver (median)',
+          `${teamRatio.toFixed(2)}x`,
+          lib.target('two PostgreSQL receivers / one SQLite receiver', teamRatio, {
+            atLeast: TARGETS.teamRatio,
+            unit: 'x',
+          }),
+        ],
+        [
+          'PostgreSQL receivers p99 latency (worst)',
+          `${teamP99} ms`,
+          lib.target('PostgreSQL receivers p99 latency', teamP99, {
+            atMost: TARGETS.p99Ms,
+            unit: ' ms',
+            digits: 0,
+          }),
+        ],
+      ]
+    : []),
 ]);
 lib.figures({
   requests: REQUESTS,
@@ -129,6 +207,7 @@ lib.figures({
   lost,
   duplicated,
   failed,
+  ...(PG_URL && { teamRatio: lib.round(teamRatio), teamP99Ms: teamP99 }),
 });
 lib.finish('webhook-ingest');
 
@@ -178,30 +257,114 @@ async function measureWabox(r) {
 }
 
 /**
- * Lost: a wamid answered 2xx that is not stored. Duplicated: a wamid stored more than once, a message
- * stored that was never sent, or a conversation whose unread count is not its number of messages (an
- * event applied twice).
+ * Two receivers on one new PostgreSQL schema, half of the load each (connections and requests), started
+ * together: their migrations meet under the store's advisory lock, as a team's would.
  */
+async function measureTeam(r) {
+  const schema = `bench_ingest_${process.pid}_${r}`;
+  const location = withSchema(PG_URL, schema);
+  const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const logFiles = ['a', 'b'].map((n) => join(dir, `serve-pg-${r}-${n}.log`));
+  const children = logFiles.map((logFile, i) =>
+    lib.serve({
+      db: location,
+      configDir: join(dir, `config-pg-${i}`),
+      secret: SECRET,
+      logFile,
+      nodeArgs,
+      env: { PGAPPNAME: APP_NAME },
+    }),
+  );
+  try {
+    const urls = await Promise.all(children.map((child, i) => lib.listeningUrl(logFiles[i], child)));
+    const half = (n) => Math.ceil(n / 2);
+    const warm = await Promise.all(
+      urls.map((url, i) => load(url, half(WARMUP), `pg warm-up ${r}${'ab'[i]}`)),
+    );
+    const backends = await pgBackends();
+    const generatorAtStart = process.cpuUsage();
+    const runs = await Promise.all(
+      urls.map((url, i) => load(url, half(REQUESTS), `pg ${r}${'ab'[i]}`, children[i].pid, CONNECTIONS / 2)),
+    );
+    const generator = process.cpuUsage(generatorAtStart);
+    const pgCpuMs = await backends.stop();
+    await Promise.all(children.map((child) => lib.stop(child)));
+    for (const child of children)
+      if (child.exitCode !== 0)
+        throw new Error(`wabox webhook serve (PostgreSQL) exited ${child.exitCode ?? child.signalCode}`);
+    // the pair: answers over the time from the first request of either to the last answer of either
+    const seconds = (Math.max(...runs.map((x) => x.last)) - Math.min(...runs.map((x) => x.first))) / 1000;
+    const answers = runs.reduce((n, x) => n + x.answers, 0);
+    const receivers = runs.map((x) => summarize({ ...x, seconds, cpuMs: { ...x.cpuMs, generator: null } }));
+    const perAnswer = (ms) => lib.round((ms * 1000) / answers, 1);
+    const acked = new Set([...warm, ...runs].flatMap((x) => [...x.acked]));
+    return {
+      rps: lib.round(answers / seconds, 0),
+      // both receivers and PostgreSQL's backends: what one request costs the team
+      serverCpuUs: perAnswer(runs.reduce((n, x) => n + x.cpuMs.server, 0) + pgCpuMs),
+      generatorCpuUs: perAnswer((generator.user + generator.system) / 1000),
+      pgCpuUs: perAnswer(pgCpuMs),
+      total: answers,
+      // each receiver's own percentiles; the pair's p50 and p99 are the worse of the two
+      p50: Math.max(...receivers.map((x) => x.p50)),
+      p99: Math.max(...receivers.map((x) => x.p99)),
+      errors: receivers.reduce((n, x) => n + x.errors, 0),
+      non2xx: receivers.reduce((n, x) => n + x.non2xx, 0),
+      receivers,
+      ...(await countPgStore(schema, acked)),
+    };
+  } finally {
+    await Promise.all(children.map((child) => lib.stop(child)));
+    await dropSchema(schema);
+  }
+}
+
+/** countStore's figures for a SQLite store. */
 function countStore(db, acked) {
   const store = new Database(db, { readonly: true });
   try {
-    const counts = new Map();
-    for (const { wamid, n } of store
+    const rows = store
       .prepare("SELECT wamid, count(*) AS n FROM messages WHERE direction = 'in' GROUP BY wamid")
-      .iterate())
-      counts.set(wamid, n);
-    let lost = 0;
-    let duplicated = 0;
-    for (const wamid of acked) if (!counts.has(wamid)) lost++;
-    for (const [, n] of counts) duplicated += n - 1;
-    const stored = [...counts.values()].reduce((a, b) => a + b, 0);
-    duplicated += Math.max(0, stored - acked.size);
+      .all();
     const { unread } = store.prepare('SELECT coalesce(sum(unread), 0) AS unread FROM conversations').get();
-    duplicated += Math.abs(unread - stored);
-    return { acked: acked.size, stored, unread, lost, duplicated };
+    return tally(rows, unread, acked);
   } finally {
     store.close();
   }
+}
+
+/** countStore's figures for a PostgreSQL schema. */
+async function countPgStore(schema, acked) {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      `SELECT wamid, count(*)::int AS n FROM ${schema}.messages WHERE direction = 'in' GROUP BY wamid`,
+    );
+    const [{ unread }] = (
+      await client.query(`SELECT coalesce(sum(unread), 0)::int AS unread FROM ${schema}.conversations`)
+    ).rows;
+    return tally(rows, unread, acked);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Lost: a wamid answered 2xx that is not stored. Duplicated: a wamid stored more than once, a message
+ * stored that was never sent, or a conversation whose unread count is not its number of messages (an
+ * event applied twice). `rows`: {wamid, n} per stored inbound wamid; `unread`: the conversations' sum.
+ */
+function tally(rows, unread, acked) {
+  const counts = new Map(rows.map(({ wamid, n }) => [wamid, n]));
+  let lost = 0;
+  let duplicated = 0;
+  for (const wamid of acked) if (!counts.has(wamid)) lost++;
+  for (const [, n] of counts) duplicated += n - 1;
+  const stored = [...counts.values()].reduce((a, b) => a + b, 0);
+  duplicated += Math.max(0, stored - acked.size);
+  duplicated += Math.abs(unread - stored);
+  return { acked: acked.size, stored, unread, lost, duplicated };
 }
 
 // -- the load ----------------------------------------------------------------------------------------
@@ -223,7 +386,7 @@ function nextBody() {
  * cores with the server, spends the measured time sending. With `serverPid`, the CPU time the server and
  * this process (the load generator) used during the run is measured too.
  */
-function load(url, amount, title, serverPid) {
+function load(url, amount, title, serverPid, connections = CONNECTIONS) {
   const acked = new Set();
   const bodies = Array.from({ length: amount }, nextBody);
   let next = 0;
@@ -236,7 +399,7 @@ function load(url, amount, title, serverPid) {
       {
         url,
         title,
-        connections: CONNECTIONS,
+        connections,
         amount,
         timeout: 30,
         sampleInt: 100,
@@ -270,6 +433,8 @@ function load(url, amount, title, serverPid) {
           result,
           acked,
           answers: span.answers,
+          first: span.first,
+          last: span.last,
           seconds: (span.last - span.first) / 1000,
           cpuMs: {
             server: server == null || cpuAtStart.server == null ? null : server - cpuAtStart.server,
@@ -283,7 +448,7 @@ function load(url, amount, title, serverPid) {
 
 /** Throughput: answers over the time from the first request to the last answer. */
 function summarize({ result, answers, seconds, cpuMs }) {
-  const perAnswer = (ms) => (ms === null ? null : lib.round((ms * 1000) / answers, 1));
+  const perAnswer = (ms) => (ms == null ? null : lib.round((ms * 1000) / answers, 1));
   return {
     rps: lib.round(answers / seconds, 0),
     serverCpuUs: perAnswer(cpuMs.server),
@@ -298,7 +463,7 @@ function summarize({ result, answers, seconds, cpuMs }) {
 
 /** Wall time, the server's CPU and the load generator's CPU per request, in microseconds, for the table. */
 function perRequest({ rps, serverCpuUs, generatorCpuUs }) {
-  return [(1e6 / rps).toFixed(1), serverCpuUs ?? 'n/a', generatorCpuUs];
+  return [(1e6 / rps).toFixed(1), serverCpuUs ?? 'n/a', generatorCpuUs ?? ''];
 }
 
 // -- plumbing ----------------------------------------------------------------------------------------
@@ -322,6 +487,80 @@ function processCpuMs(pid) {
   } catch {
     return null;
   }
+}
+
+/** --db's URL: PostgreSQL on the loopback only (a bench never leaves the machine); undefined without --db. */
+function pgUrl() {
+  const i = process.argv.indexOf('--db');
+  if (i === -1) return undefined;
+  const raw = process.argv[i + 1] ?? '';
+  let url;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`--db takes a postgres:// URL, not "${raw}"`);
+  }
+  if (!/^postgres(ql)?:$/.test(url.protocol)) throw new Error(`--db takes a postgres:// URL, not "${raw}"`);
+  if (!['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname))
+    throw new Error(`--db: PostgreSQL on 127.0.0.1 only, not ${url.hostname}`);
+  url.searchParams.delete('schema');
+  return url.href;
+}
+
+/** The store's URL for a schema of the --db database. */
+function withSchema(href, schema) {
+  const url = new URL(href);
+  url.searchParams.set('schema', schema);
+  return url.href;
+}
+
+async function dropSchema(schema) {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * The CPU time PostgreSQL spends for the receivers: their sessions' backend processes (application_name
+ * APP_NAME in pg_stat_activity), read from /proc every 250 ms so that a session that ends during the run
+ * still counts; one started during the run counts from zero. stop() resolves with the ms used since.
+ */
+async function pgBackends() {
+  const client = new pg.Client({ connectionString: PG_URL });
+  await client.connect();
+  const seen = new Map(); // pid -> { first, last }
+  const sample = async (atStart) => {
+    const { rows } = await client.query('SELECT pid FROM pg_stat_activity WHERE application_name = $1', [
+      APP_NAME,
+    ]);
+    for (const { pid } of rows) {
+      const ms = processCpuMs(pid);
+      if (ms === null) continue;
+      const known = seen.get(pid);
+      if (known) known.last = ms;
+      else seen.set(pid, { first: atStart ? ms : 0, last: ms });
+    }
+  };
+  await sample(true);
+  let sampling = Promise.resolve();
+  const timer = setInterval(() => {
+    sampling = sampling.then(() => sample(false));
+  }, 250);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await sampling;
+      // the sessions that are still there, read once more (a pid seen before is read from /proc directly)
+      await sample(false);
+      for (const [pid, known] of seen) known.last = processCpuMs(pid) ?? known.last;
+      await client.end();
+      return [...seen.values()].reduce((n, { first, last }) => n + (last - first), 0);
+    },
+  };
 }
 
 function fmt(n) {

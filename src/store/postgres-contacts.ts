@@ -13,8 +13,11 @@ const SQL = {
   // in array order (unnest's): the caller sorts, so every transaction takes its locks in one order
   lock: `SELECT pg_advisory_xact_lock(hashtext('wabox.contact:' || v)) FROM unnest(@values::text[]) AS v`,
   lookup: 'SELECT wa_id FROM contact_ids WHERE kind = @kind AND value = @value',
-  lookupAll: `SELECT i.wa_id FROM unnest(@kinds::text[], @values::text[]) WITH ORDINALITY AS t (kind, value, n)
-    JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value ORDER BY t.n`,
+  // with the contact's identifier columns, so that a known person writing as before needs no write here
+  lookupAll: `SELECT i.wa_id, c.phone, c.user_id, c.parent_user_id, c.username
+    FROM unnest(@kinds::text[], @values::text[]) WITH ORDINALITY AS t (kind, value, n)
+    JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id
+    ORDER BY t.n`,
   byAnyId: `SELECT wa_id FROM contact_ids WHERE kind IN ('phone', 'user_id', 'parent_user_id') AND value = @id
     ORDER BY CASE kind WHEN 'phone' THEN 0 WHEN 'user_id' THEN 1 ELSE 2 END LIMIT 1`,
   contactRow: 'SELECT wa_id, created_at FROM contacts WHERE wa_id = @key',
@@ -85,6 +88,26 @@ const MERGE = {
   moveConversation: 'UPDATE conversations SET wa_id = @into WHERE wa_id = @from',
 } as const;
 
+/** An identifier's contact, with the contact's identifier columns (null when the row is missing). */
+interface KnownId {
+  wa_id: string;
+  phone: string | null;
+  user_id: string | null;
+  parent_user_id: string | null;
+  username: string | null;
+}
+
+/** True when SQL.setIds would change nothing on the contact (and no username is to be taken from others). */
+function unchanged(identity: ContactIdentity, contact: KnownId): boolean {
+  const same = (value: string | null | undefined, column: string | null) => value == null || value === column;
+  return (
+    identity.username == null &&
+    same(identity.phone, contact.phone) &&
+    same(identity.userId, contact.user_id) &&
+    same(identity.parentUserId, contact.parent_user_id)
+  );
+}
+
 export class PgContacts {
   /**
    * Locks these identifiers (or contact keys) to the end of the transaction, in one order across
@@ -119,10 +142,10 @@ export class PgContacts {
     const locked = new Set(values);
     await this.lock(sql, locked);
     let keys: string[];
+    let found: KnownId[];
     for (;;) {
-      keys = [
-        ...new Set((await sql.all<{ wa_id: string }>(SQL.lookupAll, { kinds, values })).map((r) => r.wa_id)),
-      ];
+      found = await sql.all<KnownId>(SQL.lookupAll, { kinds, values });
+      keys = [...new Set(found.map((r) => r.wa_id))];
       // a contact another transaction merged away while we waited: look again once its new key is locked too
       const more = keys.filter((k) => !locked.has(k));
       if (more.length === 0) break;
@@ -136,6 +159,10 @@ export class PgContacts {
       await sql.run(SQL.createContact, { key, now });
     } else
       key = keys.length === 1 ? keys[0]! : await this.#merge(sql, keys, now, options.why, options.merges);
+    // every identifier already this contact's and its columns already saying so: the writes below would
+    // change nothing (two round trips less per message of a known customer)
+    if (keys.length === 1 && found.length === ids.length && all.length === 1 && unchanged(all[0]!, found[0]!))
+      return key;
     if (ids.length > 0) await sql.run(SQL.addIds, { key, kinds, values, now });
     for (const identity of all) {
       const username = identity.username ?? null;

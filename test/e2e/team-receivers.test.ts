@@ -3,19 +3,17 @@
 // Graph API's log); then one receiver is SIGKILLed under load and everything it did not acknowledge is
 // redelivered to the other: nothing lost, nothing doubled, nothing for `db check` to repair.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
-import { join } from 'node:path';
 import { afterAll, afterEach, expect, it } from 'vitest';
 import { serializeLikeMeta, simulatedTextMessage } from '../../src/cloud/webhook-simulate.js';
 import { SETTINGS_KEY } from '../../src/core/autoreply.js';
-import { openPostgresStore, type PostgresStore } from '../../src/store/postgres.js';
-import { BIN, tempDir } from '../helpers/cli.js';
-import { PHONE_ID, TOKEN } from '../helpers/cloud.js';
+import type { PostgresStore } from '../../src/store/postgres.js';
+import { BIN } from '../helpers/cli.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/graph-server.js';
-import { describePg, dropTestSchemas, PG_TEST_URL, testSchema } from '../helpers/pg.js';
+import { describePg, dropTestSchemas } from '../helpers/pg.js';
 import { MESSAGES_PATH, postSigned, sendReplies } from '../helpers/receiver.js';
-import { killSpawned, type Served, serve } from '../helpers/spawned-receiver.js';
+import { killSpawned, type Served, serve, stopServed } from '../helpers/spawned-receiver.js';
+import { startTeam } from '../helpers/team.js';
 
 const SECRET = 'team-receivers-app-secret';
 const CONTACTS = 60;
@@ -32,29 +30,13 @@ await describePg('two receivers on one PostgreSQL store', () => {
   });
 
   async function team(): Promise<{ env: (n: number) => Record<string, string>; store: PostgresStore }> {
-    const location = `${PG_TEST_URL}?schema=${testSchema()}`;
-    const store = await openPostgresStore(location);
+    const { env, store } = await startTeam(graph!, SECRET);
     await store.setSetting(SETTINGS_KEY, { greeting: true });
-    const env = (n: number) => {
-      const config = join(tempDir(`wabox-team-${n}-`), 'config');
-      mkdirSync(config, { recursive: true });
-      writeFileSync(
-        join(config, 'templates.json'),
-        JSON.stringify({
-          version: 1,
-          templates: [{ name: 'welcome', kind: 'greeting', language: 'en', body: 'Hello {{contact.name}}!' }],
-        }),
-      );
-      return {
-        WABOX_DB: location,
-        WABOX_CONFIG_DIR: config,
-        WABOX_APP_SECRET: SECRET,
-        WABOX_TOKEN: TOKEN,
-        WABOX_PHONE_NUMBER_ID: PHONE_ID,
-        WABOX_GRAPH_URL: graph!.url,
-      };
+    const templates = {
+      version: 1,
+      templates: [{ name: 'welcome', kind: 'greeting', language: 'en', body: 'Hello {{contact.name}}!' }],
     };
-    return { env, store };
+    return { env: (n) => env(n, { 'templates.json': templates }), store };
   }
 
   /** Waits (bounded) until no automatic reply is pending: the receivers send them after acknowledging. */
@@ -94,8 +76,7 @@ await describePg('two receivers on one PostgreSQL store', () => {
       ]);
     } finally {
       agent.destroy();
-      for (const r of receivers) r.child.kill('SIGTERM');
-      await Promise.all(receivers.map((r) => r.exited));
+      await Promise.all(receivers.map(stopServed));
       await store.close();
     }
   }, 90_000);
@@ -162,8 +143,7 @@ await describePg('two receivers on one PostgreSQL store', () => {
       expect(JSON.parse(check.stdout.toString())).toEqual({ differences: [], repaired: false });
     } finally {
       agent.destroy();
-      b.child.kill('SIGTERM');
-      await b.exited;
+      await stopServed(b);
       await store.close();
     }
   }, 90_000);

@@ -39,3 +39,9 @@ export async function serve(env: Record<string, string>, args: readonly string[]
   });
   return { child, url, stderr: () => err, exited };
 }
+
+/** A graceful stop (SIGTERM: the requests in flight are finished); resolves once it exited. */
+export function stopServed(served: Served): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  served.child.kill('SIGTERM');
+  return served.exited;
+}

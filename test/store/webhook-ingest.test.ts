@@ -2,7 +2,13 @@
 // fails), idempotency, claims.
 import { describe, expect, it } from 'vitest';
 import type { SqliteStore } from '../../src/store/sqlite.js';
-import type { AutoReplyPlan, IngestResult, WebhookPost } from '../../src/store/store.js';
+import {
+  type AutoReplyPlan,
+  type ContactIdentity,
+  type IngestResult,
+  STOP_KEYWORDS_SETTING,
+  type WebhookPost,
+} from '../../src/store/store.js';
 import { describeStores } from '../helpers/stores.js';
 
 const T = new Date('2026-11-20T10:00:00Z');
@@ -205,6 +211,39 @@ await describeStores('ingestWebhook', (backend) => {
       expect(await backend.rows(store, "SELECT text, reason FROM messages WHERE direction = 'out'")).toEqual([
         { text: 'Hello', reason: null },
       ]);
+      await store.close();
+    });
+
+    it('a known customer again changes nothing; a new id, a changed number or new stop words still count', async () => {
+      const store = await open();
+      const from = (id: string, identity: ContactIdentity, text = `m ${id}`) => {
+        const p = post([id]);
+        Object.assign(p.inbound[0]!, { identity, text });
+        return p;
+      };
+      const ids = async () => {
+        const { phone, userId, formerIds } = (await store.getContact('919876543210'))!;
+        return { phone, userId, former: formerIds.map((f) => f.value).sort() };
+      };
+      await store.ingestWebhook([from('wamid.1', { phone: '919876543210' })]);
+      await store.ingestWebhook([from('wamid.2', { phone: '919876543210', userId: 'IN.100' })]);
+      await store.ingestWebhook([from('wamid.3', { phone: '919876543210', userId: 'IN.100' })]);
+      expect(await ids()).toEqual({ phone: '919876543210', userId: 'IN.100', former: [] });
+      // a new number with the same BSUID becomes the phone; the old number written from again, again
+      await store.ingestWebhook([from('wamid.4', { phone: '919811111111', userId: 'IN.100' })]);
+      expect((await ids()).phone).toBe('919811111111');
+      await store.ingestWebhook([from('wamid.5', { phone: '919876543210' })]);
+      expect(await ids()).toEqual({ phone: '919876543210', userId: 'IN.100', former: ['919811111111'] });
+      // stop words are read once per batch: a change applies to the next one
+      await store.setSetting(STOP_KEYWORDS_SETTING, ['basta']);
+      const [stopped] = await store.ingestWebhook([from('wamid.6', { phone: '919876543210' }, 'basta')]);
+      expect(stopped).toMatchObject({
+        optOuts: [{ waId: '919876543210', optedOut: true, source: 'keyword' }],
+      });
+      await store.setSetting(STOP_KEYWORDS_SETTING, ['halt']);
+      const [again] = await store.ingestWebhook([from('wamid.7', { phone: '919876543210' }, 'basta')]);
+      expect(again).toMatchObject({ optOuts: [], newInbound: ['wamid.7'] });
+      expect(await backend.rows(store, 'SELECT count(*) AS n FROM contacts')).toEqual([{ n: 1 }]);
       await store.close();
     });
 
