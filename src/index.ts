@@ -83,6 +83,16 @@ export {
   validateRef,
 } from './core/link.js';
 export {
+  checkTemplateValues,
+  type TemplateDefinition,
+  type TemplateProblem,
+  type TemplateShape,
+  type TemplateValues,
+  templateShape,
+  type ValueSources,
+} from './core/meta-template.js';
+export { checkRate, type PacerOptions, SendPacer } from './core/pacing.js';
+export {
   type NormalizedPhone,
   normalizePhone,
   type PhoneOptions,
@@ -108,6 +118,13 @@ export {
   renderSvg,
   renderTerminal,
 } from './core/qr.js';
+export {
+  formatSegment,
+  parseSegment,
+  positionalSql,
+  type SegmentNode,
+  segmentSql,
+} from './core/segment.js';
 export {
   checkTemplate,
   findAutoReply,
