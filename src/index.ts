@@ -83,7 +83,10 @@ export {
   validateRef,
 } from './core/link.js';
 export {
+  type ColumnMapping,
   checkTemplateValues,
+  missingColumns,
+  rowTemplateValues,
   type TemplateDefinition,
   type TemplateProblem,
   type TemplateShape,

@@ -413,3 +413,96 @@ export function checkTemplateValues(
 function list(names: readonly string[]): string {
   return names.map((n) => `{{${n}}}`).join(', ');
 }
+
+// ---------------------------------------------------------------------------------------------------
+// from a CSV row: what `campaign create --param/--named-param/--header-*/--button-param` map
+
+/** Which column fills which slot of the template. */
+export interface ColumnMapping {
+  /** Positional body parameters, in order (`--param <column>`). */
+  params?: readonly string[];
+  /** Named body parameters (`--named-param <name>=<column>`). */
+  namedParams?: ReadonlyArray<{ name: string; column: string }>;
+  /** The header: media from a column (a link or a media id per row) or one link for every row; text from a column. */
+  header?: { type: 'image' | 'document' | 'video' | 'text'; column?: string; link?: string };
+  /** Button variables by index (`--button-param <index>=<column>`); the button's kind comes from the template. */
+  buttonParams?: ReadonlyArray<{ index: number; column: string }>;
+}
+
+const column = (name: string) => `column "${name}"`;
+
+/** Every column the mapping reads, once each, in mapping order. */
+export function mappedColumns(mapping: ColumnMapping): string[] {
+  const names = [
+    ...(mapping.params ?? []),
+    ...(mapping.namedParams ?? []).map((p) => p.column),
+    ...(mapping.header?.column === undefined ? [] : [mapping.header.column]),
+    ...(mapping.buttonParams ?? []).map((b) => b.column),
+  ];
+  return names.filter((n, i) => names.indexOf(n) === i);
+}
+
+/** One message per mapped column the input's header lacks (checked once, before any row). */
+export function missingColumns(mapping: ColumnMapping, columns: readonly string[]): string[] {
+  return mappedColumns(mapping)
+    .filter((c) => !columns.includes(c))
+    .map((c) => `${column(c)} is not in the input (its columns: ${columns.join(', ') || 'none'})`);
+}
+
+/**
+ * One row's values and where each came from, for checkTemplateValues and the send. A cell that is
+ * missing is empty (the check reports it, naming the column); a header cell that is an http(s) URL is a
+ * link, anything else a media id.
+ */
+export function rowTemplateValues(
+  shape: TemplateShape,
+  mapping: ColumnMapping,
+  row: Readonly<Record<string, string | undefined>>,
+): { values: TemplateValues; sources: ValueSources } {
+  const cell = (name: string) => row[name] ?? '';
+  const body: TemplateParameter[] = [];
+  const bodySources: string[] = [];
+  for (const c of mapping.params ?? []) {
+    body.push({ type: 'text', text: cell(c) });
+    bodySources.push(column(c));
+  }
+  for (const p of mapping.namedParams ?? []) {
+    body.push({ type: 'text', text: cell(p.column), name: p.name });
+    bodySources.push(column(p.column));
+  }
+  const values: TemplateValues = {};
+  const sources: { header?: string; body?: string[]; buttons?: Record<number, string> } = {};
+  if (body.length > 0) {
+    values.body = body;
+    sources.body = bodySources;
+  }
+  const h = mapping.header;
+  if (h !== undefined) {
+    const raw = h.column === undefined ? (h.link ?? '') : cell(h.column).trim();
+    sources.header = h.column === undefined ? `--header-${h.type} ${raw}` : column(h.column);
+    if (h.type === 'text') {
+      const name = shape.format === 'NAMED' ? shape.header?.params[0] : undefined;
+      values.header = { type: 'text', text: raw, ...(name === undefined ? {} : { name }) };
+    } else {
+      values.header = { type: h.type, source: /^https?:\/\//i.test(raw) ? { link: raw } : { id: raw } };
+    }
+  }
+  if ((mapping.buttonParams ?? []).length > 0) {
+    const buttons: TemplateButton[] = [];
+    sources.buttons = {};
+    for (const b of mapping.buttonParams ?? []) {
+      const def = shape.buttons[b.index];
+      const value = cell(b.column);
+      sources.buttons[b.index] = column(b.column);
+      buttons.push(
+        def?.needs === 'copy_code'
+          ? { subType: 'copy_code', index: b.index, code: value }
+          : def?.type === 'QUICK_REPLY'
+            ? { subType: 'quick_reply', index: b.index, payload: value }
+            : { subType: 'url', index: b.index, text: value },
+      );
+    }
+    values.buttons = buttons;
+  }
+  return { values, sources };
+}

@@ -2,7 +2,11 @@
 // would make the API refuse the send, each naming where the value came from.
 import { describe, expect, it } from 'vitest';
 import {
+  type ColumnMapping,
   checkTemplateValues,
+  mappedColumns,
+  missingColumns,
+  rowTemplateValues,
   type TemplateDefinition,
   type TemplateParameter,
   type TemplateValues,
@@ -470,5 +474,100 @@ describe('checkTemplateValues: every problem at once', () => {
       { body: ['column "name"'] },
     );
     expect(found.map((p) => p.graphCode)).toEqual([132000, 132000, 132018, 132000]);
+  });
+});
+
+describe('rowTemplateValues: columns to values', () => {
+  const mapping: ColumnMapping = {
+    params: ['name', 'discount', 'store'],
+    header: { type: 'image', column: 'photo' },
+    buttonParams: [{ index: 0, column: 'code' }],
+  };
+  const row = {
+    name: 'Asha',
+    discount: '20%',
+    store: 'MG Road',
+    photo: 'https://cdn.example/a.jpg',
+    code: 'a1',
+  };
+  it('a positional mapping fills body, header link and URL suffix, each with its column', () => {
+    const { values, sources } = rowTemplateValues(templateShape(positional), mapping, row);
+    expect(values).toEqual({
+      body: [text('Asha'), text('20%'), text('MG Road')],
+      header: { type: 'image', source: { link: 'https://cdn.example/a.jpg' } },
+      buttons: [{ subType: 'url', index: 0, text: 'a1' }],
+    });
+    expect(sources).toEqual({
+      body: ['column "name"', 'column "discount"', 'column "store"'],
+      header: 'column "photo"',
+      buttons: { 0: 'column "code"' },
+    });
+    expect(checkTemplateValues(positional, values, sources)).toEqual([]);
+  });
+  it('a header cell that is not a URL is a media id; one link can serve every row', () => {
+    const shape = templateShape(positional);
+    expect(rowTemplateValues(shape, mapping, { ...row, photo: ' 4490709327384033 ' }).values.header).toEqual({
+      type: 'image',
+      source: { id: '4490709327384033' },
+    });
+    const fixed = rowTemplateValues(
+      shape,
+      { header: { type: 'image', link: 'https://cdn.example/b.jpg' } },
+      {},
+    );
+    expect(fixed.values.header).toEqual({ type: 'image', source: { link: 'https://cdn.example/b.jpg' } });
+    expect(fixed.sources.header).toBe('--header-image https://cdn.example/b.jpg');
+  });
+  it('a missing or empty cell is reported by the check, naming its column', () => {
+    const { values, sources } = rowTemplateValues(templateShape(positional), mapping, { ...row, store: '' });
+    expect(messages(positional, values, sources)).toEqual(['the body {{3}} (column "store") is empty']);
+    const noPhoto = rowTemplateValues(templateShape(positional), mapping, { ...row, photo: undefined });
+    expect(messages(positional, noPhoto.values, noPhoto.sources)).toEqual([
+      'the header image (column "photo") is empty',
+    ]);
+  });
+  it('named parameters, a named text header and a coupon code', () => {
+    const m: ColumnMapping = {
+      namedParams: [
+        { name: 'first_name', column: 'name' },
+        { name: 'order_id', column: 'order' },
+        { name: 'store', column: 'store' },
+      ],
+      header: { type: 'text', column: 'order' },
+      buttonParams: [{ index: 0, column: 'coupon' }],
+    };
+    const { values, sources } = rowTemplateValues(templateShape(named), m, {
+      name: 'Asha',
+      order: '42',
+      store: 'MG Road',
+      coupon: 'SAVE10',
+    });
+    expect(values).toEqual(goodNamed);
+    expect(checkTemplateValues(named, values, sources)).toEqual([]);
+  });
+  it('a quick-reply button gets a payload', () => {
+    const { values } = rowTemplateValues(
+      templateShape(positional),
+      { buttonParams: [{ index: 1, column: 'p' }] },
+      { p: 'NO' },
+    );
+    expect(values).toEqual({ buttons: [{ subType: 'quick_reply', index: 1, payload: 'NO' }] });
+  });
+  it('mappedColumns and missingColumns', () => {
+    expect(mappedColumns({ ...mapping, namedParams: [{ name: 'x', column: 'name' }] })).toEqual([
+      'name',
+      'discount',
+      'store',
+      'photo',
+      'code',
+    ]);
+    expect(missingColumns(mapping, ['name', 'store', 'photo'])).toEqual([
+      'column "discount" is not in the input (its columns: name, store, photo)',
+      'column "code" is not in the input (its columns: name, store, photo)',
+    ]);
+    expect(missingColumns(mapping, Object.keys(row))).toEqual([]);
+    expect(missingColumns({ params: ['a'] }, [])).toEqual([
+      'column "a" is not in the input (its columns: none)',
+    ]);
   });
 });
