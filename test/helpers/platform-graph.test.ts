@@ -153,6 +153,63 @@ describe('the platform fake: scripted recipients and templates', () => {
     expect(p.accepted).toHaveLength(1);
     expect(p.accepted[0]!.body).toMatchObject({ type: 'template', template: { name: 'diwali_offer' } });
   });
+  it("checks the parameters against the definition: 132000 for a wrong count, in Meta's format", async () => {
+    const { p, c } = await start({ templates });
+    const send = (body: Array<{ type: 'text'; text: string }>, to: string) =>
+      c.sendMessage(templateMessage({ to }, { name: 'diwali_offer', language: 'en_US', body }));
+    const err = await refusal(send([], '+919876543210'));
+    expect(err.graphCode).toBe(132000);
+    expect(err.graphDetails).toBe('the body takes 1 parameter ({{1}}), 0 are given: {{1}} missing');
+    expect(
+      (
+        await refusal(
+          send(
+            [
+              { type: 'text', text: 'a' },
+              { type: 'text', text: 'b' },
+            ],
+            '+919876543211',
+          ),
+        )
+      ).graphCode,
+    ).toBe(132000);
+    expect((await refusal(send([{ type: 'text', text: 'a\nb' }], '+919876543212'))).graphCode).toBe(132018);
+    await send([{ type: 'text', text: 'Asha' }], '+919876543213');
+    expect(p.accepted.map((a) => a.to)).toEqual(['919876543213']);
+  });
+  it('reads named parameters, text headers and buttons back from the request', async () => {
+    const { p, c } = await start({
+      templates: [
+        {
+          name: 'order_ready',
+          language: 'en',
+          parameter_format: 'NAMED',
+          components: [
+            { type: 'HEADER', format: 'TEXT', text: 'Order {{order_id}}' },
+            { type: 'BODY', text: 'Hi {{first_name}}' },
+            { type: 'BUTTONS', buttons: [{ type: 'URL', text: 'Track', url: 'https://t.example/{{1}}' }] },
+          ],
+        },
+      ],
+    });
+    const send = (to: string, buttons: Array<{ subType: 'url'; index: number; text: string }>) =>
+      c.sendMessage(
+        templateMessage(
+          { to },
+          {
+            name: 'order_ready',
+            language: 'en',
+            header: { type: 'text', text: '42', name: 'order_id' },
+            body: [{ type: 'text', text: 'Asha', name: 'first_name' }],
+            buttons,
+          },
+        ),
+      );
+    await send('+919876543210', [{ subType: 'url', index: 0, text: '42' }]);
+    const err = await refusal(send('+919876543211', []));
+    expect(err.graphDetails).toMatch(/button 0 "Track" needs its URL suffix/);
+    expect(p.accepted).toHaveLength(1);
+  });
   it('a body that is not a WhatsApp message is refused with 100', async () => {
     const { p } = await start();
     const res = await fetch(`${p.url}${p.messagesPath}`, { method: 'POST', body: '{"to":"1"}' });

@@ -1,10 +1,19 @@
 // A fake Graph API that enforces the platform's sending rules (cloud-api.md §3), for campaigns: it
 // answers POST /{phone-number-id}/messages with 130429 when more than `rate` messages arrive in any one
 // second, 131056 for a second message to one recipient within 6 s, a scripted error for scripted
-// recipients (131049, 131050, …), 132001 for a template it does not know; otherwise it accepts the send
+// recipients (131049, 131050, …), 132001 for a template it does not know, 132000 (and 131008, 132005,
+// 132018) for parameters that do not fit the definition (core/meta-template.ts); otherwise it accepts the send
 // and logs it. It serves template definitions (GET /{waba-id}/message_templates, GET /{template-id}).
 // Errors are in Meta's format (graphError). Built on the strict fake (graph-server.ts): a request to a
 // route it does not serve still fails close().
+import {
+  checkTemplateValues,
+  type TemplateButton,
+  type TemplateDefinition,
+  type TemplateHeader,
+  type TemplateParameter,
+  type TemplateValues,
+} from '../../src/core/meta-template.js';
 import {
   type FakeGraph,
   type FakeReply,
@@ -115,11 +124,16 @@ export async function startPlatformGraph(options: PlatformOptions = {}): Promise
     if (scripted !== undefined) return refuse(to, at, scripted, `scripted failure ${scripted} for ${to}`);
     if (body.type === 'template' && templates.length > 0) {
       const t = body.template as { name?: string; language?: { code?: string } } | undefined;
-      const known = templates.some(
+      const known = templates.find(
         (d) => d.name === t?.name && d.language === t?.language?.code && d.status === 'APPROVED',
       );
       if (!known)
         return refuse(to, at, 132001, `template name (${t?.name}) does not exist in ${t?.language?.code}`);
+      const problem = checkTemplateValues(
+        { ...(known as unknown as TemplateDefinition), parameterFormat: known.parameter_format as string },
+        valuesOf(body.template),
+      )[0];
+      if (problem !== undefined) return refuse(to, at, problem.graphCode, problem.message);
     }
     lastTo.set(to, at);
     const wamid = `wamid.PLATFORM${accepted.length + 1}`;
@@ -170,4 +184,60 @@ export async function startPlatformGraph(options: PlatformOptions = {}): Promise
     },
     close: (o) => graph.close(o),
   };
+}
+
+/** The values a template request fills in, read back from its components (for the check a send gets). */
+function valuesOf(template: unknown): TemplateValues {
+  const components = ((template as { components?: unknown[] })?.components ?? []) as Array<
+    Record<string, unknown> & { parameters?: Array<Record<string, unknown>> }
+  >;
+  const values: { header?: TemplateHeader; body?: TemplateParameter[]; buttons?: TemplateButton[] } = {};
+  const named = (p: Record<string, unknown>) =>
+    typeof p.parameter_name === 'string' ? { name: p.parameter_name } : {};
+  for (const c of components) {
+    const params = c.parameters ?? [];
+    if (c.type === 'header' && params[0] !== undefined) {
+      const p = params[0];
+      const type = String(p.type);
+      values.header =
+        type === 'text'
+          ? { type: 'text', text: String(p.text ?? ''), ...named(p) }
+          : {
+              type: type as 'image' | 'document' | 'video',
+              source: { ...(p[type] as { id: string } | { link: string }) },
+            };
+    } else if (c.type === 'body') {
+      values.body = params.map((p): TemplateParameter => {
+        if (p.type === 'currency') {
+          const cur = p.currency as { code: string; amount_1000: number; fallback_value: string };
+          return {
+            type: 'currency',
+            code: cur.code,
+            amount1000: cur.amount_1000,
+            fallback: cur.fallback_value,
+            ...named(p),
+          };
+        }
+        if (p.type === 'date_time')
+          return {
+            type: 'date_time',
+            fallback: String((p.date_time as { fallback_value?: string })?.fallback_value ?? ''),
+            ...named(p),
+          };
+        return { type: 'text', text: String(p.text ?? ''), ...named(p) };
+      });
+    } else if (c.type === 'button') {
+      const index = Number(c.index);
+      const p = params[0] ?? {};
+      values.buttons ??= [];
+      values.buttons.push(
+        c.sub_type === 'quick_reply'
+          ? { subType: 'quick_reply', index, payload: String(p.payload ?? '') }
+          : c.sub_type === 'copy_code'
+            ? { subType: 'copy_code', index, code: String(p.coupon_code ?? '') }
+            : { subType: 'url', index, text: String(p.text ?? '') },
+      );
+    }
+  }
+  return values;
 }
