@@ -83,6 +83,19 @@ export {
   validateRef,
 } from './core/link.js';
 export {
+  type ColumnMapping,
+  checkTemplateValues,
+  missingColumns,
+  rowTemplateValues,
+  type TemplateDefinition,
+  type TemplateProblem,
+  type TemplateShape,
+  type TemplateValues,
+  templateShape,
+  type ValueSources,
+} from './core/meta-template.js';
+export { checkRate, type PacerOptions, SendPacer } from './core/pacing.js';
+export {
   type NormalizedPhone,
   normalizePhone,
   type PhoneOptions,
@@ -108,6 +121,13 @@ export {
   renderSvg,
   renderTerminal,
 } from './core/qr.js';
+export {
+  formatSegment,
+  parseSegment,
+  positionalSql,
+  type SegmentNode,
+  segmentSql,
+} from './core/segment.js';
 export {
   checkTemplate,
   findAutoReply,

@@ -5,7 +5,13 @@
 // (Unicode code points), as WhatsApp counts them.
 import { isBsuid } from '../core/contact-id.js';
 import { invalidInput } from '../core/errors.js';
-import { TEXT_LIMIT } from '../core/text.js';
+import type {
+  MediaSource,
+  TemplateButton,
+  TemplateHeader,
+  TemplateParameter,
+} from '../core/meta-template.js';
+import { charLength, TEXT_LIMIT } from '../core/text.js';
 import type { MediaKind } from './media.js';
 
 /** The documented limits, by name (cloud-api.md §1.3). */
@@ -102,7 +108,8 @@ export function recipientOf(message: OutgoingMessage): string {
   return message.to?.replace(/^\+/, '') ?? message.recipient ?? '';
 }
 
-export type MediaSource = { id: string } | { link: string };
+// the values a template send fills in are domain types (core/meta-template.ts checks them against a definition)
+export type { MediaSource, TemplateButton, TemplateHeader, TemplateParameter };
 
 export interface TextContent {
   type: 'text';
@@ -181,12 +188,7 @@ export type MessageContent =
 // ---------------------------------------------------------------------------------------------------
 // checks
 
-/** Length in characters (code points). */
-export function charLength(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
+export { charLength };
 
 const fmt = (n: number) => n.toLocaleString('en-US');
 const plural = (n: number, word: string) => `${fmt(n)} ${word}${n === 1 ? '' : 's'}`;
@@ -613,32 +615,6 @@ export function listMessage(env: Envelope, content: Omit<ListContent, 'type'>): 
 
 // templates ---------------------------------------------------------------------------------------
 
-/** A body parameter; `name` for templates with named parameters (parameter_format NAMED). */
-export type TemplateParameter =
-  | { type: 'text'; text: string; name?: string }
-  | {
-      type: 'currency';
-      /** ISO 4217, e.g. USD. */
-      code: string;
-      /** The amount times 1,000 (100.99 -> 100990). */
-      amount1000: number;
-      /** What to show where the currency cannot be localised, e.g. "$100.99". */
-      fallback: string;
-      name?: string;
-    }
-  | { type: 'date_time'; fallback: string; name?: string };
-
-export interface TemplateHeader {
-  type: 'image' | 'document' | 'video';
-  source: MediaSource;
-  /** document headers only */
-  filename?: string;
-}
-
-export type TemplateButton =
-  | { subType: 'quick_reply'; index: number; payload: string }
-  | { subType: 'url'; index: number; text: string };
-
 /** Meta's template language code: `en`, `en_US`, `pt_BR`; `en-US` becomes `en_US`. */
 export function templateLanguage(code: string): string {
   const v = code.trim().replace('-', '_');
@@ -707,7 +683,13 @@ export function templateMessage(env: Envelope, content: Omit<TemplateContent, 't
     );
   checkLength(content.name, LIMITS.templateName, 'the template name', 'template_name');
   const components: Array<Record<string, unknown>> = [];
-  if (content.header !== undefined) {
+  const named = (content.body ?? []).some((p) => p.name !== undefined);
+  if (content.header?.type === 'text') {
+    // a TEXT header with {{1}} (or a named parameter): its one text parameter
+    const h = content.header;
+    const parameter = parameterObject({ type: 'text', text: h.text, name: h.name }, 0, h.name !== undefined);
+    components.push({ type: 'header', parameters: [parameter] });
+  } else if (content.header !== undefined) {
     const h = content.header;
     const media = mediaObject(h.source, `the ${h.type} header`);
     if (h.filename !== undefined) {
@@ -721,7 +703,6 @@ export function templateMessage(env: Envelope, content: Omit<TemplateContent, 't
   }
   const body = content.body ?? [];
   if (body.length > 0) {
-    const named = body.some((p) => p.name !== undefined);
     if (named && body.some((p) => p.name === undefined))
       throw invalidInput('a template takes positional or named parameters, not both', {
         code: 'template.mixed_parameters',
@@ -751,10 +732,15 @@ export function templateMessage(env: Envelope, content: Omit<TemplateContent, 't
             type: 'payload',
             payload: required(b.payload, `the payload of template button ${b.index}`, 'payload'),
           }
-        : {
-            type: 'text',
-            text: required(b.text, `the URL suffix of template button ${b.index}`, 'url_suffix'),
-          };
+        : b.subType === 'copy_code'
+          ? {
+              type: 'coupon_code',
+              coupon_code: required(b.code, `the coupon code of template button ${b.index}`, 'coupon_code'),
+            }
+          : {
+              type: 'text',
+              text: required(b.text, `the URL suffix of template button ${b.index}`, 'url_suffix'),
+            };
     components.push({ type: 'button', sub_type: b.subType, index: String(b.index), parameters: [parameter] });
   }
   const template: Record<string, unknown> = {

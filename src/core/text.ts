@@ -161,6 +161,13 @@ export function jsonSafe(json: string): string {
 /** WhatsApp's limit for one text message (Cloud API text.body), in characters. */
 export const TEXT_LIMIT = 4096;
 
+/** Length in characters (code points), as WhatsApp counts its limits. */
+export function charLength(text: string): number {
+  let n = 0;
+  for (const _ of text) n++;
+  return n;
+}
+
 /** A body in one line for tables and pickers: line breaks shown as ⏎, the rest as truncate. */
 export function preview(body: string, width: number): string {
   return truncate(body.replace(/\r?\n/g, ' ⏎ '), width);

@@ -606,6 +606,36 @@ describe('templates', () => {
       /payload of template button 0 is empty/,
     );
   });
+  it('a TEXT header takes one text parameter, named in a named template', () => {
+    expect(t({ header: { type: 'text', text: 'Diwali' } }).template).toMatchObject({
+      components: [{ type: 'header', parameters: [{ type: 'text', text: 'Diwali' }] }],
+    });
+    const named = t({
+      header: { type: 'text', text: 'Diwali', name: 'sale' },
+      body: [{ type: 'text', text: 'Asha', name: 'first_name' }],
+    }).template as { components: unknown[] };
+    expect(named.components[0]).toEqual({
+      type: 'header',
+      parameters: [{ type: 'text', text: 'Diwali', parameter_name: 'sale' }],
+    });
+    refuses(() => t({ header: { type: 'text', text: '' } }), /parameter 1 is empty/);
+  });
+  it('a COPY_CODE button carries its coupon code', () => {
+    expect(t({ buttons: [{ subType: 'copy_code', index: 1, code: 'DIWALI25' }] }).template).toMatchObject({
+      components: [
+        {
+          type: 'button',
+          sub_type: 'copy_code',
+          index: '1',
+          parameters: [{ type: 'coupon_code', coupon_code: 'DIWALI25' }],
+        },
+      ],
+    });
+    refuses(
+      () => t({ buttons: [{ subType: 'copy_code', index: 1, code: ' ' }] }),
+      /coupon code of template button 1 is empty/,
+    );
+  });
 });
 
 describe('mark as read', () => {

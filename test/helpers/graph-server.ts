@@ -41,6 +41,11 @@ export interface FakeGraph {
   requests: RecordedRequest[];
   /** Scripts a route: each request takes the next reply, and every reply must be taken. */
   on(method: string, path: string, replies: FakeReply | FakeReply[]): void;
+  /**
+   * Answers every request to a route with what `handler` returns: a server with rules rather than a
+   * script (platform-graph.ts). Scripted replies for the same route are used first.
+   */
+  serve(method: string, path: string | RegExp, handler: (request: RecordedRequest) => FakeReply): void;
   /** Requests to one route. */
   calls(method: string, path: string): RecordedRequest[];
   /** Throws when a scripted reply was not used or a request came that nothing scripted. */
@@ -87,6 +92,11 @@ export const SEND_OK: FakeReply = {
 
 export async function startFakeGraph(): Promise<FakeGraph> {
   const routes = new Map<string, Array<{ reply: FakeReply; left: number }>>();
+  const handlers: Array<{
+    method: string;
+    path: string | RegExp;
+    handler: (r: RecordedRequest) => FakeReply;
+  }> = [];
   const requests: RecordedRequest[] = [];
   const unexpected: string[] = [];
   const open = new Set<ServerResponse>();
@@ -113,14 +123,22 @@ export async function startFakeGraph(): Promise<FakeGraph> {
     requests.push(recorded);
     const key = `${req.method} ${url.pathname}`;
     const script = routes.get(key);
-    const next = script?.[0];
+    let next = script?.[0];
+    if (!next) {
+      const served = handlers.find(
+        (h) =>
+          h.method === req.method &&
+          (typeof h.path === 'string' ? h.path === url.pathname : h.path.test(url.pathname)),
+      );
+      if (served) next = { reply: served.handler(recorded), left: Number.POSITIVE_INFINITY };
+    }
     if (!next) {
       unexpected.push(key);
       res.writeHead(404, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: { message: `no fake route for ${key}`, type: 'Test', code: 803 } }));
       return;
     }
-    if (--next.left === 0) script.shift();
+    if (--next.left === 0) script?.shift();
     const { reply } = next;
     open.add(res);
     res.on('close', () => open.delete(res));
@@ -146,6 +164,9 @@ export async function startFakeGraph(): Promise<FakeGraph> {
       for (const reply of Array.isArray(replies) ? replies : [replies])
         list.push({ reply, left: reply.times ?? 1 });
       routes.set(key, list);
+    },
+    serve(method, path, handler) {
+      handlers.push({ method, path, handler });
     },
     calls(method, path) {
       return requests.filter((r) => r.method === method && r.path === path);

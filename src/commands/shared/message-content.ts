@@ -180,7 +180,8 @@ export function withMedia(plan: Plan, uploadedId: string): MessageContent {
   const { arg, place } = plan.media;
   const source = 'file' in arg ? { id: uploadedId } : 'link' in arg ? { link: arg.link } : { id: arg.id };
   const content = structuredClone(plan.content);
-  if (place === 'header' && content.type === 'template' && content.header) content.header.source = source;
+  if (place === 'header' && content.type === 'template' && content.header && content.header.type !== 'text')
+    content.header.source = source;
   else if ('source' in content) content.source = source;
   return content;
 }
