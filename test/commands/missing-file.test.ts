@@ -46,6 +46,7 @@ const WRITERS = new Set([
   'qr -o, --output <file>',
   'template export -o, --output <file>',
   'media download -o, --output <file>',
+  'db backup <file>',
 ]);
 
 /** Every option or argument of every command whose value names a file or folder. */
