@@ -29,10 +29,15 @@ const RETRIED = new Set(['40P01', '40001']);
 const MAX_ATTEMPTS = 5;
 const RETRY_BACKOFF_MS = 20;
 
-/** `@name` → `$n`, compiled once per SQL text. */
-const compiled = new Map<string, { text: string; names: string[] }>();
+/**
+ * `@name` → `$n`, compiled once per SQL text, with the name of its server-side prepared statement: pg
+ * parses a named statement once per connection, which halved PostgreSQL's CPU per webhook event (bench/
+ * webhook-ingest.mjs --db). A `*` query is left unnamed: its columns follow the table, and a prepared one
+ * fails once a migration changes them (0A000 "cached plan must not change result type").
+ */
+const compiled = new Map<string, { text: string; names: string[]; name: string | undefined }>();
 
-function compile(sql: string): { text: string; names: string[] } {
+function compile(sql: string): { text: string; names: string[]; name: string | undefined } {
   let entry = compiled.get(sql);
   if (entry === undefined) {
     const names: string[] = [];
@@ -41,7 +46,7 @@ function compile(sql: string): { text: string; names: string[] } {
       if (index < 0) index = names.push(name) - 1;
       return `$${index + 1}`;
     });
-    entry = { text, names };
+    entry = { text, names, name: /\*\s+FROM\b/i.test(sql) ? undefined : `wabox_${compiled.size}` };
     compiled.set(sql, entry);
   }
   return entry;
@@ -64,9 +69,10 @@ class Queries implements Sql {
   }
 
   async #query<R>(sql: string, params?: Params): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
-    const { text, names } = compile(sql);
+    const { text, names, name } = compile(sql);
     try {
-      return await this.#target.query<R & pg.QueryResultRow>({ text, values: values(names, params, sql) });
+      const query = { text, values: values(names, params, sql) };
+      return await this.#target.query<R & pg.QueryResultRow>(name === undefined ? query : { ...query, name });
     } catch (error) {
       throw asStoreError(this.#url, error);
     }
