@@ -1,4 +1,4 @@
-// When each message of a campaign may go (issue 16, cloud-api.md §3): never more than `rate` in any
+// When each message of a campaign may go (cloud-api.md §3): never more than `rate` in any
 // one-second window (the number's throughput, 130429 beyond it), never two messages to one recipient
 // within 6 s (the pair rate limit, 131056), slower after a 130429 (halved, then recovered step by step)
 // and one recipient held back after a 131056. Pure: every call is given the time (ms), nothing sleeps.

@@ -1,6 +1,6 @@
 // Keeping and erasing data, written once for both stores: purging old message content, exporting one
 // contact, and forgetting one (DESIGN.md §6). Each function runs on a `Sql` (a PostgreSQL transaction, or
-// the SQLite connection inside one: ./sqlite.ts sqliteTx) with the few words the two dialects spell
+// the SQLite connection inside one: ./sqlite-sql.ts) with the few words the two dialects spell
 // differently given by a `Dialect`.
 //
 // A forgotten contact's wamids are kept as SHA-256 digests in forgotten_messages: the webhook writers
@@ -8,7 +8,6 @@
 // an old event (it retries for days) does not bring the person back.
 import { createHash, randomUUID } from 'node:crypto';
 import { notFound } from '../core/errors.js';
-import type { Sql } from './postgres-db.js';
 import {
   type AutoReplyRow,
   iso,
@@ -18,6 +17,7 @@ import {
   toAutoReply,
   toRecord,
 } from './rows.js';
+import type { Sql } from './sql.js';
 import type {
   ContactExport,
   ErasureCounts,

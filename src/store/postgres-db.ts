@@ -30,9 +30,9 @@ const MAX_ATTEMPTS = 5;
 const RETRY_BACKOFF_MS = 20;
 
 /**
- * `@name` → `$n`, compiled once per SQL text, with the name of its server-side prepared statement: pg
- * parses a named statement once per connection, which halved PostgreSQL's CPU per webhook event (bench/
- * webhook-ingest.mjs --db). A `*` query is left unnamed: its columns follow the table, and a prepared one
+ * `@name` → `$n`, compiled once per SQL text, with the name of its server-side prepared statement: the
+ * server parses and plans a named statement once per connection instead of on every call (the webhook
+ * ingest's hot path; see bench/webhook-ingest.mjs --db). A `*` query is left unnamed: its columns follow the table, and a prepared one
  * fails once a migration changes them (0A000 "cached plan must not change result type").
  */
 const compiled = new Map<string, { text: string; names: string[]; name: string | undefined }>();

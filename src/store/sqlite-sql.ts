@@ -4,6 +4,9 @@
 import type Database from 'better-sqlite3';
 import type { Params, Sql, SqlDb } from './sql.js';
 
+/** better-sqlite3 refuses an object of names for a statement that has no parameters. */
+const bound = (params: Params | undefined): [Params] | [] => (params === undefined ? [] : [params]);
+
 class SqliteQueries implements Sql {
   readonly #db: Database.Database;
   readonly #statements = new Map<string, Database.Statement>();
@@ -21,16 +24,16 @@ class SqliteQueries implements Sql {
     return statement;
   }
 
-  async all<R>(sql: string, params: Params = {}): Promise<R[]> {
-    return this.#statement(sql).all(params) as R[];
+  async all<R>(sql: string, params?: Params): Promise<R[]> {
+    return this.#statement(sql).all(...bound(params)) as R[];
   }
 
-  async get<R>(sql: string, params: Params = {}): Promise<R | undefined> {
-    return this.#statement(sql).get(params) as R | undefined;
+  async get<R>(sql: string, params?: Params): Promise<R | undefined> {
+    return this.#statement(sql).get(...bound(params)) as R | undefined;
   }
 
-  async run(sql: string, params: Params = {}): Promise<number> {
-    return this.#statement(sql).run(params).changes;
+  async run(sql: string, params?: Params): Promise<number> {
+    return this.#statement(sql).run(...bound(params)).changes;
   }
 }
 

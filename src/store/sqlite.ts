@@ -11,7 +11,6 @@ import { configInvalid, invalidInput, notFound, WaboxError } from '../core/error
 import { CampaignTables } from './campaigns.js';
 import { sqliteTables, type TableRows } from './copy.js';
 import { exportContact, forgetContact, purgeContent, SQLITE_DIALECT } from './keep.js';
-import type { Params, Sql } from './postgres-db.js';
 import {
   assertLimit,
   assertTime,
@@ -172,6 +171,8 @@ export class SqliteStore implements Store {
   readonly path: string;
   readonly #ingestBusyTimeoutMs: number | undefined;
   readonly #now: () => number;
+  /** The connection as the code written once for both stores queries it (./sql.ts). */
+  readonly #sql: SqliteSqlDb;
 
   constructor(
     db: Database.Database,
@@ -183,7 +184,8 @@ export class SqliteStore implements Store {
     this.path = path;
     this.#ingestBusyTimeoutMs = ingestBusyTimeoutMs;
     this.#now = now;
-    this.campaigns = new CampaignTables(new SqliteSqlDb(db, now));
+    this.#sql = new SqliteSqlDb(db, now);
+    this.campaigns = new CampaignTables(this.#sql);
   }
 
   readonly campaigns: CampaignTables;
@@ -715,16 +717,16 @@ export class SqliteStore implements Store {
 
   async purgeContent(before: Date, options: { dryRun?: boolean } = {}): Promise<PurgeResult> {
     const ms = time(before, 'before');
-    return sqliteTx(this.#db, (sql) => purgeContent(sql, ms, options.dryRun === true));
+    return this.#sql.tx((sql) => purgeContent(sql, ms, options.dryRun === true));
   }
 
   async exportContact(contact: string): Promise<ContactExport> {
-    return exportContact(sqliteSql(this.#db), SQLITE_DIALECT, this, this.#key(contact));
+    return exportContact(this.#sql, SQLITE_DIALECT, this, this.#key(contact));
   }
 
   async forgetContact(contact: string): Promise<ErasureRecord> {
     const key = this.#key(contact);
-    return sqliteTx(this.#db, (sql) => forgetContact(sql, SQLITE_DIALECT, key, this.#now()));
+    return this.#sql.tx((sql) => forgetContact(sql, SQLITE_DIALECT, key, this.#now()));
   }
 
   /** Backs the store up to `path` with SQLite's online backup (the receiver may keep writing meanwhile). */
@@ -749,41 +751,3 @@ export class SqliteStore implements Store {
 /** The inbox's conversation columns, labels aggregated as SQLite does. */
 const CONVERSATION_COLUMNS = conversationColumns(`(SELECT group_concat(label, char(31)) FROM
      (SELECT label FROM contact_labels l WHERE l.wa_id = ct.wa_id ORDER BY label))`);
-
-/** The connection as ./keep.ts queries it (named parameters, as better-sqlite3 binds them). */
-function sqliteSql(db: Database.Database): Sql {
-  const bind = (sql: string, params: Params | undefined) => {
-    const statement = db.prepare(sql);
-    return { statement, args: params === undefined ? [] : [params] };
-  };
-  return {
-    async all<R>(sql: string, params?: Params): Promise<R[]> {
-      const { statement, args } = bind(sql, params);
-      return statement.all(...args) as R[];
-    },
-    async get<R>(sql: string, params?: Params): Promise<R | undefined> {
-      const { statement, args } = bind(sql, params);
-      return statement.get(...args) as R | undefined;
-    },
-    async run(sql: string, params?: Params): Promise<number> {
-      const { statement, args } = bind(sql, params);
-      return statement.run(...args).changes;
-    },
-  };
-}
-
-/**
- * Runs ./keep.ts's `work` in one IMMEDIATE transaction. Its queries are synchronous underneath, so it runs
- * to its end in one stretch of microtasks: no I/O of this process comes in between.
- */
-async function sqliteTx<T>(db: Database.Database, work: (sql: Sql) => Promise<T>): Promise<T> {
-  db.exec('BEGIN IMMEDIATE');
-  try {
-    const result = await work(sqliteSql(db));
-    db.exec('COMMIT');
-    return result;
-  } catch (error) {
-    if (db.inTransaction) db.exec('ROLLBACK');
-    throw error;
-  }
-}
