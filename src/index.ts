@@ -121,6 +121,8 @@ export {
   renderSvg,
   renderTerminal,
 } from './core/qr.js';
+export { buildReport, type Report, type ReportInputs, type ReportOptions } from './core/report.js';
+export { type ReportAssets, renderReportHtml } from './core/report-html.js';
 export {
   formatSegment,
   parseSegment,
@@ -144,6 +146,7 @@ export { parseIsoTime, parseSince } from './core/time.js';
 export { DEFAULT_API_VERSION, DEFAULT_GRAPH_URL, VERSION } from './core/version.js';
 export { customerServiceWindow, WINDOW_MS, type WindowState } from './core/window.js';
 export { openStore } from './store/open.js';
+export { reportInputs } from './store/report.js';
 export type { SqliteStore, SqliteStoreOptions } from './store/sqlite.js';
 export type {
   ContactExport,

@@ -24,6 +24,7 @@ import * as qr from '../commands/qr.js';
 import * as read from '../commands/read.js';
 import * as reopen from '../commands/reopen.js';
 import * as reply from '../commands/reply.js';
+import * as report from '../commands/report.js';
 import * as resolve from '../commands/resolve.js';
 import * as send from '../commands/send.js';
 import * as setup from '../commands/setup.js';
@@ -58,6 +59,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   businessProfile,
   numbers,
   costs,
+  report,
   doctor,
   db,
   setup,

@@ -5,6 +5,7 @@ import type { Deps } from '../cli/deps.js';
 import { emit, note } from '../cli/output.js';
 import type { CostGrouping, CostRow, CostSummary } from '../core/costs.js';
 import { invalidInput } from '../core/errors.js';
+import { parseTimeFlag, readRateCard } from './shared/period.js';
 import { alignColumns } from './shared/table.js';
 
 export interface CostsOptions {
@@ -46,44 +47,17 @@ time zone. Without --rates only the counts are shown.`,
 }
 
 export async function runCosts(options: CostsOptions, deps: Deps): Promise<CostSummary & { since: string }> {
-  const { COST_GROUPINGS, parseRateCard, recipientCountry, summarizeCosts } = await import(
-    '../core/costs.js'
-  );
+  const { COST_GROUPINGS, summarizeCosts, toPricedMessage } = await import('../core/costs.js');
   const by = (options.by ?? 'category') as CostGrouping;
   if (!COST_GROUPINGS.includes(by))
     throw invalidInput(`--by must be one of ${COST_GROUPINGS.join(', ')}, got "${options.by}"`, {
       code: 'usage.bad_by',
     });
-  const { parseSince } = await import('../core/time.js');
-  const since = parseSince(options.since ?? '30d', deps.clock());
-  if (since === null)
-    throw invalidInput(`--since "${options.since}" is neither a time nor a duration`, {
-      code: 'usage.bad_since',
-      hint: 'use an ISO 8601 time (2025-06-01) or a duration (24h, 7d, 30d)',
-    });
-  let rates: ReturnType<typeof parseRateCard> | undefined;
-  if (options.rates !== undefined) {
-    const { readFile } = await import('node:fs/promises');
-    const text = await readFile(options.rates, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw invalidInput(
-        `--rates ${options.rates}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`,
-        {
-          code: 'usage.bad_file',
-        },
-      );
-    });
-    rates = parseRateCard(text, options.rates);
-  }
+  const since = await parseTimeFlag('--since', options.since ?? '30d', deps.clock());
+  const rates = options.rates === undefined ? undefined : await readRateCard(options.rates);
   const { systemTimeZone } = await import('./template/shared.js');
   const store = await deps.store();
-  const messages = (await store.pricedMessages({ since })).map((m) => ({
-    category: m.category,
-    type: m.type,
-    country: recipientCountry(m.phone, m.userId),
-    at: Date.parse(m.timestamp),
-    campaign: m.campaign,
-    reason: m.reason === null ? 'send' : `autoreply:${m.reason}`,
-  }));
+  const messages = (await store.pricedMessages({ since })).map(toPricedMessage);
   const summary = summarizeCosts(messages, { by, zone: systemTimeZone(), ...(rates ? { rates } : {}) });
   return { ...summary, since: since.toISOString() };
 }

@@ -16,6 +16,11 @@ export function businessMs(hours: BusinessHours | undefined, from: Date, to: Dat
   return openBefore(t, b) - openBefore(t, a);
 }
 
+/** Whole business seconds of [from, to): a first response or a resolution as the inbox and reports count it. */
+export function businessSeconds(hours: BusinessHours | undefined, from: Date, to: Date): number {
+  return Math.round(businessMs(hours, from, to) / 1000);
+}
+
 /**
  * The merged opening intervals over a span, with the open time before each: a page of the inbox asks for
  * the business time of every row over spans up to months, which this answers with two binary searches.

@@ -124,6 +124,26 @@ export function recipientCountry(waId: string | null, userId: string | null): st
   return prefix ?? null;
 }
 
+/** A priced send as the store lists it (PricedSendRecord), for summarizeCosts. */
+export function toPricedMessage(m: {
+  timestamp: string;
+  category: string;
+  type: string | null;
+  phone: string | null;
+  userId: string | null;
+  campaign: string | null;
+  reason: string | null;
+}): PricedMessage {
+  return {
+    category: m.category,
+    type: m.type,
+    country: recipientCountry(m.phone, m.userId),
+    at: Date.parse(m.timestamp),
+    campaign: m.campaign,
+    reason: m.reason === null ? 'send' : `autoreply:${m.reason}`,
+  };
+}
+
 export interface CostRow {
   key: string;
   billable: number;

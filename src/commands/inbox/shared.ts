@@ -3,7 +3,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
-import { addBusinessMs, businessMs } from '../../core/business-time.js';
+import { addBusinessMs, businessMs, businessSeconds } from '../../core/business-time.js';
 import { contactLabel } from '../../core/contact-id.js';
 import { encodeCursor } from '../../core/cursor.js';
 import { parseDuration } from '../../core/duration.js';
@@ -95,9 +95,7 @@ function slaOf(c: ConversationRecord, now: Date, sla: Sla) {
   const waitStart = since(c.responseAwaitedSince);
   const answer = since(c.responseAt);
   const firstResponseSeconds =
-    waitStart === null || answer === null
-      ? null
-      : Math.round(businessMs(sla.hours, waitStart, answer) / 1000);
+    waitStart === null || answer === null ? null : businessSeconds(sla.hours, waitStart, answer);
   const awaiting = since(c.awaitingReplySince);
   const due =
     awaiting === null || sla.targetMs === null ? null : addBusinessMs(sla.hours, awaiting, sla.targetMs);

@@ -1,0 +1,71 @@
+// What `wabox report` reads from a store for a period: the rows core/report.ts computes its figures from.
+import { toPricedMessage } from '../core/costs.js';
+import { CAMPAIGN_REPLY_WINDOW_MS, CONVERSATION_GAP_MS, type ReportInputs } from '../core/report.js';
+import type { Keyset, Store } from './store.js';
+
+const PAGE = 1000;
+
+export async function reportInputs(store: Store, since: Date, until: Date): Promise<ReportInputs> {
+  const messages: ReportInputs['messages'] = [];
+  const from = new Date(since.getTime() - CONVERSATION_GAP_MS);
+  // newest first, from just before `until` back to `from`, a page at a time
+  let before: Keyset = { at: until.getTime(), id: 0 };
+  for (;;) {
+    const page = await store.listMessages({ since: from, before, limit: PAGE });
+    for (const m of page)
+      messages.push({
+        id: m.id,
+        waId: m.waId,
+        direction: m.direction,
+        at: Date.parse(m.timestamp),
+        status: m.status,
+        reason: m.reason,
+      });
+    if (page.length < PAGE) break;
+    before = page[page.length - 1]!.cursor;
+  }
+
+  const waIds = [...new Set(messages.map((m) => m.waId))];
+  const conversations: ReportInputs['conversations'] = [];
+  for (let i = 0; i < waIds.length; i += PAGE) {
+    const chunk = waIds.slice(i, i + PAGE);
+    for (const c of await store.listConversations({ waIds: chunk, limit: chunk.length }))
+      conversations.push({
+        waId: c.waId,
+        status: c.status,
+        assignee: c.assignee,
+        campaign: c.campaign,
+        labels: c.labels,
+      });
+  }
+
+  const priced = (await store.pricedMessages({ since }))
+    .map((m) => ({ ...toPricedMessage(m), id: m.id }))
+    .filter((m) => m.at < until.getTime());
+
+  const campaigns: ReportInputs['campaigns'] = [];
+  for (const c of await store.campaigns.list()) {
+    // a campaign made after the period, or untouched since before it, had nothing to do with it
+    if (c.createdAt >= until || c.updatedAt < since) continue;
+    const wamids: string[] = [];
+    for (let after = 0; ; ) {
+      const page = await store.campaigns.recipients(c.id, after, PAGE);
+      for (const r of page) if (r.wamid !== null) wamids.push(r.wamid);
+      if (page.length < PAGE) break;
+      after = page[page.length - 1]!.row;
+    }
+    const counts = await store.campaigns.counts(c.id);
+    const outcomes = await store.campaigns.outcomes(c.id, CAMPAIGN_REPLY_WINDOW_MS);
+    campaigns.push({
+      name: c.name,
+      ref: c.ref,
+      state: c.state,
+      wamids,
+      accepted: counts.accepted,
+      failed: counts.failed,
+      statuses: outcomes.statuses,
+      replied: outcomes.replied,
+    });
+  }
+  return { messages, conversations, priced, campaigns };
+}
