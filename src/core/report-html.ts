@@ -79,6 +79,7 @@ export function renderReportHtml(r: Report, assets: ReportAssets): string {
     r.filters.campaign === null ? '' : `campaign ${r.filters.campaign}`,
   ].filter(Boolean);
   const t = r.totals;
+  const period = r.days.length === 0 ? r.since : `${r.days[0]!.date} – ${r.days[r.days.length - 1]!.date}`;
   const sections = [
     section(
       'volume',
@@ -209,13 +210,13 @@ export function renderReportHtml(r: Report, assets: ReportAssets): string {
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>wabox report ${esc(r.since.slice(0, 10))} – ${esc(r.until.slice(0, 10))}</title>
+<title>wabox report ${esc(period)}</title>
 <style>${scriptText(assets.uplotCss)}</style>
 <style>${PAGE_CSS}</style>
 </head>
 <body>
 <header><h1>wabox report</h1>
-<p>${esc(r.since)} to ${esc(r.until)} (${esc(r.zone)})${filters.length === 0 ? '' : ` · ${esc(filters.join(', '))}`}</p></header>
+<p>${esc(period)} (${esc(r.zone)})${filters.length === 0 ? '' : ` · ${esc(filters.join(', '))}`}</p></header>
 <main>
 ${sections.join('\n')}
 </main>
@@ -255,13 +256,14 @@ const PAGE_SCRIPT = `
     return h < 48 ? h + 'h' + (m % 60 ? ' ' + (m % 60) + 'm' : '') : Math.floor(h / 24) + 'd';
   }
   var colours = ['#2563eb', '#16a34a', '#f59e0b', '#db2777'];
+  var DURATION_STEPS = [1, 5, 15, 30, 60, 300, 600, 900, 1800, 3600, 7200, 14400, 28800, 86400, 172800, 604800];
   function chart(id, series, values, formatY) {
     var opts = {
       width: 520,
       height: 260,
       tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), r.zone); },
       scales: { y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } } },
-      axes: [{}, formatY ? { size: 60, values: function (u, ticks) { return ticks.map(formatY); } } : {}],
+      axes: [{}, formatY ? { size: 60, incrs: DURATION_STEPS, values: function (u, ticks) { return ticks.map(formatY); } } : {}],
       series: [{}].concat(series.map(function (label, i) {
         return { label: label, stroke: colours[i], width: 2, points: { show: true, size: 6 }, spanGaps: false,
           value: formatY ? function (u, v) { return dur(v); } : undefined };
