@@ -21,6 +21,7 @@ const READERS: Record<string, (path: string) => string[]> = {
   'template import <file>': (p) => ['template', 'import', p],
   'media upload <file>': (p) => ['media', 'upload', p],
   'costs --rates <file>': (p) => ['costs', '--rates', p],
+  'report --rates <file>': (p) => ['report', '--rates', p],
 };
 for (const verb of ['send', 'reply']) {
   for (const kind of MEDIA) READERS[`${verb} --${kind} <file|url|id>`] = (p) => [verb, TO, `--${kind}`, p];
@@ -47,6 +48,7 @@ const WRITERS = new Set([
   'template export -o, --output <file>',
   'media download -o, --output <file>',
   'db backup <file>',
+  'report --html <file>',
 ]);
 
 /** Every option or argument of every command whose value names a file or folder. */
