@@ -3,15 +3,22 @@ import { toPricedMessage } from '../core/costs.js';
 import { CAMPAIGN_REPLY_WINDOW_MS, CONVERSATION_GAP_MS, type ReportInputs } from '../core/report.js';
 import type { Keyset, Store } from './store.js';
 
+/** Rows read per query: messages, conversations and campaign recipients are read a page at a time. */
 const PAGE = 1000;
 
-export async function reportInputs(store: Store, since: Date, until: Date): Promise<ReportInputs> {
+export async function reportInputs(
+  store: Store,
+  since: Date,
+  until: Date,
+  options: { pageSize?: number } = {},
+): Promise<ReportInputs> {
+  const pageSize = options.pageSize ?? PAGE;
   const messages: ReportInputs['messages'] = [];
   const from = new Date(since.getTime() - CONVERSATION_GAP_MS);
   // newest first, from just before `until` back to `from`, a page at a time
   let before: Keyset = { at: until.getTime(), id: 0 };
   for (;;) {
-    const page = await store.listMessages({ since: from, before, limit: PAGE });
+    const page = await store.listMessages({ since: from, before, limit: pageSize });
     for (const m of page)
       messages.push({
         id: m.id,
@@ -21,14 +28,14 @@ export async function reportInputs(store: Store, since: Date, until: Date): Prom
         status: m.status,
         reason: m.reason,
       });
-    if (page.length < PAGE) break;
+    if (page.length < pageSize) break;
     before = page[page.length - 1]!.cursor;
   }
 
   const waIds = [...new Set(messages.map((m) => m.waId))];
   const conversations: ReportInputs['conversations'] = [];
-  for (let i = 0; i < waIds.length; i += PAGE) {
-    const chunk = waIds.slice(i, i + PAGE);
+  for (let i = 0; i < waIds.length; i += pageSize) {
+    const chunk = waIds.slice(i, i + pageSize);
     for (const c of await store.listConversations({ waIds: chunk, limit: chunk.length }))
       conversations.push({
         waId: c.waId,
@@ -49,9 +56,9 @@ export async function reportInputs(store: Store, since: Date, until: Date): Prom
     if (c.createdAt >= until || c.updatedAt < since) continue;
     const wamids: string[] = [];
     for (let after = 0; ; ) {
-      const page = await store.campaigns.recipients(c.id, after, PAGE);
+      const page = await store.campaigns.recipients(c.id, after, pageSize);
       for (const r of page) if (r.wamid !== null) wamids.push(r.wamid);
-      if (page.length < PAGE) break;
+      if (page.length < pageSize) break;
       after = page[page.length - 1]!.row;
     }
     const counts = await store.campaigns.counts(c.id);
