@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Runs every bench in sequence (startup, link-batch, qr-batch, webhook-ingest, template-import,
+// Runs every bench in sequence (startup, link-batch, qr-batch, webhook-ingest, template-import, report,
 // inbox-scale: it builds stores of up to 1M messages, minutes), each as its own child
 // process so that none disturbs another's measurements, after building dist/ once if it is missing.
 // Each bench prints its figures, the ratio to its in-run baseline and PASS/MISS per target.
@@ -13,7 +13,15 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import * as lib from './lib.mjs';
 
-const BENCHES = ['startup', 'link-batch', 'qr-batch', 'webhook-ingest', 'template-import', 'inbox-scale'];
+const BENCHES = [
+  'startup',
+  'link-batch',
+  'qr-batch',
+  'webhook-ingest',
+  'template-import',
+  'inbox-scale',
+  'report',
+];
 /** A bench that runs longer than this is stopped and counted as failed (bounded). */
 const TIMEOUT_MS = 30 * 60_000;
 
