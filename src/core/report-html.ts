@@ -17,8 +17,14 @@ const esc = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
   );
 
-/** Text inside <script>: a `</script` or `<!--` in it would end or change the element. */
-const scriptText = (text: string) => text.replace(/<(?=\/script|!--)/gi, '\\u003c');
+/** JSON inside <script>: `<` only occurs in its strings, where \u003c means the same and ends no element. */
+const jsonText = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** Code inlined into a <script> or <style> element, which a closing tag inside it would end early. */
+function inline(text: string, tag: 'script' | 'style'): string {
+  if (new RegExp(`</${tag}`, 'i').test(text)) throw new Error(`cannot inline a ${tag} that holds </${tag}`);
+  return text;
+}
 
 const duration = (seconds: number | null) => (seconds === null ? '–' : formatDuration(seconds * 1000));
 const share = (value: number | null) => (value === null ? '–' : `${Math.round(value * 100)}%`);
@@ -44,8 +50,9 @@ function section(id: string, title: string, body: string, note = ''): string {
   return `<section id="${id}"><h2>${esc(title)}</h2>${note === '' ? '' : `<p class="note">${esc(note)}</p>`}${body}</section>`;
 }
 
+/** A chart and the table of its figures; the chart is labelled for screen readers, which read the table. */
 const chartBeside = (chart: string, tableHtml: string) =>
-  `<div class="pair"><div class="chart" id="chart-${chart}"></div><div class="table">${tableHtml}</div></div>`;
+  `<div class="pair"><div class="chart" id="chart-${chart}" role="img" aria-label="chart of the table beside it"></div><div class="table">${tableHtml}</div></div>`;
 
 function costCell(row: CostRow): string {
   const amounts = Object.entries(row.cost).map(([currency, amount]) => `${amount} ${currency}`);
@@ -204,14 +211,14 @@ export function renderReportHtml(r: Report, assets: ReportAssets): string {
     ),
     // Customer satisfaction goes here once the store records answers.
   ];
-  const data = scriptText(JSON.stringify(r));
+  const data = jsonText(r);
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>wabox report ${esc(period)}</title>
-<style>${scriptText(assets.uplotCss)}</style>
+<style>${inline(assets.uplotCss, 'style')}</style>
 <style>${PAGE_CSS}</style>
 </head>
 <body>
@@ -221,8 +228,8 @@ export function renderReportHtml(r: Report, assets: ReportAssets): string {
 ${sections.join('\n')}
 </main>
 <script type="application/json" id="report-data">${data}</script>
-<script>${scriptText(assets.uplotJs)}</script>
-<script>${scriptText(PAGE_SCRIPT)}</script>
+<script>${inline(assets.uplotJs, 'script')}</script>
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;
