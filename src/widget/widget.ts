@@ -128,7 +128,7 @@ function inkOn(hex: string): string {
 
 const CSS = `
 :host{all:initial}
-.w{position:fixed;bottom:20px;z-index:2147483000;display:flex;flex-direction:column;gap:10px;font:15px/1.4 system-ui,sans-serif}
+.w{position:fixed;bottom:20px;z-index:2147483000;display:flex;flex-direction:column-reverse;gap:10px;font:15px/1.4 system-ui,sans-serif}
 .r{right:20px;align-items:flex-end}.l{left:20px;align-items:flex-start}
 .b,.g{background:${config.color};color:${inkOn(config.color)};border:0;border-radius:24px;padding:12px 18px;font:inherit;font-weight:600;cursor:pointer;text-decoration:none;display:inline-flex;gap:8px;align-items:center;box-shadow:0 2px 8px #0004}
 .b:focus-visible,.g:focus-visible{outline:3px solid #1a73e8;outline-offset:2px}
@@ -220,7 +220,8 @@ function mount(): void {
       button.focus();
     }
   });
-  box.append(card, button);
+  // the card follows the button in focus order; column-reverse draws it above
+  box.append(button, card);
   root.append(box);
   document.body.append(host);
 }
