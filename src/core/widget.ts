@@ -97,17 +97,18 @@ export interface AgentEntry {
 const AGENT_KEYS = ['name', 'phone', 'hours', 'tz', 'closed'];
 
 /**
- * Reads agents.yaml (already parsed): a list of {name, phone, hours?, tz?, closed?}. `hours` is a spec or
+ * Reads agents.yaml (already parsed; `source` names it in errors): a list of {name, phone, hours?, tz?, closed?}. `hours` is a spec or
  * a list of specs as `hours set` takes them; `tz` defaults to `defaultZone`; the business's closed dates
  * apply to everyone, `closed` adds an agent's own. Throws one error naming the first bad entry.
  */
 export function parseAgentsData(
   data: unknown,
+  source: string,
   defaultZone: string | undefined,
   businessClosed: readonly string[],
 ): AgentEntry[] {
   const bad = (message: string) =>
-    invalidInput(`agents file: ${message}`, {
+    invalidInput(`${source}: ${message}`, {
       code: 'widget.invalid_agents',
       hint: 'accepted form: a list of entries like {name: Asha, phone: "+919876543210", hours: "mon-fri 09:00-17:00", tz: Asia/Kolkata}',
     });

@@ -170,8 +170,11 @@ describeBrowser('widget in Chromium', () => {
     expect(expected.endsWith('%20%5Bref%3Aweb%5D')).toBe(true);
     // the strict CSP let the constructed style sheet apply
     const styles = await button(page).evaluate((b) => {
-      const s = getComputedStyle(b);
-      return { color: s.backgroundColor, fixed: getComputedStyle(b.parentElement!).position };
+      const s = (globalThis as any).getComputedStyle(b);
+      return {
+        color: s.backgroundColor,
+        fixed: (globalThis as any).getComputedStyle(b.parentElement!).position,
+      };
     });
     expect(styles).toEqual({ color: 'rgb(37, 211, 102)', fixed: 'fixed' });
     expect(errors).toEqual([]);
@@ -241,7 +244,9 @@ describeBrowser('widget in Chromium', () => {
     const { page, context, errors } = await visit('2026-03-04T15:00:00Z');
     await page.keyboard.press('Tab');
     expect(
-      await button(page).evaluate((b) => b.getRootNode() instanceof ShadowRoot && b.matches(':focus')),
+      await button(page).evaluate(
+        (b) => b.getRootNode() instanceof (globalThis as any).ShadowRoot && b.matches(':focus'),
+      ),
     ).toBe(true);
     await page.keyboard.press('Enter');
     expect(await button(page).getAttribute('aria-expanded')).toBe('true');
@@ -272,7 +277,7 @@ describeBrowser('widget in Chromium', () => {
           // evaluated by the driver, which the page's CSP does not govern
           await page.evaluate(AXE);
           const result = await page.evaluate(() =>
-            (window as any).axe.run(document, { resultTypes: ['violations'] }),
+            (globalThis as any).axe.run((globalThis as any).document, { resultTypes: ['violations'] }),
           );
           const bad = result.violations
             .filter((v: any) => v.impact === 'serious' || v.impact === 'critical')
@@ -293,7 +298,7 @@ describeBrowser('widget in Chromium', () => {
         await page.emulateMedia({ reducedMotion });
         await open(page);
         seen[`${colorScheme}/${reducedMotion}`] = await card(page).evaluate((c) => {
-          const s = getComputedStyle(c);
+          const s = (globalThis as any).getComputedStyle(c);
           return [s.backgroundColor, s.animationName];
         });
         await context.close();

@@ -171,14 +171,14 @@ async function agentPeople(
       code: 'widget.invalid_agents',
     });
   }
-  const entries = parseAgentsData(data, hours?.timeZone, hours?.closed ?? []);
+  const entries = parseAgentsData(data, path, hours?.timeZone, hours?.closed ?? []);
   return Promise.all(
     entries.map(async (entry, i) => {
       try {
         return await person(entry.name, entry.phone, entry.hours, country, deps);
       } catch (err) {
         if (!(err instanceof WaboxError)) throw err;
-        throw invalidInput(`agents file: entry ${i + 1} (${entry.name}): ${err.message}`, {
+        throw invalidInput(`${path}: entry ${i + 1} (${entry.name}): ${err.message}`, {
           code: 'widget.invalid_agents',
         });
       }
