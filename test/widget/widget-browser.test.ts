@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { hoursStatus, parseHoursSpec } from '../../src/core/hours.js';
 import { describeBrowser, launchChromium } from '../helpers/browser.js';
 import { ROOT, spawnCli } from '../helpers/cli.js';
 
@@ -63,6 +64,24 @@ beforeAll(async () => {
     ...common,
     '-o',
     join(dir, 'www/team.js'),
+  ]);
+  // nights past midnight and ranges in the hour New York skips in spring and repeats in autumn
+  writeFileSync(
+    join(dir, 'night.yaml'),
+    `- name: Night
+  phone: "+14155550123"
+  hours: daily 01:15-01:45,02:30-03:00,23:30-01:00
+  tz: America/New_York
+`,
+  );
+  await cli([
+    'widget',
+    'build',
+    '--agents',
+    join(dir, 'night.yaml'),
+    ...common,
+    '-o',
+    join(dir, 'www/night.js'),
   ]);
   server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://x');
@@ -138,6 +157,17 @@ async function open(page: Page): Promise<{ status: string; links: Array<{ text: 
     .locator('a')
     .evaluateAll((as) => as.map((a) => ({ text: a.textContent ?? '', href: a.getAttribute('href') ?? '' })));
   return { status, links };
+}
+
+/** The card's status at instant t: the clock moved, the card opened and closed again (one round trip). */
+async function statusAt(page: Page, t: Date): Promise<string> {
+  await page.clock.setFixedTime(t);
+  return button(page).evaluate((b: any) => {
+    b.click();
+    const status = b.getRootNode().querySelector('[role=status]').textContent;
+    b.click();
+    return status;
+  });
 }
 
 async function cliLink(phone: string, text: string, ref: string): Promise<string> {
@@ -311,4 +341,38 @@ describeBrowser('widget in Chromium', () => {
       'dark/reduce': ['rgb(31, 35, 40)', 'none'],
     });
   });
+
+  it('agrees with wabox hours across both DST changes, minute for minute on a 15-minute grid', async () => {
+    const hours = {
+      timeZone: 'America/New_York',
+      week: parseHoursSpec(['daily 01:15-01:45,02:30-03:00,23:30-01:00']),
+      closed: [],
+    };
+    const { page, context, errors } = await visit('2026-03-07T20:00:00Z', {
+      script: 'night.js',
+      timezoneId: 'UTC',
+    });
+    const mismatches: string[] = [];
+    for (const from of ['2026-03-07T20:00:00Z', '2026-10-31T20:00:00Z']) {
+      for (let i = 0; i < 36 * 4; i++) {
+        const at = new Date(Date.parse(from) + i * 15 * 60_000);
+        const status = hoursStatus(hours, at);
+        const back = new Intl.DateTimeFormat('en-GB', {
+          timeZone: 'UTC',
+          weekday: 'short',
+          hour: '2-digit',
+          minute: '2-digit',
+          hourCycle: 'h23',
+        }).format(new Date(status.nextOpen ?? 0));
+        const expected = status.open
+          ? 'Online — typically replies in 7 min'
+          : `Away — back ${back} (your time)`;
+        const seen = await statusAt(page, at);
+        if (seen !== expected) mismatches.push(`${at.toISOString()}: ${seen} (wabox hours: ${expected})`);
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(errors).toEqual([]);
+    await context.close();
+  }, 180_000);
 });
