@@ -10,7 +10,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { hoursStatus, parseHoursSpec } from '../../src/core/hours.js';
 import { describeBrowser, launchChromium } from '../helpers/browser.js';
-import { ROOT, spawnCli } from '../helpers/cli.js';
+import { BIN, ROOT, spawnCli } from '../helpers/cli.js';
 
 const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'none'";
 // characters that encodeURIComponent leaves alone, ones it escapes, and ones outside the BMP
@@ -375,4 +375,49 @@ describeBrowser('widget in Chromium', () => {
     expect(errors).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('widget preview: the demo page in the browser, its clock pinned by --at; the README screenshot', async () => {
+    const { spawn } = await import('node:child_process');
+    const preview = spawn(
+      process.execPath,
+      [
+        BIN,
+        'widget',
+        'preview',
+        '--phone',
+        PHONE,
+        ...['--text', TEXT, '--reply-time', '7m', '--at', '2026-03-04T10:00'],
+      ],
+      { env: { ...process.env, ...env } },
+    );
+    try {
+      let stdout = '';
+      preview.stdout.on('data', (d) => (stdout += d));
+      await expect.poll(() => stdout, { timeout: 20_000 }).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/\n$/);
+      const context = await browser.newContext({
+        timezoneId: 'Asia/Kolkata',
+        viewport: { width: 720, height: 420 },
+        deviceScaleFactor: 1,
+        colorScheme: 'light',
+        reducedMotion: 'reduce',
+      });
+      const page = await context.newPage();
+      const errors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') errors.push(m.text());
+      });
+      await page.goto(stdout.trim());
+      await page.locator('[data-wabox-widget]').waitFor({ state: 'attached' });
+      // 10:00 in New York on a Wednesday, whatever the machine's clock says
+      expect((await open(page)).status).toBe('Online — typically replies in 7 min');
+      const png = await page.screenshot();
+      expect(png.subarray(1, 4).toString()).toBe('PNG');
+      // the README's picture: rewritten on request only, so a test run leaves the checkout as it was
+      if (process.env.WABOX_UPDATE_SCREENSHOTS === '1') writeFileSync(join(ROOT, 'docs/widget.png'), png);
+      expect(errors).toEqual([]);
+      await context.close();
+    } finally {
+      preview.kill('SIGINT');
+    }
+  });
 });

@@ -91,6 +91,9 @@ export async function runWidgetPreview(
       res.writeHead(200, { ...headers, 'content-type': 'text/javascript; charset=utf-8' }).end(script);
     } else if (path === '/demo.css') {
       res.writeHead(200, { ...headers, 'content-type': 'text/css; charset=utf-8' }).end(DEMO_CSS);
+    } else if (path === '/favicon.ico') {
+      // browsers ask for it; a 404 would show as an error in the page's console
+      res.writeHead(204, headers).end();
     } else {
       res.writeHead(404, { ...headers, 'content-type': 'text/plain' }).end('not found\n');
     }
