@@ -41,9 +41,6 @@ export interface WidgetConfig {
   replyMinutes: number | null;
 }
 
-export const DEFAULT_COLOR = '#25d366';
-export const DEFAULT_LABEL = 'Chat on WhatsApp';
-
 export function widgetHours(hours: BusinessHours): WidgetHours {
   return {
     timeZone: hours.timeZone,

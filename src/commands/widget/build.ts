@@ -1,9 +1,8 @@
-import { gzipSync } from 'node:zlib';
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
-import { addWidgetOptions, buildWidget, type WidgetFlags } from './shared.js';
+import { addWidgetOptions, type WidgetFlags } from './shared.js';
 
 export interface WidgetBuildOptions extends WidgetFlags {
   output?: string;
@@ -62,12 +61,14 @@ export async function runWidgetBuild(options: WidgetBuildOptions, deps: Deps): P
     throw invalidInput('--json needs stdout, where the script would go: pass -o <file>', {
       code: 'usage.conflict',
     });
+  const { buildWidget } = await import('./assemble.js');
   const { script, config } = await buildWidget(options, deps);
   if (file === '-') deps.io.stdout.write(script);
   else {
     const { writeFileAtomic } = await import('../../cli/files.js');
     await writeFileAtomic(file, script);
   }
+  const { gzipSync } = await import('node:zlib');
   return {
     file,
     bytes: Buffer.byteLength(script),

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { listenForInterrupt } from '../../cli/signals.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
-import { addWidgetOptions, buildWidget, type WidgetFlags } from './shared.js';
+import { addWidgetOptions, type WidgetFlags } from './shared.js';
 
 export interface WidgetPreviewOptions extends WidgetFlags {
   port?: string;
@@ -77,6 +77,7 @@ export async function runWidgetPreview(
     ]);
     at = parseInstant(options.at, (await loadHours(deps))?.timeZone ?? systemTimeZone());
   }
+  const { buildWidget } = await import('./assemble.js');
   const { script } = await buildWidget(options, deps);
   const { createServer } = await import('node:http');
   const page = demoPage(at);
