@@ -1,6 +1,7 @@
 // Builds dist/:
 //   cli.cjs, cli.cjs.<build id>.cache   the CLI: one CommonJS bundle, and V8's code cache of it
 //   vendor/*.cjs                         big ESM-only dependencies of some commands, bundled on their own
+//   widget.js                            the website chat button (a browser script without its configuration)
 //   batch-worker.js                      the worker thread of batch work: QR files, link chunks (one ESM file)
 //   index.js, chunks/, *.d.ts            the library (ESM)
 //
@@ -134,6 +135,23 @@ await build({
   banner: { js: esmRequire },
   plugins: [compiledPatterns()],
 });
+
+// the website chat button: one minified browser script; `wabox widget build` puts the configuration in
+await build({
+  ...common,
+  entryPoints: { widget: 'src/widget/widget.ts' },
+  outdir: 'dist',
+  platform: 'browser',
+  target: ['chrome111', 'firefox119', 'safari16.4'],
+  format: 'iife',
+  minify: true,
+  sourcemap: false,
+  legalComments: 'none',
+  charset: 'ascii',
+});
+const widget = readFileSync(new URL('widget.js', dist), 'utf8');
+if (widget.split('__WABOX_WIDGET__').length !== 2)
+  throw new Error('dist/widget.js must name __WABOX_WIDGET__ exactly once: widget build replaces it');
 
 if (!process.argv.includes('--no-types')) {
   execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {

@@ -21,6 +21,8 @@ const RULE: Readonly<Record<string, readonly string[]>> = {
   store: ['core'],
   config: ['core'],
   core: [],
+  // the website chat button's browser script (bundled on its own): pure core only
+  widget: ['core'],
   types: [],
   // the library entry (src/index.ts) exports the rooms a Node script may use on its own
   index: ['core', 'cloud', 'store', 'batch'],

@@ -30,6 +30,7 @@ import * as send from '../commands/send.js';
 import * as setup from '../commands/setup.js';
 import * as template from '../commands/template/index.js';
 import * as webhook from '../commands/webhook/index.js';
+import * as widget from '../commands/widget/index.js';
 import type { Deps } from './deps.js';
 
 /** Every top-level command. Each module wires commander only; heavy work is imported inside actions. */
@@ -53,6 +54,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   resolve,
   reopen,
   webhook,
+  widget,
   autoreply,
   media,
   metaTemplate,

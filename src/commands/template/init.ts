@@ -1,11 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
+import { packageDir } from '../shared/package-dir.js';
 import { type ImportResult, installTemplates } from './import.js';
 import { CONFLICT_MODES, type ConflictMode, importSummary, parseTemplateFile } from './transfer.js';
 
@@ -47,14 +47,7 @@ Fill in your details once: wabox template edit location-en --default "address=12
 
 /** The packs shipped in templates/: one <lang>.yaml each. */
 export function packsDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'templates')))
-      return join(dir, 'templates');
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('cannot find the templates/ folder of wabox');
-    dir = parent;
-  }
+  return packageDir('templates');
 }
 
 export function availablePacks(dir = packsDir()): string[] {
