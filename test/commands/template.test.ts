@@ -864,9 +864,18 @@ describe('a hand-edited library that no longer validates', () => {
 
 describe('wabox template init: starter packs', () => {
   const EXPECTED_NAMES = (lang: string) =>
-    ['greeting', 'away', 'price', 'hours', 'location', 'order', 'thanks', 'cta-order', 'cta-info'].map(
-      (n) => `${n}-${lang}`,
-    );
+    [
+      'greeting',
+      'away',
+      'csat',
+      'price',
+      'hours',
+      'location',
+      'order',
+      'thanks',
+      'cta-order',
+      'cta-info',
+    ].map((n) => `${n}-${lang}`);
 
   it.each(['en', 'hi', 'gu', 'ur'])('the %s pack installs and every template renders', async (lang) => {
     const w = workspace();
@@ -899,6 +908,7 @@ describe('wabox template init: starter packs', () => {
         .sort(),
     );
     expect(list.filter((t) => t.kind === 'cta')).toHaveLength(2);
+    expect(list.filter((t) => t.kind === 'csat').map((t) => t.name)).toEqual([`csat-${lang}`]);
     const vars = [
       'item=X',
       'price=₹1',
@@ -927,7 +937,7 @@ describe('wabox template init: starter packs', () => {
     // the same pack again: everything is already there
     const again = await w.run(['template', 'init', '--pack', lang]);
     expect(again.stderr).toBe(
-      `imported from the ${lang} starter pack: 0 added, 9 skipped (already there: ${EXPECTED_NAMES(lang).join(', ')})\n`,
+      `imported from the ${lang} starter pack: 0 added, 10 skipped (already there: ${EXPECTED_NAMES(lang).join(', ')})\n`,
     );
   });
 
