@@ -42,6 +42,8 @@ export interface CsatCounts {
   skipped: number;
   /** Of the skipped: the customer's 24-hour window had closed. */
   windowClosed: number;
+  /** Each skipped question and why. */
+  skips: Array<{ id: number; reason: string }>;
 }
 
 /** The reason a question outside the customer service window is skipped with. */
@@ -58,12 +60,13 @@ export class CsatSender {
 
   /** Sends every due question (at most `limit`), one at a time. */
   async sendDue(limit = 100): Promise<CsatCounts> {
-    const counts: CsatCounts = { asked: 0, skipped: 0, windowClosed: 0 };
+    const counts: CsatCounts = { asked: 0, skipped: 0, windowClosed: 0, skips: [] };
     for (const question of await this.#o.store.dueCsat(this.#clock(), limit)) {
       const result = await this.ask(question);
       if (result.state === 'asked') counts.asked++;
       else if (result.state === 'skipped') {
         counts.skipped++;
+        counts.skips.push({ id: question.id, reason: result.reason });
         if (result.reason === WINDOW_CLOSED) counts.windowClosed++;
       }
     }
