@@ -6,7 +6,8 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
 import { tempDir } from '../helpers/cli.js';
 import { runCloud } from '../helpers/cloud.js';
-import { type FakeGraph, startFakeGraph } from '../helpers/graph-server.js';
+import { ownWebhook } from '../helpers/fixtures.js';
+import { type FakeGraph, graphError, startFakeGraph } from '../helpers/graph-server.js';
 import { MESSAGES_PATH, startReceiver } from '../helpers/receiver.js';
 
 const ASHA = '919876543210';
@@ -124,6 +125,34 @@ describe('wabox resolve with csat on and no delay', () => {
     );
   });
 
+  it('a 1-5 list; a send the API refuses is skipped with its error, recorded failed, not retried', async () => {
+    await customerWrote(5);
+    await ok('template', 'init', '--pack', 'ur');
+    await ok('autoreply', 'set', 'csat', 'on', '--delay', '0', '--scale', 'list');
+    graph.on('POST', MESSAGES_PATH, graphError(131047, { message: 'Re-engagement message' }));
+    const r = await cli('resolve', `+${ASHA}`, '--json');
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(
+      /^warning: the satisfaction question was not sent: failed: 24-hour window closed: .*\[code 131047\]\n$/,
+    );
+    const { csat } = JSON.parse(r.stdout) as { csat: { id: number; state: string } };
+    expect(csat.state).toBe('skipped');
+    const [sent] = graph.calls('POST', MESSAGES_PATH);
+    expect(sent!.json).toMatchObject({
+      type: 'interactive',
+      interactive: {
+        type: 'list',
+        body: { text: expect.stringContaining('رابطہ کرنے کا شکریہ') },
+        action: {
+          button: '⭐ 1–5',
+          sections: [{ rows: [5, 4, 3, 2, 1].map((n) => ({ id: `wabox-csat:${csat.id}:${n}` })) }],
+        },
+      },
+    });
+    const shown = await json<{ messages: Array<Record<string, unknown>> }>('inbox', 'show', `+${ASHA}`);
+    expect(shown.messages.at(-1)).toMatchObject({ type: 'interactive', reason: 'csat', status: 'failed' });
+  });
+
   it('csat off: resolve asks nothing', async () => {
     await customerWrote(5);
     await ok('template', 'init', '--pack', 'en');
@@ -191,41 +220,15 @@ describe('csat with a delay: the receiver asks, once, however many receivers sha
       // the receivers ask at start, after they listen: wait (bounded) for the question to go out
       for (let i = 0; i < 100 && a.rows("SELECT 1 FROM csat WHERE state = 'asked'").length === 0; i++)
         await new Promise((r) => setTimeout(r, 50));
-      const answer = {
-        object: 'whatsapp_business_account',
-        entry: [
-          {
-            id: '102290129340398',
-            changes: [
-              {
-                field: 'messages',
-                value: {
-                  messaging_product: 'whatsapp',
-                  metadata: { display_phone_number: '919000012345', phone_number_id: '123456' },
-                  contacts: [{ profile: { name: 'Asha Rao' }, wa_id: ASHA }],
-                  messages: [
-                    {
-                      from: ASHA,
-                      id: 'wamid.ANSWER',
-                      timestamp: String(Math.floor(later.getTime() / 1000) + 60),
-                      type: 'interactive',
-                      context: { from: '919000012345', id: 'wamid.Q1' },
-                      interactive: {
-                        type: 'button_reply',
-                        button_reply: { id: `wabox-csat:${id}:5`, title: '😀' },
-                      },
-                    },
-                  ],
-                },
-              },
-            ],
-          },
-        ],
-      };
+      // our fixture of Meta's button_reply shape, answering this question
+      const answer = ownWebhook('interactive-button-reply');
+      const tapped = answer.entry[0].changes[0].value.messages[0];
+      tapped.interactive.button_reply = { id: `wabox-csat:${id}:5`, title: '😀' };
+      tapped.timestamp = String(Math.floor(later.getTime() / 1000) + 60);
       expect((await a.post(answer)).status).toBe(200);
       expect((await b.post(answer)).status).toBe(200); // redelivered to the other receiver
       const comment = structuredClone(answer);
-      const m = comment.entry[0]!.changes[0]!.value.messages[0]! as Record<string, unknown>;
+      const m = comment.entry[0].changes[0].value.messages[0] as Record<string, unknown>;
       Object.assign(m, { id: 'wamid.COMMENT', type: 'text', text: { body: 'ખૂબ સરસ સેવા' } });
       delete m.interactive;
       delete m.context;
