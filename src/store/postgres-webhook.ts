@@ -239,7 +239,8 @@ export class PgWebhookWriter {
       }
       if (assignable) await this.#assign(sql, post.assign!, waId, message.timestamp, now);
       result.newInbound.push(message.id);
-      await this.#csat(sql, message, waId, answer, resolved, now);
+      // a rating or its comment gets no automatic reply (no away message for a 😀 at night)
+      if (await this.#csat(sql, message, waId, answer, resolved, now)) continue;
       const plan = post.decide?.({ ...message, waId }, await this.#facts(sql, { ...message, waId }));
       if (!plan) continue;
       for (const reply of plan.replies) {
@@ -338,7 +339,10 @@ export class PgWebhookWriter {
     return row?.status === 'resolved';
   }
 
-  /** A satisfaction answer, or the comment that follows one, recorded on the contact's question. */
+  /**
+   * A satisfaction answer, or the comment that follows one, recorded on the contact's question; true when
+   * the message is one of them (a reply to a question, recorded or not, or a comment recorded).
+   */
   async #csat(
     sql: Sql,
     m: InboundRecord,
@@ -346,21 +350,17 @@ export class PgWebhookWriter {
     answer: ReturnType<typeof csatAnswerOf>,
     resolved: boolean,
     now: number,
-  ): Promise<void> {
+  ): Promise<boolean> {
     const at = time(m.timestamp, 'timestamp');
     if (answer !== null) {
       const p = { id: answer.questionId, score: answer.score, at, wamid: m.id, waId, now };
       if ((await sql.run(CSAT_INGEST_SQL.answer, p)) > 0 && resolved)
         await sql.run(CSAT_INGEST_SQL.keepResolved, { waId });
-    } else if (m.type === 'text' && m.text)
-      await sql.run(CSAT_INGEST_SQL.comment, {
-        text: m.text,
-        at,
-        wamid: m.id,
-        waId,
-        now,
-        since: at - CSAT_COMMENT_WINDOW_MS,
-      });
+      return true;
+    }
+    if (m.type !== 'text' || !m.text) return false;
+    const since = at - CSAT_COMMENT_WINDOW_MS;
+    return (await sql.run(CSAT_INGEST_SQL.comment, { text: m.text, at, wamid: m.id, waId, now, since })) > 0;
   }
 
   /** True when the message's conversation, if any, is resolved or unassigned (read before it is stored). */

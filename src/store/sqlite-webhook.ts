@@ -276,7 +276,8 @@ export class SqliteWebhookWriter {
       }
       if (assignable) this.#assign(post.assign!, waId, message.timestamp, now);
       result.newInbound.push(message.id);
-      this.#csat(message, waId, answer, resolved, now);
+      // a rating or its comment gets no automatic reply (no away message for a 😀 at night)
+      if (this.#csat(message, waId, answer, resolved, now)) continue;
       const plan = post.decide?.({ ...message, waId }, this.#facts({ ...message, waId }));
       if (!plan) continue;
       for (const reply of plan.replies) {
@@ -379,27 +380,26 @@ export class SqliteWebhookWriter {
     return row?.status === 'resolved';
   }
 
-  /** A satisfaction answer, or the comment that follows one, recorded on the contact's question. */
+  /**
+   * A satisfaction answer, or the comment that follows one, recorded on the contact's question; true when
+   * the message is one of them (a reply to a question, recorded or not, or a comment recorded).
+   */
   #csat(
     m: InboundRecord,
     waId: string,
     answer: ReturnType<typeof csatAnswerOf>,
     resolved: boolean,
     now: number,
-  ): void {
+  ): boolean {
     const at = time(m.timestamp, 'timestamp');
     if (answer !== null) {
       const p = { id: answer.questionId, score: answer.score, at, wamid: m.id, waId, now };
       if (this.#s.csatAnswer.run(p).changes > 0 && resolved) this.#s.keepResolved.run({ waId });
-    } else if (m.type === 'text' && m.text)
-      this.#s.csatComment.run({
-        text: m.text,
-        at,
-        wamid: m.id,
-        waId,
-        now,
-        since: at - CSAT_COMMENT_WINDOW_MS,
-      });
+      return true;
+    }
+    if (m.type !== 'text' || !m.text) return false;
+    const since = at - CSAT_COMMENT_WINDOW_MS;
+    return this.#s.csatComment.run({ text: m.text, at, wamid: m.id, waId, now, since }).changes > 0;
   }
 
   /** True when the message's conversation, if any, is resolved or unassigned (read before it is stored). */

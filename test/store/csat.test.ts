@@ -119,6 +119,28 @@ await describeStores('csat questions', (backend) => {
     expect((await store.getConversation(ASHA))!.status).toBe('open');
   });
 
+  it('a rating and its comment get no automatic reply; the next message does', async () => {
+    const q = (await resolve(store, 5))!;
+    await store.takeCsat(q.id, at(5));
+    await store.finishCsat(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(5) });
+    const greet = (m: InboundRecord): WebhookPost => ({
+      ...post(m),
+      decide: () => ({
+        replies: [{ kind: 'greeting', reason: 'greeting', rule: null }],
+        handoff: false,
+        state: 'pending',
+      }),
+    });
+    const claims = async (m: InboundRecord) => {
+      const [result] = await store.ingestWebhook([greet(m)]);
+      return (result as { claims: unknown[] }).claims.length;
+    };
+    expect(await claims(reply('wamid.a1', 6, q.id, 1))).toBe(0);
+    expect(await claims(text('wamid.c1', 7, 'too slow'))).toBe(0);
+    expect(await claims(text('wamid.n1', 8, 'hello?'))).toBe(1);
+    expect(await store.listCsat()).toEqual([expect.objectContaining({ score: 1, comment: 'too slow' })]);
+  });
+
   it('a reply naming an unasked or unknown question records nothing', async () => {
     const q = (await resolve(store, 5))!;
     await store.ingestWebhook([post(reply('wamid.a1', 6, q.id, 5))]); // still pending: never sent
