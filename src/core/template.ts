@@ -12,8 +12,16 @@ import {
 } from './placeholders.js';
 import { consecutiveRuns } from './text.js';
 
-export const TEMPLATE_KINDS = ['quick-reply', 'greeting', 'away', 'cta'] as const;
+export const TEMPLATE_KINDS = ['quick-reply', 'greeting', 'away', 'cta', 'csat'] as const;
 export type TemplateKind = (typeof TEMPLATE_KINDS)[number];
+
+/** The kinds wabox sends by itself: one template per language, picked by the customer's language. */
+export const AUTO_KINDS = ['greeting', 'away', 'csat'] as const;
+export type AutoKind = (typeof AUTO_KINDS)[number];
+const isAutoKind = (kind: TemplateKind): kind is AutoKind => (AUTO_KINDS as readonly string[]).includes(kind);
+
+/** A csat template's body is the question of an interactive message: WhatsApp's body limit. */
+export const CSAT_BODY_MAX = 1024;
 
 export interface TemplateVariable {
   name: string;
@@ -183,6 +191,8 @@ export function checkTemplate(raw: unknown): { template?: Template; problems: st
   if (body !== undefined) {
     if (body.trim() === '') problems.push('body is empty');
     else if ([...body].length > BODY_MAX) problems.push(`body is longer than ${BODY_MAX} characters`);
+    else if (kind === 'csat' && [...body].length > CSAT_BODY_MAX)
+      problems.push(`a csat question is at most ${CSAT_BODY_MAX} characters (WhatsApp's limit for its body)`);
     else if (!body.isWellFormed()) problems.push('body holds a lone UTF-16 surrogate');
     else if (CONTROL.test(body)) {
       const code = CONTROL.exec(body)![0].codePointAt(0)!.toString(16).padStart(4, '0');
@@ -267,7 +277,7 @@ export function validateTemplate(raw: unknown): Template {
 
 /** A clash between two templates of one library. */
 export interface Clash {
-  /** What they share: the name, the shortcut, or the one greeting/away slot of a language. */
+  /** What they share: the name, the shortcut, or the one greeting/away/csat slot of a language. */
   on: 'name' | 'shortcut' | 'slot';
   existing: string;
   incoming: string;
@@ -285,7 +295,7 @@ export function clash(a: Template, b: Template): Clash | undefined {
       incoming: b.name,
       message: `"${b.name}": shortcut ${b.shortcut} is used by "${a.name}"`,
     };
-  if ((b.kind === 'greeting' || b.kind === 'away') && a.kind === b.kind && a.language === b.language)
+  if (isAutoKind(b.kind) && a.kind === b.kind && a.language === b.language)
     return {
       on: 'slot',
       existing: a.name,
@@ -296,7 +306,7 @@ export function clash(a: Template, b: Template): Clash | undefined {
 }
 
 /**
- * The templates of a library by name, shortcut and greeting/away slot, so finding what a template
+ * The templates of a library by name, shortcut and greeting/away/csat slot, so finding what a template
  * clashes with costs a few map lookups instead of a walk over the whole library.
  */
 export class ClashIndex {
@@ -309,7 +319,7 @@ export class ClashIndex {
   private static keys(t: Template): string[] {
     const keys = [`n:${lookupKey(t.name)}`];
     if (t.shortcut !== undefined) keys.push(`s:${lookupKey(t.shortcut)}`);
-    if (t.kind === 'greeting' || t.kind === 'away') keys.push(`k:${t.kind}:${t.language}`);
+    if (isAutoKind(t.kind)) keys.push(`k:${t.kind}:${t.language}`);
     return keys;
   }
 
@@ -393,12 +403,12 @@ export function filterTemplates(templates: readonly Template[], filter: Template
 }
 
 /**
- * The greeting or away message for a customer's language (the webhook's automatic replies): the
+ * The greeting, away or csat message for a customer's language (the webhook's automatic replies): the
  * exact language, else its base language (hi-IN -> hi), else `fallbackLanguage`, else none.
  */
 export function findAutoReply(
   templates: readonly Template[],
-  kind: 'greeting' | 'away',
+  kind: AutoKind,
   language: string | undefined,
   fallbackLanguage = 'en',
 ): Template | undefined {

@@ -35,6 +35,7 @@ export const COPIED_TABLES: readonly CopiedTable[] = [
   { name: 'forgotten_messages', key: ['digest'], textKey: true },
   { name: 'campaigns', key: ['id'], textKey: false },
   { name: 'campaign_recipients', key: ['campaign_id', 'row_no'], textKey: false },
+  { name: 'csat', key: ['id'], textKey: false },
 ];
 
 /** The target's record of a copy in progress (a settings row, never copied itself). */

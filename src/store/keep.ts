@@ -8,6 +8,7 @@
 // an old event (it retries for days) does not bring the person back.
 import { createHash, randomUUID } from 'node:crypto';
 import { notFound } from '../core/errors.js';
+import { listCsat } from './csat.js';
 import {
   type AutoReplyRow,
   iso,
@@ -101,6 +102,8 @@ export async function purgeContent(sql: Sql, before: number, dryRun: boolean): P
   await sql.run(`UPDATE messages SET text = NULL, payload = NULL WHERE ${PURGE.messages}`, p);
   await sql.run(`UPDATE status_events SET payload = NULL WHERE ${PURGE.statuses}`, p);
   await sql.run(`UPDATE raw_events SET payload = 'null' WHERE ${PURGE.raw}`, p);
+  // a satisfaction comment is a copy of a message's text
+  await sql.run('UPDATE csat SET comment = NULL WHERE comment_at < @before AND comment IS NOT NULL', p);
   return result;
 }
 
@@ -217,6 +220,7 @@ export async function exportContact(
     })),
     messages,
     autoReplies: autoReplies.map(toAutoReply),
+    csat: await listCsat(sql, { waId: key }),
     otherStatuses,
   };
 }

@@ -2,8 +2,10 @@
 // receivers may resolve one person at once: every identifier (and contact key) a transaction looks up is
 // locked first (pg_advisory_xact_lock, held to its end), so two of them never create, merge or move one
 // contact side by side. A key is itself one of its contact's identifiers, so a contact's writers share a lock.
+
 import { type ContactIdentity, parseContactRef } from '../core/contact-id.js';
 import { invalidInput, notFound } from '../core/errors.js';
+import { CSAT_INGEST_SQL } from './csat.js';
 import { refreshConversation } from './postgres-conversation-state.js';
 import type { Sql } from './postgres-db.js';
 import { CONTACT_COLUMNS, type ContactRow, type IdKind, idsOf, toContact } from './rows.js';
@@ -197,6 +199,7 @@ export class PgContacts {
       for (const step of [
         MERGE.messages,
         MERGE.autoReplies,
+        CSAT_INGEST_SQL.merge,
         MERGE.labels,
         MERGE.dropLabels,
         MERGE.ids,

@@ -8,6 +8,8 @@
 import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
+import { CSAT_COMMENT_WINDOW_MS, csatAnswerOf } from '../core/csat.js';
+import { CSAT_INGEST_SQL } from './csat.js';
 import { FORGOTTEN_SQL, forgottenDigest } from './keep.js';
 import { PgContacts } from './postgres-contacts.js';
 import { refreshConversation } from './postgres-conversation-state.js';
@@ -228,6 +230,8 @@ export class PgWebhookWriter {
       });
     for (const message of post.inbound) {
       const assignable = post.assign !== undefined && (await this.#assignable(sql, message));
+      const answer = csatAnswerOf(message.payload);
+      const resolved = answer !== null && (await this.#resolved(sql, message));
       const waId = await this.inbound(sql, message, now, result);
       if (waId === null) {
         result.duplicates++;
@@ -235,6 +239,8 @@ export class PgWebhookWriter {
       }
       if (assignable) await this.#assign(sql, post.assign!, waId, message.timestamp, now);
       result.newInbound.push(message.id);
+      // a rating or its comment gets no automatic reply (no away message for a 😀 at night)
+      if (await this.#csat(sql, message, waId, answer, resolved, now)) continue;
       const plan = post.decide?.({ ...message, waId }, await this.#facts(sql, { ...message, waId }));
       if (!plan) continue;
       for (const reply of plan.replies) {
@@ -323,6 +329,38 @@ export class PgWebhookWriter {
   ): Promise<void> {
     const source = `error:${MARKETING_STOPPED}`;
     await this.#optOut(sql, key, true, source, at, `${source}:${wamid}`, now, result, { wamid });
+  }
+
+  /** True when the message's conversation is resolved (read before it is stored). */
+  async #resolved(sql: Sql, m: InboundRecord): Promise<boolean> {
+    const row = await sql.get<{ status: string }>(SQL.conversationState, {
+      waId: await this.contacts.keyOf(sql, m.waId),
+    });
+    return row?.status === 'resolved';
+  }
+
+  /**
+   * A satisfaction answer, or the comment that follows one, recorded on the contact's question; true when
+   * the message is one of them (a reply to a question, recorded or not, or a comment recorded).
+   */
+  async #csat(
+    sql: Sql,
+    m: InboundRecord,
+    waId: string,
+    answer: ReturnType<typeof csatAnswerOf>,
+    resolved: boolean,
+    now: number,
+  ): Promise<boolean> {
+    const at = time(m.timestamp, 'timestamp');
+    if (answer !== null) {
+      const p = { id: answer.questionId, score: answer.score, at, wamid: m.id, waId, now };
+      if ((await sql.run(CSAT_INGEST_SQL.answer, p)) > 0 && resolved)
+        await sql.run(CSAT_INGEST_SQL.keepResolved, { waId });
+      return true;
+    }
+    if (m.type !== 'text' || !m.text) return false;
+    const since = at - CSAT_COMMENT_WINDOW_MS;
+    return (await sql.run(CSAT_INGEST_SQL.comment, { text: m.text, at, wamid: m.id, waId, now, since })) > 0;
   }
 
   /** True when the message's conversation, if any, is resolved or unassigned (read before it is stored). */

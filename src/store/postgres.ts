@@ -8,6 +8,7 @@ import type { AssignPolicy } from '../core/assign.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../core/errors.js';
 import { CampaignTables } from './campaigns.js';
 import { postgresTables, type TableRows } from './copy.js';
+import { CsatTables } from './csat.js';
 import { exportContact, forgetContact, PG_DIALECT, purgeContent } from './keep.js';
 import { PgAgents } from './postgres-agents.js';
 import { conversationDrift, repairConversations } from './postgres-conversation-state.js';
@@ -43,6 +44,9 @@ import {
   type ConversationFilter,
   type ConversationRecord,
   type ConversationStatus,
+  type CsatFilter,
+  type CsatOutcome,
+  type CsatRecord,
   DEFAULT_MESSAGE_LIMIT,
   type ErasureRecord,
   type Follow,
@@ -114,10 +118,12 @@ export class PostgresStore implements Store {
     this.#hook = new PgWebhookWriter(db);
     this.#agents = new PgAgents(db);
     this.campaigns = new CampaignTables(db);
+    this.#csat = new CsatTables(db);
     this.location = redactUrl(url);
   }
 
   readonly campaigns: CampaignTables;
+  readonly #csat: CsatTables;
 
   /** The connection, for the store's own tests and `wabox db` commands. */
   get db(): PgDb {
@@ -627,6 +633,28 @@ export class PostgresStore implements Store {
 
   async removeAgent(name: string): Promise<boolean> {
     return this.#agents.remove(name);
+  }
+
+  // -- customer satisfaction: ./csat.ts ---------------------------------------------------------
+
+  async scheduleCsat(waId: string, at: { resolvedAt: Date; dueAt: Date }): Promise<CsatRecord | null> {
+    return this.#csat.schedule(waId, at);
+  }
+
+  async dueCsat(at: Date, limit?: number): Promise<CsatRecord[]> {
+    return this.#csat.due(at, limit);
+  }
+
+  async takeCsat(id: number, at: Date): Promise<boolean> {
+    return this.#csat.take(id, at);
+  }
+
+  async finishCsat(id: number, outcome: CsatOutcome): Promise<boolean> {
+    return this.#csat.finish(id, outcome);
+  }
+
+  async listCsat(filter?: CsatFilter): Promise<CsatRecord[]> {
+    return this.#csat.list(filter);
   }
 
   // -- keeping and erasing data: ./keep.ts ------------------------------------------------------

@@ -337,6 +337,36 @@ CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign_id, state,
 CREATE INDEX campaign_recipients_wamid ON campaign_recipients (wamid) WHERE wamid IS NOT NULL;
 `,
   },
+  {
+    version: 11,
+    name: 'customer satisfaction: one question per resolution, its answer and comment',
+    sql: `
+CREATE TABLE csat (
+  id             INTEGER PRIMARY KEY,
+  wa_id          TEXT NOT NULL REFERENCES contacts(wa_id) ON DELETE CASCADE,  -- the customer asked
+  period         INTEGER NOT NULL,        -- the customer's last message (ms) before the resolution, 0 if none: one question each
+  agent          TEXT,                     -- the assignee when resolved
+  resolved_at    INTEGER NOT NULL,
+  due_at         INTEGER NOT NULL,        -- resolved_at + the delay
+  state          TEXT NOT NULL CHECK (state IN ('pending', 'asked', 'answered', 'skipped')),
+  taken_at       INTEGER,                  -- a sender took it (compare-and-set before the API call)
+  asked_at       INTEGER,
+  question_wamid TEXT,
+  answered_at    INTEGER,
+  score          INTEGER CHECK (score BETWEEN 1 AND 5),
+  answer_wamid   TEXT,
+  comment        TEXT,
+  comment_at     INTEGER,
+  comment_wamid  TEXT,
+  reason         TEXT,                     -- why skipped: one line
+  created_at     INTEGER NOT NULL,
+  updated_at     INTEGER NOT NULL,
+  UNIQUE (wa_id, period)
+) STRICT;
+CREATE INDEX csat_due ON csat (state, due_at);
+CREATE INDEX csat_resolved ON csat (resolved_at);
+`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;

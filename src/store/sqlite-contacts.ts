@@ -2,9 +2,11 @@
 // to one contact key in contact_ids; when a payload shows two keys to be one person they merge, inside
 // the caller's transaction. Opt-outs are set and cleared here too. Used by the webhook writer
 // (./sqlite-webhook.ts) and the store's reads (./sqlite.ts).
+
 import type Database from 'better-sqlite3';
 import { type ContactIdentity, parseContactRef } from '../core/contact-id.js';
 import { invalidInput, notFound } from '../core/errors.js';
+import { CSAT_INGEST_SQL } from './csat.js';
 import { CONTACT_COLUMNS, type ContactRow, type IdKind, idsOf, toContact } from './rows.js';
 import { refreshConversation } from './sqlite-conversation-state.js';
 import type { ContactEventRecord, ContactRecord, MergeRecord } from './store.js';
@@ -133,6 +135,7 @@ export class SqliteContacts {
         FROM contacts AS o WHERE s.wa_id = @into AND o.wa_id = @from`);
       run('UPDATE messages SET wa_id = @into WHERE wa_id = @from');
       run('UPDATE auto_replies SET wa_id = @into WHERE wa_id = @from');
+      run(CSAT_INGEST_SQL.merge);
       run(`INSERT INTO contact_labels (wa_id, label, created_at)
         SELECT @into, label, created_at FROM contact_labels WHERE wa_id = @from ON CONFLICT DO NOTHING`);
       run('DELETE FROM contact_labels WHERE wa_id = @from');

@@ -9,7 +9,9 @@ import type Database from 'better-sqlite3';
 import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS, isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
+import { CSAT_COMMENT_WINDOW_MS, csatAnswerOf } from '../core/csat.js';
 import { WaboxError } from '../core/errors.js';
+import { CSAT_INGEST_SQL } from './csat.js';
 import { FORGOTTEN_SQL, forgottenDigest } from './keep.js';
 import { type AutoReplyRow, identityOf, json, time, toAutoReply } from './rows.js';
 import { SqliteAgents } from './sqlite-agents.js';
@@ -158,6 +160,9 @@ const SQL = {
     FROM auto_replies WHERE state = 'pending' ORDER BY id`,
   getSetting: 'SELECT value FROM settings WHERE key = ?',
   forgotten: FORGOTTEN_SQL,
+  csatAnswer: CSAT_INGEST_SQL.answer,
+  csatComment: CSAT_INGEST_SQL.comment,
+  keepResolved: CSAT_INGEST_SQL.keepResolved,
   setSetting: `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
 } as const;
@@ -262,6 +267,8 @@ export class SqliteWebhookWriter {
       this.contacts.resolve(identity, now, { create: false, why: 'contacts', merges: result.merges });
     for (const message of post.inbound) {
       const assignable = post.assign !== undefined && this.#assignable(message);
+      const answer = csatAnswerOf(message.payload);
+      const resolved = answer !== null && this.#resolved(message);
       const waId = this.inbound(message, now, result);
       if (waId === null) {
         result.duplicates++;
@@ -269,6 +276,8 @@ export class SqliteWebhookWriter {
       }
       if (assignable) this.#assign(post.assign!, waId, message.timestamp, now);
       result.newInbound.push(message.id);
+      // a rating or its comment gets no automatic reply (no away message for a 😀 at night)
+      if (this.#csat(message, waId, answer, resolved, now)) continue;
       const plan = post.decide?.({ ...message, waId }, this.#facts({ ...message, waId }));
       if (!plan) continue;
       for (const reply of plan.replies) {
@@ -363,6 +372,34 @@ export class SqliteWebhookWriter {
 
   #stopKeywords(): readonly string[] {
     return stopKeywordsOf(this.getSetting(STOP_KEYWORDS_SETTING));
+  }
+
+  /** True when the message's conversation is resolved (read before it is stored). */
+  #resolved(m: InboundRecord): boolean {
+    const row = this.#s.conversationState.get(this.contacts.keyOf(m.waId)) as { status: string } | undefined;
+    return row?.status === 'resolved';
+  }
+
+  /**
+   * A satisfaction answer, or the comment that follows one, recorded on the contact's question; true when
+   * the message is one of them (a reply to a question, recorded or not, or a comment recorded).
+   */
+  #csat(
+    m: InboundRecord,
+    waId: string,
+    answer: ReturnType<typeof csatAnswerOf>,
+    resolved: boolean,
+    now: number,
+  ): boolean {
+    const at = time(m.timestamp, 'timestamp');
+    if (answer !== null) {
+      const p = { id: answer.questionId, score: answer.score, at, wamid: m.id, waId, now };
+      if (this.#s.csatAnswer.run(p).changes > 0 && resolved) this.#s.keepResolved.run({ waId });
+      return true;
+    }
+    if (m.type !== 'text' || !m.text) return false;
+    const since = at - CSAT_COMMENT_WINDOW_MS;
+    return this.#s.csatComment.run({ text: m.text, at, wamid: m.id, waId, now, since }).changes > 0;
   }
 
   /** True when the message's conversation, if any, is resolved or unassigned (read before it is stored). */

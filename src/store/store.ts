@@ -517,6 +517,21 @@ export interface Store {
   removeAgent(name: string): Promise<boolean>;
   /** Campaigns and their recipients (./campaigns.ts). */
   readonly campaigns: Campaigns;
+  // -- customer satisfaction: ./csat.ts ---------------------------------------------------------
+  /**
+   * Schedules the satisfaction question of a resolution: one per contact and period (the customer's last
+   * message before it, answers and comments to earlier questions aside). Null, and nothing stored, when
+   * the period already has one: a second resolve without a new customer message does not ask again.
+   */
+  scheduleCsat(waId: string, at: { resolvedAt: Date; dueAt: Date }): Promise<CsatRecord | null>;
+  /** Questions still `pending` whose time came (`dueAt` <= at), taken or not, oldest first. */
+  dueCsat(at: Date, limit?: number): Promise<CsatRecord[]>;
+  /** Takes a pending question for sending (compare-and-set): true for exactly one caller, across processes. */
+  takeCsat(id: number, at: Date): Promise<boolean>;
+  /** Ends a taken question: asked (with the question's wamid) or skipped (with why); false when not pending. */
+  finishCsat(id: number, outcome: CsatOutcome): Promise<boolean>;
+  /** Questions resolved since `since` (of `agent`'s conversations, of one contact), oldest resolution first. */
+  listCsat(filter?: CsatFilter): Promise<CsatRecord[]>;
   // -- keeping and erasing data: ./keep.ts ---------------------------------------------------
   /**
    * Erases the content of messages older than `before`: their text, payload (media ids, captions, bodies)
@@ -656,6 +671,48 @@ export interface IngestResult {
   /** Account-level webhook fields stored raw by this POST (account_update, business_capability_update, ...). */
   accountEvents: string[];
 }
+
+// -- customer satisfaction ----------------------------------------------------------------------
+
+export type CsatState = 'pending' | 'asked' | 'answered' | 'skipped';
+
+/** A satisfaction question (csat row). Times are Dates; null until they happen. */
+export interface CsatRecord {
+  id: number;
+  /** The contact's key. */
+  waId: string;
+  /** The conversation's assignee when it was resolved. */
+  agent: string | null;
+  resolvedAt: Date;
+  /** When it is to be sent (resolvedAt + the delay). */
+  dueAt: Date;
+  askedAt: Date | null;
+  answeredAt: Date | null;
+  /** 1..5 (the three buttons are 1, 3, 5); null until answered. */
+  score: number | null;
+  /** The customer's text message that followed the answer within a few minutes. */
+  comment: string | null;
+  state: CsatState;
+  /** Why it was skipped: window_closed, interrupted, failed: <error>, ... */
+  reason: string | null;
+  /** The wamid of the question sent. */
+  questionWamid: string | null;
+  /** A sender took it (ISO): it may have gone out while still pending. */
+  takenAt: Date | null;
+}
+
+export interface CsatFilter {
+  /** Only questions of resolutions at or after this time. */
+  since?: Date;
+  /** Only those of conversations this agent had when resolved. */
+  agent?: string;
+  /** Only this contact's (its key). */
+  waId?: string;
+}
+
+export type CsatOutcome =
+  | { state: 'asked'; wamid: string; at: Date }
+  | { state: 'skipped'; reason: string; at: Date };
 
 // -- contacts: identifiers, merges, opt-outs --------------------------------------------------
 
@@ -808,6 +865,8 @@ export interface ContactExport {
   /** Oldest first (timestamp, then insertion order). */
   messages: ExportedMessage[];
   autoReplies: AutoReplyRecord[];
+  /** Satisfaction questions and answers, oldest first. */
+  csat: CsatRecord[];
   /** Statuses reported for this contact (recipient) of messages the store does not have. */
   otherStatuses: Array<StatusEventRecord & { wamid: string; payload: unknown }>;
 }

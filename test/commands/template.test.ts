@@ -164,8 +164,21 @@ describe('wabox template add', () => {
     expect(
       (await w.run(['template', 'add', '-k', 'greeting', '-n', 'hello', '-l', 'hi', '-b', 'नमस्ते'])).code,
     ).toBe(0);
+    expect(
+      (await w.run(['template', 'add', '-k', 'csat', '-n', 'rate', '-l', 'hi', '-b', 'कैसा रहा?'])).code,
+    ).toBe(0);
     const before = readFileSync(w.file, 'utf8');
     const cases: Array<[string[], number, string]> = [
+      [
+        ['template', 'add', '-k', 'csat', '-n', 'rate2', '-l', 'hi', '-b', 'x'],
+        2,
+        'error: cannot add "rate2": there is already a csat message in hi ("rate"); one per language\nhint: change that one instead: wabox template edit rate\n',
+      ],
+      [
+        ['template', 'add', '-k', 'csat', '-n', 'long', '-b', 'x'.repeat(1025)],
+        2,
+        `error: invalid template "long": a csat question is at most 1024 characters (WhatsApp's limit for its body)\n`,
+      ],
       [
         ['template', 'add', '-k', 'cta', '-n', 'PRICE', '-b', 'x'],
         2,
@@ -194,7 +207,7 @@ describe('wabox template add', () => {
       [
         ['template', 'add', '-k', 'reply', '-n', 'c', '-b', 'x'],
         2,
-        "error: option '-k, --kind <kind>' argument 'reply' is invalid. Allowed choices are quick-reply, greeting, away, cta.\nhint: see --help for usage and examples\n",
+        "error: option '-k, --kind <kind>' argument 'reply' is invalid. Allowed choices are quick-reply, greeting, away, cta, csat.\nhint: see --help for usage and examples\n",
       ],
       [
         ['template', 'add', '-k', 'cta', '-n', 'c', '-b', 'Hi {{name}}', '--default', 'city=Pune'],
@@ -864,9 +877,18 @@ describe('a hand-edited library that no longer validates', () => {
 
 describe('wabox template init: starter packs', () => {
   const EXPECTED_NAMES = (lang: string) =>
-    ['greeting', 'away', 'price', 'hours', 'location', 'order', 'thanks', 'cta-order', 'cta-info'].map(
-      (n) => `${n}-${lang}`,
-    );
+    [
+      'greeting',
+      'away',
+      'csat',
+      'price',
+      'hours',
+      'location',
+      'order',
+      'thanks',
+      'cta-order',
+      'cta-info',
+    ].map((n) => `${n}-${lang}`);
 
   it.each(['en', 'hi', 'gu', 'ur'])('the %s pack installs and every template renders', async (lang) => {
     const w = workspace();
@@ -899,6 +921,7 @@ describe('wabox template init: starter packs', () => {
         .sort(),
     );
     expect(list.filter((t) => t.kind === 'cta')).toHaveLength(2);
+    expect(list.filter((t) => t.kind === 'csat').map((t) => t.name)).toEqual([`csat-${lang}`]);
     const vars = [
       'item=X',
       'price=₹1',
@@ -927,7 +950,7 @@ describe('wabox template init: starter packs', () => {
     // the same pack again: everything is already there
     const again = await w.run(['template', 'init', '--pack', lang]);
     expect(again.stderr).toBe(
-      `imported from the ${lang} starter pack: 0 added, 9 skipped (already there: ${EXPECTED_NAMES(lang).join(', ')})\n`,
+      `imported from the ${lang} starter pack: 0 added, 10 skipped (already there: ${EXPECTED_NAMES(lang).join(', ')})\n`,
     );
   });
 
@@ -963,7 +986,7 @@ describe('wabox template init: starter packs', () => {
       code: 0,
       stdout: '',
       stderr:
-        'imported from the en starter pack: 8 added, 1 skipped (price-en: shortcut /price is taken by "price")\n',
+        'imported from the en starter pack: 9 added, 1 skipped (price-en: shortcut /price is taken by "price")\n',
     });
     const json = await w.run(['template', 'init', '--pack', 'en', '--json']);
     expect(JSON.parse(json.stdout).skips[0]).toEqual({
@@ -1009,7 +1032,7 @@ describe('wabox template init: starter packs', () => {
     expect(await away('ur')).toBe(
       'السلام علیکم! آپ کے پیغام کا شکریہ۔ اس وقت ہم دستیاب نہیں ہیں۔ ہم پیر، 11 مارچ کو 10:00 AM دوبارہ حاضر ہوں گے اور جلد از جلد آپ کو جواب دیں گے۔\n',
     );
-    expect(JSON.parse((await w.run(['template', 'list', '--json'])).stdout)).toHaveLength(36);
+    expect(JSON.parse((await w.run(['template', 'list', '--json'])).stdout)).toHaveLength(40);
   });
 
   it('refuses an unknown pack and a missing --pack', async () => {
@@ -1030,7 +1053,7 @@ describe('wabox template init: starter packs', () => {
     const dir = tempDir('wabox-spawn-');
     const env = { WABOX_CONFIG_DIR: dir };
     const init = await spawnCli(['template', 'init', '--pack', 'ur'], { env });
-    expect(init.stderr).toBe('imported from the ur starter pack: 9 added\n');
+    expect(init.stderr).toBe('imported from the ur starter pack: 10 added\n');
     const r = await spawnCli(
       ['template', 'render', '/price-ur', '--var', 'item=چائے', '--var', 'price=Rs 650'],
       { env },

@@ -408,6 +408,14 @@ describe('wabox autoreply commands', () => {
       templates: { greeting: ['welcome', 'swagat'], away: ['closed'] },
       hoursSet: true,
       stopWords: [...DEFAULT_STOP_KEYWORDS],
+      csat: {
+        on: false,
+        after: 'resolve',
+        delayMinutes: 10,
+        scale: 'buttons',
+        templates: [],
+        counts: { pending: 0, asked: 0, answered: 0, skipped: 0 },
+      },
     });
     for (const argv of [
       ['set', 'greeting', 'on'],

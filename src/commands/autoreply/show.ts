@@ -4,7 +4,8 @@ import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
 import type { AutoReplySettings } from '../../core/autoreply.js';
 import { DEFAULT_STOP_KEYWORDS } from '../../core/contact-id.js';
-import { STOP_KEYWORDS_SETTING } from '../../store/store.js';
+import { CSAT_SETTINGS_KEY, type CsatSettings, normalizeCsat } from '../../core/csat.js';
+import { type CsatState, STOP_KEYWORDS_SETTING } from '../../store/store.js';
 import { loadHours } from '../template/shared.js';
 import { library, loadSettings } from './shared.js';
 
@@ -16,6 +17,8 @@ export interface AutoReplyShowJson extends AutoReplySettings {
   hoursSet: boolean;
   /** A whole message of one of these opts the customer out of marketing messages. */
   stopWords: string[];
+  /** Satisfaction questions after `wabox resolve`: the settings, templates, and questions by state. */
+  csat: CsatSettings & { templates: string[]; counts: Record<CsatState, number> };
 }
 
 export function register(parent: Command, deps: Deps): void {
@@ -36,7 +39,15 @@ export async function runShow(deps: Deps): Promise<AutoReplyShowJson> {
     templates: { greeting: names('greeting'), away: names('away') },
     hoursSet: (await loadHours(deps)) !== undefined,
     stopWords: await stopWords(deps),
+    csat: await csat(deps, names('csat')),
   };
+}
+
+async function csat(deps: Deps, templates: string[]): Promise<AutoReplyShowJson['csat']> {
+  const store = await deps.store();
+  const counts: Record<CsatState, number> = { pending: 0, asked: 0, answered: 0, skipped: 0 };
+  for (const q of await store.listCsat()) counts[q.state]++;
+  return { ...normalizeCsat(await store.getSetting(CSAT_SETTINGS_KEY)), templates, counts };
 }
 
 async function stopWords(deps: Deps): Promise<string[]> {
@@ -54,6 +65,7 @@ function humanShow(s: AutoReplyShowJson, c: ChalkInstance): string {
     `greeting        ${onOff(s.greeting)}  (${using(s.templates.greeting, 'greeting')}; again after ${s.greetingAfterDays} days without messages)`,
     `away            ${onOff(s.away)}  (${using(s.templates.away, 'away')}; ${s.hoursSet ? 'business hours set' : c.yellow('no business hours: wabox hours set ...')}; not within ${s.agentGraceMinutes} min of an agent's reply)`,
     `hand-off words  ${s.handoff.length > 0 ? s.handoff.join(', ') : '(none)'}`,
+    `csat            ${onOff(s.csat.on)}  (${using(s.csat.templates, 'csat')}; ${s.csat.delayMinutes} min after resolve; ${s.csat.scale}; asked ${s.csat.counts.asked + s.csat.counts.answered}, answered ${s.csat.counts.answered}, skipped ${s.csat.counts.skipped})`,
     `stop words      ${s.stopWords.length > 0 ? s.stopWords.join(', ') : '(none)'}  (opt out of marketing messages)`,
     s.keywords.length === 0 ? 'keywords        (none)' : 'keywords',
     ...s.keywords.map((r) => `  ${r.phrases.join(', ')} -> ${r.reply}`),

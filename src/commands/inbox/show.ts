@@ -6,7 +6,13 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { ERROR_CODES } from '../../cloud/error-codes.js';
 import { cutGraphemes, formatDuration, localTime, oneLine, safeLines, truncate } from '../../core/text.js';
-import type { Direction, MessageStatus, StatusEventRecord } from '../../store/store.js';
+import type {
+  CsatRecord,
+  CsatState,
+  Direction,
+  MessageStatus,
+  StatusEventRecord,
+} from '../../store/store.js';
 import { runRead } from '../read.js';
 import { contactArgument } from '../shared/contact-arg.js';
 import { parseLimit } from '../shared/int-arg.js';
@@ -44,6 +50,39 @@ export interface InboxShowResult {
   merges: ContactMergeJson[];
   /** Internal notes (`wabox note`) in the thread's time span, oldest first; never messages. */
   notes: NoteJson[];
+  /** Satisfaction questions of the conversation's resolutions, oldest first. */
+  csat: CsatJson[];
+}
+
+/** A satisfaction question (`wabox autoreply set csat on`). Times ISO 8601 (UTC), null until they happen. */
+export interface CsatJson {
+  id: number;
+  state: CsatState;
+  /** 1..5; the three buttons 😞 😐 😀 are 1, 3, 5. */
+  score: number | null;
+  comment: string | null;
+  /** The assignee when the conversation was resolved. */
+  agent: string | null;
+  resolvedAt: string;
+  askedAt: string | null;
+  answeredAt: string | null;
+  /** Why it was skipped (window_closed: the customer's 24-hour window had closed). */
+  reason: string | null;
+}
+
+export function csatJson(r: CsatRecord): CsatJson {
+  const iso = (d: Date | null) => (d === null ? null : d.toISOString());
+  return {
+    id: r.id,
+    state: r.state,
+    score: r.score,
+    comment: r.comment,
+    agent: r.agent,
+    resolvedAt: r.resolvedAt.toISOString(),
+    askedAt: iso(r.askedAt),
+    answeredAt: iso(r.answeredAt),
+    reason: r.reason,
+  };
 }
 
 export interface NoteJson {
@@ -115,7 +154,7 @@ export function register(inbox: Command, deps: Deps): void {
   )
     .option('-n, --limit <n>', `the latest n messages (default 50, at most ${MAX_LIMIT})`)
     .option('--mark-read', "also send WhatsApp's read receipt (blue ticks) for the customer's last message")
-    .option('--json', 'print {conversation, messages, notes, hasMore, markedRead, readReceipt}')
+    .option('--json', 'print {conversation, messages, notes, csat, hasMore, markedRead, readReceipt}')
     .addHelpText(
       'after',
       `
@@ -175,10 +214,12 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
   const notes = (await store.notes(waId, { limit }))
     .filter((n) => from === undefined || n.createdAt >= from)
     .map((n) => ({ id: n.id, author: n.author, text: n.text, createdAt: n.createdAt }));
+  const csat = (await store.listCsat({ waId })).map(csatJson);
   const now = deps.clock();
   return {
     merges,
     notes,
+    csat,
     conversation: toInboxConversation(conversation!, now, await loadSla(deps)),
     hasMore: thread.hasMore,
     markedRead,
@@ -243,6 +284,8 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   else facts.push(`window closed at ${localTime(c.windowClosesAt, true)}: templates only`);
   if (c.handoffAt !== null) facts.push('handed off to a person');
   lines.push(facts.join(' · '));
+  const rated = r.csat.at(-1);
+  if (rated !== undefined) lines.push(csatLine(rated));
   if (c.unanswered) lines.push(s.red(`waiting for a reply for ${formatDuration(c.waitingMs ?? 0)}`));
   for (const m of r.merges)
     lines.push(
@@ -291,6 +334,20 @@ function human(r: InboxShowResult, s: ChalkInstance): string {
   }
   notesUntil(null);
   return lines.join('\n');
+}
+
+/** The latest satisfaction question: its answer and comment, or where it stands. */
+function csatLine(q: CsatJson): string {
+  switch (q.state) {
+    case 'answered':
+      return `satisfaction: ${q.score}/5${q.comment === null ? '' : ` "${truncate(oneLine(q.comment), QUOTE_CHARS)}"`} (answered ${localTime(q.answeredAt!, true)})`;
+    case 'asked':
+      return `satisfaction: asked ${localTime(q.askedAt!, true)}, no answer yet`;
+    case 'pending':
+      return 'satisfaction: to be asked';
+    default:
+      return `satisfaction: not asked (${oneLine(q.reason ?? 'skipped')})`;
+  }
 }
 
 /** A note: its time and author where a message has its direction, then its text indented, all dimmed. */

@@ -37,7 +37,9 @@ export function register(parent: Command, deps: Deps): void {
   parent
     .command('add')
     .description('add a template (asks for what is missing on a terminal)')
-    .addOption(new Option('-k, --kind <kind>', 'quick-reply, greeting, away or cta').choices(TEMPLATE_KINDS))
+    .addOption(
+      new Option('-k, --kind <kind>', 'quick-reply, greeting, away, cta or csat').choices(TEMPLATE_KINDS),
+    )
     .option('-n, --name <name>', `unique name (${NAME_FORM})`)
     .option('-b, --body <text>', 'the message; {{var}} placeholders, {{var|default}}; "-" reads stdin')
     .option('-s, --shortcut <shortcut>', `quick replies: ${SHORTCUT_FORM}`)

@@ -18,7 +18,7 @@ export interface ListOptions {
   json?: boolean;
 }
 
-const KIND_ORDER: readonly string[] = ['greeting', 'away', 'quick-reply', 'cta'];
+const KIND_ORDER: readonly string[] = ['greeting', 'away', 'csat', 'quick-reply', 'cta'];
 
 export function register(parent: Command, deps: Deps): void {
   parent

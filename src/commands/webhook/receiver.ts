@@ -8,6 +8,7 @@ import type { AssignPolicy } from '../../core/assign.js';
 import { anyAutoReply } from '../../core/autoreply.js';
 import { WaboxError } from '../../core/errors.js';
 import type { AutoReplyEngine, AutoReplyLibrary } from '../../server/autoreply-engine.js';
+import type { CsatSender } from '../../server/csat-sender.js';
 import type { GroupCommitter } from '../../server/ingest.js';
 import type { RunningServer, ServerLimits } from '../../server/webhook-server.js';
 import type { Store } from '../../store/store.js';
@@ -78,6 +79,57 @@ export async function autoReplyEngine(
     clock: () => deps.clock(),
     mask: deps.mask,
   });
+}
+
+/** Sends satisfaction questions through the Cloud API (`wabox resolve` and the receiver's timer). */
+export async function csatSender(deps: Deps, store: Store): Promise<CsatSender> {
+  const { CsatSender } = await import('../../server/csat-sender.js');
+  const config = await deps.config();
+  let phoneNumberId: string | null = null;
+  return new CsatSender({
+    store,
+    library: libraryLoader(deps),
+    send: async (message) => {
+      const client = await deps.cloud();
+      phoneNumberId = client.phoneNumberId;
+      return client.sendMessage(message);
+    },
+    phoneNumberId: () => phoneNumberId,
+    businessName: config.get('business-name'),
+    timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
+    clock: () => deps.clock(),
+    mask: deps.mask,
+  });
+}
+
+/** How often the receiver looks for satisfaction questions whose delay has passed. */
+const CSAT_EVERY_MS = 15_000;
+
+/** Asks the satisfaction questions that are due, now and every CSAT_EVERY_MS; returns the stop. */
+export async function askCsatWhenDue(deps: Deps, store: Store, logger: ReceiverLogger): Promise<() => void> {
+  const sender = await csatSender(deps, store);
+  let running: Promise<void> | undefined;
+  const tick = () => {
+    running ??= sender
+      .sendDue()
+      .then((counts) => {
+        if (counts.asked + counts.skipped > 0) logger.info(counts, 'satisfaction questions');
+      })
+      .catch((err: unknown) =>
+        logger.error({ err: deps.mask(String(err)) }, 'sending satisfaction questions failed'),
+      )
+      .finally(() => {
+        running = undefined;
+      });
+    return running;
+  };
+  await tick();
+  const timer = setInterval(tick, CSAT_EVERY_MS);
+  timer.unref();
+  return async () => {
+    clearInterval(timer);
+    await running;
+  };
 }
 
 /** The HTTP server, whose verified POSTs are committed in groups, then handed to the engine. */

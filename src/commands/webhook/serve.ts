@@ -12,6 +12,7 @@ import { configInvalid, invalidInput, WaboxError } from '../../core/errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 import {
   aborted,
+  askCsatWhenDue,
   autoReplyEngine,
   libraryLoader,
   listenOrExplain,
@@ -146,8 +147,11 @@ export async function runServe(
     control.onListening?.(running.url);
     await startupChecks(deps, engine, options.dryRun === true, logger, library);
     const stopResuming = await resumeEveryMinute(deps, engine, logger);
+    // a dry run sends nothing, satisfaction questions neither
+    const stopAsking = options.dryRun === true ? async () => {} : await askCsatWhenDue(deps, store, logger);
     await aborted(control.signal);
     stopResuming();
+    await stopAsking();
     const forced = await shutDown(control.force, { running, committer: receiver.committer, engine, logger });
     const requests = receiver.requests();
     logger.info({ requests, forced }, 'stopped');
