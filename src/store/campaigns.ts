@@ -1,6 +1,7 @@
 // Campaigns in the store (migration 10), written once for both backends over ./sql.ts. A recipient's
 // state is the promise of at-most-once: `sending` is committed before the API call, so after a crash
 // a `sending` row is in doubt (`unknown`) and is never sent again by itself.
+import { type SegmentNode, segmentSql } from '../core/segment.js';
 import { time } from './rows.js';
 import type { Sql, SqlDb } from './sql.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   CampaignState,
   NewCampaign,
   RecipientSettlement,
+  SegmentContact,
 } from './store.js';
 
 interface CampaignRow {
@@ -284,6 +286,40 @@ export class CampaignTables {
       );
       return { proven, resent };
     });
+  }
+
+  /** The stored contacts a segment selects, oldest first: their key and phone (null for a BSUID only). */
+  async segment(node: SegmentNode, at: Date): Promise<SegmentContact[]> {
+    const { where, params } = segmentSql(node, at.getTime());
+    const rows = await this.#db.all<{
+      wa_id: string;
+      phone: string | null;
+      name: string | null;
+      opted_out_at: number | null;
+    }>(
+      `SELECT c.wa_id, c.phone, c.name, c.opted_out_at FROM contacts c WHERE ${where}
+       ORDER BY c.created_at, c.wa_id`,
+      params,
+    );
+    return rows.map((r) => ({
+      waId: r.wa_id,
+      phone: r.phone,
+      name: r.name,
+      optedOut: r.opted_out_at !== null,
+    }));
+  }
+
+  /** Every identifier (key and phone) of the contacts who stopped marketing messages. */
+  async optedOut(): Promise<Set<string>> {
+    const rows = await this.#db.all<{ wa_id: string; phone: string | null }>(
+      'SELECT wa_id, phone FROM contacts WHERE opted_out_at IS NOT NULL',
+    );
+    const ids = new Set<string>();
+    for (const r of rows) {
+      ids.add(r.wa_id);
+      if (r.phone !== null) ids.add(r.phone);
+    }
+    return ids;
   }
 
   async counts(id: number): Promise<CampaignCounts> {

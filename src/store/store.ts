@@ -5,6 +5,7 @@ import type { AssignPolicy } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import type { ContactIdentity } from '../core/contact-id.js';
 import type { WeekSchedule } from '../core/hours.js';
+import type { SegmentNode } from '../core/segment.js';
 
 export type { ContactIdentity };
 
@@ -355,6 +356,15 @@ export interface CampaignOutcomes {
   pricedByCategory: Record<string, number>;
 }
 
+/** A contact a segment selected. */
+export interface SegmentContact {
+  waId: string;
+  /** Digits; null when only a BSUID is known. */
+  phone: string | null;
+  name: string | null;
+  optedOut: boolean;
+}
+
 /** The campaign tables; both stores expose them as `store.campaigns`. */
 export interface Campaigns {
   create(c: NewCampaign): Promise<CampaignRecord | null>;
@@ -369,6 +379,8 @@ export interface Campaigns {
   claim(id: number, row: number): Promise<boolean>;
   settle(id: number, row: number, outcome: RecipientSettlement): Promise<void>;
   resendUnknown(id: number, callbackOf: (row: number) => string): Promise<{ proven: number; resent: number }>;
+  segment(node: SegmentNode, at: Date): Promise<SegmentContact[]>;
+  optedOut(): Promise<Set<string>>;
   counts(id: number): Promise<CampaignCounts>;
   recipients(id: number, afterRow: number, limit: number): Promise<CampaignRecipient[]>;
   outcomes(id: number, replyWindowMs: number): Promise<CampaignOutcomes>;
