@@ -9,8 +9,10 @@ export interface CampaignRunTables {
   lease(id: number, owner: string, until: Date): Promise<{ held: boolean; owner: string | null }>;
   due(id: number, at: Date, limit: number): Promise<RunRecipient[]>;
   nextDueAt(id: number): Promise<Date | null>;
-  claim(id: number, row: number): Promise<boolean>;
-  settle(id: number, row: number, outcome: RunSettlement): Promise<void>;
+  /** pending → sending for each row, in one commit; the rows claimed. */
+  claimMany(id: number, rows: readonly number[]): Promise<number[]>;
+  /** What became of claimed rows, in one commit. */
+  settleMany(id: number, outcomes: ReadonlyArray<{ row: number; outcome: RunSettlement }>): Promise<void>;
   /** The campaign's state now: a `paused` or `cancelled` one stops the run. */
   stateOf(id: number): Promise<string | null>;
 }
@@ -54,11 +56,16 @@ export interface CampaignRunOptions {
   build(recipient: RunRecipient): unknown;
   /** Sends one body; the wamid. Throws the API's error. */
   send(message: unknown): Promise<{ wamid: string }>;
-  /** Records the send (or the refusal) in the message store; its failure does not change the outcome. */
+  /**
+   * Records sends (and refusals) in the message store, a group at a time, before they are settled; its
+   * failure does not change the outcome.
+   */
   record?(
-    recipient: RunRecipient,
-    message: unknown,
-    outcome: { wamid: string } | { error: unknown },
+    sends: ReadonlyArray<{
+      recipient: RunRecipient;
+      message: unknown;
+      outcome: { wamid: string } | { error: unknown };
+    }>,
   ): Promise<void>;
   /** Called for each recipient settled and each change of rate. */
   onEvent?(event: CampaignEvent): void;
@@ -73,10 +80,12 @@ export interface CampaignRunOptions {
   /** How long the lease lasts without renewal (default 30 s). */
   leaseMs?: number;
   /**
-   * Kept free at the end of every one-second window (default 15 ms): the server counts arrivals, and
+   * Kept free at the end of every one-second window (default 20 ms): the server counts arrivals, and
    * its clock and ours jitter by a few milliseconds.
    */
   windowMarginMs?: number;
+  /** How long outcomes wait to be committed together (default 50 ms): one commit per group, not per send. */
+  flushMs?: number;
 }
 
 export interface CampaignRunResult {
@@ -121,7 +130,8 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
   const { tables, campaignId: id } = options;
   const maxAttempts = options.maxAttempts ?? 5;
   const leaseMs = options.leaseMs ?? 30_000;
-  const margin = options.windowMarginMs ?? 15;
+  const margin = options.windowMarginMs ?? 20;
+  const flushMs = options.flushMs ?? 50;
   const pacer = new SendPacer({ rate });
   const emit = options.onEvent ?? (() => {});
   const started = now();
@@ -135,12 +145,6 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
   };
   // stops handing out sends: the caller's signal, a stop error, or a state change seen in the store
   const halt = new AbortController();
-  const onAbort = () => {
-    if (result.outcome === 'done') result.outcome = 'paused';
-    halt.abort();
-  };
-  if (options.signal?.aborted) onAbort();
-  options.signal?.addEventListener('abort', onAbort, { once: true });
   const stop = (outcome: CampaignRunResult['outcome'], error?: unknown) => {
     if (result.outcome === 'done') {
       result.outcome = outcome;
@@ -148,23 +152,65 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     }
     halt.abort();
   };
+  const onAbort = () => stop('paused');
+  if (options.signal?.aborted) onAbort();
+  options.signal?.addEventListener('abort', onAbort, { once: true });
 
   /** The fire times of the last `rate` sends, oldest first: the one-second window as the server sees it. */
   const fired: number[] = [];
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = Math.min(256, Math.max(8, Math.ceil(rate / 4)));
+  // claimed together, a group's worth of time ahead (at most this many are in doubt after a crash)
+  const claimGroup = Math.max(1, Math.ceil((rate * flushMs) / 1000));
   let lastRate = rate;
   let leaseAt = now();
   let stateAt = now();
 
-  const settle = async (r: RunRecipient, outcome: RunSettlement) => {
-    await tables.settle(id, r.row, outcome);
+  // outcomes wait here to be recorded and settled in one commit
+  type Done = {
+    recipient: RunRecipient;
+    message: unknown;
+    answer: { wamid: string } | { error: unknown };
+    settlement: RunSettlement | null;
+  };
+  let pending: Done[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  let flushTimer: ReturnType<typeof setTimeout> | undefined;
+  const flush = (): Promise<void> => {
+    if (flushTimer !== undefined) clearTimeout(flushTimer);
+    flushTimer = undefined;
+    const group = pending;
+    pending = [];
+    flushing = flushing.then(async () => {
+      if (group.length === 0) return;
+      if (options.record) {
+        const sends = group.map((d) => ({ recipient: d.recipient, message: d.message, outcome: d.answer }));
+        await options.record(sends).catch(() => {});
+      }
+      const settled = group.filter((d): d is Done & { settlement: RunSettlement } => d.settlement !== null);
+      await tables.settleMany(
+        id,
+        settled.map((d) => ({ row: d.recipient.row, outcome: d.settlement })),
+      );
+      for (const d of settled) report(d.recipient, d.settlement);
+    });
+    return flushing;
+  };
+  const queue = (d: Done) => {
+    pending.push(d);
+    if (pending.length >= claimGroup * 4) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), flushMs);
+  };
+
+  const report = (r: RunRecipient, outcome: RunSettlement) => {
     if (outcome.state === 'accepted') {
       result.accepted++;
       emit({ row: r.row, to: r.waId, status: 'accepted', wamid: outcome.wamid });
     } else if (outcome.state === 'failed') {
       result.failed++;
       emit({ row: r.row, to: r.waId, status: 'failed', code: outcome.code, reason: outcome.reason });
+    } else if (outcome.code !== null && STOP_CODES.has(outcome.code)) {
+      // not sent, back to pending for a later run: no event of its own
     } else {
       result.retried++;
       emit({
@@ -178,6 +224,47 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     }
   };
 
+  /** What to record of one answer: the recipient's new state, or null to leave it `sending` (in doubt). */
+  const judge = (
+    r: RunRecipient,
+    answer: { wamid: string } | { error: unknown },
+    at: number,
+  ): RunSettlement | null => {
+    if ('wamid' in answer) return { state: 'accepted', wamid: answer.wamid, at: new Date(at) };
+    const err = answer.error as SendFailure;
+    const code = typeof err?.graphCode === 'number' ? err.graphCode : null;
+    const reason = String(err?.message ?? err);
+    if (code !== null && RATE_LIMITED.has(code)) {
+      pacer.rateLimited(at);
+      return { state: 'retry', code, reason, notBefore: new Date(at) };
+    }
+    if (code === PAIR_LIMITED)
+      return { state: 'retry', code, reason, notBefore: new Date(pacer.pairLimited(r.waId, at)) };
+    if (code !== null && RECIPIENT_CODES.has(code)) return { state: 'failed', code, reason };
+    if ((code !== null && STOP_CODES.has(code)) || err?.kind === 'config') {
+      stop('stopped', answer.error);
+      // not sent: back to pending, to go when the cause is fixed
+      return { state: 'retry', code: code ?? 0, reason, notBefore: new Date(at) };
+    }
+    if (err?.retryable === true) {
+      if (r.attempts >= maxAttempts)
+        return { state: 'failed', code, reason: `${reason} (after ${r.attempts} tries)` };
+      return {
+        state: 'retry',
+        code,
+        reason,
+        notBefore: new Date(at + Math.min(60_000, 500 * 2 ** (r.attempts - 1))),
+      };
+    }
+    if (code === null && err?.kind !== 'refused') {
+      // no answer from the API (a timeout, a dropped connection): the message may have gone out
+      result.inDoubt++;
+      emit({ row: r.row, to: r.waId, status: 'unknown', reason });
+      return null;
+    }
+    return { state: 'failed', code, reason };
+  };
+
   const sendOne = async (r: RunRecipient, message: unknown): Promise<void> => {
     let answer: { wamid: string } | { error: unknown };
     try {
@@ -185,42 +272,7 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     } catch (error) {
       answer = { error };
     }
-    const at = now();
-    if (options.record) await options.record(r, message, answer).catch(() => {});
-    if ('wamid' in answer) return settle(r, { state: 'accepted', wamid: answer.wamid, at: new Date(at) });
-    const err = answer.error as SendFailure;
-    const code = typeof err?.graphCode === 'number' ? err.graphCode : null;
-    const reason = String(err?.message ?? err);
-    if (code !== null && RATE_LIMITED.has(code)) {
-      pacer.rateLimited(at);
-      return settle(r, { state: 'retry', code, reason, notBefore: new Date(at) });
-    }
-    if (code === PAIR_LIMITED)
-      return settle(r, { state: 'retry', code, reason, notBefore: new Date(pacer.pairLimited(r.waId, at)) });
-    if (code !== null && RECIPIENT_CODES.has(code)) return settle(r, { state: 'failed', code, reason });
-    if ((code !== null && STOP_CODES.has(code)) || err?.kind === 'config') {
-      // not sent: back to pending, to go when the cause is fixed
-      await tables.settle(id, r.row, { state: 'retry', code, reason, notBefore: new Date(at) });
-      stop('stopped', answer.error);
-      return;
-    }
-    if (err?.retryable === true) {
-      if (r.attempts >= maxAttempts)
-        return settle(r, {
-          state: 'failed',
-          code,
-          reason: `${reason} (after ${r.attempts} tries)`,
-        });
-      const wait = Math.min(60_000, 500 * 2 ** (r.attempts - 1));
-      return settle(r, { state: 'retry', code, reason, notBefore: new Date(at + wait) });
-    }
-    if (code === null && err?.kind !== 'refused') {
-      // no answer from the API (a timeout, a dropped connection): the message may have gone out
-      result.inDoubt++;
-      emit({ row: r.row, to: r.waId, status: 'unknown', reason });
-      return;
-    }
-    return settle(r, { state: 'failed', code, reason });
+    queue({ recipient: r, message, answer, settlement: judge(r, answer, now()) });
   };
 
   const renew = async (t: number) => {
@@ -237,6 +289,46 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     const state = await tables.stateOf(id);
     if (state === 'paused') stop('paused');
     else if (state === 'cancelled') stop('cancelled');
+  };
+
+  /** Claimed rows that were not sent after all go back to pending at once. */
+  const unclaim = async (rows: readonly RunRecipient[]) => {
+    await tables.settleMany(
+      id,
+      rows.map((r) => ({
+        row: r.row,
+        outcome: {
+          state: 'retry',
+          code: null,
+          reason: 'not sent: the run stopped first',
+          notBefore: new Date(now()),
+        },
+      })),
+    );
+  };
+
+  const fire = async (r: RunRecipient, message: unknown): Promise<boolean> => {
+    const slot = pacer.reserve(r.waId, now());
+    const current = pacer.state(slot).current;
+    if (current !== lastRate) {
+      emit({
+        event: 'rate',
+        rate: current,
+        reason: current < lastRate ? 'slowed down after 130429' : 'recovering',
+      });
+      lastRate = current;
+    }
+    if (slot > now()) await sleep(slot - now(), halt.signal);
+    while (inFlight.size >= maxInFlight && !halt.signal.aborted) await Promise.race(inFlight);
+    // the window as the server counts it: `current` sends in any second, with a margin for jitter
+    const windowed = fired.length >= current ? fired[fired.length - current]! + WINDOW_MS + margin : 0;
+    if (windowed > now()) await sleep(windowed - now(), halt.signal);
+    if (halt.signal.aborted) return false;
+    fired.push(now());
+    if (fired.length > rate) fired.shift();
+    const p = sendOne(r, message).finally(() => inFlight.delete(p));
+    inFlight.add(p);
+    return true;
   };
 
   try {
@@ -256,8 +348,9 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
       }
       const batch = await tables.due(id, new Date(t), FETCH);
       if (batch.length === 0) {
-        if (inFlight.size > 0) {
-          await Promise.race(inFlight);
+        if (inFlight.size > 0 || pending.length > 0) {
+          await Promise.all([...inFlight]);
+          await flush();
           continue;
         }
         const next = await tables.nextDueAt(id);
@@ -265,31 +358,43 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
         await sleep(Math.min(Math.max(0, next.getTime() - now()), CHECK_STATE_MS), halt.signal);
         continue;
       }
-      for (const r of batch) {
-        if (halt.signal.aborted) break;
-        const slot = pacer.reserve(r.waId, now());
-        const current = pacer.state(slot).current;
-        if (current !== lastRate) {
-          emit({
-            event: 'rate',
-            rate: current,
-            reason: current < lastRate ? 'slowed down after 130429' : 'recovering',
-          });
-          lastRate = current;
+      for (let i = 0; i < batch.length && !halt.signal.aborted; i += claimGroup) {
+        const group = batch.slice(i, i + claimGroup);
+        // built before the claim: a row that cannot be built fails without a send
+        const built: Array<{ r: RunRecipient; message: unknown }> = [];
+        const unbuildable: Array<{ row: number; outcome: RunSettlement }> = [];
+        for (const r of group)
+          try {
+            built.push({ r, message: options.build(r) });
+          } catch (err) {
+            unbuildable.push({
+              row: r.row,
+              outcome: { state: 'failed', code: null, reason: String((err as Error)?.message ?? err) },
+            });
+          }
+        const claimed = new Set(
+          await tables.claimMany(
+            id,
+            group.map((r) => r.row),
+          ),
+        );
+        if (unbuildable.length > 0) {
+          await tables.settleMany(
+            id,
+            unbuildable.filter((u) => claimed.has(u.row)),
+          );
+          for (const u of unbuildable)
+            if (claimed.has(u.row)) report(group.find((r) => r.row === u.row)!, u.outcome);
         }
-        if (slot > now()) await sleep(slot - now(), halt.signal);
-        if (halt.signal.aborted) break;
-        while (inFlight.size >= maxInFlight) await Promise.race(inFlight);
-        // the window as the server counts it: `current` sends in any second, with a margin for jitter
-        const windowed = fired.length >= current ? fired[fired.length - current]! + WINDOW_MS + margin : 0;
-        if (windowed > now()) await sleep(windowed - now(), halt.signal);
-        if (halt.signal.aborted) break;
-        const message = options.build(r);
-        if (!(await tables.claim(id, r.row))) continue;
-        fired.push(now());
-        if (fired.length > rate) fired.shift();
-        const p = sendOne({ ...r, attempts: r.attempts + 1 }, message).finally(() => inFlight.delete(p));
-        inFlight.add(p);
+        const toSend = built
+          .filter((b) => claimed.has(b.r.row))
+          .map((b) => ({ ...b, r: { ...b.r, attempts: b.r.attempts + 1 } }));
+        for (let k = 0; k < toSend.length; k++) {
+          if (!(await fire(toSend[k]!.r, toSend[k]!.message))) {
+            await unclaim(toSend.slice(k).map((b) => b.r));
+            break;
+          }
+        }
         const t2 = now();
         await renew(t2);
         await checkState(t2);
@@ -297,6 +402,7 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     }
   } finally {
     await Promise.allSettled(inFlight);
+    await flush();
     options.signal?.removeEventListener('abort', onAbort);
     result.elapsedMs = now() - started;
   }

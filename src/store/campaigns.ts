@@ -53,6 +53,9 @@ const CAMPAIGN_COLUMNS = `id, name, template, language, category, definition, ma
   within_hours, state, lease_owner, lease_until, created_at, updated_at`;
 const RECIPIENT_COLUMNS = `campaign_id, row_no, wa_id, values_json, state, reason, error_code, wamid, attempts,
   not_before, sent_at, updated_at`;
+const SETTLE = `UPDATE campaign_recipients SET state = @state, wamid = @wamid, sent_at = @sentAt,
+    not_before = @notBefore, error_code = @code, reason = @reason, updated_at = @now
+  WHERE campaign_id = @id AND row_no = @row AND state = 'sending'`;
 /** Recipients per INSERT: well under both drivers' parameter limits (SQLite 32766, PostgreSQL 65535). */
 const INSERT_BATCH = 500;
 
@@ -230,9 +233,43 @@ export class CampaignTables {
     );
   }
 
+  /** claim for several recipients in one transaction; the rows claimed. */
+  async claimMany(id: number, rows: readonly number[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    return this.#db.tx(async (sql) => {
+      const now = this.#db.now();
+      const claimed: number[] = [];
+      for (const row of rows)
+        if (
+          (await sql.run(
+            `UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, updated_at = @now
+             WHERE campaign_id = @id AND row_no = @row AND state = 'pending'`,
+            { id, row, now },
+          )) > 0
+        )
+          claimed.push(row);
+      return claimed;
+    });
+  }
+
+  /** settle for several recipients in one transaction. */
+  async settleMany(
+    id: number,
+    outcomes: ReadonlyArray<{ row: number; outcome: RecipientSettlement }>,
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.#db.tx(async (sql) => {
+      for (const { row, outcome } of outcomes) await sql.run(SETTLE, this.#settleParams(id, row, outcome));
+    });
+  }
+
   /** Records what became of a claimed (`sending`) recipient. */
   async settle(id: number, row: number, outcome: RecipientSettlement): Promise<void> {
-    const params = {
+    await this.#db.run(SETTLE, this.#settleParams(id, row, outcome));
+  }
+
+  #settleParams(id: number, row: number, outcome: RecipientSettlement): Record<string, unknown> {
+    return {
       id,
       row,
       now: this.#db.now(),
@@ -243,12 +280,6 @@ export class CampaignTables {
       code: outcome.state === 'accepted' ? null : outcome.code,
       reason: outcome.state === 'accepted' ? null : outcome.reason,
     };
-    await this.#db.run(
-      `UPDATE campaign_recipients SET state = @state, wamid = @wamid, sent_at = @sentAt, not_before = @notBefore,
-         error_code = @code, reason = @reason, updated_at = @now
-       WHERE campaign_id = @id AND row_no = @row AND state = 'sending'`,
-      params,
-    );
   }
 
   /**

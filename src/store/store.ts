@@ -377,7 +377,12 @@ export interface Campaigns {
   due(id: number, at: Date, limit: number): Promise<CampaignRecipient[]>;
   nextDueAt(id: number): Promise<Date | null>;
   claim(id: number, row: number): Promise<boolean>;
+  claimMany(id: number, rows: readonly number[]): Promise<number[]>;
   settle(id: number, row: number, outcome: RecipientSettlement): Promise<void>;
+  settleMany(
+    id: number,
+    outcomes: ReadonlyArray<{ row: number; outcome: RecipientSettlement }>,
+  ): Promise<void>;
   resendUnknown(id: number, callbackOf: (row: number) => string): Promise<{ proven: number; resent: number }>;
   segment(node: SegmentNode, at: Date): Promise<SegmentContact[]>;
   optedOut(): Promise<Set<string>>;
@@ -393,6 +398,8 @@ export interface Store {
    * one, a mock server may not.
    */
   recordOutbound(record: OutboundRecord): Promise<boolean>;
+  /** recordOutbound for many, in one transaction (a campaign's sends, a commit for a group of them). */
+  recordOutboundMany(records: readonly OutboundRecord[]): Promise<void>;
   /** Matching messages, newest first (timestamp, then insertion order). */
   listMessages(filter?: MessageFilter): Promise<ListedMessage[]>;
   /** The time of the contact's last inbound message, or null when the store knows none. */

@@ -9,7 +9,7 @@ import { emit, emitLine, note, warn } from '../../cli/output.js';
 import { listenForInterrupt } from '../../cli/signals.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
 import { checkRate } from '../../core/pacing.js';
-import type { CampaignRecord } from '../../store/store.js';
+import type { CampaignRecord, OutboundRecord, Store } from '../../store/store.js';
 import { messageErrorOf } from '../shared/cloud-args.js';
 import {
   buildRecipientMessage,
@@ -161,11 +161,11 @@ export async function runCampaignDryRun(options: CampaignRunOptions, deps: Deps)
 export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): Promise<CampaignRunSummary> {
   const store = await deps.store();
   const campaign = await findCampaign(store, options.name);
-  checkRunnable(campaign);
+  checkRunnable(campaign, options.resendUnknown === true);
   const rate = options.rate === undefined ? campaign.rate : checkRate(Number(options.rate));
   const tables = store.campaigns;
   const owner = `${hostname()}:${process.pid}`;
-  const lease = await tables.lease(campaign.id, owner, new Date(deps.clock().getTime() + 30_000));
+  const lease = await takeLease(tables, campaign.id, owner, new Date(deps.clock().getTime() + LEASE_MS));
   if (!lease.held)
     throw new WaboxError(
       'failure',
@@ -188,7 +188,7 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
       const { proven, resent } = await tables.resendUnknown(campaign.id, callbackOf(campaign.id));
       note(deps.io, `in doubt: ${proven} proven sent by a status webhook, ${resent} to send again`);
     }
-    await tables.setState(campaign.id, ['ready', 'running'], 'running');
+    await tables.setState(campaign.id, ['ready', 'running', 'done'], 'running');
     const [{ runCampaign }, { openCloudClient }, { templateMessage }, hours] = await Promise.all([
       import('../../batch/campaign-run.js'),
       import('../../cli/cloud.js'),
@@ -213,27 +213,31 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
           lease: (id, who, until) => tables.lease(id, who, until),
           due: (id, at, limit) => tables.due(id, at, limit),
           nextDueAt: (id) => tables.nextDueAt(id),
-          claim: (id, row) => tables.claim(id, row),
-          settle: (id, row, outcome) => tables.settle(id, row, outcome),
+          claimMany: (id, rows) => tables.claimMany(id, rows),
+          settleMany: (id, outcomes) => tables.settleMany(id, outcomes),
           stateOf: async () => (await tables.get(campaign.name))?.state ?? null,
         },
         build: (r) => buildRecipientMessage(templateMessage, campaign, r),
         send: async (message) => ({ wamid: (await client.sendMessage(message as never)).id }),
-        record: async (r, message, outcome) => {
-          const error = 'error' in outcome ? messageErrorOf(outcome.error, deps.mask) : null;
-          // a send with no answer may have gone out: only a refusal is recorded as failed
-          if (error !== null && error.code === null) return;
-          await store.recordOutbound({
-            id: 'wamid' in outcome ? outcome.wamid : `local.campaign.${campaign.id}.${r.row}.${r.attempts}`,
-            waId: r.waId,
-            type: 'template',
-            text: campaign.template,
-            timestamp: deps.clock(),
-            status: error === null ? 'accepted' : 'failed',
-            error,
-            payload: message,
-            phoneNumberId: client.phoneNumberId,
-          });
+        record: async (sends) => {
+          const records: OutboundRecord[] = [];
+          for (const { recipient: r, message, outcome } of sends) {
+            const error = 'error' in outcome ? messageErrorOf(outcome.error, deps.mask) : null;
+            // a send with no answer may have gone out: only a refusal is recorded as failed
+            if (error !== null && error.code === null) continue;
+            records.push({
+              id: 'wamid' in outcome ? outcome.wamid : `local.campaign.${campaign.id}.${r.row}.${r.attempts}`,
+              waId: r.waId,
+              type: 'template',
+              text: campaign.template,
+              timestamp: deps.clock(),
+              status: error === null ? 'accepted' : 'failed',
+              error,
+              payload: message,
+              phoneNumberId: client.phoneNumberId,
+            });
+          }
+          await store.recordOutboundMany(records);
         },
         onEvent: (e: CampaignEvent) => {
           if ('status' in e) {
@@ -296,13 +300,44 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
   }
 }
 
-function checkRunnable(c: CampaignRecord): void {
+const LEASE_MS = 30_000;
+
+/**
+ * The campaign's lease. A holder on this host whose process is gone (killed) is taken over at once rather
+ * than after its lease runs out: taken in its name, released, then taken in ours, so of two runs doing
+ * this at once only one gets it.
+ */
+async function takeLease(
+  tables: Store['campaigns'],
+  id: number,
+  owner: string,
+  until: Date,
+): Promise<{ held: boolean; owner: string | null }> {
+  const lease = await tables.lease(id, owner, until);
+  if (lease.held || lease.owner === null) return lease;
+  const [host, pid] = lease.owner.split(':');
+  if (host !== hostname() || !/^\d+$/.test(pid ?? '') || alive(Number(pid))) return lease;
+  if ((await tables.lease(id, lease.owner, until)).held) await tables.release(id, lease.owner);
+  return tables.lease(id, owner, until);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** A done campaign may still have recipients in doubt to resend. */
+function checkRunnable(c: CampaignRecord, resendUnknown: boolean): void {
   if (c.state === 'paused')
     throw invalidInput(`campaign ${c.name} is paused`, {
       code: 'campaign.paused',
       hint: `go on with: wabox campaign resume ${c.name}`,
     });
-  if (c.state === 'cancelled' || c.state === 'done')
+  if (c.state === 'cancelled' || (c.state === 'done' && !resendUnknown))
     throw invalidInput(`campaign ${c.name} is ${c.state}: nothing is sent`, {
       code: `campaign.${c.state}`,
       hint: `see it with: wabox campaign status ${c.name}`,
