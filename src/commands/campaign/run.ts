@@ -68,7 +68,7 @@ Examples:
   wabox campaign run diwali --resend-unknown
 
 On a terminal a progress bar shows sent, failed, rate and ETA; in a pipe each recipient is a line of
-JSON ({"row", "to", "status", "wamid"}). Ctrl-C pauses cleanly: run it again to go on (or resume it).
+JSON ({"row", "to", "status", "wamid"}). Ctrl-C pauses cleanly: go on with wabox campaign resume <name>.
 A run that stopped during a send (a crash, kill -9) leaves that message in doubt: it is marked unknown
 and not sent again, unless --resend-unknown and no status webhook says it arrived.`,
     )
@@ -189,14 +189,17 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
       note(deps.io, `in doubt: ${proven} proven sent by a status webhook, ${resent} to send again`);
     }
     await tables.setState(campaign.id, ['ready', 'running', 'done'], 'running');
-    const [{ runCampaign }, { openCloudClient }, { templateMessage }, hours] = await Promise.all([
+    const [{ runCampaign, sendsInFlight }, { openCloudClient }, { templateMessage }, hours] = await Promise.all([
       import('../../batch/campaign-run.js'),
       import('../../cli/cloud.js'),
       import('../../cloud/messages.js'),
       campaign.withinHours ? loadHours(deps) : Promise.resolve(null),
     ]);
     // the runner decides about every error itself: no retries inside the client
-    const client = await openCloudClient(deps, { retry: { maxAttempts: 1 } });
+    const client = await openCloudClient(deps, {
+      retry: { maxAttempts: 1 },
+      connections: sendsInFlight(rate),
+    });
     const counts0 = await tables.counts(campaign.id);
     const total = counts0.pending + counts0.accepted + counts0.failed;
     const events = options.json || !deps.io.isStdoutTTY;
