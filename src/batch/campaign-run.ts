@@ -141,7 +141,8 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
   const leaseMs = options.leaseMs ?? 30_000;
   const margin = options.windowMarginMs ?? 25;
   const flushMs = options.flushMs ?? 50;
-  const pacer = new SendPacer({ rate });
+  // a 130429 halves the rate; back to the target within about 5 s, as the window holds it anyway
+  const pacer = new SendPacer({ rate, recoverAfterMs: 1000, recoverStep: 0.2 });
   const emit = options.onEvent ?? (() => {});
   const started = now();
   const result: CampaignRunResult = {

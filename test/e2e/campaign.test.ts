@@ -490,7 +490,10 @@ await describeStores('campaign pace', (backend) => {
       const ran = await runCampaign(env, ['big']);
       expect(ran.summary).toMatchObject({ outcome: 'done', accepted: n, failed: 0, inDoubt: 0 });
       expect(ran.code).toBe(0);
-      expect({ 130429: p.refusedWith(130429), 131056: p.refusedWith(131056) }).toEqual({ 130429: 0, 131056: 0 });
+      expect({ 130429: p.refusedWith(130429), 131056: p.refusedWith(131056) }).toEqual({
+        130429: 0,
+        131056: 0,
+      });
       expect(p.peakPerSecond()).toBeLessThanOrEqual(80);
       const sends = p.accepted.map((a) => a.to);
       expect(sends).toHaveLength(n);

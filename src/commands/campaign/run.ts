@@ -189,12 +189,13 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
       note(deps.io, `in doubt: ${proven} proven sent by a status webhook, ${resent} to send again`);
     }
     await tables.setState(campaign.id, ['ready', 'running', 'done'], 'running');
-    const [{ runCampaign, sendsInFlight }, { openCloudClient }, { templateMessage }, hours] = await Promise.all([
-      import('../../batch/campaign-run.js'),
-      import('../../cli/cloud.js'),
-      import('../../cloud/messages.js'),
-      campaign.withinHours ? loadHours(deps) : Promise.resolve(null),
-    ]);
+    const [{ runCampaign, sendsInFlight }, { openCloudClient }, { templateMessage }, hours] =
+      await Promise.all([
+        import('../../batch/campaign-run.js'),
+        import('../../cli/cloud.js'),
+        import('../../cloud/messages.js'),
+        campaign.withinHours ? loadHours(deps) : Promise.resolve(null),
+      ]);
     // the runner decides about every error itself: no retries inside the client
     const client = await openCloudClient(deps, {
       retry: { maxAttempts: 1 },
