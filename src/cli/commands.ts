@@ -3,6 +3,7 @@ import * as agent from '../commands/agent/index.js';
 import * as assign from '../commands/assign.js';
 import * as autoreply from '../commands/autoreply/index.js';
 import * as businessProfile from '../commands/business-profile/index.js';
+import * as campaign from '../commands/campaign/index.js';
 import * as claim from '../commands/claim.js';
 import * as completion from '../commands/completion.js';
 import * as config from '../commands/config/index.js';
@@ -58,6 +59,7 @@ const COMMANDS: ReadonlyArray<{ register(program: Command, deps: Deps): void }> 
   autoreply,
   media,
   metaTemplate,
+  campaign,
   businessProfile,
   numbers,
   costs,

@@ -60,6 +60,8 @@ export interface CloudClientOptions {
   now?: () => number;
   /** [0, 1) for the backoff jitter. */
   random?: () => number;
+  /** Connections kept to the API (default 8); a campaign keeps one per send in flight, so none waits. */
+  connections?: number;
   /** Bring your own undici dispatcher (it is not closed by `close()`). */
   dispatcher?: Dispatcher;
   /** One line per request and response, secrets masked (for --debug). */
@@ -214,7 +216,7 @@ export class CloudClient {
         headersTimeout: this.#timeouts.headersMs,
         bodyTimeout: this.#timeouts.bodyMs,
         keepAliveTimeout: 10_000,
-        connections: 8,
+        connections: options.connections ?? 8,
       });
   }
 

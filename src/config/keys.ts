@@ -160,6 +160,16 @@ export function webhookPath(value: string): string {
   return v;
 }
 
+/** Campaign sends per second: Meta allows 80 by default, 1,000 upgraded, 20 for a number shared with the Business app. */
+export const DEFAULT_CAMPAIGN_RATE = '80';
+
+function campaignRate(value: string): string {
+  const v = value.trim();
+  if (!/^\d{1,4}$/.test(v) || Number(v) < 1 || Number(v) > 1000)
+    throw invalid(`campaign-rate must be a whole number of messages per second, 1-1000, got "${v}"`);
+  return String(Number(v));
+}
+
 export const CONFIG_KEYS: readonly ConfigKey[] = [
   {
     name: 'default-country',
@@ -222,6 +232,13 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
       'the message store: a SQLite file path or a postgres:// URL (default: wabox.db in the data dir)',
     env: 'WABOX_DB',
     validate: dbLocation,
+  },
+  {
+    name: 'campaign-rate',
+    description: `messages per second a campaign sends unless --rate says (default ${DEFAULT_CAMPAIGN_RATE}; at most 1000)`,
+    env: 'WABOX_CAMPAIGN_RATE',
+    default: DEFAULT_CAMPAIGN_RATE,
+    validate: campaignRate,
   },
   {
     name: 'app-secret',

@@ -1,6 +1,7 @@
 // Campaigns in the store (migration 10), written once for both backends over ./sql.ts. A recipient's
 // state is the promise of at-most-once: `sending` is committed before the API call, so after a crash
 // a `sending` row is in doubt (`unknown`) and is never sent again by itself.
+import { type SegmentNode, segmentSql } from '../core/segment.js';
 import { time } from './rows.js';
 import type { Sql, SqlDb } from './sql.js';
 import type {
@@ -11,6 +12,7 @@ import type {
   CampaignState,
   NewCampaign,
   RecipientSettlement,
+  SegmentContact,
 } from './store.js';
 
 interface CampaignRow {
@@ -51,6 +53,9 @@ const CAMPAIGN_COLUMNS = `id, name, template, language, category, definition, ma
   within_hours, state, lease_owner, lease_until, created_at, updated_at`;
 const RECIPIENT_COLUMNS = `campaign_id, row_no, wa_id, values_json, state, reason, error_code, wamid, attempts,
   not_before, sent_at, updated_at`;
+const SETTLE = `UPDATE campaign_recipients SET state = @state, wamid = @wamid, sent_at = @sentAt,
+    not_before = @notBefore, error_code = @code, reason = @reason, updated_at = @now
+  WHERE campaign_id = @id AND row_no = @row AND state = 'sending'`;
 /** Recipients per INSERT: well under both drivers' parameter limits (SQLite 32766, PostgreSQL 65535). */
 const INSERT_BATCH = 500;
 
@@ -228,9 +233,43 @@ export class CampaignTables {
     );
   }
 
+  /** claim for several recipients in one transaction; the rows claimed. */
+  async claimMany(id: number, rows: readonly number[]): Promise<number[]> {
+    if (rows.length === 0) return [];
+    return this.#db.tx(async (sql) => {
+      const now = this.#db.now();
+      const claimed: number[] = [];
+      for (const row of rows)
+        if (
+          (await sql.run(
+            `UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, updated_at = @now
+             WHERE campaign_id = @id AND row_no = @row AND state = 'pending'`,
+            { id, row, now },
+          )) > 0
+        )
+          claimed.push(row);
+      return claimed;
+    });
+  }
+
+  /** settle for several recipients in one transaction. */
+  async settleMany(
+    id: number,
+    outcomes: ReadonlyArray<{ row: number; outcome: RecipientSettlement }>,
+  ): Promise<void> {
+    if (outcomes.length === 0) return;
+    await this.#db.tx(async (sql) => {
+      for (const { row, outcome } of outcomes) await sql.run(SETTLE, this.#settleParams(id, row, outcome));
+    });
+  }
+
   /** Records what became of a claimed (`sending`) recipient. */
   async settle(id: number, row: number, outcome: RecipientSettlement): Promise<void> {
-    const params = {
+    await this.#db.run(SETTLE, this.#settleParams(id, row, outcome));
+  }
+
+  #settleParams(id: number, row: number, outcome: RecipientSettlement): Record<string, unknown> {
+    return {
       id,
       row,
       now: this.#db.now(),
@@ -241,12 +280,6 @@ export class CampaignTables {
       code: outcome.state === 'accepted' ? null : outcome.code,
       reason: outcome.state === 'accepted' ? null : outcome.reason,
     };
-    await this.#db.run(
-      `UPDATE campaign_recipients SET state = @state, wamid = @wamid, sent_at = @sentAt, not_before = @notBefore,
-         error_code = @code, reason = @reason, updated_at = @now
-       WHERE campaign_id = @id AND row_no = @row AND state = 'sending'`,
-      params,
-    );
   }
 
   /**
@@ -284,6 +317,40 @@ export class CampaignTables {
       );
       return { proven, resent };
     });
+  }
+
+  /** The stored contacts a segment selects, oldest first: their key and phone (null for a BSUID only). */
+  async segment(node: SegmentNode, at: Date): Promise<SegmentContact[]> {
+    const { where, params } = segmentSql(node, at.getTime());
+    const rows = await this.#db.all<{
+      wa_id: string;
+      phone: string | null;
+      name: string | null;
+      opted_out_at: number | null;
+    }>(
+      `SELECT c.wa_id, c.phone, c.name, c.opted_out_at FROM contacts c WHERE ${where}
+       ORDER BY c.created_at, c.wa_id`,
+      params,
+    );
+    return rows.map((r) => ({
+      waId: r.wa_id,
+      phone: r.phone,
+      name: r.name,
+      optedOut: r.opted_out_at !== null,
+    }));
+  }
+
+  /** Every identifier (key and phone) of the contacts who stopped marketing messages. */
+  async optedOut(): Promise<Set<string>> {
+    const rows = await this.#db.all<{ wa_id: string; phone: string | null }>(
+      'SELECT wa_id, phone FROM contacts WHERE opted_out_at IS NOT NULL',
+    );
+    const ids = new Set<string>();
+    for (const r of rows) {
+      ids.add(r.wa_id);
+      if (r.phone !== null) ids.add(r.phone);
+    }
+    return ids;
   }
 
   async counts(id: number): Promise<CampaignCounts> {

@@ -144,6 +144,21 @@ export class PostgresStore implements Store {
     return this.#db.tx((sql) => this.#hook.outbound(sql, { ...record, id }, record.status, this.#now()));
   }
 
+  async recordOutboundMany(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    // in one order, as every writer takes its contacts' locks
+    const sorted = [...records].sort((a, b) => (a.waId < b.waId ? -1 : a.waId > b.waId ? 1 : 0));
+    await this.#db.tx(async (sql) => {
+      for (const record of sorted)
+        await this.#hook.outbound(
+          sql,
+          { ...record, id: record.id || `local.${randomUUID()}` },
+          record.status,
+          this.#now(),
+        );
+    });
+  }
+
   async recordInbound(record: InboundRecord): Promise<boolean> {
     return this.#db.tx(async (sql) => (await this.#hook.inbound(sql, record, this.#now())) !== null);
   }

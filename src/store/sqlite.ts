@@ -211,6 +211,20 @@ export class SqliteStore implements Store {
       .immediate();
   }
 
+  async recordOutboundMany(records: readonly OutboundRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    this.#db
+      .transaction(() => {
+        for (const record of records)
+          this.#hook.outbound(
+            { ...record, id: record.id || `local.${randomUUID()}` },
+            record.status,
+            this.#now(),
+          );
+      })
+      .immediate();
+  }
+
   async recordInbound(record: InboundRecord): Promise<boolean> {
     return this.#db.transaction(() => this.#hook.inbound(record, this.#now()) !== null).immediate();
   }

@@ -5,6 +5,7 @@ import type { AssignPolicy } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import type { ContactIdentity } from '../core/contact-id.js';
 import type { WeekSchedule } from '../core/hours.js';
+import type { SegmentNode } from '../core/segment.js';
 
 export type { ContactIdentity };
 
@@ -355,6 +356,15 @@ export interface CampaignOutcomes {
   pricedByCategory: Record<string, number>;
 }
 
+/** A contact a segment selected. */
+export interface SegmentContact {
+  waId: string;
+  /** Digits; null when only a BSUID is known. */
+  phone: string | null;
+  name: string | null;
+  optedOut: boolean;
+}
+
 /** The campaign tables; both stores expose them as `store.campaigns`. */
 export interface Campaigns {
   create(c: NewCampaign): Promise<CampaignRecord | null>;
@@ -367,8 +377,15 @@ export interface Campaigns {
   due(id: number, at: Date, limit: number): Promise<CampaignRecipient[]>;
   nextDueAt(id: number): Promise<Date | null>;
   claim(id: number, row: number): Promise<boolean>;
+  claimMany(id: number, rows: readonly number[]): Promise<number[]>;
   settle(id: number, row: number, outcome: RecipientSettlement): Promise<void>;
+  settleMany(
+    id: number,
+    outcomes: ReadonlyArray<{ row: number; outcome: RecipientSettlement }>,
+  ): Promise<void>;
   resendUnknown(id: number, callbackOf: (row: number) => string): Promise<{ proven: number; resent: number }>;
+  segment(node: SegmentNode, at: Date): Promise<SegmentContact[]>;
+  optedOut(): Promise<Set<string>>;
   counts(id: number): Promise<CampaignCounts>;
   recipients(id: number, afterRow: number, limit: number): Promise<CampaignRecipient[]>;
   outcomes(id: number, replyWindowMs: number): Promise<CampaignOutcomes>;
@@ -381,6 +398,8 @@ export interface Store {
    * one, a mock server may not.
    */
   recordOutbound(record: OutboundRecord): Promise<boolean>;
+  /** recordOutbound for many, in one transaction (a campaign's sends, a commit for a group of them). */
+  recordOutboundMany(records: readonly OutboundRecord[]): Promise<void>;
   /** Matching messages, newest first (timestamp, then insertion order). */
   listMessages(filter?: MessageFilter): Promise<ListedMessage[]>;
   /** The time of the contact's last inbound message, or null when the store knows none. */

@@ -253,4 +253,81 @@ await describeStores('campaigns', (backend) => {
       await store.close();
     }
   });
+
+  it('claimMany and settleMany: one commit for a group; a row taken already is not claimed again', async () => {
+    const store = await backend.open({ now: () => T.getTime() });
+    try {
+      const { id } = (await store.campaigns.create(campaign('groups', 4)))!;
+      expect(await store.campaigns.claim(id, 2)).toBe(true);
+      expect(await store.campaigns.claimMany(id, [1, 2, 3])).toEqual([1, 3]);
+      await store.campaigns.settleMany(id, [
+        { row: 1, outcome: { state: 'accepted', wamid: 'wamid.g1', at: T } },
+        { row: 3, outcome: { state: 'retry', code: 130429, reason: 'slow down', notBefore: later(1000) } },
+        { row: 4, outcome: { state: 'failed', code: 131026, reason: 'not claimed: unchanged' } },
+      ]);
+      const rows = await store.campaigns.recipients(id, 0, 10);
+      expect(rows.map((r) => [r.row, r.state, r.wamid, r.attempts])).toEqual([
+        [1, 'accepted', 'wamid.g1', 1],
+        [2, 'sending', null, 1],
+        [3, 'pending', null, 1],
+        [4, 'pending', null, 0],
+      ]);
+      await store.recordOutboundMany([
+        {
+          id: 'wamid.g1',
+          waId: rows[0]!.waId,
+          type: 'template',
+          text: 'x',
+          timestamp: T,
+          status: 'accepted',
+        },
+        {
+          id: 'local.g4',
+          waId: rows[3]!.waId,
+          type: 'template',
+          text: 'x',
+          timestamp: T,
+          status: 'failed',
+          error: { code: 131050, title: 'stopped marketing', details: null },
+        },
+      ]);
+      expect((await store.getMessages(['wamid.g1']))[0]!.status).toBe('accepted');
+      // 131050 sets the opt-out, which the next campaign reads
+      expect(await store.campaigns.optedOut()).toEqual(new Set([rows[3]!.waId]));
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('segment: stored contacts by label, campaign and last inbound, with not/and/or', async () => {
+    const store = await backend.open({ now: () => T.getTime() });
+    try {
+      const inbound = (n: number, at: Date) =>
+        store.recordInbound({
+          id: `wamid.s${n}`,
+          waId: `91980000000${n}`,
+          name: `C${n}`,
+          type: 'text',
+          text: 'hi',
+          timestamp: at,
+        });
+      await inbound(1, later(-2 * 86_400_000));
+      await inbound(2, later(-40 * 86_400_000));
+      await inbound(3, later(-1 * 86_400_000));
+      await store.addLabel('919800000001', 'vip');
+      await store.addLabel('919800000002', 'vip');
+      await store.addLabel('919800000003', 'lost');
+      const { parseSegment } = await import('../../src/core/segment.js');
+      const pick = async (expr: string) =>
+        (await store.campaigns.segment(parseSegment(expr), T)).map((c) => c.waId).sort();
+      expect(await pick('label:vip')).toEqual(['919800000001', '919800000002']);
+      expect(await pick('label:vip and last-inbound<30d')).toEqual(['919800000001']);
+      expect(await pick('not label:lost')).toEqual(['919800000001', '919800000002']);
+      expect(await pick('label:lost or last-inbound>30d')).toEqual(['919800000002', '919800000003']);
+      const [first] = await store.campaigns.segment(parseSegment('label:vip'), T);
+      expect(first).toEqual({ waId: '919800000001', phone: '919800000001', name: 'C1', optedOut: false });
+    } finally {
+      await store.close();
+    }
+  });
 });
