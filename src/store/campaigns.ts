@@ -224,13 +224,7 @@ export class CampaignTables {
 
   /** `pending` → `sending`, committed before the API call; false when another run took it. */
   async claim(id: number, row: number): Promise<boolean> {
-    return (
-      (await this.#db.run(
-        `UPDATE campaign_recipients SET state = 'sending', attempts = attempts + 1, updated_at = @now
-         WHERE campaign_id = @id AND row_no = @row AND state = 'pending'`,
-        { id, row, now: this.#db.now() },
-      )) > 0
-    );
+    return (await this.claimMany(id, [row])).length > 0;
   }
 
   /** claim for several recipients in one transaction; the rows claimed. */
@@ -265,7 +259,21 @@ export class CampaignTables {
 
   /** Records what became of a claimed (`sending`) recipient. */
   async settle(id: number, row: number, outcome: RecipientSettlement): Promise<void> {
-    await this.#db.run(SETTLE, this.#settleParams(id, row, outcome));
+    await this.settleMany(id, [{ row, outcome }]);
+  }
+
+  /** Ties the conversations of recipients a send reached to the campaign's ref, as an inbound `link --ref` does. */
+  async attribute(ref: string, waIds: readonly string[]): Promise<void> {
+    if (waIds.length === 0) return;
+    await this.#db.tx(async (sql) => {
+      const now = this.#db.now();
+      for (const waId of waIds)
+        await sql.run('UPDATE conversations SET campaign = @ref, updated_at = @now WHERE wa_id = @waId', {
+          ref,
+          waId,
+          now,
+        });
+    });
   }
 
   #settleParams(id: number, row: number, outcome: RecipientSettlement): Record<string, unknown> {

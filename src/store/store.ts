@@ -389,6 +389,7 @@ export interface Campaigns {
   counts(id: number): Promise<CampaignCounts>;
   recipients(id: number, afterRow: number, limit: number): Promise<CampaignRecipient[]>;
   outcomes(id: number, replyWindowMs: number): Promise<CampaignOutcomes>;
+  attribute(ref: string, waIds: readonly string[]): Promise<void>;
 }
 
 export interface Store {

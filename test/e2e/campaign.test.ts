@@ -400,6 +400,8 @@ await describeStores('campaign', (backend) => {
         'city',
         '--rate',
         '50',
+        '--ref',
+        'diwali26',
       ]),
       { env },
     );
@@ -466,6 +468,21 @@ await describeStores('campaign', (backend) => {
     expect(lines[5]).toMatch(new RegExp(`^5,${phone(5)},failed,.*,131050,,1,,,`));
     const list = await spawnCli(['campaign', 'list', '--json'], { env });
     expect(JSON.parse(list.stdout).map((c: { name: string }) => c.name)).toEqual(['results']);
+    // --ref ties the conversations the sends reached to the campaign, as a link --ref does
+    const inbox = await spawnCli(['inbox', '--json'], { env });
+    const refs = Object.fromEntries(
+      (JSON.parse(inbox.stdout) as Array<{ waId: string; campaign: string | null }>).map((c) => [
+        c.waId,
+        c.campaign,
+      ]),
+    );
+    expect(refs).toEqual({
+      [sent[0]!.to]: 'diwali26',
+      [sent[1]!.to]: 'diwali26',
+      [sent[2]!.to]: 'diwali26',
+      [sent[3]!.to]: 'diwali26',
+      [phone(5)]: null,
+    });
   }, 60_000);
 });
 

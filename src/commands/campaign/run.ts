@@ -242,6 +242,11 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
             });
           }
           await store.recordOutboundMany(records);
+          if (campaign.ref !== null)
+            await tables.attribute(
+              campaign.ref,
+              records.filter((r) => r.status === 'accepted').map((r) => r.waId),
+            );
         },
         onEvent: (e: CampaignEvent) => {
           if ('status' in e) {
