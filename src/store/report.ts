@@ -15,11 +15,9 @@ export async function reportInputs(
   const pageSize = options.pageSize ?? PAGE;
   const messages: ReportInputs['messages'] = [];
   const from = new Date(since.getTime() - CONVERSATION_GAP_MS);
-  // every question (one row a resolution), since a customer may tap an old one within the period
+  // every question (one row a resolution), since a customer may answer an old one within the period
   const questions = await store.listCsat();
-  const questionWamids = new Set(
-    questions.flatMap((q) => (q.questionWamid === null ? [] : [q.questionWamid])),
-  );
+  const answers = new Set(questions.flatMap((q) => (q.answerWamid === null ? [] : [q.answerWamid])));
   // newest first, from just before `until` back to `from`, a page at a time
   let before: Keyset = { at: until.getTime(), id: 0 };
   for (;;) {
@@ -32,10 +30,7 @@ export async function reportInputs(
         at: Date.parse(m.timestamp),
         status: m.status,
         reason: m.reason,
-        // Meta sends a tap on a button or list row with the message it answers as context
-        ...(m.direction === 'in' && m.replyTo !== null && questionWamids.has(m.replyTo)
-          ? { csatAnswer: true }
-          : {}),
+        ...(answers.has(m.id) ? { csatAnswer: true } : {}),
       });
     if (page.length < pageSize) break;
     before = page[page.length - 1]!.cursor;
