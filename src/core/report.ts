@@ -57,7 +57,7 @@ export interface ReportInputs {
   priced: Array<PricedMessage & { id: string }>;
   /** Campaigns that existed during the period. */
   campaigns: ReportCampaign[];
-  /** Satisfaction questions of resolutions from `since` on (later ones are left out here). */
+  /** Satisfaction questions of the period's resolutions (any others are left out). */
   csat: ReportCsatQuestion[];
 }
 
