@@ -1,10 +1,11 @@
 // `wabox report`: how fast the team answers, how long conversations take, when customers write, which
-// refs and campaigns brought conversations, and what the period cost; as JSON or one self-contained HTML file.
+// refs and campaigns brought conversations, how satisfied customers are, and what the period cost; as
+// JSON or one self-contained HTML file.
 import type { Command } from 'commander';
 import type { Deps } from '../cli/deps.js';
 import { emit, note } from '../cli/output.js';
 import { invalidInput } from '../core/errors.js';
-import type { Report } from '../core/report.js';
+import type { CsatStats, Report } from '../core/report.js';
 import { formatDuration } from '../core/text.js';
 import { parseTimeFlag, readRateCard } from './shared/period.js';
 
@@ -26,7 +27,9 @@ export const DEFAULT_CUSTOMER_LABEL = 'customer';
 export function register(program: Command, deps: Deps, runF?: ReportRunner): void {
   program
     .command('report')
-    .description('response times, volume, campaigns and costs of a period, as JSON or an HTML file')
+    .description(
+      'response times, volume, campaigns, satisfaction and costs of a period, as JSON or an HTML file',
+    )
     .option('--since <when>', 'a time or a duration back from now (default 30d)')
     .option('--until <when>', 'the end of the period: a time or a duration back from now (default now)')
     .option('--agent <name>', 'only conversations assigned to this agent')
@@ -52,7 +55,8 @@ Examples:
 
 Days and hours are in the business hours' time zone (wabox hours), else the machine's. First response and
 resolution times count only business hours when they are set; the target is sla.first-response (wabox
-config set sla.first-response 15m). Agents are the conversations' assignees now.`,
+config set sla.first-response 15m). Agents are the conversations' assignees now; for satisfaction
+(wabox autoreply set csat on), the assignee when the conversation was resolved.`,
     )
     .action(async (flags: ReportOptions) => {
       if (runF) return runF(flags);
@@ -118,6 +122,13 @@ async function readAssets(): Promise<{ uplotJs: string; uplotCss: string }> {
   return { uplotJs, uplotCss };
 }
 
+function csatLine(c: CsatStats): string {
+  if (c.questions === 0) return 'no questions';
+  const rate = c.responseRate === null ? '' : ` (${Math.round(c.responseRate * 100)}%)`;
+  const average = c.averageScore === null ? '-' : c.averageScore.toFixed(1);
+  return `average ${average}/5, ${c.answered} of ${c.asked} asked answered${rate}, ${c.skipped} skipped, ${c.pending} pending`;
+}
+
 function human(r: Report): string {
   const t = r.totals;
   const fr = t.firstResponse;
@@ -130,6 +141,7 @@ function human(r: Report): string {
       fr.withinTargetShare === null ? '' : `, ${Math.round(fr.withinTargetShare * 100)}% within target`
     }`,
     `resolution        median ${d(t.resolution.medianSeconds)}, p90 ${d(t.resolution.p90Seconds)}, ${t.resolution.count} resolved`,
+    `satisfaction      ${csatLine(r.csat.totals)}`,
     `billable          ${r.costs.byCategory.total.billable} (free ${r.costs.byCategory.total.free})`,
   ].join('\n');
 }

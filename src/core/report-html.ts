@@ -1,7 +1,8 @@
 // The report as one self-contained HTML file: the model as JSON in the page, charts drawn from it by
 // uPlot (inlined: the file makes no request), and beside each chart a table of the same figures.
+import { DateTime } from 'luxon';
 import type { CostRow } from './costs.js';
-import type { DurationStats, FirstResponseStats, Report } from './report.js';
+import type { CsatStats, DurationStats, FirstResponseStats, Report } from './report.js';
 import { formatDuration } from './text.js';
 
 export interface ReportAssets {
@@ -45,6 +46,68 @@ const frCells = (s: FirstResponseStats) => [
 ];
 const FR_HEAD = ['answered', 'median', 'p90', 'within target', 'unanswered'];
 const resCells = (s: DurationStats) => [s.count, duration(s.medianSeconds), duration(s.p90Seconds)];
+const csatCells = (s: CsatStats) => [
+  s.questions,
+  s.asked,
+  s.answered,
+  s.skipped,
+  s.pending,
+  share(s.responseRate),
+  s.averageScore === null ? '–' : s.averageScore.toFixed(1),
+  share(s.satisfiedShare),
+  ...s.scores,
+];
+const CSAT_HEAD = [
+  'questions',
+  'asked',
+  'answered',
+  'skipped',
+  'pending',
+  'response rate',
+  'average',
+  'satisfied',
+  '1',
+  '2',
+  '3',
+  '4',
+  '5',
+];
+
+function csatSection(r: Report): string {
+  const c = r.csat;
+  const t = c.totals;
+  const summary =
+    t.questions === 0
+      ? 'No satisfaction questions for resolutions in this period (wabox autoreply set csat on).'
+      : `${t.answered} of ${t.asked} questions asked were answered, average ${t.averageScore === null ? '–' : t.averageScore.toFixed(1)} of 5; ${t.skipped} not sent (outside the 24-hour window or failed).`;
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: r.zone }).toFormat('yyyy-MM-dd HH:mm');
+  return section(
+    'csat',
+    'Customer satisfaction',
+    chartBeside(
+      'csat',
+      table(
+        ['day', ...CSAT_HEAD],
+        c.days.map((d) => [d.date, ...csatCells(d)]),
+        'table-csat',
+      ),
+    ) +
+      table(
+        ['agent', ...CSAT_HEAD],
+        c.agents.map((a) => [a.agent, ...csatCells(a)]),
+        'table-csat-agents',
+      ) +
+      table(['period', ...CSAT_HEAD], [['total', ...csatCells(t)]], 'table-csat-total') +
+      (c.comments.length === 0
+        ? ''
+        : `<h3>Comments</h3>${table(
+            ['time', 'agent', 'score', 'comment'],
+            c.comments.map((x) => [at(x.at), x.agent, x.score, x.comment]),
+            'table-csat-comments',
+          )}`),
+    `${summary} By the day of the resolution; agents are who had the conversation when it was resolved. Satisfied: answers of 4 or 5.`,
+  );
+}
 
 function section(id: string, title: string, body: string, note = ''): string {
   return `<section id="${id}"><h2>${esc(title)}</h2>${note === '' ? '' : `<p class="note">${esc(note)}</p>`}${body}</section>`;
@@ -209,7 +272,7 @@ export function renderReportHtml(r: Report, assets: ReportAssets): string {
       ),
       'Messages Meta priced on their status webhooks; amounts only with --rates.',
     ),
-    // Customer satisfaction goes here once the store records answers.
+    csatSection(r),
   ];
   const data = jsonText(r);
   return `<!doctype html>
@@ -295,7 +358,31 @@ const PAGE_SCRIPT = `
       pick(function (d) { return d.resolution.p90Seconds; })], dur),
     costs: chart('costs', ['billable', 'free', 'unknown'], [
       pick(function (d) { return cost(d, 'billable'); }), pick(function (d) { return cost(d, 'free'); }),
-      pick(function (d) { return cost(d, 'unknown'); })])
+      pick(function (d) { return cost(d, 'unknown'); })]),
+    csat: csatChart()
   };
+  // counts on the left axis, the average score (1..5) on its own on the right
+  function csatChart() {
+    var days = r.csat.days;
+    function of(k) { return days.map(function (d) { return d[k]; }); }
+    var counts = ['asked', 'answered', 'skipped'].map(function (label, i) {
+      return { label: label, stroke: colours[i], width: 2, points: { show: true, size: 6 } };
+    });
+    var opts = {
+      width: 520,
+      height: 260,
+      tzDate: function (ts) { return uPlot.tzDate(new Date(ts * 1e3), r.zone); },
+      scales: {
+        y: { range: function (u, min, max) { return [0, Math.max(1, max)]; } },
+        score: { range: [1, 5] }
+      },
+      axes: [{}, {}, { scale: 'score', side: 1, grid: { show: false }, incrs: [1] }],
+      series: [{}].concat(counts, [{ label: 'average score', scale: 'score', stroke: colours[3], width: 2,
+        dash: [6, 4], points: { show: true, size: 6 }, spanGaps: false,
+        value: function (u, v) { return v == null ? '' : v.toFixed(1); } }])
+    };
+    return new uPlot(opts, [x, of('asked'), of('answered'), of('skipped'), of('averageScore')],
+      document.getElementById('chart-csat'));
+  }
 })();
 `;

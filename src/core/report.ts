@@ -20,6 +20,8 @@ export interface ReportMessage {
   status: string;
   /** Why wabox sent it by itself; null for a person's message (or a campaign's). */
   reason: string | null;
+  /** A customer's tap on a satisfaction question: it waits for no answer and ends no resolution. */
+  csatAnswer?: boolean;
 }
 
 export interface ReportConversation {
@@ -55,6 +57,21 @@ export interface ReportInputs {
   priced: Array<PricedMessage & { id: string }>;
   /** Campaigns that existed during the period. */
   campaigns: ReportCampaign[];
+  /** Satisfaction questions of the period's resolutions (any others are left out). */
+  csat: ReportCsatQuestion[];
+}
+
+export interface ReportCsatQuestion {
+  waId: string;
+  /** The conversation's assignee when it was resolved. */
+  agent: string | null;
+  /** Epoch milliseconds. */
+  resolvedAt: number;
+  state: 'pending' | 'asked' | 'answered' | 'skipped';
+  answeredAt: number | null;
+  /** 1..5. */
+  score: number | null;
+  comment: string | null;
 }
 
 export interface ReportOptions {
@@ -142,6 +159,35 @@ export interface ReportCampaignRow {
   customers: number;
 }
 
+/** Satisfaction questions of resolutions (by the day resolved, or by the agent who had the conversation). */
+export interface CsatStats {
+  /** Resolutions that were to get a question. */
+  questions: number;
+  /** Questions sent, answered or not. */
+  asked: number;
+  answered: number;
+  /** Not sent: outside the 24-hour window, or the send failed. */
+  skipped: number;
+  /** Not sent yet (a delay not over). */
+  pending: number;
+  /** Mean of the answers (1..5); null without one. */
+  averageScore: number | null;
+  /** Answers by score: scores[0] the 1s ... scores[4] the 5s. */
+  scores: number[];
+  /** answered / asked; null when none was asked. */
+  responseRate: number | null;
+  /** Answers of 4 or 5 / answered (the usual CSAT percentage); null without an answer. */
+  satisfiedShare: number | null;
+}
+
+export interface ReportCsat {
+  totals: CsatStats;
+  days: Array<CsatStats & { date: string; start: number }>;
+  agents: Array<CsatStats & { agent: string }>;
+  /** Comments that followed an answer, oldest first; `at` is the answer's time. */
+  comments: Array<{ at: string; agent: string; score: number; comment: string }>;
+}
+
 export interface Report {
   since: string;
   until: string;
@@ -173,8 +219,8 @@ export interface Report {
   refs: ReportRef[];
   campaigns: ReportCampaignRow[];
   costs: { byDay: CostSummary; byCategory: CostSummary };
-  /** Customer satisfaction: not recorded by this version of the store. */
-  csat: null;
+  /** Customer satisfaction; agents here are who had the conversation when it was resolved. */
+  csat: ReportCsat;
 }
 
 const UNASSIGNED = '(unassigned)';
@@ -200,6 +246,8 @@ function walk(messages: readonly ReportMessage[]): {
   let waiting: number | null = null;
   let lastAt: number | null = null;
   for (const m of messages) {
+    // the question and its answer come after the conversation ended
+    if (m.csatAnswer || m.reason === 'csat') continue;
     if (m.direction === 'in') {
       if (lastAt === null || m.at - lastAt >= CONVERSATION_GAP_MS) starts.push(m.at);
       waiting ??= m.at;
@@ -415,7 +463,67 @@ export function buildReport(inputs: ReportInputs, options: ReportOptions): Repor
       byDay: summarizeCosts(priced, { by: 'day', ...costOptions }),
       byCategory: summarizeCosts(priced, { by: 'category', ...costOptions }),
     },
-    csat: null,
+    csat: csatSection(inputs, options, campaignRef, days, dayOf),
+  };
+}
+
+function csatSection(
+  inputs: ReportInputs,
+  options: ReportOptions,
+  campaignRef: string | undefined,
+  days: readonly ReportDay[],
+  dayOf: (at: number) => string,
+): ReportCsat {
+  const campaignOf = new Map(inputs.conversations.map((c) => [c.waId, c.campaign]));
+  const questions = inputs.csat
+    .filter(
+      (q) =>
+        q.resolvedAt >= options.since.getTime() &&
+        q.resolvedAt < options.until.getTime() &&
+        (options.agent === undefined || q.agent === options.agent) &&
+        (campaignRef === undefined || campaignOf.get(q.waId) === campaignRef),
+    )
+    .sort((a, b) => a.resolvedAt - b.resolvedAt);
+  const byDay = new Buckets<ReportCsatQuestion>();
+  const byAgent = new Buckets<ReportCsatQuestion>();
+  for (const q of questions) {
+    byDay.add(dayOf(q.resolvedAt), q);
+    byAgent.add(q.agent ?? UNASSIGNED, q);
+  }
+  const comments = questions
+    .filter((q) => q.comment !== null && q.score !== null && q.answeredAt !== null)
+    .sort((a, b) => a.answeredAt! - b.answeredAt!)
+    .map((q) => ({
+      at: new Date(q.answeredAt!).toISOString(),
+      agent: q.agent ?? UNASSIGNED,
+      score: q.score!,
+      comment: q.comment!,
+    }));
+  return {
+    totals: csatStats(questions),
+    days: days.map((d) => ({ date: d.date, start: d.start, ...csatStats(byDay.get(d.date)) })),
+    agents: [...byAgent.map.keys()]
+      .sort(byText)
+      .map((agent) => ({ agent, ...csatStats(byAgent.get(agent)) })),
+    comments,
+  };
+}
+
+function csatStats(questions: readonly ReportCsatQuestion[]): CsatStats {
+  const count = (state: ReportCsatQuestion['state']) => questions.filter((q) => q.state === state).length;
+  const answers = questions.flatMap((q) => (q.state === 'answered' && q.score !== null ? [q.score] : []));
+  const answered = answers.length;
+  const asked = answered + count('asked');
+  return {
+    questions: questions.length,
+    asked,
+    answered,
+    skipped: count('skipped'),
+    pending: count('pending'),
+    averageScore: answered === 0 ? null : answers.reduce((a, b) => a + b, 0) / answered,
+    scores: [1, 2, 3, 4, 5].map((s) => answers.filter((a) => a === s).length),
+    responseRate: asked === 0 ? null : answered / asked,
+    satisfiedShare: answered === 0 ? null : answers.filter((a) => a >= 4).length / answered,
   };
 }
 

@@ -15,14 +15,15 @@ interface CsatRow {
   taken_at: number | null;
   asked_at: number | null;
   question_wamid: string | null;
+  answer_wamid: string | null;
   answered_at: number | null;
   score: number | null;
   comment: string | null;
   reason: string | null;
 }
 
-const COLUMNS = `id, wa_id, agent, resolved_at, due_at, state, taken_at, asked_at, question_wamid, answered_at,
-  score, comment, reason`;
+const COLUMNS = `id, wa_id, agent, resolved_at, due_at, state, taken_at, asked_at, question_wamid, answer_wamid,
+  answered_at, score, comment, reason`;
 
 const date = (ms: number | null) => (ms === null ? null : new Date(Number(ms)));
 
@@ -40,6 +41,7 @@ function toCsat(r: CsatRow): CsatRecord {
     state: r.state,
     reason: r.reason,
     questionWamid: r.question_wamid,
+    answerWamid: r.answer_wamid,
     takenAt: date(r.taken_at),
   };
 }

@@ -15,6 +15,9 @@ export async function reportInputs(
   const pageSize = options.pageSize ?? PAGE;
   const messages: ReportInputs['messages'] = [];
   const from = new Date(since.getTime() - CONVERSATION_GAP_MS);
+  // every question (one row a resolution), since a customer may answer an old one within the period
+  const questions = await store.listCsat();
+  const answers = new Set(questions.flatMap((q) => (q.answerWamid === null ? [] : [q.answerWamid])));
   // newest first, from just before `until` back to `from`, a page at a time
   let before: Keyset = { at: until.getTime(), id: 0 };
   for (;;) {
@@ -27,12 +30,25 @@ export async function reportInputs(
         at: Date.parse(m.timestamp),
         status: m.status,
         reason: m.reason,
+        ...(answers.has(m.id) ? { csatAnswer: true } : {}),
       });
     if (page.length < pageSize) break;
     before = page[page.length - 1]!.cursor;
   }
 
-  const waIds = [...new Set(messages.map((m) => m.waId))];
+  const csat: ReportInputs['csat'] = questions
+    .filter((q) => q.resolvedAt >= since && q.resolvedAt < until)
+    .map((q) => ({
+      waId: q.waId,
+      agent: q.agent,
+      resolvedAt: q.resolvedAt.getTime(),
+      state: q.state,
+      answeredAt: q.answeredAt?.getTime() ?? null,
+      score: q.score,
+      comment: q.comment,
+    }));
+  // a question's conversation is read for --campaign even when it had no message in the period
+  const waIds = [...new Set([...messages.map((m) => m.waId), ...csat.map((q) => q.waId)])];
   const conversations: ReportInputs['conversations'] = [];
   for (let i = 0; i < waIds.length; i += pageSize) {
     const chunk = waIds.slice(i, i + pageSize);
@@ -74,5 +90,5 @@ export async function reportInputs(
       replied: outcomes.replied,
     });
   }
-  return { messages, conversations, priced, campaigns };
+  return { messages, conversations, priced, campaigns, csat };
 }

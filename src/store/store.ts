@@ -717,6 +717,8 @@ export interface CsatRecord {
   reason: string | null;
   /** The wamid of the question sent. */
   questionWamid: string | null;
+  /** The wamid of the customer's message that answered it. */
+  answerWamid: string | null;
   /** A sender took it (ISO): it may have gone out while still pending. */
   takenAt: Date | null;
 }

@@ -143,6 +143,55 @@ describe('wabox report', () => {
     const r = await run(['report', '--since', '2d'], { env, overrides: clock });
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('first response    median 10m, p90 2h 00m, 2 answered, 0 unanswered\n');
+    expect(r.stdout).toContain('satisfaction      no questions\n');
+  });
+
+  it('satisfaction: a question Priya resolved answered 4, one of Arjun skipped; --agent keeps hers', async () => {
+    const store = openSqliteStore(env.WABOX_DB!, { now: () => NOW.getTime() });
+    for (const [waId, hours] of [
+      [ASHA, 20],
+      [RAVI, 2],
+    ] as const) {
+      await store.setConversationStatus(waId, 'resolved');
+      const q = (await store.scheduleCsat(waId, { resolvedAt: ago(hours), dueAt: ago(hours) }))!;
+      await store.takeCsat(q.id, ago(hours));
+      await store.finishCsat(
+        q.id,
+        waId === ASHA
+          ? { state: 'asked', wamid: 'wamid.q1', at: ago(hours) }
+          : { state: 'skipped', reason: 'window_closed', at: ago(hours) },
+      );
+      if (waId === ASHA)
+        await store.ingestWebhook([
+          {
+            receivedAt: ago(19),
+            inbound: [
+              {
+                id: 'wamid.tap',
+                waId,
+                type: 'interactive',
+                text: '4',
+                timestamp: ago(19),
+                replyTo: 'wamid.q1',
+                payload: { interactive: { type: 'list_reply', list_reply: { id: `wabox-csat:${q.id}:4` } } },
+              },
+            ],
+            echoes: [],
+            statuses: [],
+            raw: [],
+          },
+        ]);
+    }
+    await store.close();
+    const r = await run(['report', '--since', '2d'], { env, overrides: clock });
+    expect(r.stdout).toContain(
+      'satisfaction      average 4.0/5, 1 of 1 asked answered (100%), 1 skipped, 0 pending\n',
+    );
+    // the tap is a customer message, but no wait: still 0 unanswered
+    expect(r.stdout).toContain('first response    median 10m, p90 2h 00m, 2 answered, 0 unanswered\n');
+    const priya = await json('--agent', 'priya');
+    expect(priya.csat.totals).toMatchObject({ questions: 1, asked: 1, answered: 1, skipped: 0 });
+    expect(priya.csat.agents.map((a) => a.agent)).toEqual(['priya']);
   });
 
   it('--html writes one file the spawned CLI builds with uPlot inlined, nothing on stdout', async () => {

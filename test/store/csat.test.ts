@@ -101,6 +101,7 @@ await describeStores('csat questions', (backend) => {
         answeredAt: at(16),
         askedAt: at(15),
         questionWamid: 'wamid.q1',
+        answerWamid: 'wamid.a1',
         comment: 'quick and friendly, thanks',
       }),
     ]);

@@ -1,7 +1,9 @@
 // What `wabox report` reads from a store (store/report.ts), on both backends: the period's messages and a
-// day before it, read a page at a time; their conversations; priced sends; campaigns of the period.
+// day before it, read a page at a time; their conversations; priced sends; campaigns of the period;
+// satisfaction questions of its resolutions.
 import { describe, expect, it } from 'vitest';
 import { reportInputs } from '../../src/store/report.js';
+import type { InboundRecord } from '../../src/store/store.js';
 import { describeStores } from '../helpers/stores.js';
 
 const T = new Date('2026-03-10T12:00:00.000Z');
@@ -137,6 +139,76 @@ await describeStores('reportInputs', (backend) => {
             replied: 1,
           },
         ]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('satisfaction questions resolved in the period; the tap that answers one is marked', async () => {
+      const store = await backend.open({ now: () => T.getTime() });
+      try {
+        const ASHA = '919800000701';
+        const OLD = '919800000702';
+        const inbound = (id: string, waId: string, h: number, extra: Partial<InboundRecord> = {}) =>
+          store.ingestWebhook([
+            {
+              receivedAt: hours(h),
+              inbound: [{ id, waId, type: 'text', text: 'hi', timestamp: hours(h), ...extra }],
+              echoes: [],
+              statuses: [],
+              raw: [],
+            },
+          ]);
+        const ask = async (waId: string, h: number, wamid: string) => {
+          await store.setConversationStatus(waId, 'resolved');
+          const q = (await store.scheduleCsat(waId, { resolvedAt: hours(h), dueAt: hours(h) }))!;
+          expect(await store.takeCsat(q.id, hours(h))).toBe(true);
+          expect(await store.finishCsat(q.id, { state: 'asked', wamid, at: hours(h) })).toBe(true);
+          return q.id;
+        };
+        await inbound('wamid.a1', ASHA, -3);
+        await ask(ASHA, -2, 'wamid.q0'); // resolved before the period
+        await inbound('wamid.a2', ASHA, 1);
+        await store.setAssignee(ASHA, 'priya');
+        const id = await ask(ASHA, 2, 'wamid.q1');
+        await inbound('wamid.tap', ASHA, 3, {
+          type: 'interactive',
+          text: '😀',
+          replyTo: 'wamid.q1',
+          payload: {
+            type: 'interactive',
+            interactive: { type: 'button_reply', button_reply: { id: `wabox-csat:${id}:5` } },
+          },
+        });
+        await inbound('wamid.comment', ASHA, 3.05, { text: 'lovely' });
+        // a contact quiet for three days whose conversation was resolved in the period
+        await inbound('wamid.o1', OLD, -72, { ref: 'web' });
+        await ask(OLD, 5, 'wamid.q2');
+
+        const inputs = await reportInputs(store, SINCE, UNTIL, { pageSize: 2 });
+        expect(inputs.csat).toEqual([
+          {
+            waId: ASHA,
+            agent: 'priya',
+            resolvedAt: hours(2).getTime(),
+            state: 'answered',
+            answeredAt: hours(3).getTime(),
+            score: 5,
+            comment: 'lovely',
+          },
+          {
+            waId: OLD,
+            agent: null,
+            resolvedAt: hours(5).getTime(),
+            state: 'asked',
+            answeredAt: null,
+            score: null,
+            comment: null,
+          },
+        ]);
+        const marked = inputs.messages.filter((m) => m.csatAnswer).map((m) => m.id);
+        expect(marked).toEqual(['wamid.tap']);
+        expect(inputs.conversations.find((c) => c.waId === OLD)).toMatchObject({ campaign: 'web' });
       } finally {
         await store.close();
       }
