@@ -305,6 +305,111 @@ CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign_id, state,
 CREATE INDEX campaign_recipients_wamid ON campaign_recipients (wamid) WHERE wamid IS NOT NULL;
 `,
   },
+  {
+    version: 13,
+    name: 'webhook ingest in one call: the customer messages of a batch stored by a function, one round trip',
+    sql: `
+-- PgWebhookWriter.inbound's statements for the common case, run on the server: each message's round
+-- trips cost more CPU (the socket writes, the protocol on both sides) than its statements. Whatever this
+-- does not handle (merging contacts, a contact key not among the message's identifiers, a late message,
+-- stop keywords changed since the caller read them) raises WB001/WB002: nothing is kept, and the caller
+-- writes the batch the general way. The batch: one object per message, in order (see the caller); the
+-- result: per message, its contact's key, or NULL when its wamid is known or forgotten.
+CREATE FUNCTION ingest_inbound(batch json, stop_key text, stop_value text) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+  m record;
+  v_found integer;
+  v_keys integer;
+  v_key text;
+  v_locked boolean;
+  v_same boolean;
+  v_seq bigint;
+  v_last_answer bigint;
+  v_result text[] := '{}';
+BEGIN
+  IF stop_key IS NOT NULL AND (SELECT s.value FROM settings s WHERE s.key = stop_key) IS DISTINCT FROM stop_value THEN
+    RAISE EXCEPTION 'the stop keywords changed' USING ERRCODE = 'WB002';
+  END IF;
+  FOR m IN SELECT * FROM json_to_recordset(batch) AS x (id text, digest text, kinds text[], vals text[],
+      locks text[], phone text, user_id text, parent_user_id text, name text, msg_type text, msg_text text,
+      payload text, ts bigint, reply_to text, phone_number_id text, campaign text, referral text, now bigint)
+  LOOP
+    IF EXISTS (SELECT 1 FROM forgotten_messages f WHERE f.digest = m.digest) THEN
+      v_result := array_append(v_result, NULL::text);
+      CONTINUE;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('wabox.contact:' || v)) FROM unnest(m.locks) AS v;
+    SELECT count(*), count(DISTINCT i.wa_id), min(i.wa_id), bool_and(i.wa_id = ANY (m.vals)),
+        bool_and((m.phone IS NULL OR m.phone IS NOT DISTINCT FROM c.phone)
+          AND (m.user_id IS NULL OR m.user_id IS NOT DISTINCT FROM c.user_id)
+          AND (m.parent_user_id IS NULL OR m.parent_user_id IS NOT DISTINCT FROM c.parent_user_id))
+      INTO v_found, v_keys, v_key, v_locked, v_same
+      FROM unnest(m.kinds, m.vals) AS t (kind, value)
+      JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id;
+    IF v_keys > 1 OR (v_keys = 1 AND NOT v_locked) OR cardinality(m.vals) = 0 THEN
+      RAISE EXCEPTION 'a contact to merge or look up again' USING ERRCODE = 'WB001';
+    END IF;
+    IF v_keys = 0 THEN
+      v_key := m.vals[1];
+      INSERT INTO contacts (wa_id, created_at, updated_at) VALUES (v_key, m.now, m.now)
+        ON CONFLICT (wa_id) DO NOTHING;
+    END IF;
+    IF v_keys = 0 OR v_found <> cardinality(m.vals) OR NOT v_same THEN
+      INSERT INTO contact_ids (kind, value, wa_id, created_at)
+        SELECT t.kind, t.value, v_key, m.now FROM unnest(m.kinds, m.vals) AS t (kind, value)
+        ON CONFLICT (kind, value) DO NOTHING;
+      UPDATE contacts c SET phone = coalesce(m.phone, c.phone), user_id = coalesce(m.user_id, c.user_id),
+          parent_user_id = coalesce(m.parent_user_id, c.parent_user_id), updated_at = m.now
+        WHERE c.wa_id = v_key AND (c.phone IS DISTINCT FROM coalesce(m.phone, c.phone)
+          OR c.user_id IS DISTINCT FROM coalesce(m.user_id, c.user_id)
+          OR c.parent_user_id IS DISTINCT FROM coalesce(m.parent_user_id, c.parent_user_id));
+    END IF;
+    INSERT INTO contacts AS t (wa_id, name, first_seen_at, created_at, updated_at)
+      VALUES (v_key, m.name, m.ts, m.now, m.now)
+      ON CONFLICT (wa_id) DO UPDATE SET
+        name = coalesce(EXCLUDED.name, t.name),
+        first_seen_at = LEAST(coalesce(t.first_seen_at, EXCLUDED.first_seen_at), EXCLUDED.first_seen_at),
+        updated_at = EXCLUDED.updated_at
+      WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
+        OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
+    v_seq := NULL;
+    INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
+        reply_to, phone_number_id, created_at)
+      VALUES (m.id, 'in', v_key, m.msg_type, m.msg_text, m.payload, m.ts, 'received', m.ts, m.reply_to,
+        m.phone_number_id, m.now)
+      ON CONFLICT (wamid) DO NOTHING
+      RETURNING seq INTO v_seq;
+    IF v_seq IS NULL THEN
+      v_result := array_append(v_result, NULL::text);
+      CONTINUE;
+    END IF;
+    INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
+        last_seq, unread, awaiting_since, created_at, updated_at)
+      VALUES (v_key, m.campaign, m.referral, m.ts, m.ts, v_seq, 1, m.ts, m.now, m.now)
+      ON CONFLICT (wa_id) DO UPDATE SET
+        campaign = coalesce(EXCLUDED.campaign, t.campaign),
+        referral = coalesce(EXCLUDED.referral, t.referral),
+        last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
+        last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
+          THEN EXCLUDED.last_seq ELSE t.last_seq END,
+        last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
+        unread = t.unread + 1,
+        awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
+          THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
+          ELSE t.awaiting_since END,
+        status = 'open',
+        updated_at = EXCLUDED.updated_at
+      RETURNING t.last_answer_at INTO v_last_answer;
+    IF v_last_answer IS NOT NULL AND m.ts <= v_last_answer THEN
+      RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
+    END IF;
+    v_result := array_append(v_result, v_key);
+  END LOOP;
+  RETURN v_result;
+END $$;
+`,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

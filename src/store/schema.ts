@@ -337,6 +337,11 @@ CREATE INDEX campaign_recipients_due ON campaign_recipients (campaign_id, state,
 CREATE INDEX campaign_recipients_wamid ON campaign_recipients (wamid) WHERE wamid IS NOT NULL;
 `,
   },
+  {
+    version: 13,
+    name: 'webhook ingest in one call: nothing on SQLite (PostgreSQL gets a function), numbered to keep both schemas alike',
+    sql: '',
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1]!.version;
