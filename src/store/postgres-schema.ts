@@ -310,7 +310,10 @@ CREATE INDEX campaign_recipients_wamid ON campaign_recipients (wamid) WHERE wami
     name: 'webhook ingest in one call: the customer messages of a batch stored by a function, one round trip',
     sql: `
 -- PgWebhookWriter.inbound's statements for the common case, run on the server: each message's round
--- trips cost more CPU (the socket writes, the protocol on both sides) than its statements. Whatever this
+-- trips cost more CPU (the socket writes, the protocol on both sides) than its statements. Each message's
+-- contact is resolved in order as inbound() does; then the messages are inserted in one statement, in
+-- order, and their conversations updated in one (one per message when a contact has several): the
+-- statements and triggers run once per batch, and the rows end as inbound() leaves them. Whatever this
 -- does not handle (merging contacts, a contact key not among the message's identifiers, a late message,
 -- stop keywords changed since the caller read them) raises WB001/WB002: nothing is kept, and the caller
 -- writes the batch the general way. The batch: one object per message, in order (see the caller); the
@@ -324,9 +327,23 @@ DECLARE
   v_key text;
   v_locked boolean;
   v_same boolean;
-  v_seq bigint;
+  v_late boolean;
   v_last_answer bigint;
   v_result text[] := '{}';
+  -- the messages to insert (not forgotten), in order; p_at: their place in v_result
+  p_at integer[] := '{}';
+  p_id text[] := '{}';
+  p_key text[] := '{}';
+  p_type text[] := '{}';
+  p_text text[] := '{}';
+  p_payload text[] := '{}';
+  p_ts bigint[] := '{}';
+  p_reply text[] := '{}';
+  p_pni text[] := '{}';
+  p_campaign text[] := '{}';
+  p_referral text[] := '{}';
+  p_now bigint[] := '{}';
+  v_seqs bigint[];
 BEGIN
   IF stop_key IS NOT NULL AND (SELECT s.value FROM settings s WHERE s.key = stop_key) IS DISTINCT FROM stop_value THEN
     RAISE EXCEPTION 'the stop keywords changed' USING ERRCODE = 'WB002';
@@ -373,39 +390,96 @@ BEGIN
         updated_at = EXCLUDED.updated_at
       WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
         OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
-    v_seq := NULL;
+    v_result := array_append(v_result, v_key);
+    p_at := array_append(p_at, cardinality(v_result));
+    p_id := array_append(p_id, m.id);
+    p_key := array_append(p_key, v_key);
+    p_type := array_append(p_type, m.msg_type);
+    p_text := array_append(p_text, m.msg_text);
+    p_payload := array_append(p_payload, m.payload);
+    p_ts := array_append(p_ts, m.ts);
+    p_reply := array_append(p_reply, m.reply_to);
+    p_pni := array_append(p_pni, m.phone_number_id);
+    p_campaign := array_append(p_campaign, m.campaign);
+    p_referral := array_append(p_referral, m.referral);
+    p_now := array_append(p_now, m.now);
+  END LOOP;
+  IF cardinality(p_id) = 0 THEN
+    RETURN v_result;
+  END IF;
+  -- in order, so seq follows the batch; a wamid twice in it: the first is stored, the second is known
+  WITH inserted AS (
     INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
         reply_to, phone_number_id, created_at)
-      VALUES (m.id, 'in', v_key, m.msg_type, m.msg_text, m.payload, m.ts, 'received', m.ts, m.reply_to,
-        m.phone_number_id, m.now)
+      SELECT u.id, 'in', u.key, u.type, u.text, u.payload, u.ts, 'received', u.ts, u.reply, u.pni, u.now
+      FROM unnest(p_id, p_key, p_type, p_text, p_payload, p_ts, p_reply, p_pni, p_now) WITH ORDINALITY
+        AS u (id, key, type, text, payload, ts, reply, pni, now, n)
+      ORDER BY u.n
       ON CONFLICT (wamid) DO NOTHING
-      RETURNING seq INTO v_seq;
-    IF v_seq IS NULL THEN
-      v_result := array_append(v_result, NULL::text);
-      CONTINUE;
+      RETURNING wamid, seq)
+  SELECT array_agg(i.seq ORDER BY u.n) INTO v_seqs
+    FROM unnest(p_id) WITH ORDINALITY AS u (id, n) LEFT JOIN inserted i ON i.wamid = u.id;
+  FOR k IN 1 .. cardinality(p_id) LOOP
+    IF v_seqs[k] IS NOT NULL AND p_id[k] = ANY (p_id[1:k - 1]) THEN
+      v_seqs[k] := NULL;
     END IF;
-    INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
-        last_seq, unread, awaiting_since, created_at, updated_at)
-      VALUES (v_key, m.campaign, m.referral, m.ts, m.ts, v_seq, 1, m.ts, m.now, m.now)
-      ON CONFLICT (wa_id) DO UPDATE SET
-        campaign = coalesce(EXCLUDED.campaign, t.campaign),
-        referral = coalesce(EXCLUDED.referral, t.referral),
-        last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
-        last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
-          THEN EXCLUDED.last_seq ELSE t.last_seq END,
-        last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
-        unread = t.unread + 1,
-        awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
-          THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
-          ELSE t.awaiting_since END,
-        status = 'open',
-        updated_at = EXCLUDED.updated_at
-      RETURNING t.last_answer_at INTO v_last_answer;
-    IF v_last_answer IS NOT NULL AND m.ts <= v_last_answer THEN
-      RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
+    IF v_seqs[k] IS NULL THEN
+      v_result[p_at[k]] := NULL;
     END IF;
-    v_result := array_append(v_result, v_key);
   END LOOP;
+  -- the conversations of the stored messages: one statement when each is a different contact's
+  IF (SELECT count(DISTINCT u.key) = count(*) FROM unnest(p_key, v_seqs) AS u (key, seq) WHERE u.seq IS NOT NULL) THEN
+    WITH updated AS (
+      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
+          last_seq, unread, awaiting_since, created_at, updated_at)
+        SELECT u.key, u.campaign, u.referral, u.ts, u.ts, u.seq, 1, u.ts, u.now, u.now
+        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
+          AS u (key, campaign, referral, ts, seq, now, n)
+        WHERE u.seq IS NOT NULL
+        ORDER BY u.n
+        ON CONFLICT (wa_id) DO UPDATE SET
+          campaign = coalesce(EXCLUDED.campaign, t.campaign),
+          referral = coalesce(EXCLUDED.referral, t.referral),
+          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
+          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
+            THEN EXCLUDED.last_seq ELSE t.last_seq END,
+          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
+          unread = t.unread + 1,
+          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
+            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
+            ELSE t.awaiting_since END,
+          status = 'open',
+          updated_at = EXCLUDED.updated_at
+        RETURNING t.wa_id, t.last_answer_at)
+    SELECT bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at) INTO v_late
+      FROM updated d JOIN unnest(p_key, p_ts, v_seqs) AS u (key, ts, seq) ON u.key = d.wa_id AND u.seq IS NOT NULL;
+  ELSE
+    v_late := false;
+    FOR k IN 1 .. cardinality(p_id) LOOP
+      CONTINUE WHEN v_seqs[k] IS NULL;
+      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
+          last_seq, unread, awaiting_since, created_at, updated_at)
+        VALUES (p_key[k], p_campaign[k], p_referral[k], p_ts[k], p_ts[k], v_seqs[k], 1, p_ts[k], p_now[k], p_now[k])
+        ON CONFLICT (wa_id) DO UPDATE SET
+          campaign = coalesce(EXCLUDED.campaign, t.campaign),
+          referral = coalesce(EXCLUDED.referral, t.referral),
+          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
+          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
+            THEN EXCLUDED.last_seq ELSE t.last_seq END,
+          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
+          unread = t.unread + 1,
+          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
+            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
+            ELSE t.awaiting_since END,
+          status = 'open',
+          updated_at = EXCLUDED.updated_at
+        RETURNING t.last_answer_at INTO v_last_answer;
+      v_late := v_late OR (v_last_answer IS NOT NULL AND p_ts[k] <= v_last_answer);
+    END LOOP;
+  END IF;
+  IF v_late THEN
+    RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
+  END IF;
   RETURN v_result;
 END $$;
 `,
