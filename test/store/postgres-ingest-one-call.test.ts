@@ -41,7 +41,7 @@ function post(...inbound: ReturnType<typeof message>[]): WebhookPost {
 }
 
 /** Every table the ingest writes, without the ids a rolled-back attempt may have used (sequences do not roll back). */
-async function dump(store: PostgresStore): Promise<Record<string, unknown[]>> {
+async function dump(store: PostgresStore) {
   const rows = (sql: string) => POSTGRES.rows(store, sql);
   return {
     contacts: await rows('SELECT * FROM contacts ORDER BY wa_id'),
