@@ -146,6 +146,8 @@ export class GroupCommitter {
     private readonly maxBatch = 256,
     private readonly maxWaitMs = COMMIT_WAIT_MS,
     private readonly busyRetryMs = BUSY_RETRY_MS,
+    /** One batch written at a time (Store.serialWrites): the POSTs that arrive meanwhile make the next. */
+    private readonly serial = false,
   ) {}
 
   /** Resolves once the POST is committed; rejects when its write failed (nothing of it stored). */
@@ -166,10 +168,14 @@ export class GroupCommitter {
     this.#scheduled = false;
     clearTimeout(this.#deadline);
     this.#deadline = undefined;
-    const batch = this.#queue.splice(0);
+    if (this.serial && this.#inFlight.size > 0) return; // the write in flight flushes when it ends
+    const batch = this.#queue.splice(0, this.maxBatch);
     if (batch.length === 0) return;
     this.#expected = batch.length;
-    const write = this.#write(batch).finally(() => this.#inFlight.delete(write));
+    const write = this.#write(batch).finally(() => {
+      this.#inFlight.delete(write);
+      if (this.serial) this.#flush();
+    });
     this.#inFlight.add(write);
   }
 
@@ -198,7 +204,9 @@ export class GroupCommitter {
 
   /** Resolves when everything submitted so far is written. */
   async drain(): Promise<void> {
-    if (this.#queue.length > 0) this.#flush();
-    await Promise.all([...this.#inFlight]);
+    while (this.#queue.length > 0 || this.#inFlight.size > 0) {
+      if (this.#queue.length > 0) this.#flush();
+      await Promise.all([...this.#inFlight]);
+    }
   }
 }

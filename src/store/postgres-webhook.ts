@@ -4,7 +4,8 @@
 // NOTHING on its unique key (a receiver whose twin insert is not committed yet waits for it), contacts are
 // locked by identifier (./postgres-contacts.ts), and assignment takes one lock for the whole store. A batch
 // is one transaction, retried by PgDb.tx when two batches deadlock; when a POST fails, the batch is written
-// again with a savepoint per POST, leaving the failing one out.
+// again with a savepoint per POST, leaving the failing one out. The usual batch, customers' messages only,
+// is first offered to the server-side function ingest_inbound (migration 12) in one statement.
 import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';
@@ -19,6 +20,7 @@ import {
   type AgentRow,
   type AutoReplyRow,
   identityOf,
+  idsOf,
   json,
   time,
   toAgent,
@@ -155,6 +157,8 @@ const SQL = {
   forgotten: FORGOTTEN_SQL,
   setSetting: `INSERT INTO settings (key, value, updated_at) VALUES (@key, @value, @now)
     ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at`,
+  // the migration's function: the customers' messages of a batch in one statement (see #inOneCall)
+  ingestInbound: 'SELECT ingest_inbound(@batch::json, @stopKey::text, @stopValue::text) AS keys',
 } as const;
 
 type Changes = Pick<IngestResult, 'merges' | 'optOuts'>;
@@ -172,6 +176,7 @@ export class PgWebhookWriter {
   readonly #db: PgDb;
   readonly contacts = new PgContacts();
   readonly #stopWords = new WeakMap<Sql, Promise<readonly string[]>>();
+  #stopSetting: { value: string | null; words: readonly string[] } | undefined;
 
   constructor(db: PgDb) {
     this.#db = db;
@@ -183,6 +188,8 @@ export class PgWebhookWriter {
    * (the connection, deadlocks that outlasted the retries): then nothing is stored.
    */
   async ingest(posts: readonly WebhookPost[]): Promise<Array<IngestResult | { error: unknown }>> {
+    const done = await this.#inOneCall(posts);
+    if (done !== undefined) return done;
     try {
       return await this.#db.tx(async (sql) => {
         const results: IngestResult[] = [];
@@ -209,6 +216,105 @@ export class PgWebhookWriter {
       }
       return results;
     });
+  }
+
+  /**
+   * A batch of customers' messages and nothing else (no links, assignment or automatic replies) in one
+   * statement, committed on its own: the function ingest_inbound runs #ingestOne's statements for the
+   * common case on the server, a round trip per batch instead of several per message. Undefined when the
+   * batch is of another kind, or the function gave it back (nothing kept): the caller writes it as usual.
+   */
+  async #inOneCall(posts: readonly WebhookPost[]): Promise<IngestResult[] | undefined> {
+    const messages: object[] = [];
+    let stop: { value: string | null } | undefined;
+    try {
+      const short: string[] = [];
+      for (const post of posts) {
+        if (post.echoes.length + post.statuses.length + post.raw.length > 0) return undefined;
+        if (post.links?.length || post.preferences?.length || post.assign || post.decide) return undefined;
+        const now = time(post.receivedAt, 'receivedAt');
+        for (const m of post.inbound) {
+          const identity = { ...identityOf(m.waId), ...m.identity };
+          if (m.linkTo || identity.username != null || m.text === undefined) return undefined;
+          if (csatAnswerOf(m.payload) !== null) return undefined;
+          const ids = idsOf(identity);
+          const values = ids.map(([, value]) => value);
+          if (m.type === 'text' && m.text !== null && m.text.length <= MAX_KEYWORD_LENGTH) short.push(m.text);
+          messages.push({
+            id: m.id,
+            digest: forgottenDigest(m.id),
+            kinds: ids.map(([kind]) => kind),
+            vals: values,
+            locks: [...new Set(values)].sort(),
+            phone: identity.phone ?? null,
+            user_id: identity.userId ?? null,
+            parent_user_id: identity.parentUserId ?? null,
+            name: m.name ?? null,
+            msg_type: m.type,
+            msg_text: m.text,
+            payload: json(m.payload),
+            ts: time(m.timestamp, 'timestamp'),
+            reply_to: m.replyTo ?? null,
+            phone_number_id: m.phoneNumberId ?? null,
+            campaign: m.ref ?? null,
+            referral: json(m.referral),
+            now,
+            // a text within the comment window of an answer takes the general way (#csat)
+            csat_since:
+              m.type === 'text' && m.text ? time(m.timestamp, 'timestamp') - CSAT_COMMENT_WINDOW_MS : null,
+          });
+        }
+      }
+      if (short.length > 0) {
+        // a stop keyword opts the contact out: that message takes the general way
+        const setting = await this.#stopSettingRead();
+        if (short.some((text) => isStopKeyword(text, setting.words))) return undefined;
+        stop = setting;
+      }
+      if (messages.length === 0) return undefined;
+    } catch {
+      return undefined; // a bad time, an unreadable setting: the general way reports it
+    }
+    let keys: Array<string | null>;
+    try {
+      const row = await this.#db.get<{ keys: Array<string | null> }>(SQL.ingestInbound, {
+        batch: JSON.stringify(messages),
+        // the words checked above must still be the stored ones
+        stopKey: stop ? STOP_KEYWORDS_SETTING : null,
+        stopValue: stop?.value ?? null,
+      });
+      keys = row!.keys;
+    } catch (error) {
+      if (isUnreachable(error)) throw error;
+      if (sqlState(error) === 'WB002') this.#stopSetting = undefined;
+      return undefined;
+    }
+    let next = 0;
+    return posts.map((post) => {
+      const result: IngestResult = {
+        ...sink(),
+        newInbound: [],
+        duplicates: 0,
+        claims: [],
+        handoffs: [],
+        accountEvents: [],
+      };
+      for (const m of post.inbound) {
+        if (keys[next++] === null) result.duplicates++;
+        else result.newInbound.push(m.id);
+      }
+      return result;
+    });
+  }
+
+  /** The stop keywords setting as stored (null: unset) and its words, read once and checked by ingest_inbound. */
+  async #stopSettingRead(): Promise<{ value: string | null; words: readonly string[] }> {
+    if (this.#stopSetting === undefined) {
+      const row = await this.#db.get<{ value: string }>(SQL.getSetting, { key: STOP_KEYWORDS_SETTING });
+      const value = row?.value ?? null;
+      this.#stopSetting = { value, words: stopKeywordsOf(value === null ? undefined : JSON.parse(value)) };
+    }
+    return this.#stopSetting;
   }
 
   async #ingestOne(sql: Sql, post: WebhookPost): Promise<IngestResult> {

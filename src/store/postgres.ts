@@ -111,6 +111,7 @@ export class PostgresStore implements Store {
   readonly #agents: PgAgents;
   /** The URL without its password. */
   readonly location: string;
+  readonly serialWrites = true;
   #closed = false;
 
   constructor(db: PgDb, url: string) {

@@ -476,6 +476,12 @@ export interface Store {
    */
   ingestWebhook(posts: readonly WebhookPost[]): Promise<Array<IngestResult | { error: unknown }>>;
   /**
+   * True when concurrent ingestWebhook calls gain nothing (PostgreSQL: the commits that notify followers
+   * take turns), so the receiver writes one batch at a time and the POSTs that arrive meanwhile share
+   * the next commit.
+   */
+  readonly serialWrites?: boolean;
+  /**
    * Takes a pending automatic reply for sending (compare-and-set): true for exactly one caller, even
    * across processes; false when another caller took it or it is no longer pending.
    */

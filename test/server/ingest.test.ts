@@ -140,4 +140,39 @@ describe('GroupCommitter', () => {
     expect(written).toEqual(['A']);
     await expect(answer).resolves.toMatchObject({ newInbound: ['A'] });
   });
+
+  it('serial: the POSTs that arrive while a batch is written make the next batch, at most maxBatch', async () => {
+    const releases: Array<() => void> = [];
+    const batches: string[][] = [];
+    const committer = new GroupCommitter(
+      async (posts) => {
+        batches.push(posts.map((p) => p.inbound[0]!.id));
+        await new Promise<void>((resolve) => releases.push(resolve));
+        return posts.map(stored);
+      },
+      2,
+      undefined,
+      undefined,
+      true,
+    );
+    const answers = [committer.submit(post('A'))];
+    await turns(2);
+    expect(batches).toEqual([['A']]);
+    for (const id of ['B', 'C', 'D']) {
+      answers.push(committer.submit(post(id)));
+      await turns(2);
+    }
+    // B, C and D wait for A's write; then two of them go, then the last
+    expect(batches).toEqual([['A']]);
+    releases.shift()!();
+    await turns(2);
+    expect(batches).toEqual([['A'], ['B', 'C']]);
+    const draining = committer.drain();
+    releases.shift()!();
+    await turns(2);
+    expect(batches).toEqual([['A'], ['B', 'C'], ['D']]);
+    releases.shift()!();
+    await draining;
+    expect((await Promise.all(answers)).map((r) => r.newInbound[0])).toEqual(['A', 'B', 'C', 'D']);
+  });
 });

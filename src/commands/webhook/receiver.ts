@@ -144,12 +144,19 @@ export async function webhookReceiver(
   ]);
   const { store, engine, logger } = parts;
   // one decision per batch (settings, templates, hours), one hook per POST (its arrival time)
-  const committer = new GroupCommitter(async (posts) => {
-    const decide = await engine.decider();
-    if (decide) for (const post of posts) if (post.inbound.length > 0) post.decide = decide(post.receivedAt);
-    if (settings.assign !== 'manual') for (const post of posts) post.assign = settings.assign;
-    return store.ingestWebhook(posts);
-  });
+  const committer = new GroupCommitter(
+    async (posts) => {
+      const decide = await engine.decider();
+      if (decide)
+        for (const post of posts) if (post.inbound.length > 0) post.decide = decide(post.receivedAt);
+      if (settings.assign !== 'manual') for (const post of posts) post.assign = settings.assign;
+      return store.ingestWebhook(posts);
+    },
+    undefined,
+    undefined,
+    undefined,
+    store.serialWrites,
+  );
   let requests = 0;
   const http = createWebhookServer({
     path: settings.path,
