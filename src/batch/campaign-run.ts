@@ -80,8 +80,8 @@ export interface CampaignRunOptions {
   /** How long the lease lasts without renewal (default 30 s). */
   leaseMs?: number;
   /**
-   * Kept free at the end of every one-second window (default 25 ms): the server counts arrivals, and
-   * its clock and ours jitter by a few milliseconds.
+   * Kept free at the end of every one-second window (default 10 ms): the server counts arrivals, which
+   * the run knows only to within its clock's granularity.
    */
   windowMarginMs?: number;
   /** How long outcomes wait to be committed together (default 50 ms): one commit per group, not per send. */
@@ -139,7 +139,7 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
   const { tables, campaignId: id } = options;
   const maxAttempts = options.maxAttempts ?? 5;
   const leaseMs = options.leaseMs ?? 30_000;
-  const margin = options.windowMarginMs ?? 25;
+  const margin = options.windowMarginMs ?? 10;
   const flushMs = options.flushMs ?? 50;
   // a 130429 halves the rate; back to the target within about 5 s, as the window holds it anyway
   const pacer = new SendPacer({ rate, recoverAfterMs: 1000, recoverStep: 0.2 });
@@ -166,8 +166,13 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
   if (options.signal?.aborted) onAbort();
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  /** The fire times of the last `rate` sends, oldest first: the one-second window as the server sees it. */
-  const fired: number[] = [];
+  /**
+   * The last `rate` sends, oldest first, each at the latest time the server can have seen it: when it
+   * left, or once answered, the answer's time less half the fastest round trip (a server that stalled
+   * counted it late, and its answer says so). The one-second window as the server sees it.
+   */
+  const fired: Array<{ at: number }> = [];
+  let fastestRoundTrip = Number.POSITIVE_INFINITY;
   const inFlight = new Set<Promise<void>>();
   const maxInFlight = sendsInFlight(rate);
   // claimed together, a group's worth of time ahead (at most this many are in doubt after a crash)
@@ -277,14 +282,18 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     return { state: 'failed', code, reason };
   };
 
-  const sendOne = async (r: RunRecipient, message: unknown): Promise<void> => {
+  const sendOne = async (r: RunRecipient, message: unknown, seen: { at: number }): Promise<void> => {
     let answer: { wamid: string } | { error: unknown };
+    const left = now();
     try {
       answer = await options.send(message);
     } catch (error) {
       answer = { error };
     }
-    queue({ recipient: r, message, answer, settlement: judge(r, answer, now()) });
+    const answered = now();
+    fastestRoundTrip = Math.min(fastestRoundTrip, answered - left);
+    seen.at = Math.max(seen.at, answered - fastestRoundTrip / 2);
+    queue({ recipient: r, message, answer, settlement: judge(r, answer, answered) });
   };
 
   const renew = async (t: number) => {
@@ -336,15 +345,17 @@ export async function runCampaign(options: CampaignRunOptions): Promise<Campaign
     if (slot > now()) await sleep(slot - now(), halt.signal);
     while (inFlight.size >= maxInFlight && !halt.signal.aborted) await Promise.race(inFlight);
     // the window as the server counts it: `current` sends in any second, with a margin for jitter
-    const windowed = fired.length >= current ? fired[fired.length - current]! + WINDOW_MS + margin : 0;
+    const windowed = fired.length >= current ? fired[fired.length - current]!.at + WINDOW_MS + margin : 0;
     if (windowed > now()) await sleep(windowed - now(), halt.signal);
     if (halt.signal.aborted) return false;
-    const p = sendOne(r, message).finally(() => inFlight.delete(p));
+    const seen = { at: now() };
+    const p = sendOne(r, message, seen).finally(() => inFlight.delete(p));
     inFlight.add(p);
     // the request reaches the socket before anything else runs (a commit blocks the thread), and the
     // window counts from then
     await yieldToIo();
-    fired.push(now());
+    seen.at = Math.max(seen.at, now());
+    fired.push(seen);
     if (fired.length > rate) fired.shift();
     return true;
   };

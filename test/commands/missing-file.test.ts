@@ -22,6 +22,26 @@ const READERS: Record<string, (path: string) => string[]> = {
   'media upload <file>': (p) => ['media', 'upload', p],
   'costs --rates <file>': (p) => ['costs', '--rates', p],
   'report --rates <file>': (p) => ['report', '--rates', p],
+  'campaign create --to <file.csv|->': (p) => [
+    'campaign',
+    'create',
+    'diwali',
+    '--template',
+    'diwali_offer',
+    '--lang',
+    'en',
+    '--to',
+    p,
+  ],
+  'widget build --agents <file>': (p) => [
+    'widget',
+    'build',
+    '--agents',
+    p,
+    '-o',
+    join(dir, 'wabox-widget.js'),
+  ],
+  'widget preview --agents <file>': (p) => ['widget', 'preview', '--agents', p],
 };
 for (const verb of ['send', 'reply']) {
   for (const kind of MEDIA) READERS[`${verb} --${kind} <file|url|id>`] = (p) => [verb, TO, `--${kind}`, p];
@@ -49,6 +69,7 @@ const WRITERS = new Set([
   'media download -o, --output <file>',
   'db backup <file>',
   'report --html <file>',
+  'widget build -o, --output <file>',
 ]);
 
 /** Every option or argument of every command whose value names a file or folder. */

@@ -64,7 +64,7 @@ describe('checkTemplate', () => {
     ).toEqual([
       'unknown field "colour"',
       'invalid template name "/bad name": use 1-64 letters, digits, _ . or -, starting with a letter or digit',
-      'unknown template kind "reply": use quick-reply, greeting, away, cta',
+      'unknown template kind "reply": use quick-reply, greeting, away, cta, csat',
       'invalid language "english!": use a BCP 47 tag such as en, hi, gu, ur or pt-BR',
       'invalid tag "has space": use 1-32 letters, digits, _ . or -, starting with a letter or digit',
       'tag "ok" is listed twice',

@@ -407,14 +407,19 @@ await describeStores('campaign', (backend) => {
     );
     const ran = await runCampaign(env, ['results', '--json']);
     expect(ran.code).toBe(1);
-    expect(ran.events.map((e) => e.status)).toEqual([
+    // sends overlap, so answers (and events) come in any order
+    expect([...ran.events].sort((a, b) => Number(a.row) - Number(b.row)).map((e) => e.status)).toEqual([
       'accepted',
       'accepted',
       'accepted',
       'accepted',
       'failed',
     ]);
-    expect(ran.events[4]).toMatchObject({ row: 5, to: phone(5), code: 131050 });
+    expect(ran.events.find((e) => e.row === 5)).toMatchObject({
+      status: 'failed',
+      to: phone(5),
+      code: 131050,
+    });
     const receiver = await serve(env);
     const post = async (body: object) =>
       expect(await postSigned(receiver.url, serializeLikeMeta(body), APP_SECRET)).toBe(200);
@@ -487,40 +492,36 @@ await describeStores('campaign', (backend) => {
 });
 
 await describeStores('campaign pace', (backend) => {
-  it.skipIf(backend.name === 'postgres')(
-    '2,000 recipients at --rate 80: no 130429, no 131056, each accepted once, in about 25 s',
-    async () => {
-      const p = await platform({ rate: 80 });
-      const store = await openStore(backend);
-      const env = envFor(p, store, backend);
-      const n = 2000;
-      const created = await spawnCli(
-        ['campaign', 'create', 'big', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(n)].concat([
-          '--param',
-          'name',
-          '--param',
-          'city',
-        ]),
-        { env },
-      );
-      expect(created.code).toBe(0);
-      const ran = await runCampaign(env, ['big']);
-      expect(ran.summary).toMatchObject({ outcome: 'done', accepted: n, failed: 0, inDoubt: 0 });
-      expect(ran.code).toBe(0);
-      expect({ 130429: p.refusedWith(130429), 131056: p.refusedWith(131056) }).toEqual({
-        130429: 0,
-        131056: 0,
-      });
-      expect(p.peakPerSecond()).toBeLessThanOrEqual(80);
-      const sends = p.accepted.map((a) => a.to);
-      expect(sends).toHaveLength(n);
-      expect(new Set(sends).size).toBe(n);
-      expect(ran.events.filter((e) => e.status === 'accepted')).toHaveLength(n);
-      const seconds = (p.accepted.at(-1)!.at - p.accepted[0]!.at) / 1000;
-      // loosely: the bench measures it tightly
-      expect(seconds).toBeGreaterThan((n / 80) * 0.9);
-      expect(seconds).toBeLessThan((n / 80) * 1.25);
-    },
-    120_000,
-  );
+  it('2,000 recipients at --rate 80: no 130429, no 131056, each accepted once, in about 25 s', async () => {
+    const p = await platform({ rate: 80 });
+    const store = await openStore(backend);
+    const env = envFor(p, store, backend);
+    const n = 2000;
+    const created = await spawnCli(
+      ['campaign', 'create', 'big', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(n)].concat([
+        '--param',
+        'name',
+        '--param',
+        'city',
+      ]),
+      { env },
+    );
+    expect(created.code).toBe(0);
+    const ran = await runCampaign(env, ['big']);
+    expect(ran.summary).toMatchObject({ outcome: 'done', accepted: n, failed: 0, inDoubt: 0 });
+    expect(ran.code).toBe(0);
+    expect({ 130429: p.refusedWith(130429), 131056: p.refusedWith(131056) }).toEqual({
+      130429: 0,
+      131056: 0,
+    });
+    expect(p.peakPerSecond()).toBeLessThanOrEqual(80);
+    const sends = p.accepted.map((a) => a.to);
+    expect(sends).toHaveLength(n);
+    expect(new Set(sends).size).toBe(n);
+    expect(ran.events.filter((e) => e.status === 'accepted')).toHaveLength(n);
+    const seconds = (p.accepted.at(-1)!.at - p.accepted[0]!.at) / 1000;
+    // loosely: the bench measures it tightly
+    expect(seconds).toBeGreaterThan((n / 80) * 0.9);
+    expect(seconds).toBeLessThan((n / 80) * 1.25);
+  }, 120_000);
 });

@@ -55,7 +55,7 @@ export async function runWidgetBuild(options: WidgetBuildOptions, deps: Deps): P
   if (file === undefined)
     throw invalidInput('missing -o <file>', {
       code: 'usage.missing_flag',
-      hint: 'e.g. wabox widget build --phone +919876543210 -o wabox-widget.js ("-o -" writes to stdout)',
+      hint: 'e.g. wabox widget build --phone +919876543210 -o wabox-widget.js; -o - writes it to stdout',
     });
   if (file === '-' && options.json)
     throw invalidInput('--json needs stdout, where the script would go: pass -o <file>', {
