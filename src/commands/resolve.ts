@@ -38,7 +38,7 @@ async function askToRate(deps: Deps, store: Store, waId: string): Promise<CsatJs
   const settings = normalizeCsat(await store.getSetting(CSAT_SETTINGS_KEY));
   if (!settings.on) return null;
   const resolvedAt = deps.clock();
-  const question = await store.scheduleCsat(waId, {
+  const question = await store.csat.schedule(waId, {
     resolvedAt,
     dueAt: new Date(resolvedAt.getTime() + settings.delayMinutes * 60_000),
   });
@@ -46,6 +46,6 @@ async function askToRate(deps: Deps, store: Store, waId: string): Promise<CsatJs
   const { csatSender } = await import('./webhook/receiver.js');
   const sent = await (await csatSender(deps, store)).ask(question);
   if (sent.state === 'skipped') warn(deps.io, `the satisfaction question was not sent: ${sent.reason}`);
-  const [now] = (await store.listCsat({ waId })).filter((q) => q.id === question.id);
+  const [now] = (await store.csat.list({ waId })).filter((q) => q.id === question.id);
   return csatJson(now ?? question);
 }

@@ -61,7 +61,7 @@ export class CsatSender {
   /** Sends every due question (at most `limit`), one at a time. */
   async sendDue(limit = 100): Promise<CsatCounts> {
     const counts: CsatCounts = { asked: 0, skipped: 0, windowClosed: 0, skips: [] };
-    for (const question of await this.#o.store.dueCsat(this.#clock(), limit)) {
+    for (const question of await this.#o.store.csat.due(this.#clock(), limit)) {
       const result = await this.ask(question);
       if (result.state === 'asked') counts.asked++;
       else if (result.state === 'skipped') {
@@ -80,13 +80,13 @@ export class CsatSender {
     if (question.takenAt !== null) {
       if (now.getTime() - question.takenAt.getTime() < INTERRUPTED_AFTER_MS) return { state: 'busy' };
       const reason = 'interrupted while sending; not retried, so it is never sent twice';
-      return (await store.finishCsat(question.id, { state: 'skipped', reason, at: now }))
+      return (await store.csat.finish(question.id, { state: 'skipped', reason, at: now }))
         ? { state: 'skipped', reason }
         : { state: 'busy' };
     }
-    if (!(await store.takeCsat(question.id, now))) return { state: 'busy' };
+    if (!(await store.csat.take(question.id, now))) return { state: 'busy' };
     const skip = async (reason: string): Promise<CsatSendResult> => {
-      await store.finishCsat(question.id, { state: 'skipped', reason, at: this.#clock() });
+      await store.csat.finish(question.id, { state: 'skipped', reason, at: this.#clock() });
       return { state: 'skipped', reason };
     };
     const settings = normalizeCsat(await store.getSetting(CSAT_SETTINGS_KEY));
@@ -114,7 +114,7 @@ export class CsatSender {
       return skip(`failed: ${title}`);
     }
     await store.recordOutbound({ ...this.#outbound(question, message, text), id: wamid, status: 'accepted' });
-    await store.finishCsat(question.id, { state: 'asked', wamid, at: this.#clock() });
+    await store.csat.finish(question.id, { state: 'asked', wamid, at: this.#clock() });
     return { state: 'asked', wamid };
   }
 

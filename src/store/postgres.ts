@@ -44,9 +44,6 @@ import {
   type ConversationFilter,
   type ConversationRecord,
   type ConversationStatus,
-  type CsatFilter,
-  type CsatOutcome,
-  type CsatRecord,
   DEFAULT_MESSAGE_LIMIT,
   type ErasureRecord,
   type Follow,
@@ -119,12 +116,12 @@ export class PostgresStore implements Store {
     this.#hook = new PgWebhookWriter(db);
     this.#agents = new PgAgents(db);
     this.campaigns = new CampaignTables(db);
-    this.#csat = new CsatTables(db);
+    this.csat = new CsatTables(db);
     this.location = redactUrl(url);
   }
 
   readonly campaigns: CampaignTables;
-  readonly #csat: CsatTables;
+  readonly csat: CsatTables;
 
   /** The connection, for the store's own tests and `wabox db` commands. */
   get db(): PgDb {
@@ -649,28 +646,6 @@ export class PostgresStore implements Store {
 
   async removeAgent(name: string): Promise<boolean> {
     return this.#agents.remove(name);
-  }
-
-  // -- customer satisfaction: ./csat.ts ---------------------------------------------------------
-
-  async scheduleCsat(waId: string, at: { resolvedAt: Date; dueAt: Date }): Promise<CsatRecord | null> {
-    return this.#csat.schedule(waId, at);
-  }
-
-  async dueCsat(at: Date, limit?: number): Promise<CsatRecord[]> {
-    return this.#csat.due(at, limit);
-  }
-
-  async takeCsat(id: number, at: Date): Promise<boolean> {
-    return this.#csat.take(id, at);
-  }
-
-  async finishCsat(id: number, outcome: CsatOutcome): Promise<boolean> {
-    return this.#csat.finish(id, outcome);
-  }
-
-  async listCsat(filter?: CsatFilter): Promise<CsatRecord[]> {
-    return this.#csat.list(filter);
   }
 
   // -- keeping and erasing data: ./keep.ts ------------------------------------------------------

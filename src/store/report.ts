@@ -16,7 +16,7 @@ export async function reportInputs(
   const messages: ReportInputs['messages'] = [];
   const from = new Date(since.getTime() - CONVERSATION_GAP_MS);
   // every question (one row a resolution), since a customer may answer an old one within the period
-  const questions = await store.listCsat();
+  const questions = await store.csat.list();
   const answers = new Set(questions.flatMap((q) => (q.answerWamid === null ? [] : [q.answerWamid])));
   // newest first, from just before `until` back to `from`, a page at a time
   let before: Keyset = { at: until.getTime(), id: 0 };

@@ -42,9 +42,6 @@ import type {
   ContactExport,
   ContactFilter,
   ContactRecord,
-  CsatFilter,
-  CsatOutcome,
-  CsatRecord,
   ErasureRecord,
   Follow,
   FollowOptions,
@@ -190,11 +187,11 @@ export class SqliteStore implements Store {
     this.#now = now;
     this.#sql = new SqliteSqlDb(db, now);
     this.campaigns = new CampaignTables(this.#sql);
-    this.#csat = new CsatTables(this.#sql);
+    this.csat = new CsatTables(this.#sql);
   }
 
   readonly campaigns: CampaignTables;
-  readonly #csat: CsatTables;
+  readonly csat: CsatTables;
 
   /** The underlying connection, for the store's own tests and for migrations by later issues. */
   get db(): Database.Database {
@@ -731,28 +728,6 @@ export class SqliteStore implements Store {
 
   async removeAgent(name: string): Promise<boolean> {
     return this.#agents.remove(name);
-  }
-
-  // -- customer satisfaction: ./csat.ts ---------------------------------------------------------
-
-  async scheduleCsat(waId: string, at: { resolvedAt: Date; dueAt: Date }): Promise<CsatRecord | null> {
-    return this.#csat.schedule(waId, at);
-  }
-
-  async dueCsat(at: Date, limit?: number): Promise<CsatRecord[]> {
-    return this.#csat.due(at, limit);
-  }
-
-  async takeCsat(id: number, at: Date): Promise<boolean> {
-    return this.#csat.take(id, at);
-  }
-
-  async finishCsat(id: number, outcome: CsatOutcome): Promise<boolean> {
-    return this.#csat.finish(id, outcome);
-  }
-
-  async listCsat(filter?: CsatFilter): Promise<CsatRecord[]> {
-    return this.#csat.list(filter);
   }
 
   // -- keeping and erasing data: ./keep.ts ------------------------------------------------------

@@ -392,6 +392,24 @@ export interface Campaigns {
   attribute(ref: string, waIds: readonly string[]): Promise<void>;
 }
 
+/** Satisfaction questions, one per resolution (./csat.ts). */
+export interface Csat {
+  /**
+   * Schedules the satisfaction question of a resolution: one per contact and period (the customer's last
+   * message before it, answers and comments to earlier questions aside). Null, and nothing stored, when
+   * the period already has one: a second resolve without a new customer message does not ask again.
+   */
+  schedule(waId: string, at: { resolvedAt: Date; dueAt: Date }): Promise<CsatRecord | null>;
+  /** Questions still `pending` whose time came (`dueAt` <= at), taken or not, oldest first. */
+  due(at: Date, limit?: number): Promise<CsatRecord[]>;
+  /** Takes a pending question for sending (compare-and-set): true for exactly one caller, across processes. */
+  take(id: number, at: Date): Promise<boolean>;
+  /** Ends a taken question: asked (with the question's wamid) or skipped (with why); false when not pending. */
+  finish(id: number, outcome: CsatOutcome): Promise<boolean>;
+  /** Questions resolved since `since` (of `agent`'s conversations, of one contact), oldest resolution first. */
+  list(filter?: CsatFilter): Promise<CsatRecord[]>;
+}
+
 export interface Store {
   /**
    * Records a message wabox sent (or tried to: status `failed` with the error); false (and nothing
@@ -543,21 +561,8 @@ export interface Store {
   removeAgent(name: string): Promise<boolean>;
   /** Campaigns and their recipients (./campaigns.ts). */
   readonly campaigns: Campaigns;
-  // -- customer satisfaction: ./csat.ts ---------------------------------------------------------
-  /**
-   * Schedules the satisfaction question of a resolution: one per contact and period (the customer's last
-   * message before it, answers and comments to earlier questions aside). Null, and nothing stored, when
-   * the period already has one: a second resolve without a new customer message does not ask again.
-   */
-  scheduleCsat(waId: string, at: { resolvedAt: Date; dueAt: Date }): Promise<CsatRecord | null>;
-  /** Questions still `pending` whose time came (`dueAt` <= at), taken or not, oldest first. */
-  dueCsat(at: Date, limit?: number): Promise<CsatRecord[]>;
-  /** Takes a pending question for sending (compare-and-set): true for exactly one caller, across processes. */
-  takeCsat(id: number, at: Date): Promise<boolean>;
-  /** Ends a taken question: asked (with the question's wamid) or skipped (with why); false when not pending. */
-  finishCsat(id: number, outcome: CsatOutcome): Promise<boolean>;
-  /** Questions resolved since `since` (of `agent`'s conversations, of one contact), oldest resolution first. */
-  listCsat(filter?: CsatFilter): Promise<CsatRecord[]>;
+  /** Satisfaction questions, their answers and comments (./csat.ts). */
+  readonly csat: Csat;
   // -- keeping and erasing data: ./keep.ts ---------------------------------------------------
   /**
    * Erases the content of messages older than `before`: their text, payload (media ids, captions, bodies)

@@ -153,9 +153,9 @@ describe('wabox report', () => {
       [RAVI, 2],
     ] as const) {
       await store.setConversationStatus(waId, 'resolved');
-      const q = (await store.scheduleCsat(waId, { resolvedAt: ago(hours), dueAt: ago(hours) }))!;
-      await store.takeCsat(q.id, ago(hours));
-      await store.finishCsat(
+      const q = (await store.csat.schedule(waId, { resolvedAt: ago(hours), dueAt: ago(hours) }))!;
+      await store.csat.take(q.id, ago(hours));
+      await store.csat.finish(
         q.id,
         waId === ASHA
           ? { state: 'asked', wamid: 'wamid.q1', at: ago(hours) }

@@ -136,7 +136,7 @@ async function resolve(r: Receiver, waId: string, when: Date): Promise<Record<st
 async function rate(r: Receiver, from: string, question: Record<string, unknown>, score: number, when: Date) {
   r.now.value = when;
   const store = await r.deps.store();
-  const asked = (await store.listCsat({ waId: from })).find((q) => q.id === question.id);
+  const asked = (await store.csat.list({ waId: from })).find((q) => q.id === question.id);
   const m = simulatedMessage({
     from,
     now: when,

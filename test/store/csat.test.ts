@@ -45,7 +45,7 @@ await describeStores('csat questions', (backend) => {
 
   const resolve = async (s: Store, minutes: number) => {
     await s.setConversationStatus(ASHA, 'resolved');
-    return s.scheduleCsat(ASHA, { resolvedAt: at(minutes), dueAt: at(minutes + 10) });
+    return s.csat.schedule(ASHA, { resolvedAt: at(minutes), dueAt: at(minutes + 10) });
   };
 
   it('one question per period: a second resolve without a new customer message schedules none', async () => {
@@ -64,22 +64,22 @@ await describeStores('csat questions', (backend) => {
     // a new message from the customer starts a new period
     await store.ingestWebhook([post(text('wamid.in2', 30, 'one more thing'))]);
     expect(await resolve(store, 31)).toMatchObject({ state: 'pending', resolvedAt: at(31) });
-    expect((await store.listCsat()).map((q) => q.resolvedAt)).toEqual([at(5), at(31)]);
+    expect((await store.csat.list()).map((q) => q.resolvedAt)).toEqual([at(5), at(31)]);
   });
 
   it('due, taken once across connections, asked, then answered once with its comment', async () => {
     const q = (await resolve(store, 5))!;
-    expect(await store.dueCsat(at(14))).toEqual([]);
-    expect((await store.dueCsat(at(15))).map((d) => d.id)).toEqual([q.id]);
+    expect(await store.csat.due(at(14))).toEqual([]);
+    expect((await store.csat.due(at(15))).map((d) => d.id)).toEqual([q.id]);
     const other = await backend.connect(backend.location(store));
     try {
-      const takes = await Promise.all([store.takeCsat(q.id, at(15)), other.takeCsat(q.id, at(15))]);
+      const takes = await Promise.all([store.csat.take(q.id, at(15)), other.csat.take(q.id, at(15))]);
       expect(takes.filter(Boolean)).toHaveLength(1);
     } finally {
       await other.close();
     }
-    expect(await store.finishCsat(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(15) })).toBe(true);
-    expect(await store.finishCsat(q.id, { state: 'skipped', reason: 'x', at: at(15) })).toBe(false);
+    expect(await store.csat.finish(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(15) })).toBe(true);
+    expect(await store.csat.finish(q.id, { state: 'skipped', reason: 'x', at: at(15) })).toBe(false);
 
     const answer = reply('wamid.a1', 16, q.id, 5);
     const [first] = await store.ingestWebhook([post(answer)]);
@@ -90,10 +90,10 @@ await describeStores('csat questions', (backend) => {
     await store.ingestWebhook([post(text('wamid.c1', 18, 'quick and friendly, thanks'))]);
     // the answer and its comment do not start a new period
     await store.setConversationStatus(ASHA, 'resolved');
-    expect(await store.scheduleCsat(ASHA, { resolvedAt: at(20), dueAt: at(20) })).toBeNull();
+    expect(await store.csat.schedule(ASHA, { resolvedAt: at(20), dueAt: at(20) })).toBeNull();
     await store.ingestWebhook([post(reply('wamid.a2', 21, q.id, 1))]);
     await store.ingestWebhook([post(text('wamid.c2', 22, 'and another thing'))]);
-    expect(await store.listCsat({ waId: ASHA })).toEqual([
+    expect(await store.csat.list({ waId: ASHA })).toEqual([
       expect.objectContaining({
         id: q.id,
         state: 'answered',
@@ -109,12 +109,12 @@ await describeStores('csat questions', (backend) => {
 
   it('an answer keeps the conversation resolved; a text long after is no comment', async () => {
     const q = (await resolve(store, 5))!;
-    await store.takeCsat(q.id, at(5));
-    await store.finishCsat(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(5) });
+    await store.csat.take(q.id, at(5));
+    await store.csat.finish(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(5) });
     await store.ingestWebhook([post(reply('wamid.a1', 6, q.id, 3, 'list_reply'))]);
     expect((await store.getConversation(ASHA))!.status).toBe('resolved');
     await store.ingestWebhook([post(text('wamid.late', 6 + 11, 'hello again'))]);
-    const [answered] = await store.listCsat();
+    const [answered] = await store.csat.list();
     expect(answered).toMatchObject({ score: 3, comment: null });
     // the customer's new message reopens it as always
     expect((await store.getConversation(ASHA))!.status).toBe('open');
@@ -122,8 +122,8 @@ await describeStores('csat questions', (backend) => {
 
   it('a rating and its comment get no automatic reply; the next message does', async () => {
     const q = (await resolve(store, 5))!;
-    await store.takeCsat(q.id, at(5));
-    await store.finishCsat(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(5) });
+    await store.csat.take(q.id, at(5));
+    await store.csat.finish(q.id, { state: 'asked', wamid: 'wamid.q1', at: at(5) });
     const greet = (m: InboundRecord): WebhookPost => ({
       ...post(m),
       decide: () => ({
@@ -139,14 +139,14 @@ await describeStores('csat questions', (backend) => {
     expect(await claims(reply('wamid.a1', 6, q.id, 1))).toBe(0);
     expect(await claims(text('wamid.c1', 7, 'too slow'))).toBe(0);
     expect(await claims(text('wamid.n1', 8, 'hello?'))).toBe(1);
-    expect(await store.listCsat()).toEqual([expect.objectContaining({ score: 1, comment: 'too slow' })]);
+    expect(await store.csat.list()).toEqual([expect.objectContaining({ score: 1, comment: 'too slow' })]);
   });
 
   it('a reply naming an unasked or unknown question records nothing', async () => {
     const q = (await resolve(store, 5))!;
     await store.ingestWebhook([post(reply('wamid.a1', 6, q.id, 5))]); // still pending: never sent
     await store.ingestWebhook([post(reply('wamid.a2', 7, q.id + 100, 5))]);
-    expect(await store.listCsat()).toEqual([expect.objectContaining({ state: 'pending', score: null })]);
+    expect(await store.csat.list()).toEqual([expect.objectContaining({ state: 'pending', score: null })]);
   });
 
   it('listCsat filters by resolution time and agent; a skip keeps its reason', async () => {
@@ -154,15 +154,15 @@ await describeStores('csat questions', (backend) => {
     await store.ingestWebhook([post(text('wamid.in2', 60, 'hi'))]);
     await store.setAssignee(ASHA, 'meena');
     await resolve(store, 61);
-    expect(await store.takeCsat(q.id, at(20))).toBe(true);
-    expect(await store.finishCsat(q.id, { state: 'skipped', reason: 'window_closed', at: at(20) })).toBe(
+    expect(await store.csat.take(q.id, at(20))).toBe(true);
+    expect(await store.csat.finish(q.id, { state: 'skipped', reason: 'window_closed', at: at(20) })).toBe(
       true,
     );
-    expect((await store.listCsat({ since: at(30) })).map((r) => r.agent)).toEqual(['meena']);
-    expect((await store.listCsat({ agent: 'ravi' })).map((r) => [r.state, r.reason])).toEqual([
+    expect((await store.csat.list({ since: at(30) })).map((r) => r.agent)).toEqual(['meena']);
+    expect((await store.csat.list({ agent: 'ravi' })).map((r) => [r.state, r.reason])).toEqual([
       ['skipped', 'window_closed'],
     ]);
-    expect(await store.listCsat({ agent: 'nobody' })).toEqual([]);
+    expect(await store.csat.list({ agent: 'nobody' })).toEqual([]);
     expect((await store.exportContact(ASHA)).csat).toHaveLength(2);
   });
 });

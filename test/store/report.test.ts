@@ -161,9 +161,9 @@ await describeStores('reportInputs', (backend) => {
           ]);
         const ask = async (waId: string, h: number, wamid: string) => {
           await store.setConversationStatus(waId, 'resolved');
-          const q = (await store.scheduleCsat(waId, { resolvedAt: hours(h), dueAt: hours(h) }))!;
-          expect(await store.takeCsat(q.id, hours(h))).toBe(true);
-          expect(await store.finishCsat(q.id, { state: 'asked', wamid, at: hours(h) })).toBe(true);
+          const q = (await store.csat.schedule(waId, { resolvedAt: hours(h), dueAt: hours(h) }))!;
+          expect(await store.csat.take(q.id, hours(h))).toBe(true);
+          expect(await store.csat.finish(q.id, { state: 'asked', wamid, at: hours(h) })).toBe(true);
           return q.id;
         };
         await inbound('wamid.a1', ASHA, -3);

@@ -46,7 +46,7 @@ export async function runShow(deps: Deps): Promise<AutoReplyShowJson> {
 async function csat(deps: Deps, templates: string[]): Promise<AutoReplyShowJson['csat']> {
   const store = await deps.store();
   const counts: Record<CsatState, number> = { pending: 0, asked: 0, answered: 0, skipped: 0 };
-  for (const q of await store.listCsat()) counts[q.state]++;
+  for (const q of await store.csat.list()) counts[q.state]++;
   return { ...normalizeCsat(await store.getSetting(CSAT_SETTINGS_KEY)), templates, counts };
 }
 

@@ -214,7 +214,7 @@ export async function runInboxShow(options: InboxShowOptions, deps: Deps): Promi
   const notes = (await store.notes(waId, { limit }))
     .filter((n) => from === undefined || n.createdAt >= from)
     .map((n) => ({ id: n.id, author: n.author, text: n.text, createdAt: n.createdAt }));
-  const csat = (await store.listCsat({ waId })).map(csatJson);
+  const csat = (await store.csat.list({ waId })).map(csatJson);
   const now = deps.clock();
   return {
     merges,
