@@ -33,6 +33,7 @@ const READERS: Record<string, (path: string) => string[]> = {
     '--to',
     p,
   ],
+  'campaign status --rates <file>': (p) => ['campaign', 'status', 'diwali', '--rates', p],
   'widget build --agents <file>': (p) => [
     'widget',
     'build',

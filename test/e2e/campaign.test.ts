@@ -452,6 +452,17 @@ await describeStores('campaign', (backend) => {
       replied: 1,
       costByCategory: { marketing: 3 },
     });
+    // priced with a rate card, as wabox costs --rates
+    const rates = join(tempDir(), 'rates.csv');
+    writeFileSync(rates, 'country,category,price,currency\nIN,marketing,0.7846,INR\n');
+    const priced = await spawnCli(['campaign', 'status', 'results', '--rates', rates, '--json'], { env });
+    expect(JSON.parse(priced.stdout).cost.total).toMatchObject({
+      billable: 3,
+      free: 0,
+      cost: { INR: '2.3538' },
+    });
+    const human = await spawnCli(['campaign', 'status', 'results', '--rates', rates], { env });
+    expect(human.stdout).toContain('cost: 2.3538 INR');
     // 131050 set the opt-out: a new campaign leaves the customer out
     const again = await spawnCli(
       ['campaign', 'create', 'again', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(5)].concat([

@@ -3,8 +3,16 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import type { CampaignState } from '../../store/store.js';
+import { type CostSummary, summarizeCosts, toPricedMessage } from '../../core/costs.js';
+import type { CampaignState, Store } from '../../store/store.js';
+import { readRateCard } from '../shared/period.js';
 import { findCampaign } from './shared.js';
+
+export interface CampaignStatusOptions {
+  name: string;
+  /** A rate card CSV (as `wabox costs --rates`): prices the billed messages. */
+  rates?: string;
+}
 
 /** Replies counted within this time of the send. */
 const REPLY_WINDOW_MS = 72 * 3600_000;
@@ -28,6 +36,8 @@ export interface CampaignStatusJson {
   optedOutSince: number;
   /** Priced messages by Meta's pricing category (marketing, utility, …). */
   costByCategory: Record<string, number>;
+  /** Billed, free and unknown messages by pricing category, with their cost when --rates is given. */
+  cost: CostSummary;
   /** Who is sending it now, if anyone. */
   runningOn: string | null;
   createdAt: string;
@@ -38,22 +48,33 @@ export function register(parent: Command, deps: Deps): void {
     .command('status')
     .description('a campaign: recipients by state, delivered, read, failed by code, replies, opt-outs, cost')
     .argument('<name>', 'the campaign')
-    .option('--json', 'print {recipients, delivery, failedByCode, replied, optedOutSince, costByCategory, …}')
+    .option('--rates <file>', 'a rate card CSV, as wabox costs --rates: what the billed messages cost')
+    .option('--json', 'print {recipients, delivery, failedByCode, replied, optedOutSince, cost, …}')
     .addHelpText(
       'after',
-      '\nExamples:\n  wabox campaign status diwali\n  wabox campaign status diwali --json | jq .delivery',
+      '\nExamples:\n  wabox campaign status diwali\n  wabox campaign status diwali --rates rates.csv\n  wabox campaign status diwali --json | jq .delivery',
     )
-    .action(async (name: string, flags: { json?: boolean }) =>
-      emit(deps, flags, await runCampaignStatus({ name }, deps), humanStatus),
+    .action(async (name: string, flags: { json?: boolean; rates?: string }) =>
+      emit(
+        deps,
+        flags,
+        await runCampaignStatus({ name, ...(flags.rates ? { rates: flags.rates } : {}) }, deps),
+        humanStatus,
+      ),
     );
 }
 
-export async function runCampaignStatus(options: { name: string }, deps: Deps): Promise<CampaignStatusJson> {
+export async function runCampaignStatus(
+  options: CampaignStatusOptions,
+  deps: Deps,
+): Promise<CampaignStatusJson> {
+  const rates = options.rates === undefined ? undefined : await readRateCard(options.rates);
   const store = await deps.store();
   const c = await findCampaign(store, options.name);
-  const [counts, outcomes] = await Promise.all([
+  const [counts, outcomes, priced] = await Promise.all([
     store.campaigns.counts(c.id),
     store.campaigns.outcomes(c.id, REPLY_WINDOW_MS),
+    pricedSends(store, c.id, c.createdAt),
   ]);
   const s = outcomes.statuses;
   const read = s.read ?? 0;
@@ -75,9 +96,26 @@ export async function runCampaignStatus(options: { name: string }, deps: Deps): 
     replied: outcomes.replied,
     optedOutSince: outcomes.optedOutSince,
     costByCategory: outcomes.pricedByCategory,
+    cost: summarizeCosts(priced.map(toPricedMessage), {
+      by: 'category',
+      zone: 'UTC',
+      ...(rates ? { rates } : {}),
+    }),
     runningOn: leased ? c.leaseOwner : null,
     createdAt: c.createdAt.toISOString(),
   };
+}
+
+/** The campaign's messages that a status webhook priced. */
+async function pricedSends(store: Store, id: number, since: Date) {
+  const wamids = new Set<string>();
+  for (let after = 0; ; ) {
+    const page = await store.campaigns.recipients(id, after, 1000);
+    if (page.length === 0) break;
+    for (const r of page) if (r.wamid !== null) wamids.add(r.wamid);
+    after = page.at(-1)!.row;
+  }
+  return (await store.pricedMessages({ since })).filter((m) => wamids.has(m.id));
 }
 
 function humanStatus(s: CampaignStatusJson): string {
@@ -92,5 +130,11 @@ function humanStatus(s: CampaignStatusJson): string {
   lines.push(`replied within 72 h: ${s.replied}; opted out since: ${s.optedOutSince}`);
   const cost = Object.entries(s.costByCategory);
   if (cost.length > 0) lines.push(`priced: ${cost.map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  const money = Object.entries(s.cost.total.cost);
+  if (money.length > 0) {
+    const unpriced =
+      s.cost.total.unpriced > 0 ? ` (${s.cost.total.unpriced} billed messages have no rate)` : '';
+    lines.push(`cost: ${money.map(([currency, amount]) => `${amount} ${currency}`).join(' + ')}${unpriced}`);
+  }
   return lines.join('\n');
 }
