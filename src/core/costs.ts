@@ -124,16 +124,25 @@ export function recipientCountry(waId: string | null, userId: string | null): st
   return prefix ?? null;
 }
 
-/** A priced send as the store lists it (PricedSendRecord), for summarizeCosts. */
-export function toPricedMessage(m: {
+/** An outbound message Meta priced, with what `wabox costs` groups by (the store's PricedSendRecord). */
+export interface PricedSend {
+  /** When it was sent, ISO 8601 (UTC). */
   timestamp: string;
+  /** pricing.category: marketing, utility, authentication, service, ... */
   category: string;
+  /** pricing.type: regular (billed), free_customer_service, free_entry_point; null when not given. */
   type: string | null;
+  /** The recipient's phone digits and BSUID as the store knows them now; null when not known. */
   phone: string | null;
   userId: string | null;
+  /** The `wabox link --ref` campaign of the contact's conversation. */
   campaign: string | null;
+  /** null for a person's send; greeting | away | keyword:<rule> for an automatic reply. */
   reason: string | null;
-}): PricedMessage {
+}
+
+/** A priced send as the store lists it, for summarizeCosts. */
+export function toPricedMessage(m: PricedSend): PricedMessage {
   return {
     category: m.category,
     type: m.type,

@@ -197,16 +197,8 @@ export interface Report {
   /** Whether business hours are set (else times are wall-clock). */
   businessHours: boolean;
   slaTargetSeconds: number | null;
-  totals: {
-    conversations: number;
-    started: number;
-    inbound: number;
-    outPerson: number;
-    outAutomatic: number;
-    outCampaign: number;
-    firstResponse: FirstResponseStats;
-    resolution: DurationStats;
-  };
+  /** The period's figures, counted as each day's are. */
+  totals: Omit<ReportDay, 'date' | 'start'>;
   days: ReportDay[];
   agents: ReportAgent[];
   /** Customer messages by weekday (mon first) and hour of the day, and the open minutes of each hour. */

@@ -358,7 +358,6 @@ DECLARE
   v_locked boolean;
   v_same boolean;
   v_late boolean;
-  v_last_answer bigint;
   v_result text[] := '{}';
   -- the messages to insert (not forgotten), in order; p_at: their place in v_result
   p_at integer[] := '{}';
@@ -462,15 +461,22 @@ BEGIN
       v_result[p_at[k]] := NULL;
     END IF;
   END LOOP;
-  -- the conversations of the stored messages: one statement when each is a different contact's
-  IF (SELECT count(DISTINCT u.key) = count(*) FROM unnest(p_key, v_seqs) AS u (key, seq) WHERE u.seq IS NOT NULL) THEN
-    WITH updated AS (
+  -- the conversations of the stored messages, a statement per round: the r-th stored message of each
+  -- contact (one statement cannot update a row twice); a batch of different contacts is one round
+  v_late := false;
+  FOR r IN 1 .. coalesce((SELECT max(c.n) FROM (SELECT count(*) AS n FROM unnest(p_key, v_seqs) AS u (key, seq)
+      WHERE u.seq IS NOT NULL GROUP BY u.key) AS c), 0) LOOP
+    WITH ranked AS (
+      SELECT u.*, row_number() OVER (PARTITION BY u.key ORDER BY u.n) AS round
+        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
+          AS u (key, campaign, referral, ts, seq, now, n)
+        WHERE u.seq IS NOT NULL),
+    updated AS (
       INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
           last_seq, unread, awaiting_since, created_at, updated_at)
         SELECT u.key, u.campaign, u.referral, u.ts, u.ts, u.seq, 1, u.ts, u.now, u.now
-        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
-          AS u (key, campaign, referral, ts, seq, now, n)
-        WHERE u.seq IS NOT NULL
+        FROM ranked u
+        WHERE u.round = r
         ORDER BY u.n
         ON CONFLICT (wa_id) DO UPDATE SET
           campaign = coalesce(EXCLUDED.campaign, t.campaign),
@@ -486,32 +492,9 @@ BEGIN
           status = 'open',
           updated_at = EXCLUDED.updated_at
         RETURNING t.wa_id, t.last_answer_at)
-    SELECT bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at) INTO v_late
-      FROM updated d JOIN unnest(p_key, p_ts, v_seqs) AS u (key, ts, seq) ON u.key = d.wa_id AND u.seq IS NOT NULL;
-  ELSE
-    v_late := false;
-    FOR k IN 1 .. cardinality(p_id) LOOP
-      CONTINUE WHEN v_seqs[k] IS NULL;
-      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
-          last_seq, unread, awaiting_since, created_at, updated_at)
-        VALUES (p_key[k], p_campaign[k], p_referral[k], p_ts[k], p_ts[k], v_seqs[k], 1, p_ts[k], p_now[k], p_now[k])
-        ON CONFLICT (wa_id) DO UPDATE SET
-          campaign = coalesce(EXCLUDED.campaign, t.campaign),
-          referral = coalesce(EXCLUDED.referral, t.referral),
-          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
-          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
-            THEN EXCLUDED.last_seq ELSE t.last_seq END,
-          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
-          unread = t.unread + 1,
-          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
-            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
-            ELSE t.awaiting_since END,
-          status = 'open',
-          updated_at = EXCLUDED.updated_at
-        RETURNING t.last_answer_at INTO v_last_answer;
-      v_late := v_late OR (v_last_answer IS NOT NULL AND p_ts[k] <= v_last_answer);
-    END LOOP;
-  END IF;
+    SELECT v_late OR coalesce(bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at), false) INTO v_late
+      FROM updated d JOIN ranked u ON u.key = d.wa_id AND u.round = r;
+  END LOOP;
   IF v_late THEN
     RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
   END IF;

@@ -4,6 +4,7 @@
 import type { AssignPolicy } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import type { ContactIdentity } from '../core/contact-id.js';
+import type { PricedSend } from '../core/costs.js';
 import type { WeekSchedule } from '../core/hours.js';
 import type { SegmentNode } from '../core/segment.js';
 
@@ -815,22 +816,9 @@ export interface PreferenceRecord {
   timestamp: Date;
 }
 
-/** An outbound message Meta priced, with what `wabox costs` groups by. */
-export interface PricedSendRecord {
+/** An outbound message Meta priced (core/costs.ts PricedSend), by its wamid. */
+export interface PricedSendRecord extends PricedSend {
   id: string;
-  /** When it was sent, ISO 8601 (UTC). */
-  timestamp: string;
-  /** pricing.category: marketing, utility, authentication, service, ... */
-  category: string;
-  /** pricing.type: regular (billed), free_customer_service, free_entry_point; null when not given. */
-  type: string | null;
-  /** The recipient's phone digits and BSUID as the store knows them now; null when not known. */
-  phone: string | null;
-  userId: string | null;
-  /** The `wabox link --ref` campaign of the contact's conversation. */
-  campaign: string | null;
-  /** null for a person's send; greeting | away | keyword:<rule> for an automatic reply. */
-  reason: string | null;
 }
 
 /** The business portfolio's messaging limit as the latest account webhook gave it. */

@@ -7,7 +7,7 @@ import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
 import { readStdinText } from '../../cli/stdin.js';
 import { isBsuid } from '../../core/contact-id.js';
-import { invalidInput, WaboxError } from '../../core/errors.js';
+import { fileError, invalidInput, WaboxError } from '../../core/errors.js';
 import { missingColumns, rowTemplateValues, templateShape } from '../../core/meta-template.js';
 import { checkRate } from '../../core/pacing.js';
 import {
@@ -268,7 +268,6 @@ async function readRows(
     try {
       text = await readFile(source, 'utf8');
     } catch (err) {
-      const { fileError } = await import('../../core/errors.js');
       throw fileError(err, source, 'read');
     }
   const { parse } = await import('csv-parse/sync');

@@ -4,6 +4,7 @@
 import { stat } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { Deps } from '../../cli/deps.js';
+import type { CloudClient } from '../../cloud/client.js';
 import type { AssignPolicy } from '../../core/assign.js';
 import { anyAutoReply } from '../../core/autoreply.js';
 import { WaboxError } from '../../core/errors.js';
@@ -55,6 +56,19 @@ export async function receiverLogger(
   return logger;
 }
 
+/** Sends through the profile's Cloud API client, opened at the first send; the number it sends from. */
+function cloudSend(deps: Deps) {
+  let phoneNumberId: string | null = null;
+  return {
+    send: async (message: Parameters<CloudClient['sendMessage']>[0]) => {
+      const client = await deps.cloud();
+      phoneNumberId = client.phoneNumberId;
+      return client.sendMessage(message);
+    },
+    phoneNumberId: () => phoneNumberId,
+  };
+}
+
 /** Decides automatic replies in the ingest transaction and sends them after the 200. */
 export async function autoReplyEngine(
   deps: Deps,
@@ -63,15 +77,9 @@ export async function autoReplyEngine(
 ): Promise<AutoReplyEngine> {
   const { AutoReplyEngine } = await import('../../server/autoreply-engine.js');
   const config = await deps.config();
-  let phoneNumberId: string | null = null;
   return new AutoReplyEngine({
     ...parts,
-    send: async (message) => {
-      const client = await deps.cloud();
-      phoneNumberId = client.phoneNumberId;
-      return client.sendMessage(message);
-    },
-    phoneNumberId: () => phoneNumberId,
+    ...cloudSend(deps),
     businessName: config.get('business-name'),
     agentName: config.get('agent-name'),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
@@ -85,16 +93,10 @@ export async function autoReplyEngine(
 export async function csatSender(deps: Deps, store: Store): Promise<CsatSender> {
   const { CsatSender } = await import('../../server/csat-sender.js');
   const config = await deps.config();
-  let phoneNumberId: string | null = null;
   return new CsatSender({
     store,
     library: libraryLoader(deps),
-    send: async (message) => {
-      const client = await deps.cloud();
-      phoneNumberId = client.phoneNumberId;
-      return client.sendMessage(message);
-    },
-    phoneNumberId: () => phoneNumberId,
+    ...cloudSend(deps),
     businessName: config.get('business-name'),
     timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC',
     clock: () => deps.clock(),
