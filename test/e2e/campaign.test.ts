@@ -388,6 +388,48 @@ await describeStores('campaign', (backend) => {
     expect(new Set(p.accepted.map((a) => a.to)).size).toBe(p.accepted.length);
   }, 60_000);
 
+  it('campaign pause from another terminal pauses the run (exit 130); resume sends the rest once', async () => {
+    const p = await platform({ rate: 20 });
+    const store = await openStore(backend);
+    const env = envFor(p, store, backend);
+    await spawnCli(
+      ['campaign', 'create', 'held', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(60)].concat([
+        '--param',
+        'name',
+        '--param',
+        'city',
+        '--rate',
+        '20',
+      ]),
+      { env },
+    );
+    const run = spawn(process.execPath, [BIN, 'campaign', 'run', 'held'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(run);
+    const exited = new Promise((resolve) => run.once('exit', resolve));
+    for (let i = 0; i < 500 && p.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(p.accepted.length).toBeGreaterThan(0);
+    const pause = await spawnCli(['campaign', 'pause', 'held'], { env });
+    expect(pause.code).toBe(0);
+    expect(await exited).toBe(130);
+    const c = (await store.campaigns.get('held'))!;
+    expect(c.state).toBe('paused');
+    const paused = await store.campaigns.counts(c.id);
+    expect(paused.sending + paused.unknown).toBe(0);
+    expect(paused.accepted).toBe(p.accepted.length);
+    expect(paused.pending).toBeGreaterThan(0);
+
+    const resumed = await spawnCli(['campaign', 'resume', 'held', '--json'], { env });
+    expect(resumed.code).toBe(0);
+    expect(p.accepted.map((a) => a.to).sort()).toEqual(
+      Array.from({ length: 60 }, (_, i) => phone(i + 1)).sort(),
+    );
+    expect((await store.campaigns.get('held'))!.state).toBe('done');
+  }, 60_000);
+
   it('statuses and replies posted to the receiver show in campaign status', async () => {
     const p = await platform({ rate: 50, failFor: { [phone(5)]: 131050 } });
     const store = await openStore(backend);

@@ -2,6 +2,7 @@
 // (batch/campaign-run.ts). One run per campaign at a time (a lease in the store); a run that finds
 // recipients `sending` (the last run died during their send) marks them `unknown` and leaves them.
 import { hostname } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import type { CampaignEvent, CampaignRunResult } from '../../batch/campaign-run.js';
 import type { Deps } from '../../cli/deps.js';
@@ -68,7 +69,8 @@ Examples:
   wabox campaign run diwali --resend-unknown
 
 On a terminal a progress bar shows sent, failed, rate and ETA; in a pipe each recipient is a line of
-JSON ({"row", "to", "status", "wamid"}). Ctrl-C pauses cleanly: go on with wabox campaign resume <name>.
+JSON ({"row", "to", "status", "wamid"}). Ctrl-C, or wabox campaign pause <name> from another terminal,
+pauses cleanly (exit 130): go on with wabox campaign resume <name>.
 A run that stopped during a send (a crash, kill -9) leaves that message in doubt: it is marked unknown
 and not sent again, unless --resend-unknown and no status webhook says it arrived.`,
     )
@@ -201,6 +203,10 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
       retry: { maxAttempts: 1 },
       connections: sendsInFlight(rate),
     });
+    // A run allocates tens of KB per send and V8 lets the promoted garbage pile up before a full GC:
+    // this heuristic (read by the GC as it goes, so it takes effect mid-process) keeps the heap near its
+    // live size at no measurable CPU cost (bench/campaign.mjs prints the peak RSS).
+    setFlagsFromString('--optimize-for-size');
     const counts0 = await tables.counts(campaign.id);
     const total = counts0.pending + counts0.accepted + counts0.failed;
     const events = options.json || !deps.io.isStdoutTTY;
