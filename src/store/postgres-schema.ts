@@ -502,6 +502,233 @@ BEGIN
 END $$;
 `,
   },
+  {
+    version: 13,
+    name: 'webhook ingest in one call: known customers resolved for the whole batch, not message by message',
+    sql: `
+-- Migration 12's function with a way for the usual batch: when every message comes from a customer
+-- already known by all of its identifiers, each customer once, their contacts are resolved, touched and
+-- checked in a few statements for the whole batch (a statement per message cost more than the rest of the
+-- batch); any other batch goes message by message as before. Every contact lock of the batch is taken
+-- first, in order. Same arguments, result and rows as migration 12's.
+CREATE OR REPLACE FUNCTION ingest_inbound(batch json, stop_key text, stop_value text) RETURNS text[]
+LANGUAGE plpgsql AS $$
+DECLARE
+  m record;
+  v_found integer;
+  v_keys integer;
+  v_key text;
+  v_locked boolean;
+  v_same boolean;
+  v_late boolean;
+  v_result text[] := '{}';
+  -- the messages to insert (not forgotten), in order; p_at: their place in v_result
+  p_at integer[] := '{}';
+  p_id text[] := '{}';
+  p_key text[] := '{}';
+  p_type text[] := '{}';
+  p_text text[] := '{}';
+  p_payload text[] := '{}';
+  p_ts bigint[] := '{}';
+  p_reply text[] := '{}';
+  p_pni text[] := '{}';
+  p_campaign text[] := '{}';
+  p_referral text[] := '{}';
+  p_now bigint[] := '{}';
+  v_seqs bigint[];
+  v_known boolean;
+  p_name text[];
+  p_csat bigint[];
+BEGIN
+  IF stop_key IS NOT NULL AND (SELECT s.value FROM settings s WHERE s.key = stop_key) IS DISTINCT FROM stop_value THEN
+    RAISE EXCEPTION 'the stop keywords changed' USING ERRCODE = 'WB002';
+  END IF;
+  -- the usual batch: every customer known by all of the message's identifiers (nothing to add or merge),
+  -- each once; resolved for the whole batch in a few statements instead of several per message
+  PERFORM pg_advisory_xact_lock(hashtext('wabox.contact:' || l.v))
+    FROM (SELECT DISTINCT v FROM json_to_recordset(batch) AS x (locks text[]), unnest(x.locks) AS v ORDER BY v) AS l;
+  WITH batch_rows AS MATERIALIZED (
+    SELECT * FROM ROWS FROM (json_to_recordset(batch) AS (id text, digest text, kinds text[], vals text[],
+        phone text, user_id text, parent_user_id text, name text, msg_type text, msg_text text, payload text,
+        ts bigint, reply_to text, phone_number_id text, campaign text, referral text, now bigint,
+        csat_since bigint)) WITH ORDINALITY AS b (id, digest, kinds, vals, phone, user_id, parent_user_id,
+        name, msg_type, msg_text, payload, ts, reply_to, phone_number_id, campaign, referral, now,
+        csat_since, n))
+  SELECT coalesce(bool_and(r.known OR r.gone) AND count(DISTINCT r.key) FILTER (WHERE NOT r.gone)
+        = count(*) FILTER (WHERE NOT r.gone), false),
+      array_agg(CASE WHEN r.gone THEN NULL ELSE r.key END ORDER BY r.n),
+      coalesce(array_agg(r.n ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.id ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.key ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.msg_type ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.msg_text ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.payload ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.ts ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.reply_to ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.phone_number_id ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.campaign ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.referral ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.now ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.name ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}'),
+      coalesce(array_agg(r.csat_since ORDER BY r.n) FILTER (WHERE NOT r.gone), '{}')
+    INTO v_known, v_result, p_at, p_id, p_key, p_type, p_text, p_payload, p_ts, p_reply, p_pni, p_campaign,
+      p_referral, p_now, p_name, p_csat
+    FROM (SELECT b.*, EXISTS (SELECT 1 FROM forgotten_messages f WHERE f.digest = b.digest) AS gone,
+        coalesce(k.keys = 1 AND k.locked AND k.found = cardinality(b.vals) AND k.same, false) AS known, k.key
+      FROM batch_rows AS b LEFT JOIN (
+        SELECT x.n, count(*) AS found, count(DISTINCT i.wa_id) AS keys, min(i.wa_id) AS key,
+            bool_and(i.wa_id = ANY (x.vals)) AS locked,
+            bool_and((x.phone IS NULL OR x.phone IS NOT DISTINCT FROM c.phone)
+              AND (x.user_id IS NULL OR x.user_id IS NOT DISTINCT FROM c.user_id)
+              AND (x.parent_user_id IS NULL OR x.parent_user_id IS NOT DISTINCT FROM c.parent_user_id)) AS same
+          FROM batch_rows AS x CROSS JOIN LATERAL unnest(x.kinds, x.vals) AS t (kind, value)
+          JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id
+          GROUP BY x.n
+      ) AS k ON k.n = b.n) AS r;
+  IF v_known THEN
+    INSERT INTO contacts AS t (wa_id, name, first_seen_at, created_at, updated_at)
+      SELECT u.key, u.name, u.ts, u.now, u.now FROM unnest(p_key, p_name, p_ts, p_now) AS u (key, name, ts, now)
+      ON CONFLICT (wa_id) DO UPDATE SET
+        name = coalesce(EXCLUDED.name, t.name),
+        first_seen_at = LEAST(coalesce(t.first_seen_at, EXCLUDED.first_seen_at), EXCLUDED.first_seen_at),
+        updated_at = EXCLUDED.updated_at
+      WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
+        OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
+    IF EXISTS (SELECT 1 FROM unnest(p_key, p_ts, p_csat) AS u (key, ts, since)
+        JOIN csat c ON c.wa_id = u.key AND c.state = 'answered' AND c.comment IS NULL
+          AND c.answered_at BETWEEN u.since AND u.ts) THEN
+      RAISE EXCEPTION 'maybe a comment on a satisfaction answer' USING ERRCODE = 'WB001';
+    END IF;
+  ELSE
+    -- a new customer, a new identifier, a customer twice: message by message, in order
+    v_result := '{}'; p_at := '{}'; p_id := '{}'; p_key := '{}'; p_type := '{}'; p_text := '{}';
+    p_payload := '{}'; p_ts := '{}'; p_reply := '{}'; p_pni := '{}'; p_campaign := '{}'; p_referral := '{}';
+    p_now := '{}';
+    FOR m IN SELECT * FROM json_to_recordset(batch) AS x (id text, digest text, kinds text[], vals text[],
+        locks text[], phone text, user_id text, parent_user_id text, name text, msg_type text, msg_text text,
+        payload text, ts bigint, reply_to text, phone_number_id text, campaign text, referral text, now bigint,
+        csat_since bigint)
+    LOOP
+      IF EXISTS (SELECT 1 FROM forgotten_messages f WHERE f.digest = m.digest) THEN
+        v_result := array_append(v_result, NULL::text);
+        CONTINUE;
+      END IF;
+      SELECT count(*), count(DISTINCT i.wa_id), min(i.wa_id), bool_and(i.wa_id = ANY (m.vals)),
+          bool_and((m.phone IS NULL OR m.phone IS NOT DISTINCT FROM c.phone)
+            AND (m.user_id IS NULL OR m.user_id IS NOT DISTINCT FROM c.user_id)
+            AND (m.parent_user_id IS NULL OR m.parent_user_id IS NOT DISTINCT FROM c.parent_user_id))
+        INTO v_found, v_keys, v_key, v_locked, v_same
+        FROM unnest(m.kinds, m.vals) AS t (kind, value)
+        JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id;
+      IF v_keys > 1 OR (v_keys = 1 AND NOT v_locked) OR cardinality(m.vals) = 0 THEN
+        RAISE EXCEPTION 'a contact to merge or look up again' USING ERRCODE = 'WB001';
+      END IF;
+      IF v_keys = 0 THEN
+        v_key := m.vals[1];
+        INSERT INTO contacts (wa_id, created_at, updated_at) VALUES (v_key, m.now, m.now)
+          ON CONFLICT (wa_id) DO NOTHING;
+      END IF;
+      IF v_keys = 0 OR v_found <> cardinality(m.vals) OR NOT v_same THEN
+        INSERT INTO contact_ids (kind, value, wa_id, created_at)
+          SELECT t.kind, t.value, v_key, m.now FROM unnest(m.kinds, m.vals) AS t (kind, value)
+          ON CONFLICT (kind, value) DO NOTHING;
+        UPDATE contacts c SET phone = coalesce(m.phone, c.phone), user_id = coalesce(m.user_id, c.user_id),
+            parent_user_id = coalesce(m.parent_user_id, c.parent_user_id), updated_at = m.now
+          WHERE c.wa_id = v_key AND (c.phone IS DISTINCT FROM coalesce(m.phone, c.phone)
+            OR c.user_id IS DISTINCT FROM coalesce(m.user_id, c.user_id)
+            OR c.parent_user_id IS DISTINCT FROM coalesce(m.parent_user_id, c.parent_user_id));
+      END IF;
+      INSERT INTO contacts AS t (wa_id, name, first_seen_at, created_at, updated_at)
+        VALUES (v_key, m.name, m.ts, m.now, m.now)
+        ON CONFLICT (wa_id) DO UPDATE SET
+          name = coalesce(EXCLUDED.name, t.name),
+          first_seen_at = LEAST(coalesce(t.first_seen_at, EXCLUDED.first_seen_at), EXCLUDED.first_seen_at),
+          updated_at = EXCLUDED.updated_at
+        WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
+          OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
+      IF m.csat_since IS NOT NULL AND EXISTS (SELECT 1 FROM csat c WHERE c.wa_id = v_key AND c.state = 'answered'
+          AND c.comment IS NULL AND c.answered_at BETWEEN m.csat_since AND m.ts) THEN
+        RAISE EXCEPTION 'maybe a comment on a satisfaction answer' USING ERRCODE = 'WB001';
+      END IF;
+      v_result := array_append(v_result, v_key);
+      p_at := array_append(p_at, cardinality(v_result));
+      p_id := array_append(p_id, m.id);
+      p_key := array_append(p_key, v_key);
+      p_type := array_append(p_type, m.msg_type);
+      p_text := array_append(p_text, m.msg_text);
+      p_payload := array_append(p_payload, m.payload);
+      p_ts := array_append(p_ts, m.ts);
+      p_reply := array_append(p_reply, m.reply_to);
+      p_pni := array_append(p_pni, m.phone_number_id);
+      p_campaign := array_append(p_campaign, m.campaign);
+      p_referral := array_append(p_referral, m.referral);
+      p_now := array_append(p_now, m.now);
+    END LOOP;
+  END IF;
+  IF cardinality(p_id) = 0 THEN
+    RETURN v_result;
+  END IF;
+  -- in order, so seq follows the batch; a wamid twice in it: the first is stored, the second is known
+  WITH inserted AS (
+    INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
+        reply_to, phone_number_id, created_at)
+      SELECT u.id, 'in', u.key, u.type, u.text, u.payload, u.ts, 'received', u.ts, u.reply, u.pni, u.now
+      FROM unnest(p_id, p_key, p_type, p_text, p_payload, p_ts, p_reply, p_pni, p_now) WITH ORDINALITY
+        AS u (id, key, type, text, payload, ts, reply, pni, now, n)
+      ORDER BY u.n
+      ON CONFLICT (wamid) DO NOTHING
+      RETURNING wamid, seq)
+  SELECT array_agg(i.seq ORDER BY u.n) INTO v_seqs
+    FROM unnest(p_id) WITH ORDINALITY AS u (id, n) LEFT JOIN inserted i ON i.wamid = u.id;
+  FOR k IN 1 .. cardinality(p_id) LOOP
+    IF v_seqs[k] IS NOT NULL AND p_id[k] = ANY (p_id[1:k - 1]) THEN
+      v_seqs[k] := NULL;
+    END IF;
+    IF v_seqs[k] IS NULL THEN
+      v_result[p_at[k]] := NULL;
+    END IF;
+  END LOOP;
+  -- the conversations of the stored messages, a statement per round: the r-th stored message of each
+  -- contact (one statement cannot update a row twice); a batch of different contacts is one round
+  v_late := false;
+  FOR r IN 1 .. coalesce((SELECT max(c.n) FROM (SELECT count(*) AS n FROM unnest(p_key, v_seqs) AS u (key, seq)
+      WHERE u.seq IS NOT NULL GROUP BY u.key) AS c), 0) LOOP
+    WITH ranked AS (
+      SELECT u.*, row_number() OVER (PARTITION BY u.key ORDER BY u.n) AS round
+        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
+          AS u (key, campaign, referral, ts, seq, now, n)
+        WHERE u.seq IS NOT NULL),
+    updated AS (
+      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
+          last_seq, unread, awaiting_since, created_at, updated_at)
+        SELECT u.key, u.campaign, u.referral, u.ts, u.ts, u.seq, 1, u.ts, u.now, u.now
+        FROM ranked u
+        WHERE u.round = r
+        ORDER BY u.n
+        ON CONFLICT (wa_id) DO UPDATE SET
+          campaign = coalesce(EXCLUDED.campaign, t.campaign),
+          referral = coalesce(EXCLUDED.referral, t.referral),
+          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
+          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
+            THEN EXCLUDED.last_seq ELSE t.last_seq END,
+          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
+          unread = t.unread + 1,
+          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
+            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
+            ELSE t.awaiting_since END,
+          status = 'open',
+          updated_at = EXCLUDED.updated_at
+        RETURNING t.wa_id, t.last_answer_at)
+    SELECT v_late OR coalesce(bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at), false) INTO v_late
+      FROM updated d JOIN ranked u ON u.key = d.wa_id AND u.round = r;
+  END LOOP;
+  IF v_late THEN
+    RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
+  END IF;
+  RETURN v_result;
+END $$;
+`,
+  },
 ];
 
 export const PG_LATEST_VERSION = PG_MIGRATIONS[PG_MIGRATIONS.length - 1]!.version;

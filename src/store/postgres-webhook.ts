@@ -5,7 +5,7 @@
 // locked by identifier (./postgres-contacts.ts), and assignment takes one lock for the whole store. A batch
 // is one transaction, retried by PgDb.tx when two batches deadlock; when a POST fails, the batch is written
 // again with a savepoint per POST, leaving the failing one out. The usual batch, customers' messages only,
-// is first offered to the server-side function ingest_inbound (migration 12) in one statement.
+// is first offered to the server-side function ingest_inbound (migrations 12, 13) in one statement.
 import { type AssignPolicy, eligibleAgents, pickAgent } from '../core/assign.js';
 import type { ContactFacts } from '../core/autoreply.js';
 import { isStopKeyword, MAX_KEYWORD_LENGTH } from '../core/contact-id.js';

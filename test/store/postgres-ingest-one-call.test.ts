@@ -22,12 +22,12 @@ function message(
   id: string,
   waId: string,
   minute: number,
-  more: { text?: string; identity?: ContactIdentity } = {},
+  more: { text?: string; identity?: ContactIdentity; name?: string } = {},
 ) {
   return {
     id,
     waId,
-    name: `name of ${waId}`,
+    name: more.name ?? `name of ${waId}`,
     type: 'text',
     text: more.text ?? `hello ${id}`,
     timestamp: new Date(T + minute * 60_000),
@@ -103,6 +103,21 @@ await describePg('webhook ingest in one call (postgres)', () => {
         ],
         false,
       );
+      // known customers, each once (one with a new name, one redelivery): resolved for the whole batch
+      await both(
+        [
+          post(message('w.a6', ASHA, 7), message('w.b3', BEN, 8, { name: 'Ben K' })),
+          post(message('w.b1', BEN, 2)),
+        ],
+        false,
+      );
+      // a known customer twice in a batch, renamed between: message by message
+      await both(
+        [post(message('w.a7', ASHA, 9)), post(message('w.a8', ASHA, 10, { name: 'Asha R' }))],
+        false,
+      );
+      // a known customer and a new one in a batch: message by message
+      await both([post(message('w.b4', BEN, 11)), post(message('w.d1', '919900112233', 12))], false);
       // a message older than the answer that followed it: the general path recomputes the conversation
       for (const store of [oneCall, general])
         await store.recordOutbound({
