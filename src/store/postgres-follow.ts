@@ -22,8 +22,6 @@ const MAX_READ_FAILURES = 5;
 const BATCH = 500;
 /** Seqs remembered as printed: a notified range may overlap one already read (see RecentNumbers). */
 const REMEMBERED = 100_000;
-/** After a reconnect, conversations changed this long before the connection was last known good are re-read. */
-const RESYNC_MARGIN_MS = 60_000;
 
 /**
  * The channel of a schema's new messages (`m`) or changed conversations (`c`), as the triggers name it: a
@@ -279,19 +277,15 @@ export async function followPgConversations(db: PgDb, options: FollowOptions): P
     mode: 'notify',
     async *[Symbol.asyncIterator]() {
       const attempt = reader(listener);
-      let goodAt = db.now();
       try {
         for (;;) {
           const heard = await listener.next();
           if (heard === null) return;
           let changed: string[] = [];
           const ok = await attempt(async () => {
-            if (heard === 'reconnected') {
-              // what changed while nobody listened: conversations touched since shortly before the drop
-              changed = await keys('SELECT wa_id FROM conversations WHERE updated_at >= @since', {
-                since: goodAt - RESYNC_MARGIN_MS,
-              });
-            } else if (heard.includes('*')) {
+            // after a reconnect, what changed while nobody listened may be a label or a contact's name,
+            // which leave no time on the conversation: every conversation is read again
+            if (heard === 'reconnected' || heard.includes('*')) {
               changed = await keys('SELECT wa_id FROM conversations');
             } else {
               const set = new Set<string>();
@@ -300,7 +294,6 @@ export async function followPgConversations(db: PgDb, options: FollowOptions): P
             }
           });
           if (!ok) continue;
-          goodAt = db.now();
           if (changed.length > 0) yield changed;
         }
       } finally {

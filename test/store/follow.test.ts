@@ -189,6 +189,12 @@ await describeStores('following the store', (backend) => {
     'postgres: a dropped LISTEN connection is reopened and what was written meanwhile is caught up',
     async () => {
       const schema = new URL(backend.location(follower)).searchParams.get('schema')!;
+      // a conversation last touched an hour ago: what follows changes only its contact's labels
+      await inbound('old', CHEN);
+      await pgQuery(
+        `UPDATE "${schema}".conversations SET updated_at = updated_at - 3600000 WHERE wa_id = $1`,
+        [CHEN],
+      );
       const messages = collect(await follower.followMessages({}, { signal: controller.signal }));
       const conversations = collect(await follower.followConversations({ signal: controller.signal }));
       const listening = async (kind: 'm' | 'c') =>
@@ -201,7 +207,23 @@ await describeStores('following the store', (backend) => {
       const [c] = await listening('c');
       expect(m).toBeDefined();
       expect(c).toBeDefined();
-      await pgQuery('SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid', [[m, c]]);
+      // a label added while nobody listens (committed in the same round trip as the drop) changes no
+      // conversation row: it is caught up all the same
+      const labeller = new pg.Client({ connectionString: PG_TEST_URL });
+      await labeller.connect();
+      try {
+        await labeller.query(`SET search_path = "${schema}"`);
+        await labeller.query('BEGIN');
+        await labeller.query(
+          "INSERT INTO contact_labels (wa_id, label, created_at) VALUES ($1, 'vip', 0)",
+          [CHEN],
+        );
+        await labeller.query(
+          `SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${Number(m)}, ${Number(c)}]) AS pid; COMMIT`,
+        );
+      } finally {
+        await labeller.end();
+      }
       await inbound('during');
       await vi.waitFor(async () => {
         expect(await listening('m')).toHaveLength(1);
@@ -209,7 +231,10 @@ await describeStores('following the store', (backend) => {
       }, WAIT);
       await inbound('later', BOB);
       await vi.waitFor(() => expect(ids(messages.items)).toEqual(['during', 'later']), WAIT);
-      await vi.waitFor(() => expect(conversations.items).toEqual(expect.arrayContaining([ASHA, BOB])), WAIT);
+      await vi.waitFor(
+        () => expect(conversations.items).toEqual(expect.arrayContaining([ASHA, BOB, CHEN])),
+        WAIT,
+      );
     },
   );
 });
