@@ -86,6 +86,33 @@ async function openStore(backend: StoreBackend): Promise<TestStore> {
   return s;
 }
 
+/** A campaign of 60 recipients at 20/s, its run started in the background and sending. */
+async function startSlowRun(backend: StoreBackend, name: string) {
+  const p = await platform({ rate: 20 });
+  const store = await openStore(backend);
+  const env = envFor(p, store, backend);
+  await spawnCli(
+    ['campaign', 'create', name, '--template', 'diwali_offer', '--lang', 'en', '--to', csv(60)].concat([
+      '--param',
+      'name',
+      '--param',
+      'city',
+      '--rate',
+      '20',
+    ]),
+    { env },
+  );
+  const run = spawn(process.execPath, [BIN, 'campaign', 'run', name], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(run);
+  for (let i = 0; i < 500 && p.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+  expect(p.accepted.length).toBeGreaterThan(0);
+  return { p, store, env, run };
+}
+
 /** Runs the CLI to its end; the events it printed (NDJSON) and its summary. */
 async function runCampaign(env: Record<string, string>, args: string[]) {
   const r = await spawnCli(['campaign', 'run', ...args], { env, timeoutMs: 120_000 });
@@ -349,28 +376,7 @@ await describeStores('campaign', (backend) => {
   }, 120_000);
 
   it('a second run of the same campaign exits 1 naming who holds it', async () => {
-    const p = await platform({ rate: 20 });
-    const store = await openStore(backend);
-    const env = envFor(p, store, backend);
-    await spawnCli(
-      ['campaign', 'create', 'twice', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(60)].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--rate',
-        '20',
-      ]),
-      { env },
-    );
-    const first = spawn(process.execPath, [BIN, 'campaign', 'run', 'twice'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(first);
-    for (let i = 0; i < 500 && p.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(p.accepted.length).toBeGreaterThan(0);
+    const { p, store, env, run: first } = await startSlowRun(backend, 'twice');
     const second = await spawnCli(['campaign', 'run', 'twice'], { env });
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(
@@ -389,29 +395,8 @@ await describeStores('campaign', (backend) => {
   }, 60_000);
 
   it('campaign pause from another terminal pauses the run (exit 130); resume sends the rest once', async () => {
-    const p = await platform({ rate: 20 });
-    const store = await openStore(backend);
-    const env = envFor(p, store, backend);
-    await spawnCli(
-      ['campaign', 'create', 'held', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(60)].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--rate',
-        '20',
-      ]),
-      { env },
-    );
-    const run = spawn(process.execPath, [BIN, 'campaign', 'run', 'held'], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.push(run);
+    const { p, store, env, run } = await startSlowRun(backend, 'held');
     const exited = new Promise((resolve) => run.once('exit', resolve));
-    for (let i = 0; i < 500 && p.accepted.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
-    expect(p.accepted.length).toBeGreaterThan(0);
     const pause = await spawnCli(['campaign', 'pause', 'held'], { env });
     expect(pause.code).toBe(0);
     expect(await exited).toBe(130);
