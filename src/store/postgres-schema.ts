@@ -10,6 +10,164 @@
 const CHANNEL_SUFFIX =
   'CASE WHEN octet_length(TG_TABLE_SCHEMA) <= 55 THEN TG_TABLE_SCHEMA ELSE md5(TG_TABLE_SCHEMA) END';
 
+// The function ingest_inbound in pieces: migration 12 made it of them (its text as released), migration 13
+// replaced it with one that tries the whole batch at once before going message by message.
+const INGEST_DECLARE = `DECLARE
+  m record;
+  v_found integer;
+  v_keys integer;
+  v_key text;
+  v_locked boolean;
+  v_same boolean;
+  v_late boolean;
+  v_result text[] := '{}';
+  -- the messages to insert (not forgotten), in order; p_at: their place in v_result
+  p_at integer[] := '{}';
+  p_id text[] := '{}';
+  p_key text[] := '{}';
+  p_type text[] := '{}';
+  p_text text[] := '{}';
+  p_payload text[] := '{}';
+  p_ts bigint[] := '{}';
+  p_reply text[] := '{}';
+  p_pni text[] := '{}';
+  p_campaign text[] := '{}';
+  p_referral text[] := '{}';
+  p_now bigint[] := '{}';
+  v_seqs bigint[];
+`;
+const INGEST_STOP_CHECK = `  IF stop_key IS NOT NULL AND (SELECT s.value FROM settings s WHERE s.key = stop_key) IS DISTINCT FROM stop_value THEN
+    RAISE EXCEPTION 'the stop keywords changed' USING ERRCODE = 'WB002';
+  END IF;
+`;
+/** Each message in order: its contact resolved, created or completed, its fields collected in the arrays. */
+const INGEST_EACH = `  FOR m IN SELECT * FROM json_to_recordset(batch) AS x (id text, digest text, kinds text[], vals text[],
+      locks text[], phone text, user_id text, parent_user_id text, name text, msg_type text, msg_text text,
+      payload text, ts bigint, reply_to text, phone_number_id text, campaign text, referral text, now bigint,
+      csat_since bigint)
+  LOOP
+    IF EXISTS (SELECT 1 FROM forgotten_messages f WHERE f.digest = m.digest) THEN
+      v_result := array_append(v_result, NULL::text);
+      CONTINUE;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('wabox.contact:' || v)) FROM unnest(m.locks) AS v;
+    SELECT count(*), count(DISTINCT i.wa_id), min(i.wa_id), bool_and(i.wa_id = ANY (m.vals)),
+        bool_and((m.phone IS NULL OR m.phone IS NOT DISTINCT FROM c.phone)
+          AND (m.user_id IS NULL OR m.user_id IS NOT DISTINCT FROM c.user_id)
+          AND (m.parent_user_id IS NULL OR m.parent_user_id IS NOT DISTINCT FROM c.parent_user_id))
+      INTO v_found, v_keys, v_key, v_locked, v_same
+      FROM unnest(m.kinds, m.vals) AS t (kind, value)
+      JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id;
+    IF v_keys > 1 OR (v_keys = 1 AND NOT v_locked) OR cardinality(m.vals) = 0 THEN
+      RAISE EXCEPTION 'a contact to merge or look up again' USING ERRCODE = 'WB001';
+    END IF;
+    IF v_keys = 0 THEN
+      v_key := m.vals[1];
+      INSERT INTO contacts (wa_id, created_at, updated_at) VALUES (v_key, m.now, m.now)
+        ON CONFLICT (wa_id) DO NOTHING;
+    END IF;
+    IF v_keys = 0 OR v_found <> cardinality(m.vals) OR NOT v_same THEN
+      INSERT INTO contact_ids (kind, value, wa_id, created_at)
+        SELECT t.kind, t.value, v_key, m.now FROM unnest(m.kinds, m.vals) AS t (kind, value)
+        ON CONFLICT (kind, value) DO NOTHING;
+      UPDATE contacts c SET phone = coalesce(m.phone, c.phone), user_id = coalesce(m.user_id, c.user_id),
+          parent_user_id = coalesce(m.parent_user_id, c.parent_user_id), updated_at = m.now
+        WHERE c.wa_id = v_key AND (c.phone IS DISTINCT FROM coalesce(m.phone, c.phone)
+          OR c.user_id IS DISTINCT FROM coalesce(m.user_id, c.user_id)
+          OR c.parent_user_id IS DISTINCT FROM coalesce(m.parent_user_id, c.parent_user_id));
+    END IF;
+    INSERT INTO contacts AS t (wa_id, name, first_seen_at, created_at, updated_at)
+      VALUES (v_key, m.name, m.ts, m.now, m.now)
+      ON CONFLICT (wa_id) DO UPDATE SET
+        name = coalesce(EXCLUDED.name, t.name),
+        first_seen_at = LEAST(coalesce(t.first_seen_at, EXCLUDED.first_seen_at), EXCLUDED.first_seen_at),
+        updated_at = EXCLUDED.updated_at
+      WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
+        OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
+    IF m.csat_since IS NOT NULL AND EXISTS (SELECT 1 FROM csat c WHERE c.wa_id = v_key AND c.state = 'answered'
+        AND c.comment IS NULL AND c.answered_at BETWEEN m.csat_since AND m.ts) THEN
+      RAISE EXCEPTION 'maybe a comment on a satisfaction answer' USING ERRCODE = 'WB001';
+    END IF;
+    v_result := array_append(v_result, v_key);
+    p_at := array_append(p_at, cardinality(v_result));
+    p_id := array_append(p_id, m.id);
+    p_key := array_append(p_key, v_key);
+    p_type := array_append(p_type, m.msg_type);
+    p_text := array_append(p_text, m.msg_text);
+    p_payload := array_append(p_payload, m.payload);
+    p_ts := array_append(p_ts, m.ts);
+    p_reply := array_append(p_reply, m.reply_to);
+    p_pni := array_append(p_pni, m.phone_number_id);
+    p_campaign := array_append(p_campaign, m.campaign);
+    p_referral := array_append(p_referral, m.referral);
+    p_now := array_append(p_now, m.now);
+  END LOOP;
+`;
+/** The collected messages inserted in one statement, their conversations in one per round. */
+const INGEST_STORE = `  IF cardinality(p_id) = 0 THEN
+    RETURN v_result;
+  END IF;
+  -- in order, so seq follows the batch; a wamid twice in it: the first is stored, the second is known
+  WITH inserted AS (
+    INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
+        reply_to, phone_number_id, created_at)
+      SELECT u.id, 'in', u.key, u.type, u.text, u.payload, u.ts, 'received', u.ts, u.reply, u.pni, u.now
+      FROM unnest(p_id, p_key, p_type, p_text, p_payload, p_ts, p_reply, p_pni, p_now) WITH ORDINALITY
+        AS u (id, key, type, text, payload, ts, reply, pni, now, n)
+      ORDER BY u.n
+      ON CONFLICT (wamid) DO NOTHING
+      RETURNING wamid, seq)
+  SELECT array_agg(i.seq ORDER BY u.n) INTO v_seqs
+    FROM unnest(p_id) WITH ORDINALITY AS u (id, n) LEFT JOIN inserted i ON i.wamid = u.id;
+  FOR k IN 1 .. cardinality(p_id) LOOP
+    IF v_seqs[k] IS NOT NULL AND p_id[k] = ANY (p_id[1:k - 1]) THEN
+      v_seqs[k] := NULL;
+    END IF;
+    IF v_seqs[k] IS NULL THEN
+      v_result[p_at[k]] := NULL;
+    END IF;
+  END LOOP;
+  -- the conversations of the stored messages, a statement per round: the r-th stored message of each
+  -- contact (one statement cannot update a row twice); a batch of different contacts is one round
+  v_late := false;
+  FOR r IN 1 .. coalesce((SELECT max(c.n) FROM (SELECT count(*) AS n FROM unnest(p_key, v_seqs) AS u (key, seq)
+      WHERE u.seq IS NOT NULL GROUP BY u.key) AS c), 0) LOOP
+    WITH ranked AS (
+      SELECT u.*, row_number() OVER (PARTITION BY u.key ORDER BY u.n) AS round
+        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
+          AS u (key, campaign, referral, ts, seq, now, n)
+        WHERE u.seq IS NOT NULL),
+    updated AS (
+      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
+          last_seq, unread, awaiting_since, created_at, updated_at)
+        SELECT u.key, u.campaign, u.referral, u.ts, u.ts, u.seq, 1, u.ts, u.now, u.now
+        FROM ranked u
+        WHERE u.round = r
+        ORDER BY u.n
+        ON CONFLICT (wa_id) DO UPDATE SET
+          campaign = coalesce(EXCLUDED.campaign, t.campaign),
+          referral = coalesce(EXCLUDED.referral, t.referral),
+          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
+          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
+            THEN EXCLUDED.last_seq ELSE t.last_seq END,
+          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
+          unread = t.unread + 1,
+          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
+            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
+            ELSE t.awaiting_since END,
+          status = 'open',
+          updated_at = EXCLUDED.updated_at
+        RETURNING t.wa_id, t.last_answer_at)
+    SELECT v_late OR coalesce(bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at), false) INTO v_late
+      FROM updated d JOIN ranked u ON u.key = d.wa_id AND u.round = r;
+  END LOOP;
+  IF v_late THEN
+    RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
+  END IF;
+  RETURN v_result;
+END $$;
+`;
+
 export interface PgMigration {
   version: number;
   name: string;
@@ -350,157 +508,8 @@ CREATE INDEX csat_resolved ON csat (resolved_at);
 -- result: per message, its contact's key, or NULL when its wamid is known or forgotten.
 CREATE FUNCTION ingest_inbound(batch json, stop_key text, stop_value text) RETURNS text[]
 LANGUAGE plpgsql AS $$
-DECLARE
-  m record;
-  v_found integer;
-  v_keys integer;
-  v_key text;
-  v_locked boolean;
-  v_same boolean;
-  v_late boolean;
-  v_result text[] := '{}';
-  -- the messages to insert (not forgotten), in order; p_at: their place in v_result
-  p_at integer[] := '{}';
-  p_id text[] := '{}';
-  p_key text[] := '{}';
-  p_type text[] := '{}';
-  p_text text[] := '{}';
-  p_payload text[] := '{}';
-  p_ts bigint[] := '{}';
-  p_reply text[] := '{}';
-  p_pni text[] := '{}';
-  p_campaign text[] := '{}';
-  p_referral text[] := '{}';
-  p_now bigint[] := '{}';
-  v_seqs bigint[];
-BEGIN
-  IF stop_key IS NOT NULL AND (SELECT s.value FROM settings s WHERE s.key = stop_key) IS DISTINCT FROM stop_value THEN
-    RAISE EXCEPTION 'the stop keywords changed' USING ERRCODE = 'WB002';
-  END IF;
-  FOR m IN SELECT * FROM json_to_recordset(batch) AS x (id text, digest text, kinds text[], vals text[],
-      locks text[], phone text, user_id text, parent_user_id text, name text, msg_type text, msg_text text,
-      payload text, ts bigint, reply_to text, phone_number_id text, campaign text, referral text, now bigint,
-      csat_since bigint)
-  LOOP
-    IF EXISTS (SELECT 1 FROM forgotten_messages f WHERE f.digest = m.digest) THEN
-      v_result := array_append(v_result, NULL::text);
-      CONTINUE;
-    END IF;
-    PERFORM pg_advisory_xact_lock(hashtext('wabox.contact:' || v)) FROM unnest(m.locks) AS v;
-    SELECT count(*), count(DISTINCT i.wa_id), min(i.wa_id), bool_and(i.wa_id = ANY (m.vals)),
-        bool_and((m.phone IS NULL OR m.phone IS NOT DISTINCT FROM c.phone)
-          AND (m.user_id IS NULL OR m.user_id IS NOT DISTINCT FROM c.user_id)
-          AND (m.parent_user_id IS NULL OR m.parent_user_id IS NOT DISTINCT FROM c.parent_user_id))
-      INTO v_found, v_keys, v_key, v_locked, v_same
-      FROM unnest(m.kinds, m.vals) AS t (kind, value)
-      JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id;
-    IF v_keys > 1 OR (v_keys = 1 AND NOT v_locked) OR cardinality(m.vals) = 0 THEN
-      RAISE EXCEPTION 'a contact to merge or look up again' USING ERRCODE = 'WB001';
-    END IF;
-    IF v_keys = 0 THEN
-      v_key := m.vals[1];
-      INSERT INTO contacts (wa_id, created_at, updated_at) VALUES (v_key, m.now, m.now)
-        ON CONFLICT (wa_id) DO NOTHING;
-    END IF;
-    IF v_keys = 0 OR v_found <> cardinality(m.vals) OR NOT v_same THEN
-      INSERT INTO contact_ids (kind, value, wa_id, created_at)
-        SELECT t.kind, t.value, v_key, m.now FROM unnest(m.kinds, m.vals) AS t (kind, value)
-        ON CONFLICT (kind, value) DO NOTHING;
-      UPDATE contacts c SET phone = coalesce(m.phone, c.phone), user_id = coalesce(m.user_id, c.user_id),
-          parent_user_id = coalesce(m.parent_user_id, c.parent_user_id), updated_at = m.now
-        WHERE c.wa_id = v_key AND (c.phone IS DISTINCT FROM coalesce(m.phone, c.phone)
-          OR c.user_id IS DISTINCT FROM coalesce(m.user_id, c.user_id)
-          OR c.parent_user_id IS DISTINCT FROM coalesce(m.parent_user_id, c.parent_user_id));
-    END IF;
-    INSERT INTO contacts AS t (wa_id, name, first_seen_at, created_at, updated_at)
-      VALUES (v_key, m.name, m.ts, m.now, m.now)
-      ON CONFLICT (wa_id) DO UPDATE SET
-        name = coalesce(EXCLUDED.name, t.name),
-        first_seen_at = LEAST(coalesce(t.first_seen_at, EXCLUDED.first_seen_at), EXCLUDED.first_seen_at),
-        updated_at = EXCLUDED.updated_at
-      WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
-        OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
-    IF m.csat_since IS NOT NULL AND EXISTS (SELECT 1 FROM csat c WHERE c.wa_id = v_key AND c.state = 'answered'
-        AND c.comment IS NULL AND c.answered_at BETWEEN m.csat_since AND m.ts) THEN
-      RAISE EXCEPTION 'maybe a comment on a satisfaction answer' USING ERRCODE = 'WB001';
-    END IF;
-    v_result := array_append(v_result, v_key);
-    p_at := array_append(p_at, cardinality(v_result));
-    p_id := array_append(p_id, m.id);
-    p_key := array_append(p_key, v_key);
-    p_type := array_append(p_type, m.msg_type);
-    p_text := array_append(p_text, m.msg_text);
-    p_payload := array_append(p_payload, m.payload);
-    p_ts := array_append(p_ts, m.ts);
-    p_reply := array_append(p_reply, m.reply_to);
-    p_pni := array_append(p_pni, m.phone_number_id);
-    p_campaign := array_append(p_campaign, m.campaign);
-    p_referral := array_append(p_referral, m.referral);
-    p_now := array_append(p_now, m.now);
-  END LOOP;
-  IF cardinality(p_id) = 0 THEN
-    RETURN v_result;
-  END IF;
-  -- in order, so seq follows the batch; a wamid twice in it: the first is stored, the second is known
-  WITH inserted AS (
-    INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
-        reply_to, phone_number_id, created_at)
-      SELECT u.id, 'in', u.key, u.type, u.text, u.payload, u.ts, 'received', u.ts, u.reply, u.pni, u.now
-      FROM unnest(p_id, p_key, p_type, p_text, p_payload, p_ts, p_reply, p_pni, p_now) WITH ORDINALITY
-        AS u (id, key, type, text, payload, ts, reply, pni, now, n)
-      ORDER BY u.n
-      ON CONFLICT (wamid) DO NOTHING
-      RETURNING wamid, seq)
-  SELECT array_agg(i.seq ORDER BY u.n) INTO v_seqs
-    FROM unnest(p_id) WITH ORDINALITY AS u (id, n) LEFT JOIN inserted i ON i.wamid = u.id;
-  FOR k IN 1 .. cardinality(p_id) LOOP
-    IF v_seqs[k] IS NOT NULL AND p_id[k] = ANY (p_id[1:k - 1]) THEN
-      v_seqs[k] := NULL;
-    END IF;
-    IF v_seqs[k] IS NULL THEN
-      v_result[p_at[k]] := NULL;
-    END IF;
-  END LOOP;
-  -- the conversations of the stored messages, a statement per round: the r-th stored message of each
-  -- contact (one statement cannot update a row twice); a batch of different contacts is one round
-  v_late := false;
-  FOR r IN 1 .. coalesce((SELECT max(c.n) FROM (SELECT count(*) AS n FROM unnest(p_key, v_seqs) AS u (key, seq)
-      WHERE u.seq IS NOT NULL GROUP BY u.key) AS c), 0) LOOP
-    WITH ranked AS (
-      SELECT u.*, row_number() OVER (PARTITION BY u.key ORDER BY u.n) AS round
-        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
-          AS u (key, campaign, referral, ts, seq, now, n)
-        WHERE u.seq IS NOT NULL),
-    updated AS (
-      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
-          last_seq, unread, awaiting_since, created_at, updated_at)
-        SELECT u.key, u.campaign, u.referral, u.ts, u.ts, u.seq, 1, u.ts, u.now, u.now
-        FROM ranked u
-        WHERE u.round = r
-        ORDER BY u.n
-        ON CONFLICT (wa_id) DO UPDATE SET
-          campaign = coalesce(EXCLUDED.campaign, t.campaign),
-          referral = coalesce(EXCLUDED.referral, t.referral),
-          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
-          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
-            THEN EXCLUDED.last_seq ELSE t.last_seq END,
-          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
-          unread = t.unread + 1,
-          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
-            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
-            ELSE t.awaiting_since END,
-          status = 'open',
-          updated_at = EXCLUDED.updated_at
-        RETURNING t.wa_id, t.last_answer_at)
-    SELECT v_late OR coalesce(bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at), false) INTO v_late
-      FROM updated d JOIN ranked u ON u.key = d.wa_id AND u.round = r;
-  END LOOP;
-  IF v_late THEN
-    RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
-  END IF;
-  RETURN v_result;
-END $$;
-`,
+${INGEST_DECLARE}BEGIN
+${INGEST_STOP_CHECK}${INGEST_EACH}${INGEST_STORE}`,
   },
   {
     version: 13,
@@ -513,37 +522,11 @@ END $$;
 -- first, in order. Same arguments, result and rows as migration 12's.
 CREATE OR REPLACE FUNCTION ingest_inbound(batch json, stop_key text, stop_value text) RETURNS text[]
 LANGUAGE plpgsql AS $$
-DECLARE
-  m record;
-  v_found integer;
-  v_keys integer;
-  v_key text;
-  v_locked boolean;
-  v_same boolean;
-  v_late boolean;
-  v_result text[] := '{}';
-  -- the messages to insert (not forgotten), in order; p_at: their place in v_result
-  p_at integer[] := '{}';
-  p_id text[] := '{}';
-  p_key text[] := '{}';
-  p_type text[] := '{}';
-  p_text text[] := '{}';
-  p_payload text[] := '{}';
-  p_ts bigint[] := '{}';
-  p_reply text[] := '{}';
-  p_pni text[] := '{}';
-  p_campaign text[] := '{}';
-  p_referral text[] := '{}';
-  p_now bigint[] := '{}';
-  v_seqs bigint[];
-  v_known boolean;
+${INGEST_DECLARE}  v_known boolean;
   p_name text[];
   p_csat bigint[];
 BEGIN
-  IF stop_key IS NOT NULL AND (SELECT s.value FROM settings s WHERE s.key = stop_key) IS DISTINCT FROM stop_value THEN
-    RAISE EXCEPTION 'the stop keywords changed' USING ERRCODE = 'WB002';
-  END IF;
-  -- the usual batch: every customer known by all of the message's identifiers (nothing to add or merge),
+${INGEST_STOP_CHECK}  -- the usual batch: every customer known by all of the message's identifiers (nothing to add or merge),
   -- each once; resolved for the whole batch in a few statements instead of several per message
   PERFORM pg_advisory_xact_lock(hashtext('wabox.contact:' || l.v))
     FROM (SELECT DISTINCT v FROM json_to_recordset(batch) AS x (locks text[]), unnest(x.locks) AS v ORDER BY v) AS l;
@@ -604,130 +587,8 @@ BEGIN
     v_result := '{}'; p_at := '{}'; p_id := '{}'; p_key := '{}'; p_type := '{}'; p_text := '{}';
     p_payload := '{}'; p_ts := '{}'; p_reply := '{}'; p_pni := '{}'; p_campaign := '{}'; p_referral := '{}';
     p_now := '{}';
-    FOR m IN SELECT * FROM json_to_recordset(batch) AS x (id text, digest text, kinds text[], vals text[],
-        locks text[], phone text, user_id text, parent_user_id text, name text, msg_type text, msg_text text,
-        payload text, ts bigint, reply_to text, phone_number_id text, campaign text, referral text, now bigint,
-        csat_since bigint)
-    LOOP
-      IF EXISTS (SELECT 1 FROM forgotten_messages f WHERE f.digest = m.digest) THEN
-        v_result := array_append(v_result, NULL::text);
-        CONTINUE;
-      END IF;
-      SELECT count(*), count(DISTINCT i.wa_id), min(i.wa_id), bool_and(i.wa_id = ANY (m.vals)),
-          bool_and((m.phone IS NULL OR m.phone IS NOT DISTINCT FROM c.phone)
-            AND (m.user_id IS NULL OR m.user_id IS NOT DISTINCT FROM c.user_id)
-            AND (m.parent_user_id IS NULL OR m.parent_user_id IS NOT DISTINCT FROM c.parent_user_id))
-        INTO v_found, v_keys, v_key, v_locked, v_same
-        FROM unnest(m.kinds, m.vals) AS t (kind, value)
-        JOIN contact_ids i ON i.kind = t.kind AND i.value = t.value LEFT JOIN contacts c ON c.wa_id = i.wa_id;
-      IF v_keys > 1 OR (v_keys = 1 AND NOT v_locked) OR cardinality(m.vals) = 0 THEN
-        RAISE EXCEPTION 'a contact to merge or look up again' USING ERRCODE = 'WB001';
-      END IF;
-      IF v_keys = 0 THEN
-        v_key := m.vals[1];
-        INSERT INTO contacts (wa_id, created_at, updated_at) VALUES (v_key, m.now, m.now)
-          ON CONFLICT (wa_id) DO NOTHING;
-      END IF;
-      IF v_keys = 0 OR v_found <> cardinality(m.vals) OR NOT v_same THEN
-        INSERT INTO contact_ids (kind, value, wa_id, created_at)
-          SELECT t.kind, t.value, v_key, m.now FROM unnest(m.kinds, m.vals) AS t (kind, value)
-          ON CONFLICT (kind, value) DO NOTHING;
-        UPDATE contacts c SET phone = coalesce(m.phone, c.phone), user_id = coalesce(m.user_id, c.user_id),
-            parent_user_id = coalesce(m.parent_user_id, c.parent_user_id), updated_at = m.now
-          WHERE c.wa_id = v_key AND (c.phone IS DISTINCT FROM coalesce(m.phone, c.phone)
-            OR c.user_id IS DISTINCT FROM coalesce(m.user_id, c.user_id)
-            OR c.parent_user_id IS DISTINCT FROM coalesce(m.parent_user_id, c.parent_user_id));
-      END IF;
-      INSERT INTO contacts AS t (wa_id, name, first_seen_at, created_at, updated_at)
-        VALUES (v_key, m.name, m.ts, m.now, m.now)
-        ON CONFLICT (wa_id) DO UPDATE SET
-          name = coalesce(EXCLUDED.name, t.name),
-          first_seen_at = LEAST(coalesce(t.first_seen_at, EXCLUDED.first_seen_at), EXCLUDED.first_seen_at),
-          updated_at = EXCLUDED.updated_at
-        WHERE (EXCLUDED.name IS NOT NULL AND EXCLUDED.name IS DISTINCT FROM t.name)
-          OR t.first_seen_at IS NULL OR EXCLUDED.first_seen_at < t.first_seen_at;
-      IF m.csat_since IS NOT NULL AND EXISTS (SELECT 1 FROM csat c WHERE c.wa_id = v_key AND c.state = 'answered'
-          AND c.comment IS NULL AND c.answered_at BETWEEN m.csat_since AND m.ts) THEN
-        RAISE EXCEPTION 'maybe a comment on a satisfaction answer' USING ERRCODE = 'WB001';
-      END IF;
-      v_result := array_append(v_result, v_key);
-      p_at := array_append(p_at, cardinality(v_result));
-      p_id := array_append(p_id, m.id);
-      p_key := array_append(p_key, v_key);
-      p_type := array_append(p_type, m.msg_type);
-      p_text := array_append(p_text, m.msg_text);
-      p_payload := array_append(p_payload, m.payload);
-      p_ts := array_append(p_ts, m.ts);
-      p_reply := array_append(p_reply, m.reply_to);
-      p_pni := array_append(p_pni, m.phone_number_id);
-      p_campaign := array_append(p_campaign, m.campaign);
-      p_referral := array_append(p_referral, m.referral);
-      p_now := array_append(p_now, m.now);
-    END LOOP;
-  END IF;
-  IF cardinality(p_id) = 0 THEN
-    RETURN v_result;
-  END IF;
-  -- in order, so seq follows the batch; a wamid twice in it: the first is stored, the second is known
-  WITH inserted AS (
-    INSERT INTO messages (wamid, direction, wa_id, type, text, payload, timestamp, status, status_at,
-        reply_to, phone_number_id, created_at)
-      SELECT u.id, 'in', u.key, u.type, u.text, u.payload, u.ts, 'received', u.ts, u.reply, u.pni, u.now
-      FROM unnest(p_id, p_key, p_type, p_text, p_payload, p_ts, p_reply, p_pni, p_now) WITH ORDINALITY
-        AS u (id, key, type, text, payload, ts, reply, pni, now, n)
-      ORDER BY u.n
-      ON CONFLICT (wamid) DO NOTHING
-      RETURNING wamid, seq)
-  SELECT array_agg(i.seq ORDER BY u.n) INTO v_seqs
-    FROM unnest(p_id) WITH ORDINALITY AS u (id, n) LEFT JOIN inserted i ON i.wamid = u.id;
-  FOR k IN 1 .. cardinality(p_id) LOOP
-    IF v_seqs[k] IS NOT NULL AND p_id[k] = ANY (p_id[1:k - 1]) THEN
-      v_seqs[k] := NULL;
-    END IF;
-    IF v_seqs[k] IS NULL THEN
-      v_result[p_at[k]] := NULL;
-    END IF;
-  END LOOP;
-  -- the conversations of the stored messages, a statement per round: the r-th stored message of each
-  -- contact (one statement cannot update a row twice); a batch of different contacts is one round
-  v_late := false;
-  FOR r IN 1 .. coalesce((SELECT max(c.n) FROM (SELECT count(*) AS n FROM unnest(p_key, v_seqs) AS u (key, seq)
-      WHERE u.seq IS NOT NULL GROUP BY u.key) AS c), 0) LOOP
-    WITH ranked AS (
-      SELECT u.*, row_number() OVER (PARTITION BY u.key ORDER BY u.n) AS round
-        FROM unnest(p_key, p_campaign, p_referral, p_ts, v_seqs, p_now) WITH ORDINALITY
-          AS u (key, campaign, referral, ts, seq, now, n)
-        WHERE u.seq IS NOT NULL),
-    updated AS (
-      INSERT INTO conversations AS t (wa_id, campaign, referral, last_inbound_at, last_message_at,
-          last_seq, unread, awaiting_since, created_at, updated_at)
-        SELECT u.key, u.campaign, u.referral, u.ts, u.ts, u.seq, 1, u.ts, u.now, u.now
-        FROM ranked u
-        WHERE u.round = r
-        ORDER BY u.n
-        ON CONFLICT (wa_id) DO UPDATE SET
-          campaign = coalesce(EXCLUDED.campaign, t.campaign),
-          referral = coalesce(EXCLUDED.referral, t.referral),
-          last_inbound_at = GREATEST(coalesce(t.last_inbound_at, EXCLUDED.last_inbound_at), EXCLUDED.last_inbound_at),
-          last_seq = CASE WHEN t.last_message_at IS NULL OR EXCLUDED.last_message_at >= t.last_message_at
-            THEN EXCLUDED.last_seq ELSE t.last_seq END,
-          last_message_at = GREATEST(coalesce(t.last_message_at, EXCLUDED.last_message_at), EXCLUDED.last_message_at),
-          unread = t.unread + 1,
-          awaiting_since = CASE WHEN EXCLUDED.awaiting_since > coalesce(t.last_answer_at, -1)
-            THEN LEAST(coalesce(t.awaiting_since, EXCLUDED.awaiting_since), EXCLUDED.awaiting_since)
-            ELSE t.awaiting_since END,
-          status = 'open',
-          updated_at = EXCLUDED.updated_at
-        RETURNING t.wa_id, t.last_answer_at)
-    SELECT v_late OR coalesce(bool_or(d.last_answer_at IS NOT NULL AND u.ts <= d.last_answer_at), false) INTO v_late
-      FROM updated d JOIN ranked u ON u.key = d.wa_id AND u.round = r;
-  END LOOP;
-  IF v_late THEN
-    RAISE EXCEPTION 'a message older than an answer' USING ERRCODE = 'WB001';
-  END IF;
-  RETURN v_result;
-END $$;
-`,
+${INGEST_EACH}  END IF;
+${INGEST_STORE}`,
   },
 ];
 
