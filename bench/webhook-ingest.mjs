@@ -17,10 +17,13 @@
 // end), the same load generator and payloads split fairly between them — 16 of the 32 connections and
 // half of the requests each, every event delivered once, as a load balancer in front of them would; the
 // duplicates two receivers see from Meta's redeliveries are the exception, and tested for correctness in
-// test/e2e/team-receivers.test.ts, not measured here. Reported beside the SQLite receiver (the baseline of
-// the ratio): events/s, p50/p99 of each receiver, CPU per request of each receiver process and of
-// PostgreSQL (its backends serving the receivers, found by application_name in pg_stat_activity and
-// sampled in /proc; its background writers are not counted), lost/duplicated counted in the database.
+// test/e2e/team-receivers.test.ts, not measured here. For comparison (no target), one receiver alone then
+// takes the whole load on a schema of its own: where the receivers, PostgreSQL and the load generator
+// share the machine's cores, it shows what the second receiver costs. Reported beside the SQLite receiver
+// (the baseline of the ratio): events/s, p50/p99 of each receiver, CPU per request of each receiver
+// process and of PostgreSQL (its backends serving the receivers, found by application_name in
+// pg_stat_activity and sampled in /proc; its background writers are not counted), lost/duplicated counted
+// in the database.
 //
 // Each server's CPU time per request (user + system, from /proc on Linux) and the load generator's (this
 // process) are reported beside the throughput: a side whose CPU per request is close to the wall time per
@@ -59,23 +62,30 @@ const rounds = [];
 for (let r = 1; r <= ROUNDS; r++) {
   const bare = await measureBare(r);
   const wabox = await measureWabox(r);
-  const team = PG_URL && (await measureTeam(r));
+  const team = PG_URL && (await measureTeam(r, 2));
+  const single = PG_URL && (await measureTeam(r, 1));
   rounds.push({
     round: r,
     bare,
     wabox,
     ratio: lib.round(wabox.rps / bare.rps),
-    ...(team && { team, teamRatio: lib.round(team.rps / wabox.rps) }),
+    ...(team && {
+      team,
+      teamRatio: lib.round(team.rps / wabox.rps),
+      single,
+      singleRatio: lib.round(single.rps / wabox.rps),
+    }),
   });
 }
 const ratio = lib.median(rounds.map((r) => r.ratio));
 const p99 = Math.max(...rounds.map((r) => r.wabox.p99));
-const sum = (f) => rounds.reduce((n, r) => n + f(r.wabox) + (r.team ? f(r.team) : 0), 0);
+const sum = (f) => rounds.reduce((n, r) => n + f(r.wabox) + (r.team ? f(r.team) + f(r.single) : 0), 0);
 const lost = sum((w) => w.lost);
 const duplicated = sum((w) => w.duplicated);
 const failed = sum((w) => w.errors + w.non2xx);
 const teamRatio = PG_URL && lib.median(rounds.map((r) => r.teamRatio));
 const teamP99 = PG_URL && Math.max(...rounds.map((r) => r.team.p99));
+const singleRatio = PG_URL && lib.median(rounds.map((r) => r.singleRatio));
 
 const rows = [
   [
@@ -94,7 +104,7 @@ const rows = [
     'ratio',
   ],
 ];
-for (const { round: r, bare, wabox, ratio: x, team, teamRatio: tx } of rounds) {
+for (const { round: r, bare, wabox, ratio: x, team, teamRatio: tx, single, singleRatio: sx } of rounds) {
   rows.push([
     r,
     'bare node:http',
@@ -150,11 +160,24 @@ for (const { round: r, bare, wabox, ratio: x, team, teamRatio: tx } of rounds) {
     team.stored,
     `${tx.toFixed(2)}x SQLite`,
   ]);
+  rows.push([
+    r,
+    '(info) 1 x wabox on PostgreSQL',
+    fmt(single.rps),
+    ...perRequest(single),
+    single.p50,
+    single.p99,
+    single.errors,
+    single.non2xx,
+    single.acked,
+    single.stored,
+    `${sx.toFixed(2)}x SQLite`,
+  ]);
 }
 lib.table(rows);
 if (PG_URL)
   lib.say(
-    'server CPU of "2 x wabox on PostgreSQL": both receivers and the PostgreSQL backends, per request of the pair; a receiver\'s req/s is its own over the pair\'s time',
+    'server CPU of "2 x wabox on PostgreSQL": both receivers and the PostgreSQL backends, per request of the pair; a receiver\'s req/s is its own over the pair\'s time; "1 x": one receiver with the whole load, and its backends',
   );
 lib.say('');
 lib.table([
@@ -207,7 +230,11 @@ lib.figures({
   lost,
   duplicated,
   failed,
-  ...(PG_URL && { teamRatio: lib.round(teamRatio), teamP99Ms: teamP99 }),
+  ...(PG_URL && {
+    teamRatio: lib.round(teamRatio),
+    teamP99Ms: teamP99,
+    singleRatio: lib.round(singleRatio),
+  }),
 });
 lib.finish('webhook-ingest');
 
@@ -257,18 +284,18 @@ async function measureWabox(r) {
 }
 
 /**
- * Two receivers on one new PostgreSQL schema, half of the load each (connections and requests), started
- * together: their migrations meet under the store's advisory lock, as a team's would.
+ * `size` receivers on one new PostgreSQL schema, an equal part of the load each (connections and
+ * requests), started together: their migrations meet under the store's advisory lock, as a team's would.
  */
-async function measureTeam(r) {
-  const schema = `bench_ingest_${process.pid}_${r}`;
+async function measureTeam(r, size) {
+  const schema = `bench_ingest_${process.pid}_${r}_${size}`;
   const location = withSchema(PG_URL, schema);
   const nodeArgs = (process.env.BENCH_SERVE_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const logFiles = ['a', 'b'].map((n) => join(dir, `serve-pg-${r}-${n}.log`));
+  const logFiles = ['a', 'b'].slice(0, size).map((n) => join(dir, `serve-pg-${r}-${size}${n}.log`));
   const children = logFiles.map((logFile, i) =>
     lib.serve({
       db: location,
-      configDir: join(dir, `config-pg-${i}`),
+      configDir: join(dir, `config-pg-${size}${i}`),
       secret: SECRET,
       logFile,
       nodeArgs,
@@ -277,14 +304,16 @@ async function measureTeam(r) {
   );
   try {
     const urls = await Promise.all(children.map((child, i) => lib.listeningUrl(logFiles[i], child)));
-    const half = (n) => Math.ceil(n / 2);
+    const part = (n) => Math.ceil(n / size);
     const warm = await Promise.all(
-      urls.map((url, i) => load(url, half(WARMUP), `pg warm-up ${r}${'ab'[i]}`)),
+      urls.map((url, i) => load(url, part(WARMUP), `pg warm-up ${r}${'ab'[i]}`)),
     );
     const backends = await pgBackends();
     const generatorAtStart = process.cpuUsage();
     const runs = await Promise.all(
-      urls.map((url, i) => load(url, half(REQUESTS), `pg ${r}${'ab'[i]}`, children[i].pid, CONNECTIONS / 2)),
+      urls.map((url, i) =>
+        load(url, part(REQUESTS), `pg ${r}${'ab'[i]}`, children[i].pid, CONNECTIONS / size),
+      ),
     );
     const generator = process.cpuUsage(generatorAtStart);
     const pgCpuMs = await backends.stop();
