@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Runs every bench in sequence (startup, link-batch, qr-batch, webhook-ingest, template-import, report,
-// inbox-scale: it builds stores of up to 1M messages, minutes), each as its own child
-// process so that none disturbs another's measurements, after building dist/ once if it is missing.
+// Runs every bench in sequence (startup, link-batch, qr-batch, webhook-ingest, template-import,
+// inbox-scale, report, campaign; inbox-scale builds stores of up to 1M messages: minutes), each as its
+// own child process so that none disturbs another's measurements, after building dist/ once if missing.
 // Each bench prints its figures, the ratio to its in-run baseline and PASS/MISS per target.
 //
 //   npm run bench                      # = node bench/run-all.mjs
@@ -21,6 +21,7 @@ const BENCHES = [
   'template-import',
   'inbox-scale',
   'report',
+  'campaign',
 ];
 /** A bench that runs longer than this is stopped and counted as failed (bounded). */
 const TIMEOUT_MS = 30 * 60_000;
