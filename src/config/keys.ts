@@ -4,7 +4,7 @@
 
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
-import { ASSIGN_POLICIES } from '../core/assign.js';
+import { ASSIGN_POLICIES } from '../core/assign-policy.js';
 import { POSTGRES_URL } from '../core/db-location.js';
 import { parseDuration } from '../core/duration.js';
 import { invalidInput } from '../core/errors.js';

@@ -1,9 +1,10 @@
 // Who gets a new conversation (`wabox config set assign round-robin|least-open`): agents who are
 // available and within their hours at the customer's message, in name order.
+
+import type { AssignPolicy } from './assign-policy.js';
 import { type BusinessHours, isOpen, type WeekSchedule } from './hours.js';
 
-export const ASSIGN_POLICIES = ['manual', 'round-robin', 'least-open'] as const;
-export type AssignPolicy = (typeof ASSIGN_POLICIES)[number];
+export { ASSIGN_POLICIES, type AssignPolicy } from './assign-policy.js';
 
 export interface AssignableAgent {
   name: string;

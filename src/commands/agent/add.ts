@@ -2,11 +2,9 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
-import { parseHoursSpec, validateTimeZone } from '../../core/hours.js';
 import { normalizeAgent } from '../../core/label.js';
-import { hoursFile } from '../hours/shared.js';
 import { shellWord } from '../shared/shell-word.js';
-import { type AgentJson, toAgentJson } from './shared.js';
+import type { AgentJson } from './json.js';
 
 export interface AgentAddOptions {
   name: string;
@@ -54,6 +52,11 @@ An existing name exits 1: change availability with wabox agent set, or rm and ad
 }
 
 export async function runAgentAdd(options: AgentAddOptions, deps: Deps): Promise<AgentJson> {
+  const [{ parseHoursSpec, validateTimeZone }, { hoursFile }, { toAgentJson }] = await Promise.all([
+    import('../../core/hours.js'),
+    import('../hours/shared.js'),
+    import('./json.js'),
+  ]);
   const name = normalizeAgent(options.name);
   const email = options.email?.trim();
   if (email !== undefined && !EMAIL.test(email))

@@ -3,7 +3,7 @@ import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { oneLine } from '../../core/text.js';
 import { alignColumns } from '../shared/table.js';
-import { type AgentJson, toAgentJson } from './shared.js';
+import type { AgentJson } from './json.js';
 
 export interface AgentListOptions {
   json?: boolean;
@@ -40,6 +40,7 @@ hours (specs joined with "; ", or "always"), time zone.`,
 }
 
 export async function runAgentList(_options: AgentListOptions, deps: Deps): Promise<AgentJson[]> {
+  const { toAgentJson } = await import('./json.js');
   const agents = await (await deps.store()).listAgents();
   const now = deps.clock();
   return agents.map((a) => toAgentJson(a, now));

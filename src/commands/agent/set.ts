@@ -4,7 +4,8 @@ import { emit } from '../../cli/output.js';
 import type { AssignPolicy } from '../../core/assign.js';
 import { invalidInput } from '../../core/errors.js';
 import { normalizeAgent } from '../../core/label.js';
-import { type AgentJson, toAgentJson, unknownAgent } from './shared.js';
+import type { AgentJson } from './json.js';
+import { unknownAgent } from './shared.js';
 
 export interface AgentSetOptions {
   name: string;
@@ -65,6 +66,7 @@ export async function runAgentSet(
   options: AgentSetOptions,
   deps: Deps,
 ): Promise<{ changed: boolean; agent: AgentJson; reassigned: ReassignedJson[] }> {
+  const { toAgentJson } = await import('./json.js');
   if (options.reassign && !options.away)
     throw invalidInput('--reassign goes with --away', {
       code: 'usage.conflict',

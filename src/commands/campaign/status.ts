@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import { type CostSummary, summarizeCosts, toPricedMessage } from '../../core/costs.js';
+import type { CostSummary } from '../../core/costs.js';
 import type { CampaignState, Store } from '../../store/store.js';
 import { readRateCard } from '../shared/period.js';
 import { findCampaign } from './shared.js';
@@ -69,6 +69,7 @@ export async function runCampaignStatus(
   deps: Deps,
 ): Promise<CampaignStatusJson> {
   const rates = options.rates === undefined ? undefined : await readRateCard(options.rates);
+  const { summarizeCosts, toPricedMessage } = await import('../../core/costs.js');
   const store = await deps.store();
   const c = await findCampaign(store, options.name);
   const [counts, outcomes, priced] = await Promise.all([

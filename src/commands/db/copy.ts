@@ -7,9 +7,7 @@ import { emit, note } from '../../cli/output.js';
 import { dbLocation } from '../../config/keys.js';
 import { POSTGRES_URL } from '../../core/db-location.js';
 import { invalidInput, WaboxError } from '../../core/errors.js';
-import { type CopyResult, copyStore } from '../../store/copy.js';
-import { openStore } from '../../store/open.js';
-import { redactUrl } from '../../store/postgres-db.js';
+import type { CopyResult } from '../../store/copy.js';
 
 export interface DbCopyOptions {
   from: string;
@@ -66,6 +64,12 @@ export async function runDbCopy(options: DbCopyOptions, deps: Deps): Promise<Cop
   if (from === to) throw invalidInput('<from> and <to> are the same store', { code: 'db.copy_same_store' });
   if (!POSTGRES_URL.test(from) && !existsSync(from))
     throw invalidInput(`cannot read ${from}: no such file or directory`, { code: 'file.enoent' });
+  // the stores load pg and better-sqlite3: only for a copy, not for every start (`wabox --help`)
+  const [{ copyStore }, { openStore }, { redactUrl }] = await Promise.all([
+    import('../../store/copy.js'),
+    import('../../store/open.js'),
+    import('../../store/postgres-db.js'),
+  ]);
   const now = () => deps.clock().getTime();
   const source = await openStore(from, { now });
   try {

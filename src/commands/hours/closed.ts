@@ -2,8 +2,6 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { notFound } from '../../core/errors.js';
-import { addClosedDates, validateDate } from '../../core/hours.js';
-import { hoursFile, requireHours } from './shared.js';
 
 export function register(parent: Command, deps: Deps): void {
   const closed = parent
@@ -56,12 +54,17 @@ before that runs past midnight still runs to its end.`,
     .option('--json', 'print an array of dates')
     .addHelpText('after', '\nExamples:\n  wabox hours closed list\n  wabox hours closed list --json')
     .action(async (flags: { json?: boolean }) => {
+      const { hoursFile, requireHours } = await import('./shared.js');
       const file = await hoursFile(deps);
       emit(deps, flags, (await requireHours(file)).closed, (dates) => dates.join('\n'));
     });
 }
 
 export async function runClosedAdd(dates: string[], deps: Deps): Promise<string[]> {
+  const [{ addClosedDates }, { hoursFile, requireHours }] = await Promise.all([
+    import('../../core/hours.js'),
+    import('./shared.js'),
+  ]);
   const file = await hoursFile(deps);
   const hours = await requireHours(file);
   const closed = addClosedDates(hours.closed, dates);
@@ -70,6 +73,10 @@ export async function runClosedAdd(dates: string[], deps: Deps): Promise<string[
 }
 
 export async function runClosedRm(dates: string[], deps: Deps): Promise<string[]> {
+  const [{ validateDate }, { hoursFile, requireHours }] = await Promise.all([
+    import('../../core/hours.js'),
+    import('./shared.js'),
+  ]);
   const file = await hoursFile(deps);
   const hours = await requireHours(file);
   const remove = dates.map(validateDate);

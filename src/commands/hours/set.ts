@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit, note } from '../../cli/output.js';
 import { invalidInput } from '../../core/errors.js';
-import { emptyWeek, parseHoursSpec, validateTimeZone } from '../../core/hours.js';
-import { type HoursView, hoursFile, humanView, viewOf } from './shared.js';
+import type { HoursView } from './shared.js';
 
 export interface SetOptions {
   specs: string[];
@@ -34,11 +33,16 @@ day (days not named are closed). A range that ends at or before its start runs p
     .action(async (specs: string[], flags: Omit<SetOptions, 'specs'>) => {
       const view = await runSet({ ...flags, specs }, deps);
       emit(deps, flags, view, () => '');
+      const { humanView } = await import('./shared.js');
       if (!flags.json) note(deps.io, `business hours set:\n${humanView(view)}`);
     });
 }
 
 export async function runSet(options: SetOptions, deps: Deps): Promise<HoursView> {
+  const [{ emptyWeek, parseHoursSpec, validateTimeZone }, { hoursFile, viewOf }] = await Promise.all([
+    import('../../core/hours.js'),
+    import('./shared.js'),
+  ]);
   const file = await hoursFile(deps);
   const current = await file.load();
   if (options.specs.length === 0 && options.tz === undefined)

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Deps } from '../../cli/deps.js';
 import { emit } from '../../cli/output.js';
-import { type HoursView, hoursFile, humanView, requireHours, viewOf } from './shared.js';
+import type { HoursView } from './shared.js';
 
 export function register(parent: Command, deps: Deps): void {
   parent
@@ -15,9 +15,14 @@ Examples:
   wabox hours show
   wabox hours show --json | jq .week.sat`,
     )
-    .action(async (flags: { json?: boolean }) => emit(deps, flags, await runShow(deps), humanView));
+    .action(async (flags: { json?: boolean }) => {
+      const view = await runShow(deps);
+      const { humanView } = await import('./shared.js');
+      emit(deps, flags, view, humanView);
+    });
 }
 
 export async function runShow(deps: Deps): Promise<HoursView> {
+  const { hoursFile, requireHours, viewOf } = await import('./shared.js');
   return viewOf(await requireHours(await hoursFile(deps)));
 }

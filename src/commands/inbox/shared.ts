@@ -3,7 +3,6 @@
 import type { ChalkInstance } from 'chalk';
 import type { Deps } from '../../cli/deps.js';
 import { PLAIN, style } from '../../cli/output.js';
-import { addBusinessMs, businessMs, businessSeconds } from '../../core/business-time.js';
 import { contactLabel } from '../../core/contact-id.js';
 import { encodeCursor } from '../../core/cursor.js';
 import { parseDuration } from '../../core/duration.js';
@@ -80,6 +79,8 @@ export interface InboxLastMessage {
 export interface Sla {
   hours: BusinessHours | undefined;
   targetMs: number | null;
+  /** Time in business hours (core/business-time.ts): loaded with the hours, as it loads luxon. */
+  time: Pick<typeof import('../../core/business-time.js'), 'addBusinessMs' | 'businessMs' | 'businessSeconds'>;
 }
 
 /** Less than this share of the target left is at risk. */
@@ -87,10 +88,12 @@ const AT_RISK_SHARE = 0.2;
 
 export async function loadSla(deps: Deps): Promise<Sla> {
   const target = (await deps.config()).get('sla.first-response');
-  return { hours: await loadHours(deps), targetMs: target === undefined ? null : parseDuration(target) };
+  const [time, hours] = await Promise.all([import('../../core/business-time.js'), loadHours(deps)]);
+  return { hours, targetMs: target === undefined ? null : parseDuration(target), time };
 }
 
 function slaOf(c: ConversationRecord, now: Date, sla: Sla) {
+  const { addBusinessMs, businessMs, businessSeconds } = sla.time;
   const since = (iso: string | null) => (iso === null ? null : new Date(iso));
   const waitStart = since(c.responseAwaitedSince);
   const answer = since(c.responseAt);

@@ -5,7 +5,6 @@ import { contactLabel, isBsuid } from '../../core/contact-id.js';
 import { decodeCursor, encodeCursor } from '../../core/cursor.js';
 import { invalidInput } from '../../core/errors.js';
 import { localTime, oneLine, truncate } from '../../core/text.js';
-import { parseSince } from '../../core/time.js';
 import type {
   ContactRecord,
   Direction,
@@ -297,6 +296,7 @@ async function messageFilter(options: MessagesListOptions, deps: Deps): Promise<
     filter.waId = (await resolveContactArg(deps, contact, { country: options.country, known: true })).waId;
   }
   if (options.since !== undefined) {
+    const { parseSince } = await import('../../core/time.js');
     const since = parseSince(options.since, deps.clock());
     if (since === null)
       throw invalidInput(`--since "${options.since}" is neither a time nor a duration`, {

@@ -7,7 +7,6 @@ import { emit } from '../../cli/output.js';
 import type { SimulatedContent, SimulatedErrorCode } from '../../cloud/webhook-simulate.js';
 import { isBsuid } from '../../core/contact-id.js';
 import { configInvalid, invalidInput, notFound, WaboxError } from '../../core/errors.js';
-import { parseSince } from '../../core/time.js';
 import { resolveContactWaId } from '../shared/contact-arg.js';
 
 export interface SimulateOptions {
@@ -424,6 +423,7 @@ function parseErrorCode(
 
 /** `--at`: a past time or a duration back from now. */
 async function eventTime(value: string, now: Date): Promise<Date> {
+  const { parseSince } = await import('../../core/time.js');
   const at = parseSince(value, now);
   if (at === null)
     throw invalidInput(`--at "${value}" is neither a time nor a duration`, {
