@@ -2,7 +2,6 @@
 // (batch/campaign-run.ts). One run per campaign at a time (a lease in the store); a run that finds
 // recipients `sending` (the last run died during their send) marks them `unknown` and leaves them.
 import { hostname } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import type { Command } from 'commander';
 import type { CampaignEvent, CampaignRunResult } from '../../batch/campaign-run.js';
 import type { Deps } from '../../cli/deps.js';
@@ -206,7 +205,7 @@ export async function runCampaignRun(options: CampaignRunOptions, deps: Deps): P
     // A run allocates tens of KB per send and V8 lets the promoted garbage pile up before a full GC:
     // this heuristic (read by the GC as it goes, so it takes effect mid-process) keeps the heap near its
     // live size at no measurable CPU cost (bench/campaign.mjs prints the peak RSS).
-    setFlagsFromString('--optimize-for-size');
+    (await import('node:v8')).setFlagsFromString('--optimize-for-size');
     const counts0 = await tables.counts(campaign.id);
     const total = counts0.pending + counts0.accepted + counts0.failed;
     const events = options.json || !deps.io.isStdoutTTY;
