@@ -214,10 +214,9 @@ await describeStores('following the store', (backend) => {
       try {
         await labeller.query(`SET search_path = "${schema}"`);
         await labeller.query('BEGIN');
-        await labeller.query(
-          "INSERT INTO contact_labels (wa_id, label, created_at) VALUES ($1, 'vip', 0)",
-          [CHEN],
-        );
+        await labeller.query("INSERT INTO contact_labels (wa_id, label, created_at) VALUES ($1, 'vip', 0)", [
+          CHEN,
+        ]);
         await labeller.query(
           `SELECT pg_terminate_backend(pid) FROM unnest(ARRAY[${Number(m)}, ${Number(c)}]) AS pid; COMMIT`,
         );

@@ -80,7 +80,10 @@ export interface Sla {
   hours: BusinessHours | undefined;
   targetMs: number | null;
   /** Time in business hours (core/business-time.ts): loaded with the hours, as it loads luxon. */
-  time: Pick<typeof import('../../core/business-time.js'), 'addBusinessMs' | 'businessMs' | 'businessSeconds'>;
+  time: Pick<
+    typeof import('../../core/business-time.js'),
+    'addBusinessMs' | 'businessMs' | 'businessSeconds'
+  >;
 }
 
 /** Less than this share of the target left is at risk. */
