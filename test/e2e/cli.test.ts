@@ -1,7 +1,7 @@
 // The shell around every command, as a user meets it: help, version, usage errors, --json errors,
 // colour decisions (through a real pseudo-terminal where it matters) and pipes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
@@ -253,5 +253,37 @@ describe('pipes', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^error: missing --name, --body/);
+  });
+});
+
+describe('start-up', () => {
+  // what only a command at work needs: loaded at the top of a command file, it slows every start that
+  // registers the whole tree (bench/startup.mjs)
+  const HEAVY = ['luxon', 'pg', 'better-sqlite3', 'undici', 'csv-parse', 'csv-stringify', 'node:v8'];
+
+  it('--help loads none of the packages that only commands at work need', () => {
+    const hook = join(tempDir(), 'loads.cjs');
+    writeFileSync(
+      hook,
+      `const Module = require('node:module');
+const load = Module._load;
+const seen = new Set();
+Module._load = function (request, ...rest) {
+  seen.add(request);
+  return load.call(this, request, ...rest);
+};
+process.on('exit', () => process.stderr.write('LOADED ' + JSON.stringify([...seen]) + '\\n'));
+`,
+    );
+    const r = spawnSync(process.execPath, ['--require', hook, BIN, '--help'], {
+      encoding: 'utf8',
+      env: { ...process.env, WABOX_CONFIG_DIR: tempDir(), NO_COLOR: '1' },
+      timeout: 10_000,
+    });
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(/^LOADED (.*)$/m.exec(r.stderr)![1]!) as string[];
+    // the hook sees the loader's own requires: an empty list below is not a blind one
+    expect(loaded).toContain('node:vm');
+    expect(loaded.filter((m) => HEAVY.some((h) => m === h || m.startsWith(`${h}/`)))).toEqual([]);
   });
 });
