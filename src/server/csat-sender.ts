@@ -14,22 +14,15 @@ import {
 } from '../core/csat.js';
 import { findAutoReply, renderTemplate } from '../core/template.js';
 import { customerServiceWindow } from '../core/window.js';
-import type { CsatRecord, Store } from '../store/store.js';
-import type { AutoReplyLibrary } from './autoreply-engine.js';
+import type { CsatRecord } from '../store/store.js';
+import type { AutoReplyEngineOptions } from './autoreply-engine.js';
 import { INTERRUPTED_AFTER_MS } from './autoreply-engine.js';
 
-export interface CsatSenderOptions {
-  store: Store;
-  library(): Promise<AutoReplyLibrary>;
-  send(message: OutgoingMessage): Promise<{ id: string }>;
-  phoneNumberId?: () => string | null;
-  businessName?: string | null;
-  /** Zone for {{today}} when no business hours are set. */
-  timeZone: string;
-  clock?: () => Date;
-  /** Removes secrets from error messages that get stored. */
-  mask?: (text: string) => string;
-}
+/** What the automatic replies' engine is given, less what a question does not use. */
+export type CsatSenderOptions = Pick<
+  AutoReplyEngineOptions,
+  'store' | 'library' | 'send' | 'phoneNumberId' | 'businessName' | 'timeZone' | 'clock' | 'mask'
+>;
 
 /** What became of one question: asked, skipped (why), or left to another sender. */
 export type CsatSendResult =

@@ -21,19 +21,7 @@ else
       await prism?.stop();
     });
 
-    const post = async (body: unknown) => {
-      const from = prism.exchanges.length;
-      await fetch(`${prism.url}${MESSAGES}`, {
-        method: 'POST',
-        headers: {
-          authorization: 'Bearer EAAexample',
-          'content-type': 'application/json',
-          'user-agent': 'wabox/0.1.0',
-        },
-        body: JSON.stringify(body),
-      });
-      return prism.exchanges[from]!;
-    };
+    const post = (body: unknown) => prism.post(MESSAGES, body);
 
     it.each([
       [

@@ -454,19 +454,7 @@ if (why === undefined)
           unknown
         >;
       };
-      const postRaw = async (body: unknown) => {
-        const from = prism.exchanges.length;
-        await fetch(`${prism.url}${MESSAGES}`, {
-          method: 'POST',
-          headers: {
-            authorization: 'Bearer EAAexample',
-            'content-type': 'application/json',
-            'user-agent': 'wabox/0.1.0',
-          },
-          body: JSON.stringify(body),
-        });
-        return prism.exchanges[from]!;
-      };
+      const postRaw = (body: unknown) => prism.post(MESSAGES, body);
 
       it('mark-as-read: sendMessage validates against `Message`, which has no member for MarkMessageRequestPayload; Prism rejects even the description\'s own "Send typing indicator and read receipt" example', async () => {
         const own = await postRaw(specExample('Send typing indicator and read receipt'));

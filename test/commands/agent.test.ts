@@ -2,16 +2,13 @@
 // argv -> options through runF, then the commands against a real temp SQLite store.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/program.js';
-import { createTestIO } from '../../src/cli/test-io.js';
 import * as add from '../../src/commands/agent/add.js';
 import * as list from '../../src/commands/agent/list.js';
 import * as rm from '../../src/commands/agent/rm.js';
 import * as set from '../../src/commands/agent/set.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
-import { run, tempDir } from '../helpers/cli.js';
+import { captureOptions, run, tempDir } from '../helpers/cli.js';
 
 // a Tuesday: 17:30 in Kolkata (after 09:00-17:00), 13:00 in London (within it)
 const NOW = new Date('2025-06-10T12:00:00.000Z');
@@ -19,21 +16,14 @@ const clock = { clock: () => NOW };
 
 describe('argv -> options', () => {
   async function parse(argv: string[]) {
-    const io = createTestIO();
-    const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
-    deps.store = () => expect.fail('argv -> options must not open the store');
-    const seen: unknown[] = [];
-    const capture = async (o: unknown) => {
-      seen.push(o);
-    };
-    const code = await main(['agent', ...argv], deps, (program, d) => {
+    const { code, stderr, seen } = await captureOptions(['agent', ...argv], (program, d, capture) => {
       const parent = program.command('agent');
       add.register(parent, d, capture);
       list.register(parent, d, capture);
       set.register(parent, d, capture);
       rm.register(parent, d, capture);
     });
-    return { code, stderr: io.stderr.text(), seen };
+    return { code, stderr, seen };
   }
 
   it.each([

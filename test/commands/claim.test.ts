@@ -2,13 +2,10 @@
 // when several agent processes claim the same conversations at once.
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/program.js';
-import { createTestIO } from '../../src/cli/test-io.js';
 import * as claim from '../../src/commands/claim.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
-import { run, spawnCli, tempDir } from '../helpers/cli.js';
+import { captureOptions, run, spawnCli, tempDir } from '../helpers/cli.js';
 
 const CUSTOMERS = ['919800000001', '919800000002', '919800000003', '919800000004', '919800000005'];
 let env: Record<string, string>;
@@ -27,16 +24,10 @@ describe('argv -> options', () => {
     [['+919800000001'], { contact: '+919800000001' }],
     [['@asha.bakes', '--as', 'ravi', '--json'], { contact: '@asha.bakes', as: 'ravi', json: true }],
   ])('%j', async (argv, options) => {
-    const io = createTestIO();
-    const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
-    deps.store = () => expect.fail('argv -> options must not open the store');
-    const seen: unknown[] = [];
-    const code = await main(['claim', ...argv], deps, (program, d) =>
-      claim.register(program, d, async (o) => {
-        seen.push(o);
-      }),
+    const { code, stderr, seen } = await captureOptions(['claim', ...argv], (program, d, capture) =>
+      claim.register(program, d, capture),
     );
-    expect({ code, stderr: io.stderr.text(), seen }).toEqual({ code: 0, stderr: '', seen: [options] });
+    expect({ code, stderr, seen }).toEqual({ code: 0, stderr: '', seen: [options] });
   });
 });
 

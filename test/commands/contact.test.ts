@@ -2,15 +2,12 @@
 // temp SQLite store and the strict fake Graph server.
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/program.js';
-import { createTestIO } from '../../src/cli/test-io.js';
 import * as list from '../../src/commands/contact/list.js';
 import * as requestPhone from '../../src/commands/contact/request-phone.js';
 import * as show from '../../src/commands/contact/show.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
-import { run, tempDir } from '../helpers/cli.js';
+import { captureOptions, run, tempDir } from '../helpers/cli.js';
 import { PHONE_ID, runCloud } from '../helpers/cloud.js';
 import { type FakeGraph, startFakeGraph } from '../helpers/graph-server.js';
 
@@ -22,21 +19,12 @@ const clock = { clock: () => NOW };
 
 describe('argv -> options', () => {
   async function parse(argv: string[]) {
-    const io = createTestIO();
-    const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
-    deps.cloud = () => expect.fail('argv -> options must not open the Cloud API');
-    deps.store = () => expect.fail('argv -> options must not open the store');
-    const seen: unknown[] = [];
-    const capture = async (o: unknown) => {
-      seen.push(o);
-    };
-    const code = await main(['contact', ...argv], deps, (program, d) => {
+    return captureOptions(['contact', ...argv], (program, d, capture) => {
       const parent = program.command('contact');
       show.register(parent, d, capture);
       list.register(parent, d, capture);
       requestPhone.register(parent, d, capture);
     });
-    return { code, stdout: io.stdout.text(), stderr: io.stderr.text(), seen };
   }
 
   it.each([

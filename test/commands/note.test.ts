@@ -2,13 +2,10 @@
 // `inbox show` interleaves them with the thread (pipe and --json).
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/program.js';
-import { createTestIO } from '../../src/cli/test-io.js';
 import * as noteCommand from '../../src/commands/note.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
-import { run, tempDir } from '../helpers/cli.js';
+import { captureOptions, run, tempDir } from '../helpers/cli.js';
 
 const T0 = new Date('2025-06-10T12:00:00.000Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -16,16 +13,12 @@ const ASHA = '919876543210';
 
 describe('argv -> options', () => {
   async function parse(argv: string[], stdin?: string) {
-    const io = createTestIO({ stdin });
-    const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
-    deps.store = () => expect.fail('argv -> options must not open the store');
-    const seen: unknown[] = [];
-    const code = await main(['note', ...argv], deps, (program, d) =>
-      noteCommand.register(program, d, async (o) => {
-        seen.push(o);
-      }),
+    const { code, stderr, seen } = await captureOptions(
+      ['note', ...argv],
+      (program, d, capture) => noteCommand.register(program, d, capture),
+      stdin,
     );
-    return { code, stderr: io.stderr.text(), seen };
+    return { code, stderr, seen };
   }
 
   it.each([

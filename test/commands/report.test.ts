@@ -3,14 +3,11 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/program.js';
-import { createTestIO } from '../../src/cli/test-io.js';
 import * as report from '../../src/commands/report.js';
 import type { Report } from '../../src/core/report.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
-import { run, spawnCli, tempDir } from '../helpers/cli.js';
+import { captureOptions, run, spawnCli, tempDir } from '../helpers/cli.js';
 
 // No business hours: the machine's zone and wall-clock durations; TZ=UTC for the spawned CLI.
 const NOW = new Date('2025-06-10T12:00:00.000Z');
@@ -90,16 +87,10 @@ describe('argv -> options', () => {
       { html: 'r.html', json: true, rates: 'rates.csv' },
     ],
   ])('%j', async (argv, options) => {
-    const io = createTestIO();
-    const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
-    deps.store = () => expect.fail('argv -> options must not open the store');
-    const seen: unknown[] = [];
-    const code = await main(['report', ...argv], deps, (program, d) =>
-      report.register(program, d, async (o) => {
-        seen.push(o);
-      }),
+    const { code, stderr, seen } = await captureOptions(['report', ...argv], (program, d, capture) =>
+      report.register(program, d, capture),
     );
-    expect({ code, stderr: io.stderr.text(), seen }).toEqual({ code: 0, stderr: '', seen: [options] });
+    expect({ code, stderr, seen }).toEqual({ code: 0, stderr: '', seen: [options] });
   });
 });
 

@@ -4,16 +4,13 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/program.js';
-import { createTestIO } from '../../src/cli/test-io.js';
 import * as build from '../../src/commands/widget/build.js';
 import * as preview from '../../src/commands/widget/preview.js';
 import { PREVIEW_CSP, runWidgetPreview } from '../../src/commands/widget/preview.js';
 import type { WidgetConfig } from '../../src/core/widget.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { expectError } from '../helpers/assert.js';
-import { run, spawnCli, tempDir } from '../helpers/cli.js';
+import { captureOptions, run, spawnCli, tempDir } from '../helpers/cli.js';
 
 /** The configuration a built script carries, read back from it. */
 function embedded(script: string): WidgetConfig {
@@ -25,19 +22,12 @@ function embedded(script: string): WidgetConfig {
 
 describe('argv -> options', () => {
   async function parse(argv: string[]) {
-    const io = createTestIO();
-    const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
-    deps.store = () => expect.fail('argv -> options must not open the store');
-    const seen: unknown[] = [];
-    const capture = async (o: unknown) => {
-      seen.push(o);
-    };
-    const code = await main(['widget', ...argv], deps, (program, d) => {
+    const { code, stderr, seen } = await captureOptions(['widget', ...argv], (program, d, capture) => {
       const parent = program.command('widget');
       build.register(parent, d, capture);
       preview.register(parent, d, capture);
     });
-    return { code, stderr: io.stderr.text(), seen };
+    return { code, stderr, seen };
   }
 
   it.each([

@@ -86,22 +86,19 @@ async function openStore(backend: StoreBackend): Promise<TestStore> {
   return s;
 }
 
+/** `campaign create <name>` of diwali_offer to `to`, its {{1}} and {{2}} from the name and city columns. */
+function diwaliCampaign(name: string, to: string, ...more: string[]): string[] {
+  return ['campaign', 'create', name, '--template', 'diwali_offer', '--lang', 'en', '--to', to]
+    .concat(['--param', 'name', '--param', 'city'])
+    .concat(more);
+}
+
 /** A campaign of 60 recipients at 20/s, its run started in the background and sending. */
 async function startSlowRun(backend: StoreBackend, name: string) {
   const p = await platform({ rate: 20 });
   const store = await openStore(backend);
   const env = envFor(p, store, backend);
-  await spawnCli(
-    ['campaign', 'create', name, '--template', 'diwali_offer', '--lang', 'en', '--to', csv(60)].concat([
-      '--param',
-      'name',
-      '--param',
-      'city',
-      '--rate',
-      '20',
-    ]),
-    { env },
-  );
+  await spawnCli(diwaliCampaign(name, csv(60), '--rate', '20'), { env });
   const run = spawn(process.execPath, [BIN, 'campaign', 'run', name], {
     cwd: ROOT,
     env: { ...process.env, ...env, NO_COLOR: '1' },
@@ -156,17 +153,7 @@ await describeStores('campaign', (backend) => {
         `+${phone(5)},Meera,Goa,`,
       ].join('\n'),
     );
-    const r = await spawnCli(
-      ['campaign', 'create', 'diwali', '--template', 'diwali_offer', '--lang', 'en', '--to', file].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--dry-run',
-        '--json',
-      ]),
-      { env },
-    );
+    const r = await spawnCli(diwaliCampaign('diwali', file, '--dry-run', '--json'), { env });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const report = JSON.parse(r.stdout);
@@ -222,16 +209,7 @@ await describeStores('campaign', (backend) => {
     expect(p.graph.calls('POST', p.messagesPath)).toEqual([]);
     expect(await store.campaigns.list()).toEqual([]);
     // the same report from run --dry-run once stored, and still nothing sent
-    const created = await spawnCli(
-      ['campaign', 'create', 'diwali', '--template', 'diwali_offer', '--lang', 'en', '--to', file].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--json',
-      ]),
-      { env },
-    );
+    const created = await spawnCli(diwaliCampaign('diwali', file, '--json'), { env });
     expect(JSON.parse(created.stdout)).toMatchObject({ recipients: 2, stored: true });
     const dry = await spawnCli(['campaign', 'run', 'diwali', '--dry-run', '--json'], { env });
     expect(JSON.parse(dry.stdout)).toMatchObject({ recipients: 2, skipped: 0, stored: false });
@@ -294,17 +272,7 @@ await describeStores('campaign', (backend) => {
     const store = await openStore(backend);
     const env = envFor(p, store, backend);
     const n = 300;
-    const created = await spawnCli(
-      ['campaign', 'create', 'flash', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(n)].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--rate',
-        '100',
-      ]),
-      { env },
-    );
+    const created = await spawnCli(diwaliCampaign('flash', csv(n), '--rate', '100'), { env });
     expect(created.code).toBe(0);
     const killAt = 30 + Math.floor(Math.random() * 200);
     const child = spawn(process.execPath, [BIN, 'campaign', 'run', 'flash'], {
@@ -419,19 +387,7 @@ await describeStores('campaign', (backend) => {
     const p = await platform({ rate: 50, failFor: { [phone(5)]: 131050 } });
     const store = await openStore(backend);
     const env = envFor(p, store, backend);
-    await spawnCli(
-      ['campaign', 'create', 'results', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(5)].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--rate',
-        '50',
-        '--ref',
-        'diwali26',
-      ]),
-      { env },
-    );
+    await spawnCli(diwaliCampaign('results', csv(5), '--rate', '50', '--ref', 'diwali26'), { env });
     const ran = await runCampaign(env, ['results', '--json']);
     expect(ran.code).toBe(1);
     // sends overlap, so answers (and events) come in any order
@@ -491,17 +447,7 @@ await describeStores('campaign', (backend) => {
     const human = await spawnCli(['campaign', 'status', 'results', '--rates', rates], { env });
     expect(human.stdout).toContain('cost: 2.3538 INR');
     // 131050 set the opt-out: a new campaign leaves the customer out
-    const again = await spawnCli(
-      ['campaign', 'create', 'again', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(5)].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-        '--dry-run',
-        '--json',
-      ]),
-      { env },
-    );
+    const again = await spawnCli(diwaliCampaign('again', csv(5), '--dry-run', '--json'), { env });
     expect(JSON.parse(again.stdout).byReason).toEqual({ 'opted-out': 1 });
     const report = await spawnCli(['campaign', 'report', 'results', '--csv'], { env });
     const lines = report.stdout.trim().split('\n');
@@ -535,15 +481,7 @@ await describeStores('campaign pace', (backend) => {
     const store = await openStore(backend);
     const env = envFor(p, store, backend);
     const n = 2000;
-    const created = await spawnCli(
-      ['campaign', 'create', 'big', '--template', 'diwali_offer', '--lang', 'en', '--to', csv(n)].concat([
-        '--param',
-        'name',
-        '--param',
-        'city',
-      ]),
-      { env },
-    );
+    const created = await spawnCli(diwaliCampaign('big', csv(n)), { env });
     expect(created.code).toBe(0);
     const ran = await runCampaign(env, ['big']);
     expect(ran.summary).toMatchObject({ outcome: 'done', accepted: n, failed: 0, inDoubt: 0 });

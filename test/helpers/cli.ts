@@ -2,9 +2,11 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { afterEach } from 'vitest';
+import type { Command } from 'commander';
+import { afterEach, expect } from 'vitest';
 import { createDeps, type Deps, type DepsOverrides } from '../../src/cli/deps.js';
 import { main } from '../../src/cli/main.js';
+import { main as mainWith } from '../../src/cli/program.js';
 import { createTestIO, type TestIO } from '../../src/cli/test-io.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
@@ -95,4 +97,26 @@ export function spawnCli(
     });
     child.stdin.end(options.stdin ?? '');
   });
+}
+
+/**
+ * argv -> options through the commands' runF seam, nothing run: `wire` registers the commands under test
+ * with `capture` as their runner. Neither the store nor the Cloud API may open.
+ */
+export async function captureOptions(
+  argv: string[],
+  wire: (program: Command, deps: Deps, capture: (options: unknown) => Promise<void>) => void,
+  stdin?: string,
+): Promise<{ code: number; stdout: string; stderr: string; seen: unknown[] }> {
+  const io = createTestIO({ stdin });
+  const deps = createDeps(io, { WABOX_CONFIG_DIR: tempDir('wabox-config-') });
+  deps.store = () => expect.fail('argv -> options must not open the store');
+  deps.cloud = () => expect.fail('argv -> options must not open the Cloud API');
+  const seen: unknown[] = [];
+  const code = await mainWith(argv, deps, (program, d) =>
+    wire(program, d, async (options) => {
+      seen.push(options);
+    }),
+  );
+  return { code, stdout: io.stdout.text(), stderr: io.stderr.text(), seen };
 }

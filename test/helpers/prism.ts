@@ -22,6 +22,8 @@ export interface Prism {
   /** The proxy's base URL: point WABOX_GRAPH_URL here. */
   url: string;
   exchanges: Exchange[];
+  /** POSTs `body` as JSON, as the client would (token, user agent), bypassing its builders; the exchange. */
+  post(path: string, body: unknown): Promise<Exchange>;
   /** Prism's own log (its VALIDATOR lines name each violation). */
   log(): string;
   stop(): Promise<void>;
@@ -110,9 +112,23 @@ export async function startPrism(spec: string, timeoutMs = 100_000): Promise<Pri
   });
   await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
   const proxyPort = (proxy.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${proxyPort}`;
   return {
-    url: `http://127.0.0.1:${proxyPort}`,
+    url,
     exchanges,
+    async post(path, body) {
+      const from = exchanges.length;
+      await fetch(`${url}${path}`, {
+        method: 'POST',
+        headers: {
+          authorization: 'Bearer EAAexample',
+          'content-type': 'application/json',
+          'user-agent': 'wabox/0.1.0',
+        },
+        body: JSON.stringify(body),
+      });
+      return exchanges[from]!;
+    },
     log: () => output,
     async stop() {
       proxy.closeAllConnections();
